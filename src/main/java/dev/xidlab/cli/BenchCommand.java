@@ -1,0 +1,21 @@
+package dev.xidlab.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code xidlab bench}: the benchmarks whose figures the README reports. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: measure on this machine the figures the README reports.",
+        subcommands = {
+        },
+        footer = ExitCode.FOOTER)
+public final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required");
+    }
+}

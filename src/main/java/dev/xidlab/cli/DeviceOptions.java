@@ -1,0 +1,21 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.device.Device;
+import dev.xidlab.device.Devices;
+import picocli.CommandLine.Option;
+
+/** Options every {@code xidlab driver} command shares. */
+public final class DeviceOptions {
+
+    @Option(names = "--device", paramLabel = "sim|windows", defaultValue = Devices.SIM,
+            description = "The driver to talk to: sim (the kernel model, default) or windows (\\\\.\\XidFilter on"
+                    + " this Windows machine).")
+    String device;
+
+    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
+    boolean json;
+
+    Device open() {
+        return Devices.open(device);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.xidlab.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code xidlab driver}: talk to the loaded xidfilter driver over its control device. */
+@Command(name = "driver", mixinStandardHelpOptions = true,
+        description = "Query and configure the xidfilter driver through its control device.",
+        subcommands = {DriverInfoCommand.class, DriverConfigCommand.class, DriverSetCommand.class,
+                DriverStatsCommand.class, DriverResetCommand.class, DriverXidCommand.class,
+                DriverReloadCommand.class},
+        footer = ExitCode.FOOTER)
+public final class DriverCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a driver command is required");
+    }
+}

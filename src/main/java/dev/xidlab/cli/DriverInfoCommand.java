@@ -1,0 +1,51 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.device.Device;
+import dev.xidlab.protocol.DriverInfo;
+import dev.xidlab.protocol.Labels;
+import dev.xidlab.protocol.NtStatus;
+import dev.xidlab.protocol.Operation;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code xidlab driver info}. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Protocol and driver version, build flavour, registration state.", footer = ExitCode.FOOTER)
+public final class DriverInfoCommand implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    DeviceOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (Device device = options.open()) {
+            DriverInfo info = device.info();
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                JsonOutput.print(out, info);
+                return ExitCode.OK;
+            }
+            out.printf("device            %s%n", device.describe());
+            out.printf("driver            %s (%s build), protocol %d%n", info.driverVersionText(),
+                    Labels.label(info.buildFlavor()), info.protocolVersion());
+            out.printf("state             %s%n", Labels.formatSet(info.state()));
+            out.printf("loads             %d, last FltRegisterFilter %s%n", info.loadCount(),
+                    NtStatus.describe(info.registerStatus()));
+            TextTable table = new TextTable("operation", "active flags", "saved for next load");
+            for (Operation op : Operation.values()) {
+                table.row(op.label(), Labels.formatSet(info.activeRegistration().get(op)),
+                        Labels.formatSet(info.savedRegistration().get(op)));
+            }
+            table.print(out);
+            if (info.reloadPending()) {
+                out.println("saved flags differ from the active registration: reload the filter to apply them");
+            }
+            return ExitCode.OK;
+        }
+    }
+}

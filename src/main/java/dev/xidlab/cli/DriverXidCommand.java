@@ -1,0 +1,62 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.device.Device;
+import dev.xidlab.protocol.Labels;
+import dev.xidlab.protocol.NtStatus;
+import dev.xidlab.protocol.XidAnswer;
+import dev.xidlab.protocol.XidMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code xidlab driver xid}: the Xid of a process, per mode, so the modes can be compared. */
+@Command(name = "xid", mixinStandardHelpOptions = true,
+        description = "Compute the Xid of a process with each mode (or one), so the modes can be compared.",
+        footer = ExitCode.FOOTER)
+public final class DriverXidCommand implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    DeviceOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", defaultValue = "0",
+            description = "Process id (default 0: the calling process).")
+    long pid;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "Only this mode (default: every mode that"
+            + " computes an Xid).")
+    String mode;
+
+    @Override
+    public Integer call() {
+        if (pid < 0) {
+            throw new CliException(ExitCode.USAGE, "PID must not be negative, not " + pid);
+        }
+        List<XidMode> modes = mode == null
+                ? List.of(XidMode.LOOKUP, XidMode.REQUESTOR, XidMode.CACHED)
+                : List.of(Labels.parse(XidMode.class, mode, "Xid mode"));
+        try (Device device = options.open()) {
+            List<XidAnswer> answers = new ArrayList<>();
+            for (XidMode m : modes) {
+                answers.add(device.queryXid(pid, m));
+            }
+            if (options.json) {
+                JsonOutput.print(spec.commandLine().getOut(), answers);
+                return ExitCode.OK;
+            }
+            TextTable table = new TextTable("mode", "pid", "xid", "create time", "status");
+            for (XidAnswer a : answers) {
+                table.row(a.mode().label(), a.processId(), a.computed() ? String.format("0x%016X", a.xid()) : "-",
+                        a.computed() ? String.valueOf(a.createTime()) : "-", NtStatus.describe(a.status()));
+            }
+            table.print(spec.commandLine().getOut());
+            return ExitCode.OK;
+        }
+    }
+}

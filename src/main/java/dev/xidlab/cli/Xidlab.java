@@ -1,0 +1,87 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.device.DeviceException;
+import dev.xidlab.lab.LabException;
+import dev.xidlab.protocol.WireFormatException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root of the {@code xidlab} command line. */
+@Command(name = "xidlab",
+        mixinStandardHelpOptions = true,
+        versionProvider = Xidlab.Version.class,
+        description = "Reproduces the minifilter re-entry crash (0x1000007F, double fault) on demand and proves fixes"
+                + " with numbers.",
+        subcommands = {MatrixCommand.class, DriverCommand.class, CrashesCommand.class, StressCommand.class,
+                LabCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = ExitCode.FOOTER)
+public final class Xidlab implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line; returns its exit code. Never lets an exception escape to the user. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, for tests that capture its output. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Xidlab());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(Xidlab::handle);
+        return cl;
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        int code;
+        String message;
+        if (e instanceof CliException ce) {
+            code = ce.exitCode();
+            message = ce.getMessage();
+        } else if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException) {
+            code = ExitCode.USAGE;
+            message = e.getMessage();
+        } else if (e instanceof DeviceException || e instanceof LabException || e instanceof WireFormatException) {
+            code = ExitCode.ENVIRONMENT;
+            message = e.getMessage();
+        } else {
+            code = ExitCode.INTERNAL;
+            message = "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + " (run with XIDLAB_DEBUG=1 for the stack trace)";
+            if (System.getenv("XIDLAB_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+        }
+        err.println("xidlab: " + oneLine(message));
+        err.flush();
+        return code;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "(no message)" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    }
+
+    /** --version: the jar's implementation version and the wire protocol it speaks. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Xidlab.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "xidlab " + (version == null ? "(development build)" : version),
+                "wire protocol " + dev.xidlab.protocol.Wire.PROTOCOL_VERSION
+            };
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.xidlab.device;
+
+import java.util.Locale;
+
+/** Opens the device a user names: {@code sim} (the kernel model) or {@code windows} ({@code \\.\XidFilter}). */
+public final class Devices {
+
+    public static final String SIM = "sim";
+    public static final String WINDOWS = "windows";
+
+    private Devices() {
+    }
+
+    /**
+     * @throws IllegalArgumentException for an unknown kind (a usage error)
+     * @throws DeviceException when the device cannot be opened here (an environment error)
+     */
+    public static Device open(String kind) {
+        switch (kind.toLowerCase(Locale.ROOT)) {
+            case SIM:
+                throw new DeviceException("the kernel-model device is not yet available in this build");
+            case WINDOWS:
+                throw new DeviceException("the Windows device is not yet available in this build");
+            default:
+                throw new IllegalArgumentException("unknown device '" + kind + "' (expected sim or windows)");
+        }
+    }
+}

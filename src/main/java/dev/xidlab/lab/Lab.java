@@ -1,0 +1,33 @@
+package dev.xidlab.lab;
+
+import dev.xidlab.device.Device;
+import dev.xidlab.stress.StressProfile;
+import java.nio.file.Path;
+
+/**
+ * A machine the matrix runs on: the kernel model in-process (the default) or a Windows VM. One run is
+ * boot, deploy the driver, configure it through its {@link Device}, stress, collect the outcome.
+ */
+public interface Lab extends AutoCloseable {
+
+    /** "sim", "vagrant". */
+    String name();
+
+    /** Fails with {@link LabUnavailableException} and a one-line reason when the lab cannot run here. */
+    void checkAvailable();
+
+    /** Boots a clean machine, or brings the running one back to a clean state (a crashed one is rebooted). */
+    void boot();
+
+    /** Installs and loads the driver on the booted machine and opens its controller. */
+    Device deployDriver();
+
+    /**
+     * Runs the profile's load and memory pressure until its budget is spent or the machine bugchecks. Evidence
+     * of a crash (dumps, event-log exports) is copied to {@code evidenceDir}.
+     */
+    RunOutcome stress(StressProfile profile, long seed, Path evidenceDir);
+
+    @Override
+    void close();
+}

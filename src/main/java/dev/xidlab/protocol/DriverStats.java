@@ -1,0 +1,32 @@
+package dev.xidlab.protocol;
+
+/**
+ * XF_STATS: the driver's telemetry. {@code minRemainingStack} is -1 before the first callback.
+ */
+public record DriverStats(
+        long callbacks,
+        long pagingIoCallbacks,
+        long lookups,
+        long lookupFailures,
+        long cacheHits,
+        long cacheMisses,
+        long guardSkips,
+        long selfTestTouches,
+        long reregistrations,
+        int maxNestingDepth,
+        int minRemainingStack,
+        long loads) {
+
+    public boolean stackSeen() {
+        return minRemainingStack >= 0;
+    }
+
+    public static DriverStats decode(byte[] bytes) {
+        WireReader r = new WireReader(Wire.STATS, bytes);
+        int minStack = r.u32("MinRemainingStack");
+        return new DriverStats(r.u64("Callbacks"), r.u64("PagingIoCallbacks"), r.u64("Lookups"),
+                r.u64("LookupFailures"), r.u64("CacheHits"), r.u64("CacheMisses"), r.u64("GuardSkips"),
+                r.u64("SelfTestTouches"), r.u64("Reregistrations"), r.u32("MaxNestingDepth"),
+                minStack == Wire.STACK_NOT_SEEN ? -1 : minStack, Integer.toUnsignedLong(r.u32("Loads")));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.xidlab.protocol;
+
+import java.util.Set;
+
+/** XF_SET_CONFIG_RESPONSE: what happened to a new configuration. */
+public record SetConfigResult(Set<SetConfigResultFlag> flags, int saveStatus, int reregisterStatus) {
+
+    public SetConfigResult {
+        flags = Set.copyOf(flags);
+    }
+
+    public boolean saved() {
+        return flags.contains(SetConfigResultFlag.SAVED);
+    }
+
+    /** The new registration flags wait for the filter to be reloaded. */
+    public boolean reloadRequired() {
+        return flags.contains(SetConfigResultFlag.RELOAD_REQUIRED);
+    }
+
+    public boolean reregistered() {
+        return flags.contains(SetConfigResultFlag.REREGISTERED);
+    }
+
+    public static SetConfigResult decode(byte[] bytes) {
+        WireReader r = new WireReader(Wire.SET_CONFIG_RESPONSE, bytes);
+        return new SetConfigResult(
+                FlagBits.fromBits(SetConfigResultFlag.class, r.u32("ResultFlags"), r.where("ResultFlags")),
+                r.u32("SaveStatus"), r.u32("ReregisterStatus"));
+    }
+}
