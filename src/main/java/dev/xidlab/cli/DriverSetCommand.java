@@ -3,15 +3,9 @@ package dev.xidlab.cli;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
-import dev.xidlab.protocol.GuardFlag;
-import dev.xidlab.protocol.Labels;
 import dev.xidlab.protocol.NtStatus;
-import dev.xidlab.protocol.Operation;
-import dev.xidlab.protocol.RegistrationFlag;
 import dev.xidlab.protocol.SetConfigResult;
-import dev.xidlab.protocol.XidMode;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,29 +28,8 @@ public final class DriverSetCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--mode", paramLabel = "MODE", description = "Xid mode: off, lookup, requestor, cached.")
-    String mode;
-
-    @Option(names = "--skip", paramLabel = "FLAGS",
-            description = "Registration flags for every operation: skip-paging-io, skip-cached-io,"
-                    + " skip-non-dasd-io, comma-separated, or none.")
-    String skipAll;
-
-    @Option(names = "--skip-for", paramLabel = "OP=FLAGS",
-            description = "Registration flags for one operation (create, read, write), e.g. read=skip-paging-io."
-                    + " Repeatable; applied after --skip.")
-    List<String> skipFor = List.of();
-
-    @Option(names = "--guard", paramLabel = "FLAGS", description = "Guard: nesting, low-stack, comma-separated,"
-            + " or none.")
-    String guard;
-
-    @Option(names = "--guard-stack", paramLabel = "BYTES",
-            description = "Remaining-stack threshold for the low-stack guard (1024..20480).")
-    Integer guardStack;
-
-    @Option(names = "--self-test", paramLabel = "on|off", description = "The self-test re-entry trigger.")
-    String selfTest;
+    @CommandLine.Mixin
+    ConfigOptions changes;
 
     @Option(names = "--reload", description = "Reload the filter now when the new flags need it.")
     boolean reload;
@@ -75,8 +48,10 @@ public final class DriverSetCommand implements Callable<Integer> {
         if (reload && liveReregister) {
             throw new CliException(ExitCode.USAGE, "--reload and --experimental-live-reregister exclude each other");
         }
+        // Parse every option before the device is touched: a typo is a usage error, never a half-done change.
+        changes.applyTo(DriverConfig.fieldDefault());
         try (Device device = options.open()) {
-            DriverConfig config = changed(device.config());
+            DriverConfig config = changes.applyTo(device.config());
             SetConfigResult result = device.setConfig(config,
                     liveReregister ? ApplyMode.LIVE_REREGISTER : ApplyMode.NEXT_LOAD);
             boolean reloaded = false;
@@ -87,35 +62,6 @@ public final class DriverSetCommand implements Callable<Integer> {
             print(new Outcome(device.config(), result, reloaded));
             return ExitCode.OK;
         }
-    }
-
-    private DriverConfig changed(DriverConfig config) {
-        DriverConfig next = config;
-        if (mode != null) {
-            next = next.withXidMode(Labels.parse(XidMode.class, mode, "Xid mode"));
-        }
-        if (skipAll != null) {
-            next = next.withRegistrationForAll(Labels.parseSet(RegistrationFlag.class, skipAll, "registration flag"));
-        }
-        for (String entry : skipFor) {
-            int eq = entry.indexOf('=');
-            if (eq < 0) {
-                throw new CliException(ExitCode.USAGE, "--skip-for takes OP=FLAGS, not '" + entry + "'");
-            }
-            next = next.withRegistration(Labels.parse(Operation.class, entry.substring(0, eq), "operation"),
-                    Labels.parseSet(RegistrationFlag.class, entry.substring(eq + 1), "registration flag"));
-        }
-        if (guard != null || guardStack != null) {
-            next = next.withGuard(guard == null ? next.guard() : Labels.parseSet(GuardFlag.class, guard, "guard"),
-                    guardStack == null ? next.guardStackThreshold() : guardStack);
-        }
-        if (selfTest != null) {
-            if (!selfTest.equalsIgnoreCase("on") && !selfTest.equalsIgnoreCase("off")) {
-                throw new CliException(ExitCode.USAGE, "--self-test takes on or off, not '" + selfTest + "'");
-            }
-            next = next.withSelfTest(selfTest.equalsIgnoreCase("on"));
-        }
-        return next;
     }
 
     private void print(Outcome outcome) {
