@@ -1,0 +1,102 @@
+package dev.xidlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class XidlabCommandLineTest {
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = Xidlab.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void unknownSubcommandIsAUsageErrorWithoutAStackTrace() {
+        Run r = run("frobnicate");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("Unmatched argument at index 0: 'frobnicate'"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Run r = run("driver", "info", "--colour");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("Unknown option: '--colour'"), r.err());
+    }
+
+    @Test
+    void everyCommandAtEveryLevelHasHelp() {
+        List<String> failures = new ArrayList<>();
+        for (List<String> path : commandPaths(Xidlab.commandLine(), new ArrayList<>())) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            Run r = run(args.toArray(String[]::new));
+            if (r.exitCode() != 0 || !r.out().contains("Usage: xidlab")) {
+                failures.add(String.join(" ", path) + " -> " + r.exitCode());
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void helpDocumentsTheExitCodes() {
+        assertTrue(run("--help").out().contains("2 usage or input error"));
+    }
+
+    @Test
+    void versionNamesTheWireProtocol() {
+        Run r = run("--version");
+
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("wire protocol 1"), r.out());
+    }
+
+    @Test
+    void aBadOptionValueIsRefusedBeforeAnyDeviceIsOpened() {
+        Run r = run("driver", "set", "--device", "windows", "--skip", "skip-everything");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertEquals("xidlab: unknown registration flag 'skip-everything' (expected one of: skip-paging-io,"
+                + " skip-cached-io, skip-non-dasd-io)\n", r.err());
+    }
+
+    @Test
+    void anUnknownDeviceIsAUsageError() {
+        Run r = run("driver", "info", "--device", "usb");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertEquals("xidlab: unknown device 'usb' (expected sim or windows)\n", r.err());
+    }
+
+    private static List<List<String>> commandPaths(CommandLine cl, List<String> prefix) {
+        List<List<String>> paths = new ArrayList<>();
+        paths.add(prefix);
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                List<String> path = new ArrayList<>(prefix);
+                path.add(name);
+                paths.addAll(commandPaths(sub, path));
+            }
+        });
+        return paths;
+    }
+}
