@@ -6,33 +6,20 @@ import dev.xidlab.protocol.Labels;
 import dev.xidlab.protocol.NtStatus;
 import dev.xidlab.protocol.Operation;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab driver info}. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Protocol and driver version, build flavour, registration state.", footer = ExitCode.FOOTER)
-public final class DriverInfoCommand implements Callable<Integer> {
-
-    @CommandLine.Mixin
-    DeviceOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class DriverInfoCommand extends DeviceCommand {
 
     @Override
-    public Integer call() {
-        try (Device device = options.open()) {
-            DriverInfo info = device.info();
-            PrintWriter out = spec.commandLine().getOut();
-            if (options.json) {
-                JsonOutput.print(out, info);
-                return ExitCode.OK;
-            }
+    int run(Device device, PrintWriter out) {
+        DriverInfo info = device.info();
+        return report(out, info, () -> {
             out.printf("device            %s%n", device.describe());
             out.printf("driver            %s (%s build), protocol %d%n", info.driverVersionText(),
-                    Labels.label(info.buildFlavor()), info.protocolVersion());
+                    info.buildFlavor().label(), info.protocolVersion());
             out.printf("state             %s%n", Labels.formatSet(info.state()));
             out.printf("loads             %d, last FltRegisterFilter %s%n", info.loadCount(),
                     NtStatus.describe(info.registerStatus()));
@@ -45,7 +32,6 @@ public final class DriverInfoCommand implements Callable<Integer> {
             if (info.reloadPending()) {
                 out.println("saved flags differ from the active registration: reload the filter to apply them");
             }
-            return ExitCode.OK;
-        }
+        });
     }
 }

@@ -1,31 +1,18 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.device.Device;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab driver reset}. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = "Zero the telemetry (loads and re-registrations are kept).", footer = ExitCode.FOOTER)
-public final class DriverResetCommand implements Callable<Integer> {
-
-    @CommandLine.Mixin
-    DeviceOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class DriverResetCommand extends DeviceCommand {
 
     @Override
-    public Integer call() {
-        try (Device device = options.open()) {
-            device.resetStats();
-            if (options.json) {
-                JsonOutput.print(spec.commandLine().getOut(), java.util.Map.of("reset", true));
-            } else {
-                spec.commandLine().getOut().println("telemetry reset");
-            }
-            return ExitCode.OK;
-        }
+    int run(Device device, PrintWriter out) {
+        device.resetStats();
+        return report(out, Map.of("reset", true), () -> out.println("telemetry reset"));
     }
 }

@@ -6,7 +6,6 @@ import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.NtStatus;
 import dev.xidlab.protocol.SetConfigResult;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,13 +19,7 @@ import picocli.CommandLine.Option;
                 + " are fixed at FltRegisterFilter time, so they are saved for the next load (use --reload to"
                 + " unload and load the filter now)."},
         footer = ExitCode.FOOTER)
-public final class DriverSetCommand implements Callable<Integer> {
-
-    @CommandLine.Mixin
-    DeviceOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class DriverSetCommand extends DeviceCommand {
 
     @CommandLine.Mixin
     ConfigOptions changes;
@@ -44,32 +37,28 @@ public final class DriverSetCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    void checkOptions() {
         if (reload && liveReregister) {
             throw new CliException(ExitCode.USAGE, "--reload and --experimental-live-reregister exclude each other");
         }
-        // Parse every option before the device is touched: a typo is a usage error, never a half-done change.
+        // Every option parses before the device is touched: a typo is a usage error, never a half-done change.
         changes.applyTo(DriverConfig.fieldDefault());
-        try (Device device = options.open()) {
-            DriverConfig config = changes.applyTo(device.config());
-            SetConfigResult result = device.setConfig(config,
-                    liveReregister ? ApplyMode.LIVE_REREGISTER : ApplyMode.NEXT_LOAD);
-            boolean reloaded = false;
-            if (reload && result.reloadRequired()) {
-                device.reload();
-                reloaded = true;
-            }
-            print(new Outcome(device.config(), result, reloaded));
-            return ExitCode.OK;
-        }
     }
 
-    private void print(Outcome outcome) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (options.json) {
-            JsonOutput.print(out, outcome);
-            return;
+    @Override
+    int run(Device device, PrintWriter out) {
+        SetConfigResult result = device.setConfig(changes.applyTo(device.config()),
+                liveReregister ? ApplyMode.LIVE_REREGISTER : ApplyMode.NEXT_LOAD);
+        boolean reloaded = false;
+        if (reload && result.reloadRequired()) {
+            device.reload();
+            reloaded = true;
         }
+        Outcome outcome = new Outcome(device.config(), result, reloaded);
+        return report(out, outcome, () -> print(out, outcome));
+    }
+
+    private void print(PrintWriter out, Outcome outcome) {
         ConfigText.print(out, outcome.config());
         SetConfigResult result = outcome.result();
         out.println(result.saved() ? "saved to the service key" : "NOT saved");

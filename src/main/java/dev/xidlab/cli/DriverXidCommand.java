@@ -5,10 +5,9 @@ import dev.xidlab.protocol.Labels;
 import dev.xidlab.protocol.NtStatus;
 import dev.xidlab.protocol.XidAnswer;
 import dev.xidlab.protocol.XidMode;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,13 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "xid", mixinStandardHelpOptions = true,
         description = "Compute the Xid of a process with each mode (or one), so the modes can be compared.",
         footer = ExitCode.FOOTER)
-public final class DriverXidCommand implements Callable<Integer> {
-
-    @CommandLine.Mixin
-    DeviceOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class DriverXidCommand extends DeviceCommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PID", defaultValue = "0",
             description = "Process id (default 0: the calling process).")
@@ -34,29 +27,32 @@ public final class DriverXidCommand implements Callable<Integer> {
     String mode;
 
     @Override
-    public Integer call() {
+    void checkOptions() {
         if (pid < 0) {
             throw new CliException(ExitCode.USAGE, "PID must not be negative, not " + pid);
         }
-        List<XidMode> modes = mode == null
+        modes();
+    }
+
+    private List<XidMode> modes() {
+        return mode == null
                 ? List.of(XidMode.LOOKUP, XidMode.REQUESTOR, XidMode.CACHED)
                 : List.of(Labels.parse(XidMode.class, mode, "Xid mode"));
-        try (Device device = options.open()) {
-            List<XidAnswer> answers = new ArrayList<>();
-            for (XidMode m : modes) {
-                answers.add(device.queryXid(pid, m));
-            }
-            if (options.json) {
-                JsonOutput.print(spec.commandLine().getOut(), answers);
-                return ExitCode.OK;
-            }
+    }
+
+    @Override
+    int run(Device device, PrintWriter out) {
+        List<XidAnswer> answers = new ArrayList<>();
+        for (XidMode m : modes()) {
+            answers.add(device.queryXid(pid, m));
+        }
+        return report(out, answers, () -> {
             TextTable table = new TextTable("mode", "pid", "xid", "create time", "status");
             for (XidAnswer a : answers) {
                 table.row(a.mode().label(), a.processId(), a.computed() ? String.format("0x%016X", a.xid()) : "-",
                         a.computed() ? String.valueOf(a.createTime()) : "-", NtStatus.describe(a.status()));
             }
-            table.print(spec.commandLine().getOut());
-            return ExitCode.OK;
-        }
+            table.print(out);
+        });
     }
 }

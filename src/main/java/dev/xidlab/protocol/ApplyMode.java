@@ -1,25 +1,14 @@
 package dev.xidlab.protocol;
 
 /** When new registration flags take effect. */
-public enum ApplyMode implements WireConstant {
+public enum ApplyMode implements WireConstant.Numbered {
     /** Saved to the service key; the filter is reloaded to use them (the documented way). */
-    NEXT_LOAD(0),
+    NEXT_LOAD,
     /** EXPERIMENTAL: unregister and register again in place; undocumented, reported with its NTSTATUS. */
-    LIVE_REREGISTER(1);
-
-    private final int value;
-
-    ApplyMode(int value) {
-        this.value = value;
-    }
+    LIVE_REREGISTER;
 
     @Override
-    public int wireValue() {
-        return value;
-    }
-
-    @Override
-    public String cMacro() {
-        return "XF_APPLY_" + name();
+    public String macroPrefix() {
+        return "XF_APPLY_";
     }
 }

@@ -16,7 +16,7 @@ public final class Labels {
     private Labels() {
     }
 
-    public static <E extends Enum<E>> String label(E value) {
+    public static String label(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 

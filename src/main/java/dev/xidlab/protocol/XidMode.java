@@ -1,34 +1,18 @@
 package dev.xidlab.protocol;
 
 /** How the pre-operation callback computes the per-process id. */
-public enum XidMode implements WireConstant {
+public enum XidMode implements WireConstant.Numbered {
     /** No Xid: the baseline overhead. */
-    OFF(0),
+    OFF,
     /** PsLookupProcessByProcessId on every callback: the field code that re-enters under memory pressure. */
-    LOOKUP(1),
+    LOOKUP,
     /** The process from the callback data, no CID table walk. */
-    REQUESTOR(2),
+    REQUESTOR,
     /** A non-paged table filled by the process-notify routine. */
-    CACHED(3);
-
-    private final int value;
-
-    XidMode(int value) {
-        this.value = value;
-    }
+    CACHED;
 
     @Override
-    public int wireValue() {
-        return value;
-    }
-
-    @Override
-    public String cMacro() {
-        return "XF_XID_MODE_" + name();
-    }
-
-    /** The name users type and reports show. */
-    public String label() {
-        return Labels.label(this);
+    public String macroPrefix() {
+        return "XF_XID_MODE_";
     }
 }
