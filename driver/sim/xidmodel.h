@@ -1,0 +1,136 @@
+/*++
+
+Module Name:
+
+    xidmodel.h
+
+Abstract:
+
+    The exported interface of the kernel model (libxidmodel.so): a user-mode model
+    of the Windows mechanisms the minifilter re-entry crash lives in, linked with
+    the driver's own portable core (driver/core/xf_core.c).
+
+    One XM_MACHINE is one modelled Windows machine: processes and a pageable CID
+    handle table, a system working set with a pagefile, a filter manager that
+    honours registration flags, 0x6000-byte kernel stacks, and bugchecks that
+    write real kernel minidumps. Machines are independent; several may run in
+    one process at once.
+
+    Every routine returns an NTSTATUS. After a bugcheck a machine answers
+    XM_STATUS_MACHINE_CRASHED to everything but XmBoot and XmGetCrash.
+
+Environment:
+
+    User mode (Linux, gcc). Called from Java through JNA.
+
+--*/
+
+#ifndef XIDMODEL_H
+#define XIDMODEL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XM_EXPORT __attribute__((visibility("default")))
+
+#define XM_STATUS_SUCCESS               ((int32_t)0x00000000)
+#define XM_STATUS_INVALID_PARAMETER     ((int32_t)0xC000000D)
+#define XM_STATUS_NO_SUCH_DEVICE        ((int32_t)0xC000000E)  // driver not loaded: no \Device\XidFilter
+#define XM_STATUS_INSUFFICIENT_RESOURCES ((int32_t)0xC000009A)
+#define XM_STATUS_INVALID_CID           ((int32_t)0xC000000B)
+#define XM_STATUS_MACHINE_CRASHED       ((int32_t)0xC00002EA)  // STATUS_SYSTEM_SHUTDOWN: it bugchecked
+#define XM_STATUS_ALREADY_LOADED        ((int32_t)0xC000010E)  // STATUS_IMAGE_ALREADY_LOADED
+#define XM_STATUS_OBJECT_NAME_NOT_FOUND ((int32_t)0xC0000034)
+
+typedef struct XM_MACHINE XM_MACHINE;
+
+//
+//  A load: the same fields as Java's StressProfile, flattened.
+//
+typedef struct _XM_PROFILE {
+    uint32_t Workers;           // modelled threads issuing file I/O, 1..64
+    uint32_t Processes;         // user processes alive while it runs (churned), 1..4096
+    uint32_t CreatePercent;     // operation mix, adding up to 100
+    uint32_t ReadPercent;
+    uint32_t WritePercent;
+    uint32_t PressurePercent;   // share of resident pageable pages evicted per pressure cycle, 0..100
+    uint64_t Operations;        // budget: file operations to issue
+    uint64_t Seed;              // every random choice of the run derives from it
+} XM_PROFILE;
+
+//
+//  How a batch or a request ended.
+//
+typedef struct _XM_RESULT {
+    uint64_t Operations;        // file operations completed
+    uint64_t PagingReads;       // page-ins issued as paging I/O
+    uint64_t Evictions;         // pages pushed out by memory pressure
+    uint32_t Bugchecked;        // non-zero when the machine crashed
+    uint32_t CrashDepth;        // callback nesting depth on the crashing thread
+    uint64_t BugCheckCode;
+    uint64_t BugCheckParameters[4];
+    char DumpPath[512];         // the minidump written, empty when none could be
+} XM_RESULT;
+
+XM_EXPORT XM_MACHINE *XmCreate(void);
+XM_EXPORT void XmDestroy(XM_MACHINE *Machine);
+
+//
+//  Boots a clean machine (or reboots a crashed one). The service key survives a
+//  boot, as the registry does. Minidumps go to DumpDirectory (NULL: none).
+//
+XM_EXPORT int32_t XmBoot(XM_MACHINE *Machine, const char *DumpDirectory);
+
+//
+//  The service key (Parameters\Config and LoadCount) to and from a file, so a
+//  configuration outlives the process.
+//
+XM_EXPORT int32_t XmLoadServiceKey(XM_MACHINE *Machine, const char *Path);
+XM_EXPORT int32_t XmSaveServiceKey(XM_MACHINE *Machine, const char *Path);
+
+//
+//  sc start / sc stop (or fltmc load / unload): DriverEntry and FilterUnload.
+//
+XM_EXPORT int32_t XmLoadDriver(XM_MACHINE *Machine);
+XM_EXPORT int32_t XmUnloadDriver(XM_MACHINE *Machine);
+
+//
+//  DeviceIoControl on \\.\XidFilter from the controller's process: the bytes go
+//  to the driver's own IOCTL handling.
+//
+XM_EXPORT int32_t XmDeviceIoControl(XM_MACHINE *Machine, uint32_t IoControlCode,
+                                    const void *InputBuffer, uint32_t InputLength,
+                                    void *OutputBuffer, uint32_t OutputLength,
+                                    uint32_t *BytesReturned);
+
+XM_EXPORT int32_t XmCreateProcess(XM_MACHINE *Machine, uint64_t *ProcessId);
+XM_EXPORT int32_t XmExitProcess(XM_MACHINE *Machine, uint64_t ProcessId);
+
+//
+//  The controller's own process id (what ProcessId 0 in a query resolves to).
+//
+XM_EXPORT uint64_t XmControllerProcessId(XM_MACHINE *Machine);
+
+//
+//  One pressure cycle now: evicts Percent of the resident pageable pages.
+//
+XM_EXPORT int32_t XmApplyMemoryPressure(XM_MACHINE *Machine, uint32_t Percent, uint64_t Seed);
+
+//
+//  Runs a load until its budget is spent or the machine bugchecks.
+//
+XM_EXPORT int32_t XmRunBatch(XM_MACHINE *Machine, const XM_PROFILE *Profile, XM_RESULT *Result);
+
+//
+//  The last bugcheck of this boot (Result->Bugchecked is 0 when none).
+//
+XM_EXPORT int32_t XmGetCrash(XM_MACHINE *Machine, XM_RESULT *Result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // XIDMODEL_H

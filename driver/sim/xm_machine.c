@@ -1,0 +1,1003 @@
+/*++
+
+Module Name:
+
+    xm_machine.c
+
+Abstract:
+
+    The modelled machine: kernel stacks and the double fault, pageable pages and
+    page faults that issue paging I/O, processes and the CID handle table,
+    memory pressure, the batches of file operations, and the exported entry
+    points of libxidmodel.so.
+
+    Frame sizes are plausible x64 figures, not measurements of one build: a
+    KTRAP_FRAME is 0x190 bytes and sits on the stack at every system-call entry
+    and every page fault; the memory manager's fault path and the filter
+    manager's pre-callback worker are the other large frames. With them one
+    level of re-entry (callback -> lookup -> fault -> paging read -> callback)
+    costs 0x860 bytes, so about eleven levels exhaust the 0x6000-byte stack,
+    which is the depth field dumps of this crash show.
+
+Environment:
+
+    User mode model.
+
+--*/
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "xm_model.h"
+
+const XM_MODULE_INFO XmModules[XmModCount] = {
+    { "\\SystemRoot\\system32\\ntoskrnl.exe",        0xfffff8047ba00000ull, 0x01046000u, 0x0d8333e6u, 0x00a5938cu },
+    { "\\SystemRoot\\system32\\hal.dll",             0xfffff8047b944000ull, 0x000bc000u, 0x2b4a6d59u, 0x000c3a12u },
+    { "\\SystemRoot\\System32\\drivers\\FLTMGR.SYS", 0xfffff80477e00000ull, 0x00074000u, 0x5a0d8f6bu, 0x0007d1e4u },
+    { "\\SystemRoot\\System32\\drivers\\xidfilter.sys", 0xfffff8047a3c0000ull, 0x00009000u, 0x6560b2a1u, 0x0000f3c8u },
+};
+
+//
+//  Name, module, function RVA, offset of the return address of the call it
+//  makes, frame bytes.
+//
+const XM_FUNCTION_INFO XmFunctions[XmFnCount] = {
+    [XmFnKiSystemServiceCopyEnd]    = { "KiSystemServiceCopyEnd",     XmModNtoskrnl,  0x40e600, 0x0b5, 0x190 },
+    [XmFnNtReadFile]                = { "NtReadFile",                 XmModNtoskrnl,  0x5d8a40, 0x3f1, 0x110 },
+    [XmFnIopSynchronousServiceTail] = { "IopSynchronousServiceTail",  XmModNtoskrnl,  0x5e6a10, 0x1c6, 0x080 },
+    [XmFnIofCallDriver]             = { "IofCallDriver",              XmModNtoskrnl,  0x2e0f30, 0x055, 0x040 },
+    [XmFnFltpDispatch]              = { "FltpDispatch",               XmModFltMgr,    0x005f10, 0x06e, 0x080 },
+    [XmFnFltpPerformPreCallbacks]   = { "FltpPerformPreCallbacksWorker", XmModFltMgr, 0x003c40, 0x2f8, 0x110 },
+    [XmFnXfPreOperation]            = { "XfPreOperation",             XmModXidFilter, 0x001010, 0x04c, 0x060 },
+    [XmFnXfCorePreOperation]        = { "XfCorePreOperation",         XmModXidFilter, 0x001840, 0x0d3, 0x070 },
+    [XmFnXfSelfTestTouch]           = { "XfPlatSelfTestTouch",        XmModXidFilter, 0x001120, 0x028, 0x040 },
+    [XmFnPsLookupProcessByProcessId]= { "PsLookupProcessByProcessId", XmModNtoskrnl,  0x5a4e60, 0x046, 0x050 },
+    [XmFnPspReferenceCidTableEntry] = { "PspReferenceCidTableEntry",  XmModNtoskrnl,  0x5a4f30, 0x05a, 0x060 },
+    [XmFnKiPageFault]               = { "KiPageFault",                XmModNtoskrnl,  0x40b900, 0x43a, 0x190 },
+    [XmFnMmAccessFault]             = { "MmAccessFault",              XmModNtoskrnl,  0x2a8c30, 0x5c2, 0x150 },
+    [XmFnMiIssueHardFault]          = { "MiIssueHardFault",           XmModNtoskrnl,  0x2fb9e0, 0x2d4, 0x100 },
+    [XmFnMiPageRead]                = { "MiPageRead",                 XmModNtoskrnl,  0x2fc5a0, 0x1b7, 0x0c0 },
+    [XmFnIoPageReadEx]              = { "IoPageReadEx",               XmModNtoskrnl,  0x2fd0a0, 0x08e, 0x070 },
+    [XmFnNtDeviceIoControlFile]     = { "NtDeviceIoControlFile",      XmModNtoskrnl,  0x5db2c0, 0x056, 0x090 },
+    [XmFnXfDeviceControl]           = { "XfDeviceControl",            XmModXidFilter, 0x001200, 0x060, 0x070 },
+};
+
+#define XM_PROCESS_VA_BASE  0xffffa58000000000ull
+#define XM_THREAD_VA_BASE   0xffffa58400000000ull
+#define XM_TICKS_PER_OP     10000ull            // 1 ms of modelled time per file operation
+#define XM_FIRST_USER_PIDS  16u                 // system processes created at boot
+
+/*************************************************************************
+    Randomness: splitmix64, so a seed reproduces a run on any machine.
+*************************************************************************/
+
+uint64_t
+XmRandomNext(
+    XM_RANDOM *Random
+    )
+{
+    uint64_t z = (Random->State += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+uint32_t
+XmRandomBelow(
+    XM_RANDOM *Random,
+    uint32_t Bound
+    )
+{
+    return Bound == 0 ? 0 : (uint32_t)(XmRandomNext(Random) % Bound);
+}
+
+/*************************************************************************
+    Kernel stacks
+*************************************************************************/
+
+uint64_t
+XmThreadAddress(
+    XM_THREAD *Thread
+    )
+{
+    return XM_THREAD_VA_BASE + (uint64_t)Thread->Slot * 0x800;
+}
+
+void
+XmPushFrame(
+    XM_MACHINE *Machine,
+    XM_FUNCTION Function
+    )
+/*++
+
+Routine Description:
+
+    Enters a modelled kernel function on the current thread. A frame that does
+    not fit in what is left of the 0x6000-byte stack is the double fault: the
+    processor cannot push the page-fault trap frame onto the guard page.
+
+--*/
+{
+    XM_THREAD *t = Machine->Current;
+    uint32_t cost = XmFunctions[Function].FrameBytes;
+
+    if (t->StackUsed + cost > XM_KERNEL_STACK_SIZE || t->FrameCount == XM_MAX_FRAMES) {
+        const XM_FUNCTION_INFO *f = &XmFunctions[Function];
+        uint64_t stackBase = 0xffff850429898000ull + (uint64_t)t->Slot * 0x8000;
+        XmBugCheck(Machine, 0x1000007Full, 8,
+                   0xfffff8047e6a9e70ull,                               // the double-fault TSS
+                   stackBase - XM_KERNEL_STACK_SIZE,                    // the stack limit it hit
+                   XmModules[f->Module].Base + f->Rva);                 // where it was entering
+    }
+    t->StackUsed += cost;
+    t->Frames[t->FrameCount++] = (uint16_t)Function;
+    if (t->FrameCount > t->MaxFrames) {
+        t->MaxFrames = t->FrameCount;
+    }
+}
+
+void
+XmPopFrame(
+    XM_MACHINE *Machine
+    )
+{
+    XM_THREAD *t = Machine->Current;
+
+    t->FrameCount--;
+    t->StackUsed -= XmFunctions[t->Frames[t->FrameCount]].FrameBytes;
+}
+
+/*************************************************************************
+    Pages and faults
+*************************************************************************/
+
+uint32_t
+XmCidPageOf(
+    uint64_t Handle
+    )
+{
+    return (uint32_t)((Handle / 4) / XM_CID_PAGE_ENTRIES);
+}
+
+void
+XmTouchPage(
+    XM_MACHINE *Machine,
+    uint32_t Page
+    )
+/*++
+
+Routine Description:
+
+    An access to pageable memory. A resident page costs nothing. A paged-out one
+    is a hard fault: the trap frame and the memory manager's frames go on the
+    stack and the page is read back with paging I/O through the file-system
+    stack, so filters see it, before it is resident again.
+
+--*/
+{
+    XM_PAGE *page = &Machine->Pages[Page];
+
+    if (page->Resident) {
+        return;
+    }
+
+    XmPushFrame(Machine, XmFnKiPageFault);
+    XmPushFrame(Machine, XmFnMmAccessFault);
+    XmPushFrame(Machine, XmFnMiIssueHardFault);
+    XmPushFrame(Machine, XmFnMiPageRead);
+    XmPushFrame(Machine, XmFnIoPageReadEx);
+
+    Machine->PagingReads++;
+    XmFltDispatch(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, Machine->Current->Process);
+    page->Resident = 1;
+
+    XmPopFrame(Machine);
+    XmPopFrame(Machine);
+    XmPopFrame(Machine);
+    XmPopFrame(Machine);
+    XmPopFrame(Machine);
+}
+
+static uint64_t
+XmEvict(
+    XM_MACHINE *Machine,
+    uint32_t Percent
+    )
+/*++
+
+Routine Description:
+
+    One pressure cycle: the working-set manager trims each resident pageable
+    page with the given probability; trimmed pages go to the pagefile.
+
+--*/
+{
+    uint64_t evicted = 0;
+    uint32_t i;
+
+    for (i = 0; i < XM_PAGES; i++) {
+        if (Machine->Pages[i].Resident && XmRandomBelow(&Machine->Random, 100) < Percent) {
+            Machine->Pages[i].Resident = 0;
+            evicted++;
+        }
+    }
+    Machine->Evictions += evicted;
+    return evicted;
+}
+
+/*************************************************************************
+    Processes and the CID handle table
+*************************************************************************/
+
+void *
+XmProcessAddress(
+    XM_PROCESS *Process
+    )
+{
+    return (void *)(uintptr_t)(XM_PROCESS_VA_BASE + (uint64_t)Process->Slot * 0x1000 + 0x80);
+}
+
+XM_PROCESS *
+XmProcessFromAddress(
+    XM_MACHINE *Machine,
+    void *Address
+    )
+{
+    uint64_t va = (uint64_t)(uintptr_t)Address;
+    uint64_t slot;
+
+    if (va < XM_PROCESS_VA_BASE) {
+        return NULL;
+    }
+    slot = (va - XM_PROCESS_VA_BASE) >> 12;
+    return slot < XM_MAX_PROCESSES ? &Machine->Processes[slot] : NULL;
+}
+
+static uint32_t
+XmCidAllocate(
+    XM_MACHINE *Machine
+    )
+/*++
+
+Routine Description:
+
+    ExCreateHandle: the most recently freed handle first (so pids are reused, as
+    Windows reuses them), else the next never-used one. The first entry of each
+    handle-table page is reserved, as in Windows' tables. Returns the index, 0
+    when the table is full.
+
+--*/
+{
+    uint32_t index;
+
+    if (Machine->CidFreeHead != 0) {
+        index = Machine->CidFreeHead - 1;
+        Machine->CidFreeHead = Machine->Cid[index].NextFree;
+        return index;
+    }
+    while (Machine->CidNext < XM_CID_PAGES * XM_CID_PAGE_ENTRIES) {
+        index = Machine->CidNext++;
+        if (index % XM_CID_PAGE_ENTRIES != 0) {
+            return index;
+        }
+    }
+    return 0;
+}
+
+static void
+XmCidFree(
+    XM_MACHINE *Machine,
+    uint32_t Index
+    )
+{
+    Machine->Cid[Index].Process = NULL;
+    Machine->Cid[Index].IsThread = 0;
+    Machine->Cid[Index].NextFree = Machine->CidFreeHead;
+    Machine->CidFreeHead = Index + 1;
+}
+
+static XM_PROCESS *
+XmProcessCreate(
+    XM_MACHINE *Machine
+    )
+/*++
+
+Routine Description:
+
+    PspInsertProcess in short: a CID entry (writing it touches its page), a
+    create time, the process-notify callouts.
+
+--*/
+{
+    uint32_t slot, index;
+    XM_PROCESS *process = NULL;
+
+    for (slot = 0; slot < XM_MAX_PROCESSES; slot++) {
+        if (!Machine->Processes[slot].InUse) {
+            process = &Machine->Processes[slot];
+            break;
+        }
+    }
+    if (process == NULL) {
+        return NULL;
+    }
+    index = XmCidAllocate(Machine);
+    if (index == 0) {
+        return NULL;
+    }
+    XmTouchPage(Machine, XmCidPageOf((uint64_t)index * 4));
+
+    memset(process, 0, sizeof(*process));
+    process->InUse = 1;
+    process->Slot = slot;
+    process->ProcessId = (uint64_t)index * 4;
+    process->CreateTime = Machine->BootTime + Machine->Clock;
+    process->References = 1;
+    Machine->Cid[index].Process = process;
+
+    if (Machine->NotifyRegistered) {
+        XmDriverProcessNotify(Machine, process, 1);
+    }
+    return process;
+}
+
+static void
+XmProcessExit(
+    XM_MACHINE *Machine,
+    XM_PROCESS *Process
+    )
+{
+    uint32_t index = (uint32_t)(Process->ProcessId / 4);
+
+    if (Machine->NotifyRegistered) {
+        XmDriverProcessNotify(Machine, Process, 0);
+    }
+    XmTouchPage(Machine, XmCidPageOf(Process->ProcessId));
+    XmCidFree(Machine, index);
+    Process->InUse = 0;
+}
+
+static XM_THREAD *
+XmThreadCreate(
+    XM_MACHINE *Machine,
+    XM_PROCESS *Process
+    )
+{
+    XM_THREAD *thread = &Machine->Threads[Machine->ThreadCount];
+    uint32_t index = XmCidAllocate(Machine);
+
+    memset(thread, 0, sizeof(*thread));
+    thread->Slot = Machine->ThreadCount++;
+    thread->ThreadId = (uint64_t)index * 4;
+    thread->Process = Process;
+    Machine->Cid[index].IsThread = 1;
+    return thread;
+}
+
+static uint32_t
+XmUserProcessCount(
+    XM_MACHINE *Machine
+    )
+{
+    uint32_t slot, n = 0;
+
+    for (slot = 0; slot < XM_MAX_PROCESSES; slot++) {
+        XM_PROCESS *p = &Machine->Processes[slot];
+        if (p->InUse && p != Machine->SystemProcess && p != Machine->ControllerProcess &&
+            p->ProcessId / 4 >= XM_FIRST_USER_PIDS) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static XM_PROCESS *
+XmRandomUserProcess(
+    XM_MACHINE *Machine
+    )
+{
+    uint32_t n = XmUserProcessCount(Machine), pick, slot;
+
+    if (n == 0) {
+        return Machine->SystemProcess;
+    }
+    pick = XmRandomBelow(&Machine->Random, n);
+    for (slot = 0; slot < XM_MAX_PROCESSES; slot++) {
+        XM_PROCESS *p = &Machine->Processes[slot];
+        if (p->InUse && p != Machine->SystemProcess && p != Machine->ControllerProcess &&
+            p->ProcessId / 4 >= XM_FIRST_USER_PIDS) {
+            if (pick-- == 0) {
+                return p;
+            }
+        }
+    }
+    return Machine->SystemProcess;
+}
+
+/*************************************************************************
+    Bugcheck
+*************************************************************************/
+
+void
+XmBugCheck(
+    XM_MACHINE *Machine,
+    uint64_t Code,
+    uint64_t P1,
+    uint64_t P2,
+    uint64_t P3,
+    uint64_t P4
+    )
+/*++
+
+Routine Description:
+
+    KeBugCheckEx: records the stop, writes the minidump, and unwinds to the
+    entry point that ran the machine. The machine takes no more work until it is
+    booted again.
+
+--*/
+{
+    XM_THREAD *t = Machine->Current;
+    uint32_t i, depth = 0;
+
+    for (i = 0; i < t->FrameCount; i++) {
+        if (t->Frames[i] == XmFnXfPreOperation) {
+            depth++;
+        }
+    }
+
+    Machine->Crashed = 1;
+    memset(&Machine->Crash, 0, sizeof(Machine->Crash));
+    Machine->Crash.Bugchecked = 1;
+    Machine->Crash.CrashDepth = depth;
+    Machine->Crash.BugCheckCode = Code;
+    Machine->Crash.BugCheckParameters[0] = P1;
+    Machine->Crash.BugCheckParameters[1] = P2;
+    Machine->Crash.BugCheckParameters[2] = P3;
+    Machine->Crash.BugCheckParameters[3] = P4;
+    Machine->Crash.PagingReads = Machine->PagingReads;
+    Machine->Crash.Evictions = Machine->Evictions;
+
+    if (Machine->DumpDirectory[0] != '\0') {
+        XmWriteMinidump(Machine, Machine->Crash.DumpPath, sizeof(Machine->Crash.DumpPath));
+    }
+    if (Machine->CrashJump == NULL) {
+        abort();
+    }
+    longjmp(*Machine->CrashJump, 1);
+}
+
+/*************************************************************************
+    Entry points
+*************************************************************************/
+
+XM_MACHINE *
+XmCreate(
+    void
+    )
+{
+    XM_MACHINE *m = calloc(1, sizeof(XM_MACHINE));
+
+    if (m == NULL) {
+        return NULL;
+    }
+    pthread_mutex_init(&m->Lock, NULL);
+    pthread_mutex_init(&m->CoreLock, NULL);
+    return m;
+}
+
+void
+XmDestroy(
+    XM_MACHINE *Machine
+    )
+{
+    if (Machine == NULL) {
+        return;
+    }
+    pthread_mutex_destroy(&Machine->Lock);
+    pthread_mutex_destroy(&Machine->CoreLock);
+    free(Machine);
+}
+
+static uint64_t
+XmNowAsSystemTime(
+    void
+    )
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((uint64_t)ts.tv_sec + 11644473600ull) * 10000000ull + (uint64_t)ts.tv_nsec / 100;
+}
+
+int32_t
+XmBoot(
+    XM_MACHINE *Machine,
+    const char *DumpDirectory
+    )
+/*++
+
+Routine Description:
+
+    A clean boot: every pageable page resident, the system processes, the
+    controller process, a system thread, the controller's thread and 64 worker
+    threads. The driver is not loaded; the service key is kept.
+
+--*/
+{
+    XM_SERVICE_KEY key;
+    uint32_t i;
+    jmp_buf jump;
+
+    pthread_mutex_lock(&Machine->Lock);
+
+    key = Machine->ServiceKey;
+    memset(Machine->Processes, 0, sizeof(Machine->Processes));
+    memset(Machine->Cid, 0, sizeof(Machine->Cid));
+    memset(Machine->Threads, 0, sizeof(Machine->Threads));
+    memset(&Machine->Filter, 0, sizeof(Machine->Filter));
+    memset(&Machine->Crash, 0, sizeof(Machine->Crash));
+    memset(&Machine->Core, 0, sizeof(Machine->Core));
+    Machine->ServiceKey = key;
+    Machine->Crashed = 0;
+    Machine->DriverLoaded = 0;
+    Machine->NotifyRegistered = 0;
+    Machine->CidFreeHead = 0;
+    Machine->CidNext = 0;
+    Machine->ThreadCount = 0;
+    Machine->PagingReads = 0;
+    Machine->Evictions = 0;
+    Machine->Clock = 0;
+    Machine->BootTime = XmNowAsSystemTime();
+    Machine->Random.State = 0x5851f42d4c957f2dull;
+    Machine->DumpDirectory[0] = '\0';
+    if (DumpDirectory != NULL) {
+        strncpy(Machine->DumpDirectory, DumpDirectory, sizeof(Machine->DumpDirectory) - 1);
+    }
+    for (i = 0; i < XM_PAGES; i++) {
+        Machine->Pages[i].Kind = i < XM_CID_PAGES ? XmPageCid
+                               : i < XM_CID_PAGES + XM_IMAGE_PAGES ? XmPageImage : XmPageOther;
+        Machine->Pages[i].Resident = 1;
+    }
+
+    //
+    //  Handle 0 is never used; the System process is pid 4 and owns the first
+    //  thread. Nothing can fault while every page is resident, so no crash
+    //  target is needed yet; one is set anyway so a model bug cannot abort().
+    //
+    Machine->CrashJump = &jump;
+    if (setjmp(jump) != 0) {
+        Machine->CrashJump = NULL;
+        pthread_mutex_unlock(&Machine->Lock);
+        return XM_STATUS_MACHINE_CRASHED;
+    }
+    Machine->CidNext = 1;
+    Machine->Current = &Machine->Threads[0];
+    Machine->Threads[0].Slot = 0;
+    Machine->SystemProcess = XmProcessCreate(Machine);
+    Machine->Current = XmThreadCreate(Machine, Machine->SystemProcess);
+    for (i = 1; i < XM_FIRST_USER_PIDS - 2; i++) {
+        XmProcessCreate(Machine);          // smss, csrss, wininit, services, lsass, svchost ...
+    }
+    Machine->ControllerProcess = XmProcessCreate(Machine);
+    Machine->ControllerThread = XmThreadCreate(Machine, Machine->ControllerProcess);
+    while (Machine->ThreadCount < XM_MAX_THREADS) {
+        XmThreadCreate(Machine, Machine->SystemProcess);
+    }
+    Machine->CrashJump = NULL;
+    Machine->Booted = 1;
+
+    pthread_mutex_unlock(&Machine->Lock);
+    return XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmLoadServiceKey(
+    XM_MACHINE *Machine,
+    const char *Path
+    )
+{
+    XM_SERVICE_KEY key;
+    FILE *f = fopen(Path, "rb");
+    size_t n;
+
+    if (f == NULL) {
+        return XM_STATUS_OBJECT_NAME_NOT_FOUND;
+    }
+    n = fread(&key, 1, sizeof(key), f);
+    fclose(f);
+    if (n != sizeof(key)) {
+        return XM_STATUS_INVALID_PARAMETER;
+    }
+    pthread_mutex_lock(&Machine->Lock);
+    Machine->ServiceKey = key;
+    pthread_mutex_unlock(&Machine->Lock);
+    return XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmSaveServiceKey(
+    XM_MACHINE *Machine,
+    const char *Path
+    )
+{
+    XM_SERVICE_KEY key;
+    FILE *f;
+    size_t n;
+
+    pthread_mutex_lock(&Machine->Lock);
+    key = Machine->ServiceKey;
+    pthread_mutex_unlock(&Machine->Lock);
+
+    f = fopen(Path, "wb");
+    if (f == NULL) {
+        return XM_STATUS_OBJECT_NAME_NOT_FOUND;
+    }
+    n = fwrite(&key, 1, sizeof(key), f);
+    return (fclose(f) == 0 && n == sizeof(key)) ? XM_STATUS_SUCCESS : XM_STATUS_INSUFFICIENT_RESOURCES;
+}
+
+//
+//  Every entry point that runs modelled kernel code does it under the machine
+//  lock with a crash target set: a bugcheck anywhere below unwinds here.
+//
+#define XM_ENTER(Machine, jump)                                 \
+    pthread_mutex_lock(&(Machine)->Lock);                       \
+    if ((Machine)->Crashed || !(Machine)->Booted) {             \
+        pthread_mutex_unlock(&(Machine)->Lock);                 \
+        return XM_STATUS_MACHINE_CRASHED;                       \
+    }                                                           \
+    (Machine)->CrashJump = &(jump);                             \
+    if (setjmp(jump) != 0) {                                    \
+        (Machine)->CrashJump = NULL;                            \
+        pthread_mutex_unlock(&(Machine)->Lock);                 \
+        return XM_STATUS_MACHINE_CRASHED;                       \
+    }
+
+#define XM_LEAVE(Machine)                                       \
+    (Machine)->CrashJump = NULL;                                \
+    pthread_mutex_unlock(&(Machine)->Lock)
+
+int32_t
+XmLoadDriver(
+    XM_MACHINE *Machine
+    )
+{
+    jmp_buf jump;
+    int32_t status;
+
+    XM_ENTER(Machine, jump);
+    if (Machine->DriverLoaded) {
+        XM_LEAVE(Machine);
+        return XM_STATUS_ALREADY_LOADED;
+    }
+    Machine->Current = Machine->ControllerThread;
+    status = XmDriverEntry(Machine);
+    Machine->DriverLoaded = status >= 0;
+    XM_LEAVE(Machine);
+    return status;
+}
+
+int32_t
+XmUnloadDriver(
+    XM_MACHINE *Machine
+    )
+{
+    jmp_buf jump;
+
+    XM_ENTER(Machine, jump);
+    if (!Machine->DriverLoaded) {
+        XM_LEAVE(Machine);
+        return XM_STATUS_NO_SUCH_DEVICE;
+    }
+    Machine->Current = Machine->ControllerThread;
+    XmDriverUnload(Machine);
+    Machine->DriverLoaded = 0;
+    XM_LEAVE(Machine);
+    return XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmDeviceIoControl(
+    XM_MACHINE *Machine,
+    uint32_t IoControlCode,
+    const void *InputBuffer,
+    uint32_t InputLength,
+    void *OutputBuffer,
+    uint32_t OutputLength,
+    uint32_t *BytesReturned
+    )
+/*++
+
+Routine Description:
+
+    DeviceIoControl on \\.\XidFilter. METHOD_BUFFERED as the I/O manager does
+    it: one system buffer of the larger length holds the input and receives
+    the output, and only on success are BytesReturned bytes copied back.
+
+--*/
+{
+    jmp_buf jump;
+    uint8_t *system;
+    uint32_t length = InputLength > OutputLength ? InputLength : OutputLength;
+    uint32_t information = 0;
+    int32_t status;
+
+    *BytesReturned = 0;
+    if ((InputLength != 0 && InputBuffer == NULL) || (OutputLength != 0 && OutputBuffer == NULL)) {
+        return XM_STATUS_INVALID_PARAMETER;
+    }
+    system = calloc(1, length == 0 ? 1 : length);
+    if (system == NULL) {
+        return XM_STATUS_INSUFFICIENT_RESOURCES;
+    }
+    if (InputLength != 0) {
+        memcpy(system, InputBuffer, InputLength);
+    }
+
+    pthread_mutex_lock(&Machine->Lock);
+    if (Machine->Crashed || !Machine->Booted) {
+        pthread_mutex_unlock(&Machine->Lock);
+        free(system);
+        return XM_STATUS_MACHINE_CRASHED;
+    }
+    if (!Machine->DriverLoaded) {
+        pthread_mutex_unlock(&Machine->Lock);
+        free(system);
+        return XM_STATUS_OBJECT_NAME_NOT_FOUND;
+    }
+    Machine->CrashJump = &jump;
+    if (setjmp(jump) != 0) {
+        Machine->CrashJump = NULL;
+        pthread_mutex_unlock(&Machine->Lock);
+        free(system);
+        return XM_STATUS_MACHINE_CRASHED;
+    }
+
+    Machine->Current = Machine->ControllerThread;
+    XmPushFrame(Machine, XmFnKiSystemServiceCopyEnd);
+    XmPushFrame(Machine, XmFnNtDeviceIoControlFile);
+    XmPushFrame(Machine, XmFnIofCallDriver);
+    status = XmDriverDeviceControl(Machine, IoControlCode, system, InputLength, system, OutputLength,
+                                   &information);
+    XmPopFrame(Machine);
+    XmPopFrame(Machine);
+    XmPopFrame(Machine);
+
+    XM_LEAVE(Machine);
+
+    if (status >= 0 && information > 0) {
+        memcpy(OutputBuffer, system, information);
+        *BytesReturned = information;
+    }
+    free(system);
+    return status;
+}
+
+int32_t
+XmCreateProcess(
+    XM_MACHINE *Machine,
+    uint64_t *ProcessId
+    )
+{
+    jmp_buf jump;
+    XM_PROCESS *process;
+
+    XM_ENTER(Machine, jump);
+    Machine->Current = Machine->ControllerThread;
+    process = XmProcessCreate(Machine);
+    XM_LEAVE(Machine);
+    if (process == NULL) {
+        return XM_STATUS_INSUFFICIENT_RESOURCES;
+    }
+    *ProcessId = process->ProcessId;
+    return XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmExitProcess(
+    XM_MACHINE *Machine,
+    uint64_t ProcessId
+    )
+{
+    jmp_buf jump;
+    uint64_t index = ProcessId / 4;
+    XM_PROCESS *process;
+
+    XM_ENTER(Machine, jump);
+    process = (ProcessId % 4 == 0 && index < XM_CID_PAGES * XM_CID_PAGE_ENTRIES)
+            ? Machine->Cid[index].Process : NULL;
+    if (process == NULL || process == Machine->SystemProcess || process == Machine->ControllerProcess) {
+        XM_LEAVE(Machine);
+        return XM_STATUS_INVALID_CID;
+    }
+    Machine->Current = Machine->ControllerThread;
+    XmProcessExit(Machine, process);
+    XM_LEAVE(Machine);
+    return XM_STATUS_SUCCESS;
+}
+
+uint64_t
+XmControllerProcessId(
+    XM_MACHINE *Machine
+    )
+{
+    return Machine->ControllerProcess != NULL ? Machine->ControllerProcess->ProcessId : 0;
+}
+
+int32_t
+XmApplyMemoryPressure(
+    XM_MACHINE *Machine,
+    uint32_t Percent,
+    uint64_t Seed
+    )
+{
+    jmp_buf jump;
+
+    if (Percent > 100) {
+        return XM_STATUS_INVALID_PARAMETER;
+    }
+    XM_ENTER(Machine, jump);
+    Machine->Random.State = Seed;
+    XmEvict(Machine, Percent);
+    XM_LEAVE(Machine);
+    return XM_STATUS_SUCCESS;
+}
+
+static int
+XmProfileValid(
+    const XM_PROFILE *Profile
+    )
+{
+    return Profile->Workers >= 1 && Profile->Workers <= 64 &&
+           Profile->Processes >= 1 && Profile->Processes <= 4096 &&
+           Profile->CreatePercent + Profile->ReadPercent + Profile->WritePercent == 100 &&
+           Profile->PressurePercent <= 100;
+}
+
+static void
+XmRunOperation(
+    XM_MACHINE *Machine,
+    const XM_PROFILE *Profile,
+    uint64_t Index
+    )
+/*++
+
+Routine Description:
+
+    One file operation of the load on a worker thread: a system call into the
+    I/O manager, down the filter stack; a cached read that misses the cache
+    also pages the file's data in with a paging read.
+
+--*/
+{
+    XM_THREAD *worker = &Machine->Threads[2 + (Index % Profile->Workers)];
+    uint32_t pick = XmRandomBelow(&Machine->Random, 100);
+    uint32_t operation = pick < Profile->CreatePercent ? XF_OP_CREATE
+                       : pick < Profile->CreatePercent + Profile->ReadPercent ? XF_OP_READ : XF_OP_WRITE;
+    uint32_t flags = 0;
+
+    if (operation != XF_OP_CREATE && XmRandomBelow(&Machine->Random, 100) < 30) {
+        flags |= XM_IRP_NOCACHE;
+    }
+
+    worker->Process = XmRandomUserProcess(Machine);
+    worker->StackUsed = 0;
+    worker->FrameCount = 0;
+    Machine->Current = worker;
+
+    XmPushFrame(Machine, XmFnKiSystemServiceCopyEnd);
+    XmPushFrame(Machine, XmFnNtReadFile);
+    XmPushFrame(Machine, XmFnIopSynchronousServiceTail);
+    XmFltDispatch(Machine, operation, flags, worker->Process);
+    if (operation == XF_OP_READ && flags == 0 && XmRandomBelow(&Machine->Random, 100) < 20) {
+        Machine->PagingReads++;
+        XmFltDispatch(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, worker->Process);
+    }
+    XmPopFrame(Machine);
+    XmPopFrame(Machine);
+    XmPopFrame(Machine);
+    Machine->Clock += XM_TICKS_PER_OP;
+}
+
+static void
+XmChurn(
+    XM_MACHINE *Machine,
+    const XM_PROFILE *Profile
+    )
+/*++
+
+Routine Description:
+
+    Keeps Profile->Processes user processes alive: one exits and one starts,
+    which reuses the pid just freed.
+
+--*/
+{
+    Machine->Current = &Machine->Threads[0];      // the System thread starts and reaps processes
+    Machine->Current->StackUsed = 0;
+    Machine->Current->FrameCount = 0;
+    if (XmUserProcessCount(Machine) >= Profile->Processes) {
+        XmProcessExit(Machine, XmRandomUserProcess(Machine));
+    }
+    while (XmUserProcessCount(Machine) < Profile->Processes) {
+        if (XmProcessCreate(Machine) == NULL) {
+            break;
+        }
+    }
+}
+
+int32_t
+XmRunBatch(
+    XM_MACHINE *Machine,
+    const XM_PROFILE *Profile,
+    XM_RESULT *Result
+    )
+/*++
+
+Routine Description:
+
+    Runs a load. The machine lock is taken per operation, so requests from
+    other threads (configuration changes, statistics) interleave with the load
+    as they would on a real machine.
+
+--*/
+{
+    jmp_buf jump;
+    volatile uint64_t done = 0;
+    volatile uint64_t i;
+
+    memset(Result, 0, sizeof(*Result));
+    if (!XmProfileValid(Profile)) {
+        return XM_STATUS_INVALID_PARAMETER;
+    }
+
+    for (i = 0; i < Profile->Operations; i++) {
+        pthread_mutex_lock(&Machine->Lock);
+        if (Machine->Crashed || !Machine->Booted) {
+            pthread_mutex_unlock(&Machine->Lock);
+            break;
+        }
+        if (i == 0) {
+            Machine->Random.State = Profile->Seed;
+        }
+        Machine->CrashJump = &jump;
+        if (setjmp(jump) != 0) {
+            Machine->CrashJump = NULL;
+            pthread_mutex_unlock(&Machine->Lock);
+            break;
+        }
+        if (i % XM_CHURN_INTERVAL == 0) {
+            XmChurn(Machine, Profile);
+        }
+        if (Profile->PressurePercent > 0 && i % XM_PRESSURE_INTERVAL == XM_PRESSURE_INTERVAL - 1) {
+            XmEvict(Machine, Profile->PressurePercent);
+        }
+        XmRunOperation(Machine, Profile, i);
+        done++;
+        XM_LEAVE(Machine);
+    }
+
+    pthread_mutex_lock(&Machine->Lock);
+    if (Machine->Crashed) {
+        *Result = Machine->Crash;
+    }
+    Result->Operations = done;
+    Result->PagingReads = Machine->PagingReads;
+    Result->Evictions = Machine->Evictions;
+    pthread_mutex_unlock(&Machine->Lock);
+    return Machine->Crashed ? XM_STATUS_MACHINE_CRASHED : XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmGetCrash(
+    XM_MACHINE *Machine,
+    XM_RESULT *Result
+    )
+{
+    pthread_mutex_lock(&Machine->Lock);
+    *Result = Machine->Crash;
+    pthread_mutex_unlock(&Machine->Lock);
+    return XM_STATUS_SUCCESS;
+}
