@@ -129,6 +129,12 @@ XM_EXPORT int32_t XmRunBatch(XM_MACHINE *Machine, const XM_PROFILE *Profile, XM_
 //
 XM_EXPORT int32_t XmGetCrash(XM_MACHINE *Machine, XM_RESULT *Result);
 
+//
+//  The driver's telemetry (an XF_STATS) read straight from its memory, as a
+//  debugger reads it from a dump: it works after a bugcheck too.
+//
+XM_EXPORT int32_t XmReadStats(XM_MACHINE *Machine, void *Stats, uint32_t Length);
+
 #ifdef __cplusplus
 }
 #endif

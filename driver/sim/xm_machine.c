@@ -332,6 +332,7 @@ Routine Description:
     process->InUse = 1;
     process->Slot = slot;
     process->ProcessId = (uint64_t)index * 4;
+    Machine->Clock += 1;                    // create times are distinct, as KeQuerySystemTime's are
     process->CreateTime = Machine->BootTime + Machine->Clock;
     process->References = 1;
     Machine->Cid[index].Process = process;
@@ -952,6 +953,12 @@ Routine Description:
     if (!XmProfileValid(Profile)) {
         return XM_STATUS_INVALID_PARAMETER;
     }
+    pthread_mutex_lock(&Machine->Lock);
+    if (Machine->Crashed || !Machine->Booted) {
+        pthread_mutex_unlock(&Machine->Lock);
+        return XM_STATUS_MACHINE_CRASHED;       // a crash of an earlier batch is not this batch's
+    }
+    pthread_mutex_unlock(&Machine->Lock);
 
     for (i = 0; i < Profile->Operations; i++) {
         pthread_mutex_lock(&Machine->Lock);
@@ -1000,4 +1007,26 @@ XmGetCrash(
     *Result = Machine->Crash;
     pthread_mutex_unlock(&Machine->Lock);
     return XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmReadStats(
+    XM_MACHINE *Machine,
+    void *Stats,
+    uint32_t Length
+    )
+{
+    XF_IOCTL_CALL call;
+    uint32_t information = 0;
+    int32_t status;
+
+    memset(&call, 0, sizeof(call));
+    call.IoControlCode = IOCTL_XF_GET_STATS;
+    call.OutputBuffer = Stats;
+    call.OutputLength = Length;
+    pthread_mutex_lock(&Machine->Lock);
+    status = Machine->Core.Platform == NULL ? XM_STATUS_NO_SUCH_DEVICE
+                                            : XfCoreDeviceControl(&Machine->Core, &call, &information);
+    pthread_mutex_unlock(&Machine->Lock);
+    return status;
 }

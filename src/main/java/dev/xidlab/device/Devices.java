@@ -18,7 +18,7 @@ public final class Devices {
     public static Device open(String kind) {
         switch (kind.toLowerCase(Locale.ROOT)) {
             case SIM:
-                throw new DeviceException("the kernel-model device is not yet available in this build");
+                return SimDevice.open();
             case WINDOWS:
                 throw new DeviceException("the Windows device is not yet available in this build");
             default:

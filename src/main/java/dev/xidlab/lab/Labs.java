@@ -18,7 +18,7 @@ public final class Labs {
     public static Lab open(String name) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case SIM:
-                throw new LabUnavailableException("the kernel-model lab is not yet available in this build");
+                return new SimLab();
             case VAGRANT:
                 throw new LabUnavailableException("the Vagrant lab is not yet available in this build");
             default:

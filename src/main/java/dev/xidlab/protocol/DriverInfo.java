@@ -1,6 +1,8 @@
 package dev.xidlab.protocol;
 
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +18,8 @@ public record DriverInfo(
         int registerStatus) {
 
     public DriverInfo {
-        state = Set.copyOf(state);
+        state = Collections.unmodifiableSet(state.isEmpty()
+                ? EnumSet.noneOf(DriverState.class) : EnumSet.copyOf(state));
         activeRegistration = Map.copyOf(activeRegistration);
         savedRegistration = Map.copyOf(savedRegistration);
     }

@@ -1,0 +1,201 @@
+package dev.xidlab.device;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import dev.xidlab.protocol.DriverStats;
+import dev.xidlab.protocol.NtStatus;
+import dev.xidlab.protocol.Wire;
+import dev.xidlab.stress.StressProfile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One modelled Windows machine of the kernel model (libxidmodel.so, built from driver/sim and the driver's own
+ * core by the Maven build and found on the class path). Not thread-safe for boot/close; requests and batches
+ * may run from different threads (the model serialises them per operation).
+ */
+public final class KernelModel implements AutoCloseable {
+
+    /** NTSTATUS the model answers once its machine has bugchecked (STATUS_SYSTEM_SHUTDOWN). */
+    public static final int MACHINE_CRASHED = 0xC00002EA;
+    /** NTSTATUS for a request to a device that does not exist (driver not loaded). */
+    public static final int OBJECT_NAME_NOT_FOUND = 0xC0000034;
+
+    private static final ModelLibrary LIBRARY = load();
+
+    private static volatile String loadFailure;
+
+    private Pointer machine;
+
+    /** How a batch ended. */
+    public record BatchResult(long operations, long pagingReads, long evictions, boolean bugchecked,
+                              int crashDepth, long bugCheckCode, List<Long> parameters, Optional<Path> dump) {
+    }
+
+    private static ModelLibrary load() {
+        try {
+            return Native.load("xidmodel", ModelLibrary.class);
+        } catch (UnsatisfiedLinkError e) {
+            loadFailure = e.getMessage();
+            return null;
+        }
+    }
+
+    /** Why the model cannot run here, or empty when it can. */
+    public static Optional<String> unavailableReason() {
+        if (LIBRARY != null) {
+            return Optional.empty();
+        }
+        return Optional.of("the kernel-model library libxidmodel.so is not built for "
+                + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+                + " (build with mvn package on Linux x86-64 with gcc): " + loadFailure);
+    }
+
+    public KernelModel() {
+        unavailableReason().ifPresent(reason -> {
+            throw new DeviceException(reason);
+        });
+        machine = LIBRARY.XmCreate();
+        if (machine == null) {
+            throw new DeviceException("the kernel model could not allocate a machine");
+        }
+    }
+
+    /** Boots a clean machine (or reboots a crashed one); minidumps go to dumpDirectory. */
+    public void boot(Path dumpDirectory) {
+        check("boot", LIBRARY.XmBoot(live(), dumpDirectory == null ? null : dumpDirectory.toString()));
+    }
+
+    public void loadServiceKey(Path file) {
+        check("load the service key from " + file, LIBRARY.XmLoadServiceKey(live(), file.toString()));
+    }
+
+    public void saveServiceKey(Path file) {
+        check("save the service key to " + file, LIBRARY.XmSaveServiceKey(live(), file.toString()));
+    }
+
+    public void loadDriver() {
+        check("load xidfilter", LIBRARY.XmLoadDriver(live()));
+    }
+
+    public void unloadDriver() {
+        check("unload xidfilter", LIBRARY.XmUnloadDriver(live()));
+    }
+
+    /**
+     * DeviceIoControl on the model's \\.\XidFilter: the request bytes go to the driver's own IOCTL handling.
+     *
+     * @return the output bytes the driver wrote
+     * @throws DeviceException with the driver's NTSTATUS when it fails the request
+     */
+    public byte[] deviceIoControl(int code, byte[] input, int outputCapacity) {
+        byte[] output = new byte[outputCapacity];
+        IntByReference returned = new IntByReference();
+        int status = LIBRARY.XmDeviceIoControl(live(), code, input, input.length, outputCapacity == 0 ? null : output,
+                outputCapacity, returned);
+        if (status == MACHINE_CRASHED) {
+            throw new DeviceException("the modelled machine has bugchecked; boot it again", status,
+                    NtStatus.toWin32(status));
+        }
+        if (status == OBJECT_NAME_NOT_FOUND) {
+            throw new DeviceException("\\\\.\\XidFilter does not exist: the driver is not loaded", status, 2);
+        }
+        if (!NtStatus.isSuccess(status)) {
+            throw DeviceException.failedWith(String.format("IOCTL 0x%08X", code), status);
+        }
+        return java.util.Arrays.copyOf(output, returned.getValue());
+    }
+
+    public long createProcess() {
+        LongByReference pid = new LongByReference();
+        check("create a process", LIBRARY.XmCreateProcess(live(), pid));
+        return pid.getValue();
+    }
+
+    public void exitProcess(long processId) {
+        check("end process " + processId, LIBRARY.XmExitProcess(live(), processId));
+    }
+
+    public long controllerProcessId() {
+        return LIBRARY.XmControllerProcessId(live());
+    }
+
+    public void applyMemoryPressure(int percent, long seed) {
+        check("apply memory pressure", LIBRARY.XmApplyMemoryPressure(live(), percent, seed));
+    }
+
+    /** Runs a load of {@code operations} file operations (the profile's budget is the caller's business). */
+    public BatchResult runBatch(StressProfile profile, long operations, long seed) {
+        ModelLibrary.Profile p = new ModelLibrary.Profile();
+        p.workers = profile.workers();
+        p.processes = profile.processes();
+        p.createPercent = profile.mix().createPercent();
+        p.readPercent = profile.mix().readPercent();
+        p.writePercent = profile.mix().writePercent();
+        p.pressurePercent = profile.pressure().percent();
+        p.operations = operations;
+        p.seed = seed;
+        ModelLibrary.Result r = new ModelLibrary.Result();
+        int status = LIBRARY.XmRunBatch(live(), p, r);
+        if (status != MACHINE_CRASHED || r.bugchecked == 0) {
+            check("run a batch", status);
+        }
+        return toBatchResult(r);
+    }
+
+    /** The last bugcheck of this boot, if any. */
+    public Optional<BatchResult> crash() {
+        ModelLibrary.Result r = new ModelLibrary.Result();
+        LIBRARY.XmGetCrash(live(), r);
+        return r.bugchecked != 0 ? Optional.of(toBatchResult(r)) : Optional.empty();
+    }
+
+    /** The driver's telemetry read from its memory: available after a bugcheck too. */
+    public DriverStats readStats() {
+        byte[] bytes = new byte[Wire.STATS.size()];
+        check("read the driver's telemetry", LIBRARY.XmReadStats(live(), bytes, bytes.length));
+        return DriverStats.decode(bytes);
+    }
+
+    @Override
+    public void close() {
+        if (machine != null) {
+            LIBRARY.XmDestroy(machine);
+            machine = null;
+        }
+    }
+
+    private Pointer live() {
+        if (machine == null) {
+            throw new IllegalStateException("the model machine is closed");
+        }
+        return machine;
+    }
+
+    private static BatchResult toBatchResult(ModelLibrary.Result r) {
+        int end = 0;
+        while (end < r.dumpPath.length && r.dumpPath[end] != 0) {
+            end++;
+        }
+        String dump = new String(r.dumpPath, 0, end, StandardCharsets.UTF_8);
+        return new BatchResult(r.operations, r.pagingReads, r.evictions, r.bugchecked != 0, r.crashDepth,
+                r.bugCheckCode, List.of(r.bugCheckParameters[0], r.bugCheckParameters[1], r.bugCheckParameters[2],
+                        r.bugCheckParameters[3]),
+                dump.isEmpty() ? Optional.empty() : Optional.of(Path.of(dump)));
+    }
+
+    private static void check(String what, int status) {
+        if (status == MACHINE_CRASHED) {
+            throw new DeviceException("cannot " + what + ": the modelled machine has bugchecked", status,
+                    NtStatus.toWin32(status));
+        }
+        if (!NtStatus.isSuccess(status)) {
+            throw new DeviceException("cannot " + what + ": " + NtStatus.describe(status), status,
+                    NtStatus.toWin32(status));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.xidlab.device;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+
+/** The exports of libxidmodel.so, as declared in driver/sim/xidmodel.h. */
+interface ModelLibrary extends Library {
+
+    /** XM_PROFILE. */
+    @Structure.FieldOrder({"workers", "processes", "createPercent", "readPercent", "writePercent",
+            "pressurePercent", "operations", "seed"})
+    final class Profile extends Structure {
+        public int workers;
+        public int processes;
+        public int createPercent;
+        public int readPercent;
+        public int writePercent;
+        public int pressurePercent;
+        public long operations;
+        public long seed;
+    }
+
+    /** XM_RESULT. */
+    @Structure.FieldOrder({"operations", "pagingReads", "evictions", "bugchecked", "crashDepth", "bugCheckCode",
+            "bugCheckParameters", "dumpPath"})
+    final class Result extends Structure {
+        public long operations;
+        public long pagingReads;
+        public long evictions;
+        public int bugchecked;
+        public int crashDepth;
+        public long bugCheckCode;
+        public long[] bugCheckParameters = new long[4];
+        public byte[] dumpPath = new byte[512];
+    }
+
+    Pointer XmCreate();
+
+    void XmDestroy(Pointer machine);
+
+    int XmBoot(Pointer machine, String dumpDirectory);
+
+    int XmLoadServiceKey(Pointer machine, String path);
+
+    int XmSaveServiceKey(Pointer machine, String path);
+
+    int XmLoadDriver(Pointer machine);
+
+    int XmUnloadDriver(Pointer machine);
+
+    int XmDeviceIoControl(Pointer machine, int code, byte[] input, int inputLength, byte[] output,
+                          int outputLength, IntByReference bytesReturned);
+
+    int XmCreateProcess(Pointer machine, LongByReference processId);
+
+    int XmExitProcess(Pointer machine, long processId);
+
+    long XmControllerProcessId(Pointer machine);
+
+    int XmApplyMemoryPressure(Pointer machine, int percent, long seed);
+
+    int XmRunBatch(Pointer machine, Profile profile, Result result);
+
+    int XmGetCrash(Pointer machine, Result result);
+
+    int XmReadStats(Pointer machine, byte[] stats, int length);
+}

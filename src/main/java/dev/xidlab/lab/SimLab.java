@@ -1,0 +1,158 @@
+package dev.xidlab.lab;
+
+import dev.xidlab.device.Device;
+import dev.xidlab.device.DeviceException;
+import dev.xidlab.device.IoctlDevice;
+import dev.xidlab.device.KernelModel;
+import dev.xidlab.device.SimTransport;
+import dev.xidlab.stress.Budget;
+import dev.xidlab.stress.MemoryPressure;
+import dev.xidlab.stress.OperationMix;
+import dev.xidlab.stress.StressProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The default lab: a kernel-model machine in this process. Boot is a clean model boot (the service key
+ * survives, as the registry does), deploy loads xidfilter, stress runs the profile as batches of modelled file
+ * operations, and a bugcheck leaves a real-format minidump that is moved to the evidence directory.
+ */
+public final class SimLab implements Lab {
+
+    /** Operations per batch when the budget is a time: the model checks the clock between batches. */
+    private static final long TIME_BUDGET_BATCH = 5_000;
+
+    private KernelModel model;
+    private Path dumpScratch;
+
+    /**
+     * The profile the default matrix uses: heavy pressure that reproduces the field crash in the field
+     * configuration within a few hundred operations, and a budget that lets a fixed configuration prove itself
+     * over 20,000 operations (600 pressure cycles).
+     */
+    public static StressProfile defaultProfile() {
+        return new StressProfile(4, 32, OperationMix.typical(), MemoryPressure.HIGH, Budget.ofOperations(20_000));
+    }
+
+    @Override
+    public String name() {
+        return Labs.SIM;
+    }
+
+    @Override
+    public void checkAvailable() {
+        KernelModel.unavailableReason().ifPresent(reason -> {
+            throw new LabUnavailableException(reason);
+        });
+    }
+
+    @Override
+    public void boot() {
+        checkAvailable();
+        try {
+            if (model == null) {
+                model = new KernelModel();
+                dumpScratch = Files.createTempDirectory("xidlab-sim-dumps");
+            }
+            model.boot(dumpScratch);
+        } catch (IOException e) {
+            throw new LabException("cannot make a dump directory for the model: " + e.getMessage(), e);
+        } catch (DeviceException e) {
+            throw new LabException("the model did not boot: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Device deployDriver() {
+        try {
+            live().loadDriver();
+        } catch (DeviceException e) {
+            throw new LabException("xidfilter did not load in the model: " + e.getMessage(), e);
+        }
+        return new IoctlDevice(new SimTransport(model, null, false));
+    }
+
+    @Override
+    public RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
+        KernelModel m = live();
+        Budget budget = profile.budget();
+        long started = System.nanoTime();
+        long done = 0;
+        long batch = 0;
+        try {
+            while (true) {
+                long want = budget.operations() > 0 ? budget.operations() - done : TIME_BUDGET_BATCH;
+                if (budget.operations() > 0 && want <= 0) {
+                    break;
+                }
+                if (budget.time() != null && elapsed(started).compareTo(budget.time()) >= 0) {
+                    break;
+                }
+                KernelModel.BatchResult r = m.runBatch(profile, Math.min(want, budget.time() == null ? want
+                        : TIME_BUDGET_BATCH), seed + 0x9E3779B97F4A7C15L * batch++);
+                done += r.operations();
+                if (r.bugchecked()) {
+                    return bugchecked(r, done, elapsed(started), evidenceDir);
+                }
+            }
+            return new RunOutcome.Survived(done, elapsed(started), m.readStats());
+        } catch (DeviceException e) {
+            return new RunOutcome.LabFailure("the model failed: " + e.getMessage(), elapsed(started));
+        }
+    }
+
+    private RunOutcome bugchecked(KernelModel.BatchResult r, long done, Duration elapsed, Path evidenceDir) {
+        List<Path> evidence = new ArrayList<>();
+        Optional<Path> dump = Optional.empty();
+        if (r.dump().isPresent()) {
+            try {
+                Files.createDirectories(evidenceDir);
+                Path target = evidenceDir.resolve(r.dump().get().getFileName());
+                Files.move(r.dump().get(), target, StandardCopyOption.REPLACE_EXISTING);
+                dump = Optional.of(target);
+                evidence.add(target);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot keep the model's dump in " + evidenceDir, e);
+            }
+        }
+        return new RunOutcome.Bugchecked(r.bugCheckCode(), r.parameters(), dump, evidence, done, elapsed,
+                Optional.of(model.readStats()));
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+        if (dumpScratch != null) {
+            try (var files = Files.list(dumpScratch)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(dumpScratch);
+            } catch (IOException e) {
+                // A leftover temp directory is not worth failing a finished matrix for.
+            }
+            dumpScratch = null;
+        }
+    }
+
+    private KernelModel live() {
+        if (model == null) {
+            throw new LabException("the model lab is not booted");
+        }
+        return model;
+    }
+
+    private static Duration elapsed(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+}

@@ -1,0 +1,256 @@
+package dev.xidlab.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.xidlab.protocol.ApplyMode;
+import dev.xidlab.protocol.BuildFlavor;
+import dev.xidlab.protocol.DriverConfig;
+import dev.xidlab.protocol.DriverState;
+import dev.xidlab.protocol.GuardFlag;
+import dev.xidlab.protocol.Ioctl;
+import dev.xidlab.protocol.NtStatus;
+import dev.xidlab.protocol.Operation;
+import dev.xidlab.protocol.RegistrationFlag;
+import dev.xidlab.protocol.SetConfigRequest;
+import dev.xidlab.protocol.Wire;
+import dev.xidlab.protocol.XidAnswer;
+import dev.xidlab.protocol.XidMode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The driver's own IOCTL handling, reached through the kernel model with the same bytes as on Windows. */
+class SimDeviceTest {
+
+    @TempDir
+    Path dumps;
+
+    KernelModel model;
+    Device device;
+
+    @BeforeEach
+    void bootModelWithDriver() {
+        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
+        model = new KernelModel();
+        model.boot(dumps);
+        model.loadDriver();
+        device = new IoctlDevice(new SimTransport(model, null, false));
+    }
+
+    @AfterEach
+    void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    @Test
+    void infoNamesTheModelBuildAndItsRegistration() {
+        var info = device.info();
+
+        assertEquals(BuildFlavor.MODEL, info.buildFlavor());
+        assertEquals(Wire.PROTOCOL_VERSION, info.protocolVersion());
+        assertTrue(info.state().containsAll(Set.of(DriverState.FILTER_REGISTERED, DriverState.FILTERING_STARTED,
+                DriverState.PROCESS_NOTIFY)), info.state().toString());
+        assertEquals(1, info.loadCount());
+    }
+
+    @Test
+    void aFreshInstallRunsTheFieldConfiguration() {
+        assertEquals(DriverConfig.fieldDefault(), device.config());
+    }
+
+    @Test
+    void modeAndGuardApplyAtOnceWhileFlagsWaitForTheNextLoad() {
+        DriverConfig wanted = DriverConfig.fieldDefault().withXidMode(XidMode.CACHED)
+                .withGuard(Set.of(GuardFlag.NESTING), 0)
+                .withRegistrationForAll(Set.of(RegistrationFlag.SKIP_PAGING_IO));
+
+        var result = device.setConfig(wanted, ApplyMode.NEXT_LOAD);
+
+        assertTrue(result.saved());
+        assertTrue(result.reloadRequired());
+        assertEquals(wanted, device.config());
+        assertTrue(device.info().reloadPending());
+        assertEquals(Set.of(), device.info().activeRegistration().get(Operation.READ));
+    }
+
+    @Test
+    void aReloadMakesSavedFlagsActive() {
+        device.setConfig(DriverConfig.fieldDefault().withRegistrationForAll(Set.of(RegistrationFlag.SKIP_PAGING_IO)),
+                ApplyMode.NEXT_LOAD);
+
+        device.reload();
+
+        var info = device.info();
+        assertEquals(Set.of(RegistrationFlag.SKIP_PAGING_IO), info.activeRegistration().get(Operation.READ));
+        assertFalse(info.reloadPending());
+        assertEquals(2, info.loadCount());
+        assertTrue(info.state().contains(DriverState.CONFIG_FROM_REGISTRY));
+    }
+
+    @Test
+    void theExperimentalLiveReregistrationAppliesFlagsInPlace() {
+        var result = device.setConfig(
+                DriverConfig.fieldDefault().withRegistration(Operation.READ, Set.of(RegistrationFlag.SKIP_PAGING_IO)),
+                ApplyMode.LIVE_REREGISTER);
+
+        assertTrue(result.reregistered());
+        assertEquals(NtStatus.SUCCESS, result.reregisterStatus());
+        assertFalse(result.reloadRequired());
+        assertEquals(1, device.stats().reregistrations());
+    }
+
+    @Test
+    void statsStartEmptyAndResetToEmpty() {
+        var fresh = device.stats();
+        device.resetStats();
+
+        assertEquals(0, fresh.callbacks());
+        assertFalse(fresh.stackSeen());
+        assertEquals(fresh, device.stats());
+    }
+
+    @Test
+    void lookupAndRequestorGiveTheCallerTheSameXid() {
+        XidAnswer lookup = device.queryXid(0, XidMode.LOOKUP);
+        XidAnswer requestor = device.queryXid(0, XidMode.REQUESTOR);
+
+        assertTrue(lookup.computed() && requestor.computed());
+        assertEquals(model.controllerProcessId(), lookup.processId());
+        assertEquals(lookup.xid(), requestor.xid());
+    }
+
+    @Test
+    void lookupAndCachedGiveANewProcessTheSameXid() {
+        long pid = model.createProcess();
+
+        XidAnswer lookup = device.queryXid(pid, XidMode.LOOKUP);
+        XidAnswer cached = device.queryXid(pid, XidMode.CACHED);
+
+        assertTrue(lookup.computed() && cached.computed());
+        assertEquals(lookup.xid(), cached.xid());
+        assertEquals(lookup.createTime(), cached.createTime());
+    }
+
+    @Test
+    void anExitedProcessLeavesTheCacheSoAReusedPidIsNotConfused() {
+        long pid = model.createProcess();
+        long before = device.queryXid(pid, XidMode.CACHED).xid();
+        model.exitProcess(pid);
+
+        assertEquals(NtStatus.NOT_FOUND, device.queryXid(pid, XidMode.CACHED).status());
+        long reused = model.createProcess();
+        assertEquals(pid, reused, "Windows reuses the pid just freed");
+        assertTrue(device.queryXid(reused, XidMode.CACHED).xid() != before);
+    }
+
+    @Test
+    void anUnknownPidIsALookupFailureNotAnIoctlFailure() {
+        XidAnswer answer = device.queryXid(40_000, XidMode.LOOKUP);
+
+        assertEquals(NtStatus.INVALID_CID, answer.status());
+        assertEquals(0, answer.xid());
+    }
+
+    @Test
+    void modeOffComputesNoXid() {
+        assertEquals(NtStatus.NOT_SUPPORTED, device.queryXid(0, XidMode.OFF).status());
+    }
+
+    // ---- bad input: the driver's own code path answers, and nothing changes ----
+
+    private int rawStatus(int code, byte[] input, int outputCapacity) {
+        DeviceException e = assertThrows(DeviceException.class,
+                () -> model.deviceIoControl(code, input, outputCapacity));
+        return e.ntStatus();
+    }
+
+    private byte[] validSetConfig() {
+        return new SetConfigRequest(ApplyMode.NEXT_LOAD, DriverConfig.fieldDefault().withXidMode(XidMode.OFF)).encode();
+    }
+
+    @Test
+    void aShortOutputBufferIsBufferTooSmall() {
+        assertEquals(NtStatus.BUFFER_TOO_SMALL, rawStatus(Ioctl.GET_STATS.code(), new byte[0], 95));
+    }
+
+    @Test
+    void aShortInputIsBufferTooSmallAndChangesNothing() {
+        assertEquals(NtStatus.BUFFER_TOO_SMALL,
+                rawStatus(Ioctl.SET_CONFIG.code(), Arrays.copyOf(validSetConfig(), 55), 24));
+        assertEquals(DriverConfig.fieldDefault(), device.config());
+    }
+
+    @Test
+    void anOversizedInputIsInvalidParameterAndChangesNothing() {
+        assertEquals(NtStatus.INVALID_PARAMETER,
+                rawStatus(Ioctl.SET_CONFIG.code(), Arrays.copyOf(validSetConfig(), 64), 24));
+        assertEquals(DriverConfig.fieldDefault(), device.config());
+    }
+
+    @Test
+    void aWrongVersionIsInvalidParameterAndChangesNothing() {
+        byte[] request = validSetConfig();
+        request[4] = 2;
+
+        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request, 24));
+        assertEquals(DriverConfig.fieldDefault(), device.config());
+    }
+
+    @Test
+    void aWrongNestedConfigSizeIsInvalidParameter() {
+        byte[] request = validSetConfig();
+        request[16] = 36;
+
+        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request, 24));
+    }
+
+    @Test
+    void anUnknownModeIsInvalidParameterAndChangesNothing() {
+        ByteBuffer request = ByteBuffer.wrap(validSetConfig()).order(ByteOrder.LITTLE_ENDIAN);
+        request.putInt(16 + Wire.CONFIG.offset("XidMode"), 7);
+
+        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request.array(), 24));
+        assertEquals(DriverConfig.fieldDefault(), device.config());
+    }
+
+    @Test
+    void unknownRegistrationBitsAreInvalidParameterAndChangeNothing() {
+        ByteBuffer request = ByteBuffer.wrap(validSetConfig()).order(ByteOrder.LITTLE_ENDIAN);
+        request.putInt(16 + Wire.CONFIG.offset("OperationFlags") + 8, 0x8);
+
+        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request.array(), 24));
+        assertEquals(DriverConfig.fieldDefault(), device.config());
+    }
+
+    @Test
+    void anUnknownIoctlIsInvalidDeviceRequest() {
+        int unknown = (Wire.DEVICE_TYPE << 16) | (1 << 14) | (0x8FF << 2);
+
+        assertEquals(NtStatus.INVALID_DEVICE_REQUEST, rawStatus(unknown, new byte[0], 16));
+    }
+
+    @Test
+    void aRequestWithoutInputThatGetsInputIsInvalidParameter() {
+        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.GET_INFO.code(), new byte[4], 56));
+    }
+
+    @Test
+    void aRequestToAnUnloadedDriverFindsNoDevice() {
+        model.unloadDriver();
+
+        DeviceException e = assertThrows(DeviceException.class, () -> device.info());
+        assertEquals(KernelModel.OBJECT_NAME_NOT_FOUND, e.ntStatus());
+    }
+}
