@@ -1,15 +1,20 @@
 package dev.xidlab.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab crashes}: read crash dumps and event logs, attribute each crash. */
 @Command(name = "crashes", mixinStandardHelpOptions = true,
-        description = "Read crash dumps and event logs, attribute each crash. (Not yet available in this build.)",
+        description = "Read Windows crash dumps and event-log exports and attribute each crash, without symbols.",
+        subcommands = {CrashesShowCommand.class, CrashesScanCommand.class},
         footer = ExitCode.FOOTER)
-public final class CrashesCommand implements java.util.concurrent.Callable<Integer> {
+public final class CrashesCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new CliException(ExitCode.ENVIRONMENT, "'xidlab crashes' is not yet available in this build");
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a crashes command is required");
     }
 }

@@ -1,0 +1,108 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.crash.CrashAnalyzer;
+import dev.xidlab.crash.CrashScan;
+import dev.xidlab.crash.DumpFormatException;
+import dev.xidlab.crash.ScanEntry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code xidlab bench crashes DUMP}: how fast a dump is parsed and attributed, and a scan of many. */
+@Command(name = "crashes", mixinStandardHelpOptions = true,
+        description = "Time parsing and attributing one dump (warm), and scanning a directory of copies of it.",
+        footer = ExitCode.FOOTER)
+public final class BenchCrashesCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "DUMP", description = "The dump to measure with (e.g. the test fixture).")
+    Path dump;
+
+    @Option(names = "--iterations", defaultValue = "2000", description = "Warm parses timed (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--copies", defaultValue = "1000", description = "Copies in the scanned directory (default"
+            + " ${DEFAULT-VALUE}).")
+    int copies;
+
+    @Option(names = "--json", description = "Print JSON for machines instead of text.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The figures, as the README reports them. */
+    record Figures(String dump, long dumpBytes, int iterations, double millisPerDumpWarm, int copies,
+                   double scanSeconds, double dumpsPerSecond, long heapMiB, String machine) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (iterations < 1 || copies < 1) {
+            throw new CliException(ExitCode.USAGE, "--iterations and --copies must be at least 1");
+        }
+        try {
+            CrashAnalyzer.analyze(dump, "xidfilter.sys");
+        } catch (DumpFormatException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        try {
+            for (int i = 0; i < Math.min(iterations, 500); i++) {
+                CrashAnalyzer.analyze(dump, "xidfilter.sys");
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                CrashAnalyzer.analyze(dump, "xidfilter.sys");
+            }
+            double perDump = (System.nanoTime() - start) / 1e6 / iterations;
+
+            Path dir = Files.createTempDirectory("xidlab-bench-scan");
+            try {
+                for (int i = 0; i < copies; i++) {
+                    Files.copy(dump, dir.resolve(String.format("copy-%04d.dmp", i)));
+                }
+                long scanStart = System.nanoTime();
+                List<ScanEntry> entries = CrashScan.scan(CrashScan.collect(List.of(dir)), "xidfilter.sys");
+                double seconds = (System.nanoTime() - scanStart) / 1e9;
+                Runtime rt = Runtime.getRuntime();
+                System.gc();        // what stays live, not what the scan left for the collector
+                Figures f = new Figures(dump.toString(), Files.size(dump), iterations, perDump, entries.size(),
+                        seconds, entries.size() / seconds, (rt.totalMemory() - rt.freeMemory()) >> 20,
+                        Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
+                                + ", Java " + System.getProperty("java.version"));
+                print(f);
+            } finally {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (DumpFormatException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        return ExitCode.OK;
+    }
+
+    private void print(Figures f) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonOutput.print(out, f);
+            return;
+        }
+        out.printf("parse + attribute, warm  %.3f ms per dump (%d iterations, %d-byte dump)%n", f.millisPerDumpWarm(),
+                f.iterations(), f.dumpBytes());
+        out.printf("scan of %d copies        %.2f s, %.0f dumps/s%n", f.copies(), f.scanSeconds(), f.dumpsPerSecond());
+        out.printf("heap in use after        %d MiB%n", f.heapMiB());
+        out.printf("machine                  %s%n", f.machine());
+        out.flush();
+    }
+}

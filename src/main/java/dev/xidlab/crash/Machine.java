@@ -1,0 +1,21 @@
+package dev.xidlab.crash;
+
+/** DUMP_HEADER.MachineImageType. */
+public enum Machine {
+    X86(0x14C), X64(0x8664), ARM64(0xAA64);
+
+    private final int imageType;
+
+    Machine(int imageType) {
+        this.imageType = imageType;
+    }
+
+    static Machine of(int imageType, String file) throws DumpFormatException {
+        for (Machine m : values()) {
+            if (m.imageType == imageType) {
+                return m;
+            }
+        }
+        throw new DumpFormatException(String.format("%s: unknown machine type 0x%X", file, imageType));
+    }
+}
