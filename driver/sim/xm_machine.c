@@ -335,7 +335,12 @@ Routine Description:
     Machine->Clock += 1;                    // create times are distinct, as KeQuerySystemTime's are
     process->CreateTime = Machine->BootTime + Machine->Clock;
     process->References = 1;
+    process->UserIndex = XM_NOT_USER;
     Machine->Cid[index].Process = process;
+    if (Machine->Booted) {                  // boot-time processes are the system's, not the load's
+        process->UserIndex = Machine->UserProcessCount;
+        Machine->UserProcesses[Machine->UserProcessCount++] = process;
+    }
 
     if (Machine->NotifyRegistered) {
         XmDriverProcessNotify(Machine, process, 1);
@@ -356,6 +361,12 @@ XmProcessExit(
     }
     XmTouchPage(Machine, XmCidPageOf(Process->ProcessId));
     XmCidFree(Machine, index);
+    if (Process->UserIndex != XM_NOT_USER) {
+        XM_PROCESS *last = Machine->UserProcesses[--Machine->UserProcessCount];
+        Machine->UserProcesses[Process->UserIndex] = last;
+        last->UserIndex = Process->UserIndex;
+        Process->UserIndex = XM_NOT_USER;
+    }
     Process->InUse = 0;
 }
 
@@ -381,16 +392,7 @@ XmUserProcessCount(
     XM_MACHINE *Machine
     )
 {
-    uint32_t slot, n = 0;
-
-    for (slot = 0; slot < XM_MAX_PROCESSES; slot++) {
-        XM_PROCESS *p = &Machine->Processes[slot];
-        if (p->InUse && p != Machine->SystemProcess && p != Machine->ControllerProcess &&
-            p->ProcessId / 4 >= XM_FIRST_USER_PIDS) {
-            n++;
-        }
-    }
-    return n;
+    return Machine->UserProcessCount;
 }
 
 static XM_PROCESS *
@@ -398,22 +400,10 @@ XmRandomUserProcess(
     XM_MACHINE *Machine
     )
 {
-    uint32_t n = XmUserProcessCount(Machine), pick, slot;
-
-    if (n == 0) {
+    if (Machine->UserProcessCount == 0) {
         return Machine->SystemProcess;
     }
-    pick = XmRandomBelow(&Machine->Random, n);
-    for (slot = 0; slot < XM_MAX_PROCESSES; slot++) {
-        XM_PROCESS *p = &Machine->Processes[slot];
-        if (p->InUse && p != Machine->SystemProcess && p != Machine->ControllerProcess &&
-            p->ProcessId / 4 >= XM_FIRST_USER_PIDS) {
-            if (pick-- == 0) {
-                return p;
-            }
-        }
-    }
-    return Machine->SystemProcess;
+    return Machine->UserProcesses[XmRandomBelow(&Machine->Random, Machine->UserProcessCount)];
 }
 
 /*************************************************************************
@@ -547,6 +537,8 @@ Routine Description:
     Machine->CidFreeHead = 0;
     Machine->CidNext = 0;
     Machine->ThreadCount = 0;
+    Machine->UserProcessCount = 0;
+    Machine->Booted = 0;
     Machine->PagingReads = 0;
     Machine->Evictions = 0;
     Machine->Clock = 0;

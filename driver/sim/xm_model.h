@@ -100,9 +100,13 @@ typedef struct _XM_MODULE_INFO {
 extern const XM_FUNCTION_INFO XmFunctions[XmFnCount];
 extern const XM_MODULE_INFO XmModules[XmModCount];
 
+#define XM_NOT_USER 0xFFFFFFFFu
+
 typedef struct _XM_PROCESS {
     uint32_t InUse;
     uint32_t Slot;
+    uint32_t UserIndex;         // position in Machine->UserProcesses, or XM_NOT_USER
+    uint32_t Reserved;
     uint64_t ProcessId;
     uint64_t CreateTime;        // 100 ns units since 1601, as KeQuerySystemTime
     int64_t References;
@@ -167,6 +171,8 @@ struct XM_MACHINE {
     uint64_t Clock;                     // advances per modelled operation
 
     XM_PROCESS Processes[XM_MAX_PROCESSES];
+    XM_PROCESS *UserProcesses[XM_MAX_PROCESSES];    // live user processes, for picking one in O(1)
+    uint32_t UserProcessCount;
     XM_CID_ENTRY Cid[XM_CID_PAGES * XM_CID_PAGE_ENTRIES];
     uint32_t CidFreeHead;
     uint32_t CidNext;
