@@ -1,15 +1,177 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.LabUnavailableException;
+import dev.xidlab.lab.Labs;
+import dev.xidlab.matrix.ConfigResult;
+import dev.xidlab.matrix.DefaultPlan;
+import dev.xidlab.matrix.MatrixSession;
+import dev.xidlab.matrix.MatrixSummary;
+import dev.xidlab.matrix.PlainProgress;
+import dev.xidlab.matrix.Plan;
+import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.PlanReader;
+import dev.xidlab.matrix.Progress;
+import dev.xidlab.matrix.ResultsFile;
+import dev.xidlab.matrix.Shard;
+import dev.xidlab.matrix.TerminalProgress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code xidlab matrix}: regression run: configs x runs on a lab, verdict with confidence bounds. */
+/** {@code xidlab matrix}: the regression run and its verdict. */
 @Command(name = "matrix", mixinStandardHelpOptions = true,
-        description = "Regression run: configs x runs on a lab, verdict with confidence bounds. (Not yet available in this build.)",
+        description = {"Run a plan (configurations x runs) on a lab and say with numbers whether the fixes hold.",
+                "Without --plan: the built-in plan, the field configuration (lookup, no skip flags) against"
+                        + " SKIP_PAGING_IO, requestor, cached and the nesting guard, 40 runs each on the kernel model.",
+                "Exit 0 only when every fix is CONFIRMED; 1 when a fix is NOT CONFIRMED or the matrix is"
+                        + " INCONCLUSIVE (a shard run exits 0: merge the shards for the verdict)."},
+        subcommands = {MatrixMergeCommand.class},
         footer = ExitCode.FOOTER)
-public final class MatrixCommand implements java.util.concurrent.Callable<Integer> {
+public final class MatrixCommand implements Callable<Integer> {
+
+    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = Labs.SIM,
+            description = "Where to run: sim (the kernel model, default) or vagrant (a Windows VM).")
+    String labName;
+
+    @Option(names = "--plan", paramLabel = "FILE", description = "A plan file (YAML, or JSON for *.json).")
+    Path planFile;
+
+    @Option(names = "--runs", paramLabel = "N", description = "Runs per configuration (overrides the plan).")
+    Integer runs;
+
+    @Option(names = "--seed", paramLabel = "S", description = "The seed every run's seed derives from.")
+    Long seed;
+
+    @Option(names = "--threshold", paramLabel = "RATE",
+            description = "A fix is confirmed when its 95% upper bound is under this crash rate (default 0.10).")
+    Double threshold;
+
+    @Option(names = "--report", paramLabel = "DIR", defaultValue = "xidlab-report",
+            description = "Where results.jsonl, the reports and the dumps go (default ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--resume", description = "Continue the matrix in --report without redoing finished runs.")
+    boolean resume;
+
+    @Option(names = "--shard", paramLabel = "i/n", description = "Run only slice i of n (for CI matrices).")
+    String shard;
+
+    @Option(names = "--filter-module", paramLabel = "NAME", defaultValue = "xidfilter.sys",
+            description = "The filter whose recursion is the re-entry crash (default ${DEFAULT-VALUE}).")
+    String filterModule;
+
+    @Option(names = "--json", description = "Print the summary as JSON instead of a table.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new CliException(ExitCode.ENVIRONMENT, "'xidlab matrix' is not yet available in this build");
+    public Integer call() throws IOException {
+        Plan plan = plan();
+        Shard slice = shard == null ? Shard.WHOLE : usage(() -> Shard.parse(shard));
+        Lab lab = usage(() -> Labs.open(labName));
+        try {
+            try {
+                lab.checkAvailable();
+            } catch (LabUnavailableException e) {
+                throw new CliException(ExitCode.USAGE, "--lab " + labName + ": " + e.getMessage());
+            }
+            ResultsFile.Contents previous;
+            try {
+                previous = MatrixSession.prepare(plan, lab.name(), report, resume);
+            } catch (PlanException e) {
+                throw new CliException(ExitCode.USAGE, e.getMessage());
+            }
+            MatrixSummary summary;
+            try {
+                summary = MatrixSession.run(plan, lab, report, slice, previous, filterModule, progress());
+            } catch (PlanException e) {
+                throw new CliException(ExitCode.USAGE, e.getMessage());
+            }
+            print(spec.commandLine().getOut(), summary, report, json);
+            if (!slice.whole()) {
+                spec.commandLine().getErr().printf("shard %d/%d done: merge the shards (xidlab matrix merge) for the"
+                        + " verdict%n", slice.index(), slice.count());
+                return ExitCode.OK;
+            }
+            return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        } finally {
+            lab.close();
+        }
+    }
+
+    private Plan plan() {
+        Plan plan;
+        try {
+            plan = planFile == null ? DefaultPlan.plan() : PlanReader.read(planFile);
+        } catch (PlanException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        Plan p = plan;
+        return usage(() -> {
+            Plan q = p;
+            if (runs != null) {
+                q = q.withRuns(runs);
+            }
+            if (seed != null) {
+                q = q.withSeed(seed);
+            }
+            if (threshold != null) {
+                q = q.withThreshold(threshold);
+            }
+            return q;
+        });
+    }
+
+    private static Progress progress() {
+        return System.console() != null ? new TerminalProgress(System.err) : new PlainProgress(System.err);
+    }
+
+    /** Runs a check whose IllegalArgumentException is the user's mistake: one line, exit 2. */
+    static <T> T usage(java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+    }
+
+    static void print(PrintWriter out, MatrixSummary s, Path report, boolean json) {
+        if (json) {
+            JsonOutput.print(out, s);
+            return;
+        }
+        TextTable table = new TextTable("configuration", "role", "runs", "crashes", "re-entry", "lab errors",
+                "re-entry rate", "95% interval", "verdict");
+        for (ConfigResult c : s.configs()) {
+            table.row(c.name(), c.role().label(), c.runs(), c.crashes(), c.reentryCrashes(), c.labErrors(),
+                    percent(c.reentryRate().rate()), percent(c.reentryRate().lower()) + " - "
+                            + percent(c.reentryRate().upper()), c.verdict().label());
+        }
+        table.print(out);
+        out.println();
+        for (ConfigResult c : s.configs()) {
+            out.printf("  %-16s %s%n", c.name(), c.reason());
+        }
+        s.configs().stream().filter(c -> c.representativeCrash().isPresent()).findFirst().ifPresent(c -> {
+            var r = c.representativeCrash().get();
+            out.printf("%n%s: %s %s (%s), max nesting depth %s%n", r.id(), r.bugcheck(), r.bugcheckName(),
+                    String.join(", ", r.parameters()), r.maxNestingDepth());
+        });
+        out.printf("%nVERDICT: %s - %s%n", s.verdict().label(), s.reason());
+        out.printf("reports: %s (report.html, report.md, summary.json, junit.xml, results.jsonl)%n",
+                report.toAbsolutePath().normalize());
+        out.flush();
+    }
+
+    private static String percent(double rate) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * rate);
     }
 }

@@ -1,0 +1,109 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.matrix.DefaultPlan;
+import dev.xidlab.matrix.MatrixSession;
+import dev.xidlab.matrix.MatrixSummary;
+import dev.xidlab.matrix.Plan;
+import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.PlanReader;
+import dev.xidlab.matrix.ReportWriter;
+import dev.xidlab.matrix.ResultsFile;
+import dev.xidlab.matrix.ResultsHeader;
+import dev.xidlab.matrix.RunRecord;
+import dev.xidlab.matrix.VerdictCalculator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code xidlab matrix merge}: one verdict from the results of shards run on separate agents. */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Combine the results.jsonl of shards of one plan into one results file, verdict and reports."
+                + " Results of another plan or lab are refused.", footer = ExitCode.FOOTER)
+public final class MatrixMergeCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "results.jsonl files (or report directories).")
+    List<Path> inputs;
+
+    @Option(names = "--plan", paramLabel = "FILE", description = "The plan the shards ran (default: built-in).")
+    Path planFile;
+
+    @Option(names = "--runs", paramLabel = "N", description = "Runs per configuration the shards were given.")
+    Integer runs;
+
+    @Option(names = "--seed", paramLabel = "S", description = "The seed the shards were given.")
+    Long seed;
+
+    @Option(names = "--threshold", paramLabel = "RATE", description = "The threshold to judge with.")
+    Double threshold;
+
+    @Option(names = "--report", paramLabel = "DIR", required = true, description = "Where the merged results go.")
+    Path report;
+
+    @Option(names = "--json", description = "Print the summary as JSON instead of a table.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Plan plan = plan();
+        Path out = report.resolve(MatrixSession.RESULTS);
+        if (Files.exists(out)) {
+            throw new CliException(ExitCode.USAGE, out + " already exists: merge into an empty --report directory");
+        }
+        Map<String, RunRecord> runsById = new LinkedHashMap<>();
+        String lab = null;
+        try {
+            for (Path input : inputs) {
+                Path file = Files.isDirectory(input) ? input.resolve(MatrixSession.RESULTS) : input;
+                ResultsFile.Contents contents = ResultsFile.read(file);
+                ResultsHeader header = contents.header();
+                lab = lab == null ? header.lab() : lab;
+                ResultsFile.requireSame(file, header, plan, lab);
+                for (RunRecord r : contents.runs()) {
+                    runsById.putIfAbsent(r.id(), r);
+                }
+            }
+            List<RunRecord> records = new ArrayList<>(runsById.values());
+            try (ResultsFile merged = ResultsFile.create(out, plan, lab)) {
+                for (RunRecord r : records) {
+                    merged.append(r);
+                }
+            }
+            MatrixSummary summary = VerdictCalculator.summarize(plan, lab, records);
+            ReportWriter.write(report, summary);
+            MatrixCommand.print(spec.commandLine().getOut(), summary, report, json);
+            return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        } catch (PlanException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CliException(ExitCode.USAGE, e.getFile() + ": no such file");
+        }
+    }
+
+    private Plan plan() {
+        Plan plan;
+        try {
+            plan = planFile == null ? DefaultPlan.plan() : PlanReader.read(planFile);
+        } catch (PlanException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        Plan p = plan;
+        return MatrixCommand.usage(() -> {
+            Plan q = p;
+            q = runs == null ? q : q.withRuns(runs);
+            q = seed == null ? q : q.withSeed(seed);
+            return threshold == null ? q : q.withThreshold(threshold);
+        });
+    }
+}

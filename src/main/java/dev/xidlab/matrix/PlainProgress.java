@@ -1,0 +1,37 @@
+package dev.xidlab.matrix;
+
+import java.io.PrintStream;
+
+/** One line per finished run, for logs and CI consoles (on stderr, so --json stays clean). */
+public final class PlainProgress implements Progress {
+
+    private final PrintStream err;
+    private int total;
+    private int done;
+
+    public PlainProgress(PrintStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void started(int pending, int alreadyDone) {
+        total = pending;
+        err.printf("matrix: %d runs to do%s%n", pending, alreadyDone > 0 ? ", " + alreadyDone + " already recorded" : "");
+    }
+
+    @Override
+    public void finished(RunRecord r, int crashesSoFar) {
+        done++;
+        String what = switch (r.outcome()) {
+            case RunRecord.BUGCHECKED -> "bugchecked " + r.bugcheck() + (r.isReentry() ? " (re-entry)" : "");
+            case RunRecord.LAB_ERROR -> "lab error: " + r.error();
+            default -> "survived " + r.operations() + " operations";
+        };
+        err.printf("matrix: %d/%d %s: %s; %d crashes so far%n", done, total, r.id(), what, crashesSoFar);
+    }
+
+    @Override
+    public void close() {
+        err.flush();
+    }
+}

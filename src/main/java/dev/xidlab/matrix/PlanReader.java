@@ -1,0 +1,278 @@
+package dev.xidlab.matrix;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.xidlab.protocol.DriverConfig;
+import dev.xidlab.protocol.GuardFlag;
+import dev.xidlab.protocol.Labels;
+import dev.xidlab.protocol.Operation;
+import dev.xidlab.protocol.RegistrationFlag;
+import dev.xidlab.protocol.XidMode;
+import dev.xidlab.stress.Budget;
+import dev.xidlab.stress.MemoryPressure;
+import dev.xidlab.stress.OperationMix;
+import dev.xidlab.stress.StressProfile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads a plan file (YAML, or JSON for *.json). Unknown keys, impossible values and unknown mode or flag names
+ * are refused with the file and line, before anything runs. The keys:
+ *
+ * <pre>
+ * name: my-fix            runs: 40          seed: 1          threshold: 0.1
+ * stress: {workers: 4, processes: 32, pressure: high, operations: 20000, seconds: 60,
+ *          mix: {create: 20, read: 60, write: 20}}              # every key optional
+ * configurations:
+ *   - {name: field, role: baseline, mode: lookup}
+ *   - {name: fix, mode: lookup, skip: skip-paging-io, skipFor: {read: skip-paging-io},
+ *      guard: nesting, guardStack: 4096, selfTest: false, stress: {...}}
+ * </pre>
+ */
+public final class PlanReader {
+
+    private static final Set<String> ROOT_KEYS = Set.of("name", "runs", "seed", "threshold", "stress",
+            "configurations");
+    private static final Set<String> CONFIG_KEYS = Set.of("name", "role", "mode", "skip", "skipFor", "guard",
+            "guardStack", "selfTest", "stress");
+    private static final Set<String> STRESS_KEYS = Set.of("workers", "processes", "pressure", "operations",
+            "seconds", "mix");
+    private static final Set<String> MIX_KEYS = Set.of("create", "read", "write");
+
+    private final String file;
+
+    private PlanReader(String file) {
+        this.file = file;
+    }
+
+    public static Plan read(Path path) throws PlanException {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (IOException e) {
+            throw new PlanException(path + ": cannot read the plan: " + e.getMessage());
+        }
+        return parse(text, path.toString(), path.toString().toLowerCase(Locale.ROOT).endsWith(".json"));
+    }
+
+    public static Plan parse(String text, String file, boolean json) throws PlanException {
+        return new PlanReader(file).plan(text, json);
+    }
+
+    private Plan plan(String text, boolean json) throws PlanException {
+        LocatedNode root;
+        JsonFactory factory = json ? new JsonFactory() : new YAMLFactory();
+        try (JsonParser p = factory.createParser(text)) {
+            if (p.nextToken() == null) {
+                throw new PlanException(file + ": the plan is empty");
+            }
+            root = LocatedNode.read(p, file);
+            if (p.nextToken() != null) {
+                throw new PlanException(file + " line " + p.currentTokenLocation().getLineNr()
+                        + ": more than one document");
+            }
+        } catch (JsonProcessingException e) {
+            throw new PlanException(file + " line " + e.getLocation().getLineNr() + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse("syntax error"));
+        } catch (IOException e) {
+            throw new PlanException(file + ": " + e.getMessage());
+        }
+        object(root, "the plan", ROOT_KEYS);
+        StressProfile stress = stress(root.fields.get("stress"), DefaultPlan.stress());
+        LocatedNode configs = root.fields.get("configurations");
+        if (configs == null || configs.kind != LocatedNode.Kind.ARRAY || configs.items.isEmpty()) {
+            throw error(configs == null ? root : configs, "'configurations' must list at least a baseline");
+        }
+        List<PlannedConfig> planned = new ArrayList<>();
+        for (LocatedNode c : configs.items) {
+            planned.add(config(c, stress));
+        }
+        try {
+            return new Plan(string(root.fields.get("name"), "plan"),
+                    planned,
+                    integer(root.fields.get("runs"), DefaultPlan.RUNS, 1, Plan.MAX_RUNS, "runs"),
+                    root.fields.containsKey("seed") ? longValue(root.fields.get("seed"), "seed") : DefaultPlan.SEED,
+                    decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD, "threshold"));
+        } catch (IllegalArgumentException e) {
+            throw error(configs, e.getMessage());
+        }
+    }
+
+    private PlannedConfig config(LocatedNode node, StressProfile planStress) throws PlanException {
+        object(node, "a configuration", CONFIG_KEYS);
+        LocatedNode nameNode = node.fields.get("name");
+        if (nameNode == null) {
+            throw error(node, "a configuration needs a name");
+        }
+        String name = string(nameNode, null);
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw error(nameNode, "configuration name '" + name + "' must be letters, digits, '.', '_' or '-'");
+        }
+        Role role = parse(node.fields.get("role"), Role.class, "role", Role.FIX);
+        DriverConfig config = DriverConfig.fieldDefault()
+                .withXidMode(parse(node.fields.get("mode"), XidMode.class, "Xid mode", XidMode.LOOKUP));
+        if (node.fields.containsKey("skip")) {
+            config = config.withRegistrationForAll(flags(node.fields.get("skip"), RegistrationFlag.class,
+                    "registration flag"));
+        }
+        LocatedNode skipFor = node.fields.get("skipFor");
+        if (skipFor != null) {
+            object(skipFor, "skipFor", Set.of("create", "read", "write"));
+            for (var e : skipFor.fields.entrySet()) {
+                config = config.withRegistration(Labels.parse(Operation.class, e.getKey(), "operation"),
+                        flags(e.getValue(), RegistrationFlag.class, "registration flag"));
+            }
+        }
+        Set<GuardFlag> guard = node.fields.containsKey("guard")
+                ? flags(node.fields.get("guard"), GuardFlag.class, "guard") : Set.of();
+        int guardStack = integer(node.fields.get("guardStack"), 0, 0, Integer.MAX_VALUE, "guardStack");
+        try {
+            config = config.withGuard(guard, guardStack);
+        } catch (IllegalArgumentException e) {
+            throw error(node.fields.getOrDefault("guardStack", node), e.getMessage());
+        }
+        if (node.fields.containsKey("selfTest")) {
+            config = config.withSelfTest(bool(node.fields.get("selfTest"), "selfTest"));
+        }
+        return new PlannedConfig(name, role, config, stress(node.fields.get("stress"), planStress));
+    }
+
+    private StressProfile stress(LocatedNode node, StressProfile base) throws PlanException {
+        if (node == null) {
+            return base;
+        }
+        object(node, "stress", STRESS_KEYS);
+        OperationMix mix = base.mix();
+        LocatedNode mixNode = node.fields.get("mix");
+        if (mixNode != null) {
+            object(mixNode, "mix", MIX_KEYS);
+            try {
+                mix = new OperationMix(integer(mixNode.fields.get("create"), mix.createPercent(), 0, 100, "create"),
+                        integer(mixNode.fields.get("read"), mix.readPercent(), 0, 100, "read"),
+                        integer(mixNode.fields.get("write"), mix.writePercent(), 0, 100, "write"));
+            } catch (IllegalArgumentException e) {
+                throw error(mixNode, e.getMessage());
+            }
+        }
+        long operations = node.fields.containsKey("operations")
+                ? longValue(node.fields.get("operations"), "operations") : base.budget().operations();
+        Duration time = node.fields.containsKey("seconds")
+                ? Duration.ofSeconds(integer(node.fields.get("seconds"), 0, 1, 86_400, "seconds"))
+                : base.budget().time();
+        try {
+            return new StressProfile(
+                    integer(node.fields.get("workers"), base.workers(), 1, 64, "workers"),
+                    integer(node.fields.get("processes"), base.processes(), 1, 4096, "processes"),
+                    mix,
+                    parse(node.fields.get("pressure"), MemoryPressure.class, "memory pressure", base.pressure()),
+                    new Budget(operations, time));
+        } catch (IllegalArgumentException e) {
+            throw error(node, e.getMessage());
+        }
+    }
+
+    private void object(LocatedNode node, String what, Set<String> allowed) throws PlanException {
+        if (node.kind != LocatedNode.Kind.OBJECT) {
+            throw error(node, what + " must be a mapping of keys to values");
+        }
+        for (var e : node.fields.entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                throw error(e.getValue(), "unknown key '" + e.getKey() + "' in " + what + " (known: "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private <E extends Enum<E>> E parse(LocatedNode node, Class<E> type, String what, E fallback)
+            throws PlanException {
+        if (node == null) {
+            return fallback;
+        }
+        try {
+            return Labels.parse(type, string(node, null), what);
+        } catch (IllegalArgumentException e) {
+            throw error(node, e.getMessage());
+        }
+    }
+
+    private <E extends Enum<E>> Set<E> flags(LocatedNode node, Class<E> type, String what) throws PlanException {
+        try {
+            if (node.kind == LocatedNode.Kind.ARRAY) {
+                List<String> parts = new ArrayList<>();
+                for (LocatedNode item : node.items) {
+                    parts.add(string(item, null));
+                }
+                return Labels.parseSet(type, String.join(",", parts), what);
+            }
+            return Labels.parseSet(type, string(node, null), what);
+        } catch (IllegalArgumentException e) {
+            throw error(node, e.getMessage());
+        }
+    }
+
+    private String string(LocatedNode node, String fallback) throws PlanException {
+        if (node == null) {
+            return fallback;
+        }
+        if (node.kind != LocatedNode.Kind.SCALAR || node.text == null) {
+            throw error(node, "expected a single value");
+        }
+        return node.text;
+    }
+
+    private int integer(LocatedNode node, int fallback, int min, int max, String what) throws PlanException {
+        if (node == null) {
+            return fallback;
+        }
+        long value = longValue(node, what);
+        if (value < min || value > max) {
+            throw error(node, what + " must be " + min + ".." + max + ", not " + value);
+        }
+        return (int) value;
+    }
+
+    private long longValue(LocatedNode node, String what) throws PlanException {
+        if (node.token != JsonToken.VALUE_NUMBER_INT) {
+            throw error(node, what + " must be a whole number, not '" + node.text + "'");
+        }
+        try {
+            return Long.parseLong(node.text);
+        } catch (NumberFormatException e) {
+            throw error(node, what + " '" + node.text + "' is out of range");
+        }
+    }
+
+    private double decimal(LocatedNode node, double fallback, String what) throws PlanException {
+        if (node == null) {
+            return fallback;
+        }
+        if (node.token != JsonToken.VALUE_NUMBER_FLOAT && node.token != JsonToken.VALUE_NUMBER_INT) {
+            throw error(node, what + " must be a number, not '" + node.text + "'");
+        }
+        double value = Double.parseDouble(node.text);
+        if (!(value > 0 && value < 1)) {
+            throw error(node, what + " must be between 0 and 1 (a crash rate), not " + node.text);
+        }
+        return value;
+    }
+
+    private boolean bool(LocatedNode node, String what) throws PlanException {
+        if (node.token != JsonToken.VALUE_TRUE && node.token != JsonToken.VALUE_FALSE) {
+            throw error(node, what + " must be true or false, not '" + node.text + "'");
+        }
+        return node.token == JsonToken.VALUE_TRUE;
+    }
+
+    private PlanException error(LocatedNode node, String message) {
+        return new PlanException(file + " line " + node.line + ": " + message);
+    }
+}
