@@ -130,8 +130,9 @@ public final class MatrixCommand implements Callable<Integer> {
         });
     }
 
-    private static Progress progress() {
-        return System.console() != null ? new TerminalProgress(System.err) : new PlainProgress(System.err);
+    private Progress progress() {
+        return System.console() != null ? new TerminalProgress(System.err)
+                : new PlainProgress(spec.commandLine().getErr());
     }
 
     /** Runs a check whose IllegalArgumentException is the user's mistake: one line, exit 2. */

@@ -1,15 +1,15 @@
 package dev.xidlab.matrix;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** One line per finished run, for logs and CI consoles (on stderr, so --json stays clean). */
 public final class PlainProgress implements Progress {
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private int total;
     private int done;
 
-    public PlainProgress(PrintStream err) {
+    public PlainProgress(PrintWriter err) {
         this.err = err;
     }
 
@@ -17,6 +17,7 @@ public final class PlainProgress implements Progress {
     public void started(int pending, int alreadyDone) {
         total = pending;
         err.printf("matrix: %d runs to do%s%n", pending, alreadyDone > 0 ? ", " + alreadyDone + " already recorded" : "");
+        err.flush();
     }
 
     @Override
@@ -28,6 +29,7 @@ public final class PlainProgress implements Progress {
             default -> "survived " + r.operations() + " operations";
         };
         err.printf("matrix: %d/%d %s: %s; %d crashes so far%n", done, total, r.id(), what, crashesSoFar);
+        err.flush();
     }
 
     @Override

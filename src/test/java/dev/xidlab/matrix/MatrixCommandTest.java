@@ -1,0 +1,194 @@
+package dev.xidlab.matrix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.cli.ExitCode;
+import dev.xidlab.cli.JsonOutput;
+import dev.xidlab.cli.Xidlab;
+import dev.xidlab.device.KernelModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import picocli.CommandLine;
+
+/** xidlab matrix on the kernel model, end to end, as the README's first command runs it. */
+class MatrixCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    @BeforeEach
+    void needsTheModel() {
+        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
+    }
+
+    static Run xidlab(String... args) {
+        CommandLine cl = Xidlab.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new Run(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void theDefaultPlanReproducesTheCrashAndConfirmsEveryFix() {
+        Run r = xidlab("matrix", "--report", dir.toString());
+
+        assertEquals(ExitCode.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("VERDICT: CONFIRMED"), r.out());
+        assertTrue(r.out().contains("0x1000007F UNEXPECTED_KERNEL_MODE_TRAP_M (0x8,"), r.out());
+        assertTrue(r.out().contains("field           baseline    40       40        40"), r.out());
+    }
+
+    @Test
+    void tooFewRunsAreInconclusiveAndExitOne() {
+        Run r = xidlab("matrix", "--runs", "5", "--report", dir.toString());
+
+        assertEquals(ExitCode.CHECK_FAILED, r.exitCode());
+        assertTrue(r.out().contains("VERDICT: INCONCLUSIVE"), r.out());
+        assertTrue(r.out().contains("31 more crash-free runs needed"), r.out());
+    }
+
+    @Test
+    void jsonIsTheSummaryAndNothingElse() throws Exception {
+        Run r = xidlab("matrix", "--runs", "3", "--threshold", "0.8", "--json", "--report", dir.toString());
+
+        JsonNode json = JsonOutput.mapper().readTree(r.out());
+        assertEquals("CONFIRMED", json.get("verdict").asText());
+        assertEquals(15, json.get("recordedRuns").asInt());
+    }
+
+    @Test
+    void everyReportIsWritten() throws Exception {
+        xidlab("matrix", "--runs", "3", "--report", dir.toString());
+
+        for (String f : List.of("report.md", "report.html", "summary.json", "junit.xml", "results.jsonl")) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("<svg id=\"chart\""));
+        try (var dumps = Files.walk(dir.resolve("dumps"))) {
+            assertEquals(3, dumps.filter(p -> p.toString().endsWith(".dmp")).count(), "one dump per baseline crash");
+        }
+    }
+
+    @Test
+    void junitXmlHasATestCasePerConfigurationAndParses() throws Exception {
+        xidlab("matrix", "--runs", "3", "--report", dir.toString());
+
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(dir.resolve("junit.xml").toFile());
+        assertEquals(5, doc.getElementsByTagName("testcase").getLength());
+        assertEquals(0, doc.getElementsByTagName("failure").getLength(), "the baseline reproduced, no fix crashed");
+    }
+
+    @Test
+    void aBadPlanRunsNothingAndExitsTwo() throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, "runs: 3\nconfigurations:\n  - {name: f, role: baseline, mode: fast}\n");
+
+        Run r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().startsWith("xidlab: " + plan + " line 3: unknown Xid mode 'fast'"), r.err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing was run or written");
+    }
+
+    @Test
+    void anUnavailableOrUnknownLabIsAUsageError() {
+        Run unknown = xidlab("matrix", "--lab", "hyperv", "--report", dir.toString());
+
+        assertEquals(ExitCode.USAGE, unknown.exitCode());
+        assertEquals("xidlab: unknown lab 'hyperv' (expected sim or vagrant)\n", unknown.err());
+    }
+
+    @Test
+    void existingResultsAreNotOverwrittenWithoutResume() {
+        xidlab("matrix", "--runs", "1", "--report", dir.toString());
+
+        Run r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("already exists: use --resume"), r.err());
+    }
+
+    @Test
+    void aKilledMatrixResumesWithoutRedoingFinishedRuns() throws Exception {
+        xidlab("matrix", "--runs", "4", "--report", dir.toString());
+        Path results = dir.resolve(MatrixSession.RESULTS);
+        List<String> lines = Files.readAllLines(results);
+        // Killed mid-write: 7 runs made it, the 8th line is half written.
+        String cut = String.join("\n", lines.subList(0, 8)) + "\n" + lines.get(8).substring(0, 20);
+        Files.writeString(results, cut);
+
+        Run r = xidlab("matrix", "--runs", "4", "--resume", "--report", dir.toString());
+
+        assertEquals(ExitCode.CHECK_FAILED, r.exitCode(), r.err());
+        assertTrue(r.err().contains("13 runs to do, 7 already recorded"), r.err());
+        List<RunRecord> runs = ResultsFile.read(results).runs();
+        assertEquals(20, runs.size());
+        assertEquals(20, runs.stream().map(RunRecord::id).distinct().count());
+    }
+
+    @Test
+    void resultsOfAnotherPlanAreRefusedOnResume() throws Exception {
+        xidlab("matrix", "--runs", "1", "--report", dir.toString());
+
+        Run r = xidlab("matrix", "--runs", "1", "--seed", "99", "--resume", "--report", dir.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("holds results of another plan"), r.err());
+    }
+
+    @Test
+    void shardsMergeIntoTheVerdictOfTheWholeMatrix() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            Run shard = xidlab("matrix", "--runs", "40", "--shard", i + "/3", "--report",
+                    dir.resolve("shard" + i).toString());
+            assertEquals(ExitCode.OK, shard.exitCode(), shard.err());
+        }
+
+        Run merged = xidlab("matrix", "merge", "--report", dir.resolve("merged").toString(),
+                dir.resolve("shard1").toString(), dir.resolve("shard2").toString(), dir.resolve("shard3").toString());
+
+        assertEquals(ExitCode.OK, merged.exitCode(), merged.err());
+        assertTrue(merged.out().contains("VERDICT: CONFIRMED"), merged.out());
+        assertEquals(200, ResultsFile.read(dir.resolve("merged").resolve(MatrixSession.RESULTS)).runs().size());
+    }
+
+    @Test
+    void mergeRefusesShardsOfAnotherPlan() throws Exception {
+        xidlab("matrix", "--runs", "2", "--shard", "1/2", "--report", dir.resolve("a").toString());
+        xidlab("matrix", "--runs", "2", "--seed", "5", "--shard", "2/2", "--report", dir.resolve("b").toString());
+
+        Run merged = xidlab("matrix", "merge", "--report", dir.resolve("m").toString(), dir.resolve("a").toString(),
+                dir.resolve("b").toString());
+
+        assertEquals(ExitCode.USAGE, merged.exitCode());
+        assertTrue(merged.err().contains("another plan"), merged.err());
+    }
+
+    @Test
+    void progressIsOnePlainLinePerRunWhenNotATerminal() {
+        Run r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
+
+        assertTrue(r.err().startsWith("matrix: 5 runs to do\n"), r.err());
+        assertTrue(r.err().contains("matrix: 1/5 field#0: bugchecked 0x1000007F (re-entry); 1 crashes so far"),
+                r.err());
+        assertTrue(r.err().contains("matrix: 5/5 guard#0: survived 20000 operations"), r.err());
+    }
+}

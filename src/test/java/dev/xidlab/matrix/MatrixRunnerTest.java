@@ -1,0 +1,41 @@
+package dev.xidlab.matrix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MatrixRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachRunBootsDeploysConfiguresReloadsResetsAndStresses() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        Plan plan = DefaultPlan.plan().withRuns(1);
+
+        MatrixSession.run(plan, lab, dir, Shard.WHOLE, null, "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        PlannedRun first = plan.expand().get(0);
+        assertEquals(List.of("boot", "deploy", "set lookup", "reload", "reset", "stress " + first.seed()),
+                lab.calls.subList(0, 6));
+    }
+
+    @Test
+    void aLabFailureIsRecordedAndTheMatrixGoesOn() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        lab.failBootsFrom = 3;
+
+        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
+                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        List<RunRecord> records = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs();
+        assertEquals(5, records.size(), "every run was recorded");
+        assertEquals(3, records.stream().filter(r -> !r.labError()).count(), "boots 4 and 5 failed");
+        assertEquals("the VM did not come up", records.get(4).error());
+        assertEquals(1, s.configs().get(3).labErrors());
+    }
+}

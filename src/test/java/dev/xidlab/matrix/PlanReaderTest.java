@@ -1,0 +1,139 @@
+package dev.xidlab.matrix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xidlab.protocol.GuardFlag;
+import dev.xidlab.protocol.Operation;
+import dev.xidlab.protocol.RegistrationFlag;
+import dev.xidlab.protocol.XidMode;
+import dev.xidlab.stress.MemoryPressure;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PlanReaderTest {
+
+    static final String PLAN = """
+            name: vendor-fix
+            runs: 12
+            seed: 7
+            threshold: 0.2
+            stress:
+              workers: 2
+              pressure: low
+              operations: 5000
+            configurations:
+              - name: field
+                role: baseline
+                mode: lookup
+              - name: skip-read-paging
+                skipFor:
+                  read: skip-paging-io
+                guard: nesting,low-stack
+                guardStack: 4096
+                stress:
+                  seconds: 30
+            """;
+
+    static String message(String text) {
+        return assertThrows(PlanException.class, () -> PlanReader.parse(text, "plan.yaml", false)).getMessage();
+    }
+
+    @Test
+    void aYamlPlanReadsEveryKey() throws Exception {
+        Plan p = PlanReader.parse(PLAN, "plan.yaml", false);
+
+        assertEquals("vendor-fix", p.name());
+        assertEquals(12, p.runs());
+        assertEquals(7, p.seed());
+        assertEquals(0.2, p.threshold());
+        PlannedConfig fix = p.configs().get(1);
+        assertEquals(Role.FIX, fix.role());
+        assertEquals(XidMode.LOOKUP, fix.driver().xidMode());
+        assertEquals(Set.of(RegistrationFlag.SKIP_PAGING_IO), fix.driver().registration().get(Operation.READ));
+        assertEquals(Set.of(), fix.driver().registration().get(Operation.WRITE));
+        assertEquals(Set.of(GuardFlag.NESTING, GuardFlag.LOW_STACK), fix.driver().guard());
+        assertEquals(2, fix.stress().workers());
+        assertEquals(MemoryPressure.LOW, fix.stress().pressure());
+        assertEquals(new dev.xidlab.stress.Budget(5000, Duration.ofSeconds(30)), fix.stress().budget());
+    }
+
+    @Test
+    void aJsonPlanReadsTheSame() throws Exception {
+        Plan p = PlanReader.parse("{\"name\": \"j\", \"configurations\": [{\"name\": \"f\", \"role\": \"baseline\"},"
+                + " {\"name\": \"c\", \"mode\": \"cached\"}]}", "plan.json", true);
+
+        assertEquals(XidMode.CACHED, p.configs().get(1).driver().xidMode());
+        assertEquals(DefaultPlan.RUNS, p.runs());
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithItsLine() {
+        assertEquals("plan.yaml line 3: unknown key 'mdoe' in a configuration (known: guard, guardStack, mode, name,"
+                + " role, selfTest, skip, skipFor, stress)", message("""
+                configurations:
+                  - name: field
+                    mdoe: lookup
+                """));
+    }
+
+    @Test
+    void anUnknownModeIsNamedWithItsLine() {
+        assertEquals("plan.yaml line 4: unknown Xid mode 'lokup' (expected one of: off, lookup, requestor, cached)",
+                message("""
+                        configurations:
+                          - name: field
+                            role: baseline
+                            mode: lokup
+                        """));
+    }
+
+    @Test
+    void negativeRunsAreRefusedWithTheLine() {
+        assertEquals("plan.yaml line 1: runs must be 1..100000, not -3", message("""
+                runs: -3
+                configurations: [{name: f, role: baseline}]
+                """));
+    }
+
+    @Test
+    void anUnknownFlagIsRefusedWithTheLine() {
+        assertTrue(message("""
+                configurations:
+                  - {name: f, role: baseline}
+                  - {name: g, skip: skip-everything}
+                """).startsWith("plan.yaml line 3: unknown registration flag 'skip-everything'"));
+    }
+
+    @Test
+    void aPlanWithoutABaselineIsRefused() {
+        assertTrue(message("configurations: [{name: f}]\n")
+                .contains("a plan needs exactly one baseline configuration"));
+    }
+
+    @Test
+    void aThresholdThatIsNotARateIsRefused() {
+        assertEquals("plan.yaml line 1: threshold must be between 0 and 1 (a crash rate), not 5", message("""
+                threshold: 5
+                configurations: [{name: f, role: baseline}]
+                """));
+    }
+
+    @Test
+    void aStackGuardWithoutAThresholdIsRefused() {
+        assertTrue(message("""
+                configurations:
+                  - {name: f, role: baseline, guard: low-stack}
+                """).contains("guard stack threshold must be 1024..20480"));
+    }
+
+    @Test
+    void brokenYamlIsOneLineWithItsLine() {
+        String m = message("configurations:\n  - name: [unclosed\n");
+
+        assertTrue(m.startsWith("plan.yaml line "), m);
+        assertEquals(1, m.lines().count());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.xidlab.matrix;
+
+import dev.xidlab.device.Device;
+import dev.xidlab.device.DeviceException;
+import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.protocol.ApplyMode;
+import dev.xidlab.protocol.DriverConfig;
+import dev.xidlab.protocol.DriverInfo;
+import dev.xidlab.protocol.DriverStats;
+import dev.xidlab.protocol.SetConfigResult;
+import dev.xidlab.protocol.XidAnswer;
+import dev.xidlab.protocol.XidMode;
+import dev.xidlab.stress.StressProfile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** A test double of a lab: every boot fails when told to, every stress survives, and it records what it was asked. */
+final class ScriptedLab implements Lab {
+
+    final List<String> calls = new ArrayList<>();
+    int failBootsFrom = Integer.MAX_VALUE;
+    private int boots;
+
+    @Override
+    public String name() {
+        return "sim";
+    }
+
+    @Override
+    public void checkAvailable() {
+    }
+
+    @Override
+    public void boot() {
+        calls.add("boot");
+        if (++boots > failBootsFrom) {
+            throw new LabException("the VM did not come up");
+        }
+    }
+
+    @Override
+    public Device deployDriver() {
+        calls.add("deploy");
+        return new Device() {
+            public DriverInfo info() {
+                throw new DeviceException("not scripted");
+            }
+
+            public DriverConfig config() {
+                throw new DeviceException("not scripted");
+            }
+
+            public SetConfigResult setConfig(DriverConfig c, ApplyMode a) {
+                calls.add("set " + c.xidMode().label());
+                return new SetConfigResult(Set.of(), 0, 0);
+            }
+
+            public DriverStats stats() {
+                throw new DeviceException("not scripted");
+            }
+
+            public void resetStats() {
+                calls.add("reset");
+            }
+
+            public XidAnswer queryXid(long pid, XidMode mode) {
+                throw new DeviceException("not scripted");
+            }
+
+            public void reload() {
+                calls.add("reload");
+            }
+
+            public String describe() {
+                return "scripted";
+            }
+
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
+        calls.add("stress " + seed);
+        return new RunOutcome.Survived(profile.budget().operations(), Duration.ofMillis(1),
+                new DriverStats(1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 20000, 1));
+    }
+
+    @Override
+    public void close() {
+    }
+}
