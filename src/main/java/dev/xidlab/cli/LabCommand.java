@@ -1,15 +1,19 @@
 package dev.xidlab.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code xidlab lab}: bring a lab up and down (kernel model, Vagrant VM). */
+/** {@code xidlab lab}: the labs a matrix can run on. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = "Bring a lab up and down (kernel model, Vagrant VM). (Not yet available in this build.)",
-        footer = ExitCode.FOOTER)
-public final class LabCommand implements java.util.concurrent.Callable<Integer> {
+        description = "The labs a matrix can run on: sim (the kernel model, in this process) and vagrant (a Windows"
+                + " VM).", subcommands = {LabStatusCommand.class}, footer = ExitCode.FOOTER)
+public final class LabCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new CliException(ExitCode.ENVIRONMENT, "'xidlab lab' is not yet available in this build");
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a lab command is required");
     }
 }

@@ -1,15 +1,149 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.crash.CrashAnalysis;
+import dev.xidlab.crash.CrashAnalyzer;
+import dev.xidlab.crash.DumpFormatException;
+import dev.xidlab.device.Device;
+import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.LabUnavailableException;
+import dev.xidlab.lab.Labs;
+import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.matrix.DefaultPlan;
+import dev.xidlab.protocol.ApplyMode;
+import dev.xidlab.protocol.DriverConfig;
+import dev.xidlab.protocol.DriverStats;
+import dev.xidlab.protocol.Labels;
+import dev.xidlab.stress.Budget;
+import dev.xidlab.stress.MemoryPressure;
+import dev.xidlab.stress.StressProfile;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code xidlab stress}: stress and memory-pressure loads on a lab. */
+/** {@code xidlab stress}: one load with memory pressure on a lab, with one driver configuration. */
 @Command(name = "stress", mixinStandardHelpOptions = true,
-        description = "Stress and memory-pressure loads on a lab. (Not yet available in this build.)",
+        description = {"Boot a lab, load the driver with a configuration (the field configuration unless options"
+                + " change it), run file I/O with memory pressure, and report how it ended and the telemetry.",
+                "Exit 0 when the machine survived the budget, 1 when it bugchecked."},
         footer = ExitCode.FOOTER)
-public final class StressCommand implements java.util.concurrent.Callable<Integer> {
+public final class StressCommand implements Callable<Integer> {
+
+    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = Labs.SIM, description = "Where to run.")
+    String labName;
+
+    @CommandLine.Mixin
+    ConfigOptions config;
+
+    @Option(names = "--pressure", paramLabel = "none|low|high", defaultValue = "high",
+            description = "Memory pressure (default ${DEFAULT-VALUE}).")
+    String pressure;
+
+    @Option(names = "--operations", paramLabel = "N", description = "Operation budget (default 20000).")
+    Long operations;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Time budget, instead of or with --operations.")
+    Integer seconds;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "4", description = "I/O workers (1..64).")
+    int workers;
+
+    @Option(names = "--processes", paramLabel = "N", defaultValue = "32",
+            description = "Processes kept alive and churned (1..4096).")
+    int processes;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the load.")
+    long seed;
+
+    @Option(names = "--evidence", paramLabel = "DIR", defaultValue = "xidlab-evidence",
+            description = "Where a crash's dump goes (default ${DEFAULT-VALUE}).")
+    Path evidence;
+
+    @Option(names = "--json", description = "Print JSON for machines instead of text.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new CliException(ExitCode.ENVIRONMENT, "'xidlab stress' is not yet available in this build");
+        DriverConfig driver = config.applyTo(DriverConfig.fieldDefault());
+        StressProfile profile = MatrixCommand.usage(() -> new StressProfile(workers, processes,
+                DefaultPlan.stress().mix(), Labels.parse(MemoryPressure.class, pressure, "memory pressure"),
+                new Budget(operations == null ? (seconds == null ? 20_000 : 0) : operations,
+                        seconds == null ? null : Duration.ofSeconds(seconds))));
+        try (Lab lab = MatrixCommand.usage(() -> Labs.open(labName))) {
+            try {
+                lab.checkAvailable();
+            } catch (LabUnavailableException e) {
+                throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
+            }
+            lab.boot();
+            try (Device device = lab.deployDriver()) {
+                device.setConfig(driver, ApplyMode.NEXT_LOAD);
+                device.reload();
+                device.resetStats();
+            }
+            RunOutcome outcome = lab.stress(profile, seed, evidence);
+            return report(outcome);
+        }
+    }
+
+    private int report(RunOutcome outcome) {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (outcome instanceof RunOutcome.LabFailure f) {
+            throw new CliException(ExitCode.ENVIRONMENT, "the lab failed: " + f.reason());
+        }
+        Optional<DriverStats> stats;
+        if (outcome instanceof RunOutcome.Survived s) {
+            json.put("outcome", "survived");
+            json.put("operations", s.operations());
+            stats = Optional.of(s.stats());
+            if (!this.json) {
+                out.printf("survived %d operations in %d ms%n", s.operations(), s.elapsed().toMillis());
+            }
+        } else {
+            RunOutcome.Bugchecked b = (RunOutcome.Bugchecked) outcome;
+            var bugcheck = new dev.xidlab.crash.Bugcheck(b.code(), b.parameters());
+            json.put("outcome", "bugchecked");
+            json.put("operations", b.operations());
+            json.put("bugcheck", bugcheck.describe());
+            json.put("dump", b.dump().map(Path::toString).orElse(null));
+            Optional<CrashAnalysis> analysis = b.dump().flatMap(StressCommand::analyze);
+            analysis.ifPresent(a -> json.put("crash", CrashView.of(a)));
+            stats = b.stats();
+            if (!this.json) {
+                out.printf("BUGCHECK after %d operations: %s%n", b.operations(), bugcheck.describe());
+                out.printf("  %s%n", bugcheck.parameterMeaning());
+                b.dump().ifPresent(d -> out.printf("  dump: %s%n", d));
+                analysis.ifPresent(a -> out.printf("  %s%n", CrashView.of(a).verdict()));
+            }
+        }
+        stats.ifPresent(s -> json.put("telemetry", s));
+        if (this.json) {
+            JsonOutput.print(out, json);
+        } else {
+            stats.ifPresent(s -> out.printf("telemetry: %d callbacks (%d paging I/O), %d lookups, max nesting %d,"
+                    + " min stack left %s, guard skips %d%n", s.callbacks(), s.pagingIoCallbacks(), s.lookups(),
+                    s.maxNestingDepth(), s.stackSeen() ? s.minRemainingStack() + " bytes" : "not seen",
+                    s.guardSkips()));
+            out.flush();
+        }
+        return outcome instanceof RunOutcome.Survived ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    private static Optional<CrashAnalysis> analyze(Path dump) {
+        try {
+            return Optional.of(CrashAnalyzer.analyze(dump, "xidfilter.sys"));
+        } catch (DumpFormatException e) {
+            return Optional.empty();
+        }
     }
 }

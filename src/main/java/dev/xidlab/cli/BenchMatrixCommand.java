@@ -1,0 +1,93 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.Labs;
+import dev.xidlab.matrix.DefaultPlan;
+import dev.xidlab.matrix.MatrixSession;
+import dev.xidlab.matrix.MatrixSummary;
+import dev.xidlab.matrix.Plan;
+import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.Progress;
+import dev.xidlab.matrix.RunRecord;
+import dev.xidlab.matrix.Shard;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code xidlab bench matrix}: the wall time of the default matrix on the kernel model, and runs per second. */
+@Command(name = "matrix", mixinStandardHelpOptions = true,
+        description = "Run the default plan on the kernel model into a temporary directory and time it.",
+        footer = ExitCode.FOOTER)
+public final class BenchMatrixCommand implements Callable<Integer> {
+
+    @Option(names = "--repeat", defaultValue = "3", description = "Matrices timed; the fastest is reported"
+            + " (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--json", description = "Print JSON for machines instead of text.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    record Figures(int runs, double bestSeconds, double runsPerSecond, String verdict, String machine) {
+    }
+
+    /** Counts runs without printing: the benchmark times the matrix, not a terminal. */
+    private static final class Silent implements Progress {
+        public void started(int pending, int alreadyDone) {
+        }
+
+        public void finished(RunRecord record, int crashesSoFar) {
+        }
+
+        public void close() {
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException, PlanException {
+        if (repeat < 1) {
+            throw new CliException(ExitCode.USAGE, "--repeat must be at least 1");
+        }
+        Plan plan = DefaultPlan.plan();
+        double best = Double.MAX_VALUE;
+        MatrixSummary summary = null;
+        for (int i = 0; i < repeat; i++) {
+            Path dir = Files.createTempDirectory("xidlab-bench-matrix");
+            try (Lab lab = Labs.open(Labs.SIM)) {
+                lab.checkAvailable();
+                long start = System.nanoTime();
+                summary = MatrixSession.run(plan, lab, dir, Shard.WHOLE, null, "xidfilter.sys", new Silent());
+                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+            } finally {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+        int runs = plan.expand().size();
+        Figures f = new Figures(runs, best, runs / best, summary.verdict().label(),
+                Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + ", Java "
+                        + System.getProperty("java.version"));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonOutput.print(out, f);
+        } else {
+            out.printf("default matrix: %d runs in %.2f s (best of %d), %.0f runs/s, verdict %s%n", f.runs(),
+                    f.bestSeconds(), repeat, f.runsPerSecond(), f.verdict());
+            out.printf("machine: %s%n", f.machine());
+            out.flush();
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.Labs;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code xidlab lab status}: which labs can run here, and what is missing for the others. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Whether each lab can run on this machine, and if not, why. Exit 3 when the asked lab cannot.",
+        footer = ExitCode.FOOTER)
+public final class LabStatusCommand implements Callable<Integer> {
+
+    @Option(names = "--lab", paramLabel = "sim|vagrant", description = "Only this lab (default: all).")
+    String only;
+
+    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    record Status(String lab, boolean available, String detail) {
+    }
+
+    @Override
+    public Integer call() {
+        List<String> names = only == null ? List.of(Labs.SIM, Labs.VAGRANT) : List.of(only);
+        List<Status> statuses = new ArrayList<>();
+        for (String name : names) {
+            try (Lab lab = MatrixCommand.usage(() -> Labs.open(name))) {
+                lab.checkAvailable();
+                statuses.add(new Status(name, true, "ready"));
+            } catch (LabException e) {
+                statuses.add(new Status(name, false, e.getMessage()));
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonOutput.print(out, statuses);
+        } else {
+            TextTable table = new TextTable("lab", "available", "detail");
+            statuses.forEach(s -> table.row(s.lab(), s.available() ? "yes" : "no", s.detail()));
+            table.print(out);
+        }
+        return only != null && !statuses.get(0).available() ? ExitCode.ENVIRONMENT : ExitCode.OK;
+    }
+}
