@@ -1,0 +1,102 @@
+/*++
+
+Module Name:
+
+    xf_driver.h
+
+Abstract:
+
+    xidfilter's kernel glue: the driver-wide globals (one structure, XfData, in
+    non-paged memory) and the routines the files of driver/src share. Every
+    decision lives in the portable core (driver/core); this glue only connects
+    it to ntoskrnl and the filter manager.
+
+Environment:
+
+    Kernel mode.
+
+--*/
+
+#ifndef XF_DRIVER_H
+#define XF_DRIVER_H
+
+#include "../mingw/xf_fltkernel.h"
+#include "../core/xf_core.h"
+
+#define XF_POOL_TAG             'fdiX'
+#define XF_SELFTEST_PAGES       8
+
+typedef PVOID (NTAPI *XF_ALLOCATE_POOL2)(ULONG64 Flags, SIZE_T NumberOfBytes, ULONG Tag);
+
+typedef struct _XF_DRIVER_DATA {
+
+    PDRIVER_OBJECT DriverObject;
+    PFLT_FILTER Filter;
+    PDEVICE_OBJECT ControlDevice;
+    UNICODE_STRING ServiceKey;              // our copy of the RegistryPath DriverEntry got
+
+    //
+    //  XfPlatLock: an ERESOURCE taken inside a critical region, so the holder
+    //  stays at PASSIVE_LEVEL (FltUnregisterFilter, called under it by the
+    //  experimental re-registration, requires PASSIVE_LEVEL; a FAST_MUTEX would
+    //  raise to APC_LEVEL).
+    //
+    ERESOURCE Lock;
+
+    BOOLEAN LockInitialized;
+    BOOLEAN SymbolicLinkCreated;
+    BOOLEAN NotifyRegistered;
+    BOOLEAN TornDown;
+
+    XF_ALLOCATE_POOL2 AllocatePool2;        // ExAllocatePool2 where the kernel has it
+
+    FLT_OPERATION_REGISTRATION Operations[XF_OP_COUNT + 1];
+    FLT_REGISTRATION Registration;
+
+    XF_CORE Core;
+
+} XF_DRIVER_DATA, *PXF_DRIVER_DATA;
+
+extern XF_DRIVER_DATA XfData;
+
+//
+//  xf_init.c
+//
+DRIVER_INITIALIZE DriverEntry;
+NTSTATUS XfRegisterFilter(_In_reads_(XF_OP_COUNT) const XF_U32 OperationFlags[XF_OP_COUNT]);
+VOID XfUnregisterFilter(VOID);
+
+//
+//  xf_operations.c
+//
+FLT_PREOP_CALLBACK_STATUS FLTAPI XfPreOperation(_Inout_ PFLT_CALLBACK_DATA Data,
+                                                _In_ PCFLT_RELATED_OBJECTS FltObjects,
+                                                _Out_ PVOID *CompletionContext);
+
+//
+//  xf_control.c
+//
+NTSTATUS XfCreateControlDevice(_In_ PDRIVER_OBJECT DriverObject);
+VOID XfDeleteControlDevice(VOID);
+
+//
+//  xf_registry.c
+//
+NTSTATUS XfReadServiceKey(_Out_ XF_CONFIG *Config, _Out_ BOOLEAN *HaveConfig, _Out_ ULONG *LoadCount);
+NTSTATUS XfWriteServiceConfig(_In_ const XF_CONFIG *Config);
+NTSTATUS XfWriteLoadCount(_In_ ULONG LoadCount);
+
+//
+//  xf_process.c
+//
+NTSTATUS XfRegisterProcessNotify(VOID);
+VOID XfUnregisterProcessNotify(VOID);
+
+//
+//  xf_pool.c
+//
+VOID XfResolvePoolApi(VOID);
+PVOID XfAllocateNonPaged(_In_ SIZE_T Bytes);
+VOID XfFree(_In_ PVOID Buffer);
+
+#endif // XF_DRIVER_H

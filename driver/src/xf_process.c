@@ -1,0 +1,72 @@
+/*++
+
+Module Name:
+
+    xf_process.c
+
+Abstract:
+
+    The process-notify routine that fills the core's process cache for the
+    cached Xid mode. PsSetCreateProcessNotifyRoutineEx requires an image linked
+    with /INTEGRITYCHECK (the PE's FORCE_INTEGRITY bit); both builds set it.
+
+Environment:
+
+    Kernel mode, PASSIVE_LEVEL.
+
+--*/
+
+#include "xf_driver.h"
+
+static VOID XfProcessNotify(_Inout_ PEPROCESS Process, _In_ HANDLE ProcessId,
+                            _Inout_opt_ PPS_CREATE_NOTIFY_INFO CreateInfo);
+
+#ifdef ALLOC_PRAGMA
+#pragma alloc_text(PAGE, XfRegisterProcessNotify)
+#pragma alloc_text(PAGE, XfUnregisterProcessNotify)
+#pragma alloc_text(PAGE, XfProcessNotify)
+#endif
+
+NTSTATUS
+XfRegisterProcessNotify(
+    VOID
+    )
+{
+    NTSTATUS status;
+
+    PAGED_CODE();
+
+    status = PsSetCreateProcessNotifyRoutineEx(XfProcessNotify, FALSE);
+    XfData.NotifyRegistered = NT_SUCCESS(status);
+    return status;
+}
+
+VOID
+XfUnregisterProcessNotify(
+    VOID
+    )
+{
+    PAGED_CODE();
+
+    if (XfData.NotifyRegistered) {
+        (VOID)PsSetCreateProcessNotifyRoutineEx(XfProcessNotify, TRUE);
+        XfData.NotifyRegistered = FALSE;
+    }
+}
+
+static VOID
+XfProcessNotify(
+    _Inout_ PEPROCESS Process,
+    _In_ HANDLE ProcessId,
+    _Inout_opt_ PPS_CREATE_NOTIFY_INFO CreateInfo
+    )
+{
+    PAGED_CODE();
+
+    if (CreateInfo != NULL) {
+        XfCoreProcessCreated(&XfData.Core, (XF_U64)(ULONG_PTR)ProcessId, Process,
+                             (XF_U64)PsGetProcessCreateTimeQuadPart(Process));
+    } else {
+        XfCoreProcessExited(&XfData.Core, (XF_U64)(ULONG_PTR)ProcessId);
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the real xidfilter.sys under Wine (its ntoskrnl/winedevice host kernel drivers in user mode) in a fresh
+# temporary prefix: installs it as a kernel service, starts it, runs the client on REQUESTS1, stops and starts it
+# again (so a saved configuration is loaded), runs REQUESTS2, stops it and records whether it unloaded.
+# Everything happens in ONE Wine session: services end with the prefix's last Wine process.
+# Usage: wine-smoke.sh DRIVERDIR REQUESTS1 REQUESTS2 OUTDIR   (OUTDIR gets responses1.bin, responses2.bin, *.txt)
+set -euo pipefail
+driver="${1:?usage}"; requests1="${2:?usage}"; requests2="${3:?usage}"; out="${4:?usage}"
+command -v wine >/dev/null || { echo "wine-smoke.sh: skipped: wine is not installed (apt-get install wine64)"; exit 0; }
+
+cat <<'NOTE'
+wine-smoke.sh: what this proves and what it does not:
+  proven under Wine: the PE loads as a kernel driver, DriverEntry succeeds (filter registration, control device
+    with its DACL, service-key reads/writes, process-notify registration), every IOCTL and every bad input is
+    answered by the driver's own code, a saved configuration is what the next load registers with, and the
+    driver unloads.
+  left out: pre-operation callbacks (Wine's fltmgr never calls them), process-notify callouts (never called),
+    Xid computation in lookup and requestor modes (PsGetProcessCreateTimeQuadPart is a faulting stub in Wine 8),
+    the self-test trigger, signature checks (Wine checks none), and everything about real paging.
+NOTE
+
+prefix_root="$(mktemp -d)"
+export WINEPREFIX="$prefix_root/pfx" WINEDEBUG=-all WINEARCH=win64
+cleanup() { wineserver -k >/dev/null 2>&1 || true; rm -rf "$prefix_root"; }
+trap cleanup EXIT
+
+wineboot -i >/dev/null 2>&1
+wineserver -w
+mkdir -p "$WINEPREFIX/drive_c/xidlab" "$out"
+cp "$driver/xidfilter.sys" "$driver/xfclient.exe" "$WINEPREFIX/drive_c/xidlab/"
+cp "$requests1" "$WINEPREFIX/drive_c/xidlab/requests1.bin"
+cp "$requests2" "$WINEPREFIX/drive_c/xidlab/requests2.bin"
+cat > "$WINEPREFIX/drive_c/xidlab/run.bat" <<'BAT'
+@echo off
+sc create xidfilter type= kernel start= demand binPath= C:\xidlab\xidfilter.sys > C:\xidlab\create.txt
+sc start xidfilter > C:\xidlab\start1.txt
+C:\xidlab\xfclient.exe C:\xidlab\requests1.bin C:\xidlab\responses1.bin > C:\xidlab\client1.txt 2>&1
+sc stop xidfilter > C:\xidlab\stop1.txt
+sc start xidfilter > C:\xidlab\start2.txt
+C:\xidlab\xfclient.exe C:\xidlab\requests2.bin C:\xidlab\responses2.bin > C:\xidlab\client2.txt 2>&1
+sc stop xidfilter > C:\xidlab\stop2.txt
+sc query xidfilter > C:\xidlab\query.txt
+BAT
+timeout 300 wine cmd /c 'C:\xidlab\run.bat' >/dev/null 2>&1 || true
+for f in responses1.bin responses2.bin create.txt start1.txt client1.txt stop1.txt start2.txt client2.txt stop2.txt query.txt; do
+    [ -f "$WINEPREFIX/drive_c/xidlab/$f" ] && cp "$WINEPREFIX/drive_c/xidlab/$f" "$out/"
+done
+echo "wine-smoke.sh: done, results in $out"
