@@ -20,7 +20,7 @@ public final class Devices {
             case SIM:
                 return SimDevice.open();
             case WINDOWS:
-                throw new DeviceException("the Windows device is not yet available in this build");
+                return new IoctlDevice(WindowsTransport.open());
             default:
                 throw new IllegalArgumentException("unknown device '" + kind + "' (expected sim or windows)");
         }
