@@ -76,8 +76,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
                 System.gc();        // what stays live, not what the scan left for the collector
                 Figures f = new Figures(dump.toString(), Files.size(dump), iterations, perDump, entries.size(),
                         seconds, entries.size() / seconds, (rt.totalMemory() - rt.freeMemory()) >> 20,
-                        Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
-                                + ", Java " + System.getProperty("java.version"));
+                        BenchMachine.describe());
                 print(f);
             } finally {
                 try (Stream<Path> walk = Files.walk(dir)) {

@@ -77,8 +77,7 @@ public final class BenchMatrixCommand implements Callable<Integer> {
         }
         int runs = plan.expand().size();
         Figures f = new Figures(runs, best, runs / best, summary.verdict().label(),
-                Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + ", Java "
-                        + System.getProperty("java.version"));
+                BenchMachine.describe());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             JsonOutput.print(out, f);

@@ -80,8 +80,7 @@ public final class BenchModelCommand implements Callable<Integer> {
                 model.deviceIoControl(Ioctl.GET_STATS.code(), none, size);
             }
             double micros = (System.nanoTime() - start) / 1e3 / ioctls;
-            print(new Figures(modes, ioctls, micros, Runtime.getRuntime().availableProcessors() + " cores, "
-                    + System.getProperty("os.name") + ", Java " + System.getProperty("java.version")));
+            print(new Figures(modes, ioctls, micros, BenchMachine.describe()));
         }
         return ExitCode.OK;
     }

@@ -4,13 +4,11 @@ import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.Labs;
 import dev.xidlab.matrix.ConfigResult;
-import dev.xidlab.matrix.DefaultPlan;
 import dev.xidlab.matrix.MatrixSession;
 import dev.xidlab.matrix.MatrixSummary;
 import dev.xidlab.matrix.PlainProgress;
 import dev.xidlab.matrix.Plan;
 import dev.xidlab.matrix.PlanException;
-import dev.xidlab.matrix.PlanReader;
 import dev.xidlab.matrix.Progress;
 import dev.xidlab.matrix.ResultsFile;
 import dev.xidlab.matrix.Shard;
@@ -39,18 +37,8 @@ public final class MatrixCommand implements Callable<Integer> {
             description = "Where to run: sim (the kernel model, default) or vagrant (a Windows VM).")
     String labName;
 
-    @Option(names = "--plan", paramLabel = "FILE", description = "A plan file (YAML, or JSON for *.json).")
-    Path planFile;
-
-    @Option(names = "--runs", paramLabel = "N", description = "Runs per configuration (overrides the plan).")
-    Integer runs;
-
-    @Option(names = "--seed", paramLabel = "S", description = "The seed every run's seed derives from.")
-    Long seed;
-
-    @Option(names = "--threshold", paramLabel = "RATE",
-            description = "A fix is confirmed when its 95% upper bound is under this crash rate (default 0.10).")
-    Double threshold;
+    @CommandLine.Mixin
+    PlanOptions planOptions;
 
     @Option(names = "--report", paramLabel = "DIR", defaultValue = "xidlab-report",
             description = "Where results.jsonl, the reports and the dumps go (default ${DEFAULT-VALUE}).")
@@ -74,7 +62,7 @@ public final class MatrixCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Plan plan = plan();
+        Plan plan = planOptions.plan();
         Shard slice = shard == null ? Shard.WHOLE : usage(() -> Shard.parse(shard));
         Lab lab = usage(() -> Labs.open(labName));
         try {
@@ -105,29 +93,6 @@ public final class MatrixCommand implements Callable<Integer> {
         } finally {
             lab.close();
         }
-    }
-
-    private Plan plan() {
-        Plan plan;
-        try {
-            plan = planFile == null ? DefaultPlan.plan() : PlanReader.read(planFile);
-        } catch (PlanException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
-        }
-        Plan p = plan;
-        return usage(() -> {
-            Plan q = p;
-            if (runs != null) {
-                q = q.withRuns(runs);
-            }
-            if (seed != null) {
-                q = q.withSeed(seed);
-            }
-            if (threshold != null) {
-                q = q.withThreshold(threshold);
-            }
-            return q;
-        });
     }
 
     private Progress progress() {

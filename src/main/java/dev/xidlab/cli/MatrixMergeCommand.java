@@ -1,11 +1,9 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.matrix.DefaultPlan;
 import dev.xidlab.matrix.MatrixSession;
 import dev.xidlab.matrix.MatrixSummary;
 import dev.xidlab.matrix.Plan;
 import dev.xidlab.matrix.PlanException;
-import dev.xidlab.matrix.PlanReader;
 import dev.xidlab.matrix.ReportWriter;
 import dev.xidlab.matrix.ResultsFile;
 import dev.xidlab.matrix.ResultsHeader;
@@ -33,17 +31,8 @@ public final class MatrixMergeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "results.jsonl files (or report directories).")
     List<Path> inputs;
 
-    @Option(names = "--plan", paramLabel = "FILE", description = "The plan the shards ran (default: built-in).")
-    Path planFile;
-
-    @Option(names = "--runs", paramLabel = "N", description = "Runs per configuration the shards were given.")
-    Integer runs;
-
-    @Option(names = "--seed", paramLabel = "S", description = "The seed the shards were given.")
-    Long seed;
-
-    @Option(names = "--threshold", paramLabel = "RATE", description = "The threshold to judge with.")
-    Double threshold;
+    @CommandLine.Mixin
+    PlanOptions planOptions;
 
     @Option(names = "--report", paramLabel = "DIR", required = true, description = "Where the merged results go.")
     Path report;
@@ -56,7 +45,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Plan plan = plan();
+        Plan plan = planOptions.plan();
         Path out = report.resolve(MatrixSession.RESULTS);
         if (Files.exists(out)) {
             throw new CliException(ExitCode.USAGE, out + " already exists: merge into an empty --report directory");
@@ -89,21 +78,5 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CliException(ExitCode.USAGE, e.getFile() + ": no such file");
         }
-    }
-
-    private Plan plan() {
-        Plan plan;
-        try {
-            plan = planFile == null ? DefaultPlan.plan() : PlanReader.read(planFile);
-        } catch (PlanException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
-        }
-        Plan p = plan;
-        return MatrixCommand.usage(() -> {
-            Plan q = p;
-            q = runs == null ? q : q.withRuns(runs);
-            q = seed == null ? q : q.withSeed(seed);
-            return threshold == null ? q : q.withThreshold(threshold);
-        });
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,22 +11,13 @@ import picocli.CommandLine;
 
 class XidlabCommandLineTest {
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = Xidlab.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void unknownSubcommandIsAUsageErrorWithoutAStackTrace() {
-        Run r = run("frobnicate");
+        CliRun r = run("frobnicate");
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().contains("Unmatched argument at index 0: 'frobnicate'"), r.err());
@@ -37,7 +26,7 @@ class XidlabCommandLineTest {
 
     @Test
     void unknownOptionIsAUsageError() {
-        Run r = run("driver", "info", "--colour");
+        CliRun r = run("driver", "info", "--colour");
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().contains("Unknown option: '--colour'"), r.err());
@@ -49,7 +38,7 @@ class XidlabCommandLineTest {
         for (List<String> path : commandPaths(Xidlab.commandLine(), new ArrayList<>())) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
-            Run r = run(args.toArray(String[]::new));
+            CliRun r = run(args.toArray(String[]::new));
             if (r.exitCode() != 0 || !r.out().contains("Usage: xidlab")) {
                 failures.add(String.join(" ", path) + " -> " + r.exitCode());
             }
@@ -64,7 +53,7 @@ class XidlabCommandLineTest {
 
     @Test
     void versionNamesTheWireProtocol() {
-        Run r = run("--version");
+        CliRun r = run("--version");
 
         assertEquals(0, r.exitCode());
         assertTrue(r.out().contains("wire protocol 1"), r.out());
@@ -72,7 +61,7 @@ class XidlabCommandLineTest {
 
     @Test
     void aBadOptionValueIsRefusedBeforeAnyDeviceIsOpened() {
-        Run r = run("driver", "set", "--device", "windows", "--skip", "skip-everything");
+        CliRun r = run("driver", "set", "--device", "windows", "--skip", "skip-everything");
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertEquals("xidlab: unknown registration flag 'skip-everything' (expected one of: skip-paging-io,"
@@ -81,7 +70,7 @@ class XidlabCommandLineTest {
 
     @Test
     void anUnknownDeviceIsAUsageError() {
-        Run r = run("driver", "info", "--device", "usb");
+        CliRun r = run("driver", "info", "--device", "usb");
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertEquals("xidlab: unknown device 'usb' (expected sim or windows)\n", r.err());

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.cli.CliRun;
 import dev.xidlab.cli.ExitCode;
 import dev.xidlab.cli.JsonOutput;
-import dev.xidlab.cli.Xidlab;
 import dev.xidlab.device.KernelModel;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
-import picocli.CommandLine;
 
 /** xidlab matrix on the kernel model, end to end, as the README's first command runs it. */
 class MatrixCommandTest {
@@ -28,26 +25,18 @@ class MatrixCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
     @BeforeEach
     void needsTheModel() {
         assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
     }
 
-    static Run xidlab(String... args) {
-        CommandLine cl = Xidlab.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
+    static CliRun xidlab(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void theDefaultPlanReproducesTheCrashAndConfirmsEveryFix() {
-        Run r = xidlab("matrix", "--report", dir.toString());
+        CliRun r = xidlab("matrix", "--report", dir.toString());
 
         assertEquals(ExitCode.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("VERDICT: CONFIRMED"), r.out());
@@ -57,7 +46,7 @@ class MatrixCommandTest {
 
     @Test
     void tooFewRunsAreInconclusiveAndExitOne() {
-        Run r = xidlab("matrix", "--runs", "5", "--report", dir.toString());
+        CliRun r = xidlab("matrix", "--runs", "5", "--report", dir.toString());
 
         assertEquals(ExitCode.CHECK_FAILED, r.exitCode());
         assertTrue(r.out().contains("VERDICT: INCONCLUSIVE"), r.out());
@@ -66,7 +55,7 @@ class MatrixCommandTest {
 
     @Test
     void jsonIsTheSummaryAndNothingElse() throws Exception {
-        Run r = xidlab("matrix", "--runs", "3", "--threshold", "0.8", "--json", "--report", dir.toString());
+        CliRun r = xidlab("matrix", "--runs", "3", "--threshold", "0.8", "--json", "--report", dir.toString());
 
         JsonNode json = JsonOutput.mapper().readTree(r.out());
         assertEquals("CONFIRMED", json.get("verdict").asText());
@@ -101,7 +90,7 @@ class MatrixCommandTest {
         Path plan = dir.resolve("plan.yaml");
         Files.writeString(plan, "runs: 3\nconfigurations:\n  - {name: f, role: baseline, mode: fast}\n");
 
-        Run r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().startsWith("xidlab: " + plan + " line 3: unknown Xid mode 'fast'"), r.err());
@@ -110,7 +99,7 @@ class MatrixCommandTest {
 
     @Test
     void anUnavailableOrUnknownLabIsAUsageError() {
-        Run unknown = xidlab("matrix", "--lab", "hyperv", "--report", dir.toString());
+        CliRun unknown = xidlab("matrix", "--lab", "hyperv", "--report", dir.toString());
 
         assertEquals(ExitCode.USAGE, unknown.exitCode());
         assertEquals("xidlab: unknown lab 'hyperv' (expected sim or vagrant)\n", unknown.err());
@@ -120,7 +109,7 @@ class MatrixCommandTest {
     void existingResultsAreNotOverwrittenWithoutResume() {
         xidlab("matrix", "--runs", "1", "--report", dir.toString());
 
-        Run r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
+        CliRun r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().contains("already exists: use --resume"), r.err());
@@ -135,7 +124,7 @@ class MatrixCommandTest {
         String cut = String.join("\n", lines.subList(0, 8)) + "\n" + lines.get(8).substring(0, 20);
         Files.writeString(results, cut);
 
-        Run r = xidlab("matrix", "--runs", "4", "--resume", "--report", dir.toString());
+        CliRun r = xidlab("matrix", "--runs", "4", "--resume", "--report", dir.toString());
 
         assertEquals(ExitCode.CHECK_FAILED, r.exitCode(), r.err());
         assertTrue(r.err().contains("13 runs to do, 7 already recorded"), r.err());
@@ -148,7 +137,7 @@ class MatrixCommandTest {
     void resultsOfAnotherPlanAreRefusedOnResume() throws Exception {
         xidlab("matrix", "--runs", "1", "--report", dir.toString());
 
-        Run r = xidlab("matrix", "--runs", "1", "--seed", "99", "--resume", "--report", dir.toString());
+        CliRun r = xidlab("matrix", "--runs", "1", "--seed", "99", "--resume", "--report", dir.toString());
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().contains("holds results of another plan"), r.err());
@@ -157,12 +146,12 @@ class MatrixCommandTest {
     @Test
     void shardsMergeIntoTheVerdictOfTheWholeMatrix() throws Exception {
         for (int i = 1; i <= 3; i++) {
-            Run shard = xidlab("matrix", "--runs", "40", "--shard", i + "/3", "--report",
+            CliRun shard = xidlab("matrix", "--runs", "40", "--shard", i + "/3", "--report",
                     dir.resolve("shard" + i).toString());
             assertEquals(ExitCode.OK, shard.exitCode(), shard.err());
         }
 
-        Run merged = xidlab("matrix", "merge", "--report", dir.resolve("merged").toString(),
+        CliRun merged = xidlab("matrix", "merge", "--report", dir.resolve("merged").toString(),
                 dir.resolve("shard1").toString(), dir.resolve("shard2").toString(), dir.resolve("shard3").toString());
 
         assertEquals(ExitCode.OK, merged.exitCode(), merged.err());
@@ -175,7 +164,7 @@ class MatrixCommandTest {
         xidlab("matrix", "--runs", "2", "--shard", "1/2", "--report", dir.resolve("a").toString());
         xidlab("matrix", "--runs", "2", "--seed", "5", "--shard", "2/2", "--report", dir.resolve("b").toString());
 
-        Run merged = xidlab("matrix", "merge", "--report", dir.resolve("m").toString(), dir.resolve("a").toString(),
+        CliRun merged = xidlab("matrix", "merge", "--report", dir.resolve("m").toString(), dir.resolve("a").toString(),
                 dir.resolve("b").toString());
 
         assertEquals(ExitCode.USAGE, merged.exitCode());
@@ -184,7 +173,7 @@ class MatrixCommandTest {
 
     @Test
     void progressIsOnePlainLinePerRunWhenNotATerminal() {
-        Run r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
+        CliRun r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
 
         assertTrue(r.err().startsWith("matrix: 5 runs to do\n"), r.err());
         assertTrue(r.err().contains("matrix: 1/5 field#0: bugchecked 0x1000007F (re-entry); 1 crashes so far"),

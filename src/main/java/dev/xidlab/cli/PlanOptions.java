@@ -1,0 +1,43 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.matrix.DefaultPlan;
+import dev.xidlab.matrix.Plan;
+import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.PlanReader;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options that choose a plan, shared by the matrix and its merge (which must judge with the same plan). */
+public final class PlanOptions {
+
+    @Option(names = "--plan", paramLabel = "FILE", description = "A plan file (YAML, or JSON for *.json); default:"
+            + " the built-in plan.")
+    Path planFile;
+
+    @Option(names = "--runs", paramLabel = "N", description = "Runs per configuration (overrides the plan).")
+    Integer runs;
+
+    @Option(names = "--seed", paramLabel = "S", description = "The seed every run's seed derives from.")
+    Long seed;
+
+    @Option(names = "--threshold", paramLabel = "RATE",
+            description = "A fix is confirmed when its 95% upper bound is under this crash rate (default 0.10).")
+    Double threshold;
+
+    /** The plan, read and overridden; any problem is a usage error naming the file and line or the option. */
+    Plan plan() {
+        Plan plan;
+        try {
+            plan = planFile == null ? DefaultPlan.plan() : PlanReader.read(planFile);
+        } catch (PlanException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        try {
+            plan = runs == null ? plan : plan.withRuns(runs);
+            plan = seed == null ? plan : plan.withSeed(seed);
+            return threshold == null ? plan : plan.withThreshold(threshold);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+    }
+}
