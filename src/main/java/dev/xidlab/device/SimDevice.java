@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * {@code --device sim}: each command boots a fresh kernel-model machine and loads xidfilter from the service key
  * kept in a state file ({@code XIDLAB_SIM_STATE}, default {@code ~/.xidlab/sim/service-key.bin}), so a
- * configuration set by one command is what the next one's driver loads with.
+ * configuration set by one command is what the next one's driver loads with. The system property
+ * {@code xidlab.sim.state} overrides the environment.
  */
 public final class SimDevice {
 
@@ -15,7 +16,7 @@ public final class SimDevice {
     }
 
     public static Path stateFile() {
-        String override = System.getenv("XIDLAB_SIM_STATE");
+        String override = System.getProperty("xidlab.sim.state", System.getenv("XIDLAB_SIM_STATE"));
         return override != null && !override.isBlank()
                 ? Path.of(override)
                 : Path.of(System.getProperty("user.home"), ".xidlab", "sim", "service-key.bin");

@@ -1,0 +1,90 @@
+package dev.xidlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.device.KernelModel;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** xidlab driver ... --device sim: every command against the driver's own code in the kernel model. */
+class DriverCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void isolateTheModelsServiceKey() {
+        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
+        System.setProperty("xidlab.sim.state", dir.resolve("service-key.bin").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.clearProperty("xidlab.sim.state");
+    }
+
+    static JsonNode json(CliRun r) throws Exception {
+        assertEquals(0, r.exitCode(), r.err());
+        return JsonOutput.mapper().readTree(r.out());
+    }
+
+    @Test
+    void infoNamesTheModelBuild() {
+        CliRun r = CliRun.of("driver", "info", "--device", "sim");
+
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("0.1.0 (model build), protocol 1"), r.out());
+    }
+
+    @Test
+    void aFlagSetByOneCommandIsActiveForTheNext() throws Exception {
+        CliRun set = CliRun.of("driver", "set", "--device", "sim", "--skip-for", "read=skip-paging-io", "--mode",
+                "cached");
+        assertTrue(set.out().contains("registration flags take effect at the next load"), set.out());
+
+        JsonNode info = json(CliRun.of("driver", "info", "--device", "sim", "--json"));
+
+        assertEquals("SKIP_PAGING_IO", info.get("activeRegistration").get("READ").get(0).asText());
+        assertTrue(info.get("loadCount").asInt() >= 2);
+        assertEquals("CACHED", json(CliRun.of("driver", "config", "--device", "sim", "--json")).get("xidMode")
+                .asText());
+    }
+
+    @Test
+    void setWithReloadAppliesTheFlagsAtOnce() throws Exception {
+        JsonNode outcome = json(CliRun.of("driver", "set", "--device", "sim", "--skip", "skip-paging-io", "--reload",
+                "--json"));
+
+        assertTrue(outcome.get("reloaded").asBoolean());
+    }
+
+    @Test
+    void theModesAgreeOnTheCallersXid() throws Exception {
+        JsonNode answers = json(CliRun.of("driver", "xid", "--device", "sim", "--json"));
+
+        assertEquals(answers.get(0).get("xid").asLong(), answers.get(1).get("xid").asLong(), "lookup = requestor");
+    }
+
+    @Test
+    void statsResetAndReloadAnswer() throws Exception {
+        assertEquals(0, json(CliRun.of("driver", "stats", "--device", "sim", "--json")).get("callbacks").asLong());
+        assertTrue(json(CliRun.of("driver", "reset", "--device", "sim", "--json")).get("reset").asBoolean());
+        assertTrue(json(CliRun.of("driver", "reload", "--device", "sim", "--json")).get("loadCount").asInt() >= 2);
+    }
+
+    @Test
+    void aGuardThresholdOutOfRangeIsRefusedAndNothingIsSaved() throws Exception {
+        CliRun r = CliRun.of("driver", "set", "--device", "sim", "--guard", "low-stack", "--guard-stack", "99999");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("1024..20480"), r.err());
+        assertEquals("LOOKUP", json(CliRun.of("driver", "config", "--device", "sim", "--json")).get("xidMode")
+                .asText());
+    }
+}
