@@ -8,7 +8,7 @@ packages=(
     openjdk-17-jdk-headless maven gcc make        # the CLI, the kernel model library, the ABI probe
     gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev     # the driver cross-build
     osslsigncode openssl                          # test-signing the driver
-    wine64                                        # the Wine smoke test of the real driver binary
+    wine wine64                                   # the Wine smoke test of the real driver binary (wine: the commands)
     chromium                                      # rendering report.html in a real browser
 )
 
