@@ -10,6 +10,7 @@ packages=(
     osslsigncode openssl                          # test-signing the driver
     wine wine64                                   # the Wine smoke test of the real driver binary (wine: the commands)
     chromium                                      # rendering report.html in a real browser
+    vagrant vagrant-libvirt                       # vagrant validate of the Windows guest's Vagrantfile
 )
 
 missing=()
