@@ -16,11 +16,16 @@ public final class Devices {
      * @throws DeviceException when the device cannot be opened here (an environment error)
      */
     public static Device open(String kind) {
+        return new IoctlDevice(openTransport(kind));
+    }
+
+    /** The raw transport of a device, for passing request bytes through unchanged (a lab driving a guest). */
+    public static IoctlTransport openTransport(String kind) {
         switch (kind.toLowerCase(Locale.ROOT)) {
             case SIM:
-                return SimDevice.open();
+                return SimDevice.openTransport(SimDevice.stateFile());
             case WINDOWS:
-                return new IoctlDevice(WindowsTransport.open());
+                return WindowsTransport.open();
             default:
                 throw new IllegalArgumentException("unknown device '" + kind + "' (expected sim or windows)");
         }

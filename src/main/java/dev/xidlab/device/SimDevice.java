@@ -27,6 +27,10 @@ public final class SimDevice {
     }
 
     public static Device open(Path stateFile) {
+        return new IoctlDevice(openTransport(stateFile));
+    }
+
+    public static SimTransport openTransport(Path stateFile) {
         KernelModel model = new KernelModel();
         try {
             Files.createDirectories(stateFile.toAbsolutePath().getParent());
@@ -36,7 +40,7 @@ public final class SimDevice {
             }
             model.loadDriver();
             model.saveServiceKey(stateFile);
-            return new IoctlDevice(new SimTransport(model, stateFile, true));
+            return new SimTransport(model, stateFile, true);
         } catch (IOException e) {
             model.close();
             throw new DeviceException("cannot keep the model's service key at " + stateFile + ": " + e.getMessage());

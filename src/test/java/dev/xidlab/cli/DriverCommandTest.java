@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.protocol.DriverInfo;
+import dev.xidlab.protocol.Ioctl;
+import java.util.HexFormat;
 import dev.xidlab.device.KernelModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -86,5 +89,33 @@ class DriverCommandTest {
         assertTrue(r.err().contains("1024..20480"), r.err());
         assertEquals("LOOKUP", json(CliRun.of("driver", "config", "--device", "sim", "--json")).get("xidMode")
                 .asText());
+    }
+
+    @Test
+    void rawCarriesOneRequestsBytesThereAndBack() throws Exception {
+        JsonNode answer = json(CliRun.of("driver", "raw", "--device", "sim", "--code",
+                Integer.toHexString(Ioctl.GET_INFO.code()), "--out", String.valueOf(Ioctl.GET_INFO.outputSize())));
+
+        assertEquals(0, answer.get("ntStatus").asInt());
+        DriverInfo info = DriverInfo.decode(HexFormat.of().parseHex(answer.get("output").asText()));
+        assertEquals(1, info.protocolVersion());
+    }
+
+    @Test
+    void rawPutsTheDriversRefusalInTheAnswerNotTheExitCode() throws Exception {
+        JsonNode answer = json(CliRun.of("driver", "raw", "--device", "sim", "--code",
+                Integer.toHexString(Ioctl.SET_CONFIG.code()), "--in", "010203", "--out", "24"));
+
+        assertTrue(answer.get("ntStatus").asInt() < 0, answer.toString());
+        assertTrue(answer.get("win32Error").asInt() != 0, answer.toString());
+        assertEquals("", answer.get("output").asText());
+    }
+
+    @Test
+    void rawRefusesInputThatIsNotHex() {
+        CliRun r = CliRun.of("driver", "raw", "--device", "sim", "--code", "8A1D6000", "--in", "xyz");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().startsWith("xidlab: --code and --in take hexadecimal"), r.err());
     }
 }
