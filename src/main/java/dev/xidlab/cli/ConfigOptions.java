@@ -36,6 +36,12 @@ public final class ConfigOptions {
     @Option(names = "--self-test", paramLabel = "on|off", description = "The self-test re-entry trigger.")
     String selfTest;
 
+    /** Whether no option was given (the configuration stays as it is). */
+    public boolean changesNothing() {
+        return mode == null && skipAll == null && skipFor.isEmpty() && guard == null && guardStack == null
+                && selfTest == null;
+    }
+
     /**
      * The given configuration with these options applied.
      *

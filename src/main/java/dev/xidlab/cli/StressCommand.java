@@ -4,7 +4,9 @@ import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.device.Device;
+import dev.xidlab.device.DeviceException;
 import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.Labs;
 import dev.xidlab.lab.RunOutcome;
@@ -15,6 +17,7 @@ import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.protocol.Labels;
 import dev.xidlab.stress.Budget;
 import dev.xidlab.stress.MemoryPressure;
+import dev.xidlab.stress.OperationMix;
 import dev.xidlab.stress.StressProfile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,8 +38,17 @@ import picocli.CommandLine.Option;
         footer = ExitCode.FOOTER)
 public final class StressCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = Labs.SIM, description = "Where to run.")
+    @Option(names = "--lab", paramLabel = "sim|vagrant|local", defaultValue = Labs.SIM,
+            description = "Where to run: the kernel model, a Windows VM, or this Windows machine.")
     String labName;
+
+    @Option(names = "--as-configured",
+            description = "Use the driver as it is configured now: no set-config, reload or stats reset (what the"
+                    + " VM lab runs in its guest after configuring the driver from the host).")
+    boolean asConfigured;
+
+    @Option(names = "--mix", paramLabel = "C/R/W", description = "Create/read/write percentages (default 20/60/20).")
+    String mix;
 
     @CommandLine.Mixin
     ConfigOptions config;
@@ -73,9 +85,13 @@ public final class StressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (asConfigured && !config.changesNothing()) {
+            throw new CliException(ExitCode.USAGE, "--as-configured keeps the driver's configuration: drop the"
+                    + " configuration options or --as-configured");
+        }
         DriverConfig driver = config.applyTo(DriverConfig.fieldDefault());
         StressProfile profile = MatrixCommand.usage(() -> new StressProfile(workers, processes,
-                DefaultPlan.stress().mix(), Labels.parse(MemoryPressure.class, pressure, "memory pressure"),
+                mix == null ? DefaultPlan.stress().mix() : OperationMix.parse(mix), Labels.parse(MemoryPressure.class, pressure, "memory pressure"),
                 new Budget(operations == null ? (seconds == null ? 20_000 : 0) : operations,
                         seconds == null ? null : Duration.ofSeconds(seconds))));
         try (Lab lab = MatrixCommand.usage(() -> Labs.open(labName))) {
@@ -84,13 +100,20 @@ public final class StressCommand implements Callable<Integer> {
             } catch (LabUnavailableException e) {
                 throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
             }
-            lab.boot();
-            try (Device device = lab.deployDriver()) {
-                device.setConfig(driver, ApplyMode.NEXT_LOAD);
-                device.reload();
-                device.resetStats();
+            RunOutcome outcome;
+            try {
+                lab.boot();
+                try (Device device = lab.deployDriver()) {
+                    if (!asConfigured) {
+                        device.setConfig(driver, ApplyMode.NEXT_LOAD);
+                        device.reload();
+                        device.resetStats();
+                    }
+                }
+                outcome = lab.stress(profile, seed, evidence);
+            } catch (LabException | DeviceException e) {
+                throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
             }
-            RunOutcome outcome = lab.stress(profile, seed, evidence);
             return report(outcome);
         }
     }

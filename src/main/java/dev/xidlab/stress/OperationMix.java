@@ -15,4 +15,25 @@ public record OperationMix(int createPercent, int readPercent, int writePercent)
     public static OperationMix typical() {
         return new OperationMix(20, 60, 20);
     }
+
+    /** Parses "CREATE/READ/WRITE" percentages, e.g. "20/60/20". */
+    public static OperationMix parse(String text) {
+        String[] parts = text.trim().split("/");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("operation mix must be CREATE/READ/WRITE percentages such as 20/60/20,"
+                    + " not '" + text + "'");
+        }
+        try {
+            return new OperationMix(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
+                    Integer.parseInt(parts[2].trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("operation mix must be whole percentages such as 20/60/20, not '"
+                    + text + "'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return createPercent + "/" + readPercent + "/" + writePercent;
+    }
 }

@@ -76,6 +76,22 @@ class XidlabCommandLineTest {
         assertEquals("xidlab: unknown device 'usb' (expected sim or windows)\n", r.err());
     }
 
+    @Test
+    void stressAsConfiguredRefusesConfigurationOptionsItWouldIgnore() {
+        CliRun r = run("stress", "--lab", "sim", "--as-configured", "--mode", "cached");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().startsWith("xidlab: --as-configured keeps the driver's configuration"), r.err());
+    }
+
+    @Test
+    void aStressMixThatDoesNotAddUpIsAUsageError() {
+        CliRun r = run("stress", "--mix", "10/10/10");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertEquals("xidlab: operation mix must be three shares adding up to 100, not 10/10/10\n", r.err());
+    }
+
     private static List<List<String>> commandPaths(CommandLine cl, List<String> prefix) {
         List<List<String>> paths = new ArrayList<>();
         paths.add(prefix);
