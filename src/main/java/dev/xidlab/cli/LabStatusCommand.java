@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         footer = ExitCode.FOOTER)
 public final class LabStatusCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "sim|vagrant", description = "Only this lab (default: all).")
+    @Option(names = "--lab", paramLabel = "sim|vagrant|local", description = "Only this lab (default: all).")
     String only;
 
     @Option(names = "--json", description = "Print JSON for machines instead of a table.")
@@ -31,7 +31,7 @@ public final class LabStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> names = only == null ? List.of(Labs.SIM, Labs.VAGRANT) : List.of(only);
+        List<String> names = only == null ? List.of(Labs.SIM, Labs.VAGRANT, Labs.LOCAL) : List.of(only);
         List<Status> statuses = new ArrayList<>();
         for (String name : names) {
             try (Lab lab = MatrixCommand.usage(() -> Labs.open(name))) {

@@ -1,28 +1,75 @@
 package dev.xidlab.lab;
 
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
-/** Opens the lab a user names: {@code sim} (the kernel model, default) or {@code vagrant} (a Windows VM). */
+/**
+ * Opens the lab a user names: {@code sim} (the kernel model, default), {@code vagrant} (a Windows VM driven from
+ * this host) or {@code local} (this Windows machine: what the VM lab runs inside its guest).
+ */
 public final class Labs {
 
     public static final String SIM = "sim";
     public static final String VAGRANT = "vagrant";
+    public static final String LOCAL = "local";
+    static final String EXPECTED = "(expected sim, vagrant or local)";
 
     private Labs() {
     }
 
     /**
      * @throws IllegalArgumentException for an unknown name (a usage error)
-     * @throws LabUnavailableException when the lab cannot run here (an environment error)
      */
     public static Lab open(String name) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case SIM:
                 return new SimLab();
             case VAGRANT:
-                throw new LabUnavailableException("the Vagrant lab is not yet available in this build");
+                return new VagrantLab(vagrantSetup(), new ProcessCommandRunner());
+            case LOCAL:
+                return new LocalWindowsLab(Path.of(System.getProperty("java.io.tmpdir"), "xidlab-scratch"));
             default:
-                throw new IllegalArgumentException("unknown lab '" + name + "' (expected sim or vagrant)");
+                throw new IllegalArgumentException("unknown lab '" + name + "' " + EXPECTED);
         }
+    }
+
+    /** The VM lab of this checkout: XIDLAB_BOX names the box, XIDLAB_BOOT_MINUTES bounds a boot (default 20). */
+    static VagrantLab.Setup vagrantSetup() {
+        String box = System.getenv().getOrDefault("XIDLAB_BOX", VagrantLab.DEFAULT_BOX);
+        int minutes;
+        try {
+            minutes = Integer.parseInt(System.getenv().getOrDefault("XIDLAB_BOOT_MINUTES", "20"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("XIDLAB_BOOT_MINUTES must be a whole number of minutes");
+        }
+        if (minutes < 1) {
+            throw new IllegalArgumentException("XIDLAB_BOOT_MINUTES must be at least 1, not " + minutes);
+        }
+        return new VagrantLab.Setup(home(), box, Path.of("/dev/kvm"), Duration.ofMinutes(minutes));
+    }
+
+    /**
+     * The checkout xidlab runs from: XIDLAB_HOME (or -Dxidlab.home, which ./xidlab sets), else the directory
+     * above target/ when running from target/xidlab.jar, else the working directory.
+     */
+    static Path home() {
+        String explicit = System.getProperty("xidlab.home", System.getenv("XIDLAB_HOME"));
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit).toAbsolutePath();
+        }
+        try {
+            Path code = Path.of(Labs.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path parent = code.getParent();
+            if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("target")
+                    && Files.isDirectory(parent.getParent().resolve("vagrant"))) {
+                return parent.getParent();
+            }
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            // Fall through to the working directory.
+        }
+        return Path.of("").toAbsolutePath();
     }
 }

@@ -1,0 +1,17 @@
+package dev.xidlab.lab;
+
+/** How a host command ended: its exit code (-1 when it was killed at its timeout) and what it printed. */
+public record CommandResult(int exitCode, String stdout, String stderr, boolean timedOut) {
+
+    public boolean succeeded() {
+        return exitCode == 0 && !timedOut;
+    }
+
+    /** The last non-blank line of stderr (or stdout), for a one-line error. */
+    public String lastErrorLine() {
+        String text = stderr.isBlank() ? stdout : stderr;
+        String[] lines = text.strip().split("\\R");
+        return timedOut ? "timed out" : lines.length == 0 || lines[lines.length - 1].isBlank()
+                ? "exit " + exitCode : lines[lines.length - 1].strip();
+    }
+}

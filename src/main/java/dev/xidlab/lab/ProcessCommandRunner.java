@@ -1,0 +1,62 @@
+package dev.xidlab.lab;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** {@link CommandRunner} with real processes; output is drained on its own threads so a chatty child never blocks. */
+public final class ProcessCommandRunner implements CommandRunner {
+
+    @Override
+    public CommandResult run(List<String> command, Path directory, Duration timeout) {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(directory.toFile()).start();
+        } catch (IOException e) {
+            throw new LabUnavailableException(e.getMessage() != null && e.getMessage().contains("error=2,")
+                    ? command.get(0) + " is not installed (not found on PATH)"
+                    : "cannot run " + command.get(0) + ": " + e.getMessage());
+        }
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // The child not reading stdin is fine.
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+        try {
+            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            return new CommandResult(finished ? process.exitValue() : -1, out.get(), err.get(), !finished);
+        } catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted while running " + command.get(0));
+        } catch (ExecutionException e) {
+            throw new LabException("cannot read the output of " + command.get(0) + ": " + e.getCause().getMessage());
+        }
+    }
+
+    private static String drain(InputStream in) {
+        try (in) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            return bytes.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

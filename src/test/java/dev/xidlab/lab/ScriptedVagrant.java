@@ -1,0 +1,95 @@
+package dev.xidlab.lab;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A host where vagrant answers from a script: each command is described as a user would read it ("vagrant up
+ * --provider=libvirt", or "guest: " and the decoded PowerShell of a {@code vagrant ssh -c}), and the first rule
+ * whose text the description contains answers it. One-shot rules answer once, so a sequence (a guest that does
+ * not answer, then does) reads in order. Every command is recorded.
+ */
+final class ScriptedVagrant implements CommandRunner {
+
+    private record Rule(String contains, Function<String, CommandResult> answer, boolean once) {
+    }
+
+    private final Deque<Rule> rules = new ArrayDeque<>();
+    final List<String> commands = new ArrayList<>();
+
+    static CommandResult ok(String stdout) {
+        return new CommandResult(0, stdout, "", false);
+    }
+
+    static CommandResult failed(int exit, String stderr) {
+        return new CommandResult(exit, "", stderr, false);
+    }
+
+    static CommandResult timedOut() {
+        return new CommandResult(-1, "", "", true);
+    }
+
+    /** A host with vagrant, vagrant-libvirt and the box: every availability check passes. */
+    static ScriptedVagrant readyHost() {
+        return new ScriptedVagrant()
+                .always("vagrant --version", ok("Vagrant 2.3.7\n"))
+                .always("vagrant plugin list", ok("vagrant-libvirt (0.11.2, system)\n"))
+                .always("vagrant box list", ok("xidlab/windows (libvirt, 0)\n"))
+                .always("vagrant up", ok("==> default: Machine already provisioned.\n"))
+                .always("vagrant upload", ok(""))
+                .always("install-driver.ps1", ok("xidfilter loaded\n"))
+                .always("New-Item -ItemType Directory", ok(""));
+    }
+
+    ScriptedVagrant always(String contains, CommandResult result) {
+        rules.addLast(new Rule(contains, d -> result, false));
+        return this;
+    }
+
+    ScriptedVagrant always(String contains, Function<String, CommandResult> answer) {
+        rules.addLast(new Rule(contains, answer, false));
+        return this;
+    }
+
+    /** Answers the next matching command once, before any other rule. */
+    ScriptedVagrant once(String contains, CommandResult result) {
+        List<Rule> onceRules = rules.stream().filter(Rule::once).toList();
+        rules.removeAll(onceRules);
+        rules.addFirst(new Rule(contains, d -> result, true));
+        for (int i = onceRules.size() - 1; i >= 0; i--) {
+            rules.addFirst(onceRules.get(i));
+        }
+        return this;
+    }
+
+    @Override
+    public CommandResult run(List<String> command, Path directory, Duration timeout) {
+        String description = describe(command);
+        commands.add(description);
+        for (Rule rule : rules) {
+            if (description.contains(rule.contains())) {
+                if (rule.once()) {
+                    rules.remove(rule);
+                }
+                return rule.answer().apply(description);
+            }
+        }
+        throw new AssertionError("the script has no answer for: " + description);
+    }
+
+    static String describe(List<String> command) {
+        if (command.size() == 4 && command.get(1).equals("ssh")) {
+            return "guest: " + VagrantGuest.decodeCommand(command.get(command.size() - 1));
+        }
+        return String.join(" ", command);
+    }
+
+    long count(String contains) {
+        return commands.stream().filter(c -> c.contains(contains)).count();
+    }
+}
