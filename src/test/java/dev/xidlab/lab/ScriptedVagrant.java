@@ -1,5 +1,8 @@
 package dev.xidlab.lab;
 
+import dev.xidlab.cli.CliRun;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -7,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A host where vagrant answers from a script: each command is described as a user would read it ("vagrant up
@@ -18,6 +23,8 @@ final class ScriptedVagrant implements CommandRunner {
 
     private record Rule(String contains, Function<String, CommandResult> answer, boolean once) {
     }
+
+    private static final Pattern RAW = Pattern.compile("driver raw --device windows (.*)$");
 
     private final Deque<Rule> rules = new ArrayDeque<>();
     final List<String> commands = new ArrayList<>();
@@ -44,6 +51,39 @@ final class ScriptedVagrant implements CommandRunner {
                 .always("vagrant upload", ok(""))
                 .always("install-driver.ps1", ok("xidfilter loaded\n"))
                 .always("New-Item -ItemType Directory", ok(""));
+    }
+
+    /**
+     * A checkout as the VM lab needs it (Vagrantfile, install script, built driver and jar), and a stand-in for
+     * /dev/kvm, under {@code dir}; returns the checkout.
+     */
+    static Path builtCheckout(Path dir) throws IOException {
+        Path home = dir.resolve("checkout");
+        Files.createDirectories(home.resolve("vagrant/provision"));
+        Files.writeString(home.resolve("vagrant/Vagrantfile"), "# the guest\n");
+        Files.writeString(home.resolve("vagrant/provision/install-driver.ps1"), "# install\n");
+        Files.createDirectories(home.resolve("target/driver"));
+        Files.writeString(home.resolve("target/driver/xidfilter.sys"), "MZ");
+        Files.writeString(home.resolve("target/xidlab.jar"), "PK");
+        Files.writeString(dir.resolve("kvm"), "");
+        return home;
+    }
+
+    /**
+     * The guest's {@code xidlab driver raw --device windows} answered by this process's xidlab on the kernel model
+     * (its service key where -Dxidlab.sim.state says), so the bytes the host's codec reads are a real driver's.
+     */
+    ScriptedVagrant withModelDriverInGuest() {
+        return always("driver raw --device windows", description -> {
+            Matcher m = RAW.matcher(description);
+            if (!m.find()) {
+                throw new AssertionError("not a driver raw command: " + description);
+            }
+            List<String> argv = new ArrayList<>(List.of("driver", "raw", "--device", "sim"));
+            argv.addAll(List.of(m.group(1).replace("--in ''", "--in=").split(" ")));
+            CliRun r = CliRun.of(argv.toArray(String[]::new));
+            return new CommandResult(r.exitCode(), r.out(), r.err(), false);
+        });
     }
 
     ScriptedVagrant always(String contains, CommandResult result) {

@@ -29,8 +29,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +45,6 @@ class VagrantLabTest {
     private static final Instant REBOOTED = Instant.parse("2026-11-25T07:04:10Z");
     private static final Path FIXTURE_DUMP = Path.of("src/test/resources/dumps/triage_x64.dmp");
     private static final Path FIXTURE_EVENTS = Path.of("src/test/resources/eventlogs/system-bugchecks.xml");
-    private static final Pattern RAW = Pattern.compile("driver raw --device windows (.*)$");
 
     @TempDir
     Path dir;
@@ -56,14 +53,7 @@ class VagrantLabTest {
 
     @BeforeEach
     void aBuiltCheckout() throws Exception {
-        home = dir.resolve("checkout");
-        Files.createDirectories(home.resolve("vagrant/provision"));
-        Files.writeString(home.resolve("vagrant/Vagrantfile"), "# the guest\n");
-        Files.writeString(home.resolve("vagrant/provision/install-driver.ps1"), "# install\n");
-        Files.createDirectories(home.resolve("target/driver"));
-        Files.writeString(home.resolve("target/driver/xidfilter.sys"), "MZ");
-        Files.writeString(home.resolve("target/xidlab.jar"), "PK");
-        Files.writeString(dir.resolve("kvm"), "");
+        home = ScriptedVagrant.builtCheckout(dir);
         System.setProperty("xidlab.sim.state", dir.resolve("service-key.bin").toString());
     }
 
@@ -79,19 +69,6 @@ class VagrantLabTest {
 
     private static ScriptedVagrant bootedAt(ScriptedVagrant host, Instant bootTime) {
         return host.once("LastBootUpTime", ok(bootTime.toString().replace("Z", ".5000000Z") + "\r\n"));
-    }
-
-    /** The guest's `xidlab driver raw --device windows` answered by this process's xidlab on the kernel model. */
-    private static ScriptedVagrant withDriverInGuest(ScriptedVagrant host) {
-        return host.always("driver raw --device windows", description -> {
-            Matcher m = RAW.matcher(description);
-            assertTrue(m.find(), description);
-            String args = m.group(1).replace("--in ''", "--in=");
-            List<String> argv = new java.util.ArrayList<>(List.of("driver", "raw", "--device", "sim"));
-            argv.addAll(List.of(args.split(" ")));
-            CliRun r = CliRun.of(argv.toArray(String[]::new));
-            return new CommandResult(r.exitCode(), r.out(), r.err(), false);
-        });
     }
 
     /** A guest whose ssh session dies in the load and that answers again booted later, with this evidence. */
@@ -172,7 +149,7 @@ class VagrantLabTest {
 
     @Test
     void deployUploadsTheBuildOnceAndInstallsTheDriverEveryTime() {
-        ScriptedVagrant host = withDriverInGuest(bootedAt(ScriptedVagrant.readyHost(), BOOTED));
+        ScriptedVagrant host = bootedAt(ScriptedVagrant.readyHost(), BOOTED).withModelDriverInGuest();
         VagrantLab lab = lab(host);
         lab.boot();
 
@@ -190,7 +167,7 @@ class VagrantLabTest {
     @Test
     void theGuestsDriverAnswersThroughTheHostsCodec() {
         assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
-        ScriptedVagrant host = withDriverInGuest(bootedAt(ScriptedVagrant.readyHost(), BOOTED));
+        ScriptedVagrant host = bootedAt(ScriptedVagrant.readyHost(), BOOTED).withModelDriverInGuest();
         VagrantLab lab = lab(host);
         lab.boot();
 
@@ -235,7 +212,7 @@ class VagrantLabTest {
     @Test
     void aSurvivedLoadReportsTheGuestsOperationsAndItsDriversTelemetry() {
         assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
-        ScriptedVagrant host = withDriverInGuest(bootedAt(ScriptedVagrant.readyHost(), BOOTED))
+        ScriptedVagrant host = bootedAt(ScriptedVagrant.readyHost(), BOOTED).withModelDriverInGuest()
                 .once("stress --lab local", ok("{\n  \"outcome\" : \"survived\",\n  \"operations\" : 20000\n}\n"));
         VagrantLab lab = lab(host);
         lab.boot();
