@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Opens the lab a user names: {@code sim} (the kernel model, default), {@code vagrant} (a Windows VM driven from
@@ -28,11 +30,37 @@ public final class Labs {
             case SIM:
                 return new SimLab();
             case VAGRANT:
-                return new VagrantLab(vagrantSetup(), new ProcessCommandRunner());
+                VagrantLab.Setup setup = vagrantSetup();
+                return new VagrantLab(setup, vagrantRunner(setup));
             case LOCAL:
                 return new LocalWindowsLab(Path.of(System.getProperty("java.io.tmpdir"), "xidlab-scratch"));
             default:
                 throw new IllegalArgumentException("unknown lab '" + name + "' " + EXPECTED);
+        }
+    }
+
+    /**
+     * How vagrant runs: the host's (default), or XIDLAB_VAGRANT=container for vagrant-libvirt's container image
+     * (XIDLAB_VAGRANT_IMAGE overrides the image) through Testcontainers.
+     */
+    static CommandRunner vagrantRunner(VagrantLab.Setup setup) {
+        String how = System.getenv().getOrDefault("XIDLAB_VAGRANT", "host");
+        switch (how) {
+            case "host":
+                return new ProcessCommandRunner();
+            case "container":
+                Map<String, String> passed = new TreeMap<>();
+                System.getenv().forEach((k, v) -> {
+                    if (k.startsWith("XIDLAB_")) {
+                        passed.put(k, v);
+                    }
+                });
+                String vagrantHome = System.getenv().getOrDefault("VAGRANT_HOME",
+                        Path.of(System.getProperty("user.home"), ".vagrant.d").toString());
+                return new ContainerCommandRunner(System.getenv().getOrDefault("XIDLAB_VAGRANT_IMAGE",
+                        ContainerCommandRunner.DEFAULT_IMAGE), setup.home(), Path.of(vagrantHome), passed);
+            default:
+                throw new IllegalArgumentException("XIDLAB_VAGRANT must be host or container, not '" + how + "'");
         }
     }
 

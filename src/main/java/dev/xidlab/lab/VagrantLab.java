@@ -73,6 +73,7 @@ public final class VagrantLab implements Lab {
     }
 
     private final Setup setup;
+    private final CommandRunner runner;
     private final VagrantGuest guest;
     private final Pause pause;
     private final Clock clock;
@@ -86,6 +87,7 @@ public final class VagrantLab implements Lab {
 
     VagrantLab(Setup setup, CommandRunner runner, Pause pause, Clock clock) {
         this.setup = setup;
+        this.runner = runner;
         this.guest = new VagrantGuest(runner, setup.vagrantDir());
         this.pause = pause;
         this.clock = clock;
@@ -109,7 +111,9 @@ public final class VagrantLab implements Lab {
         try {
             version = guest.vagrant(QUICK, "--version");
         } catch (LabUnavailableException e) {
-            throw new LabUnavailableException(e.getMessage() + ": apt-get install vagrant vagrant-libvirt");
+            throw e.getMessage().endsWith("(not found on PATH)")
+                    ? new LabUnavailableException(e.getMessage() + ": apt-get install vagrant vagrant-libvirt,"
+                    + " or XIDLAB_VAGRANT=container to run vagrant-libvirt's container image") : e;
         }
         if (!version.succeeded()) {
             throw new LabUnavailableException("vagrant does not run: " + version.lastErrorLine());
@@ -342,6 +346,8 @@ public final class VagrantLab implements Lab {
 
     @Override
     public void close() {
-        // The guest stays up between invocations: booting Windows costs minutes; `vagrant halt` stops it.
+        // The guest stays up between invocations (booting Windows costs minutes; `vagrant halt` stops it); only
+        // what the runner holds, a vagrant-libvirt container, goes.
+        runner.close();
     }
 }
