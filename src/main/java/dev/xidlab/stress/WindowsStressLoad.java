@@ -151,20 +151,31 @@ public final class WindowsStressLoad {
         }
     }
 
-    /** Keeps processes starting and ending: each is a new EPROCESS, a CID entry, notify callouts, a reused pid. */
+    /**
+     * Keeps the profile's number of processes alive, each living 0 to 2 seconds, and replaces each one that ends:
+     * every start is a new EPROCESS, a CID entry and notify callouts, every exit frees a pid for reuse.
+     */
     private static void churn(StressProfile profile, AtomicLong started, AtomicBoolean stop) {
-        long pause = Math.max(5, 1000 / Math.max(1, profile.processes()));
-        while (!stop.get()) {
-            try {
-                new ProcessBuilder("cmd.exe", "/c", "exit", "0").start().waitFor();
-                started.incrementAndGet();
-                Thread.sleep(pause);
-            } catch (IOException e) {
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        List<Process> alive = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(profile.processes());
+        try {
+            while (!stop.get()) {
+                alive.removeIf(p -> !p.isAlive());
+                while (alive.size() < profile.processes() && !stop.get()) {
+                    // ping -n N waits N-1 seconds: a lifetime without a console or a busy loop.
+                    alive.add(new ProcessBuilder("cmd.exe", "/c", "ping", "-n", String.valueOf(1 + random.nextInt(3)),
+                            "127.0.0.1").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+                    started.incrementAndGet();
+                }
+                Thread.sleep(20);
             }
+        } catch (IOException e) {
+            // No more processes can be started (a job limit, exhausted resources): the rest of the load goes on.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            alive.forEach(Process::destroyForcibly);
         }
     }
 
