@@ -4,6 +4,7 @@
     the driver, the xidlab jar and the dumps. A reboot follows (the Vagrantfile's next provisioner).
 #>
 $ErrorActionPreference = 'Stop'
+New-Item -ItemType Directory -Force -Path C:\xidlab, C:\xidlab\driver, C:\xidlab\scratch | Out-Null
 
 # Test signing is refused while Secure Boot is on: say so instead of failing later at driver load.
 try {
@@ -35,9 +36,22 @@ New-CimInstance -ClassName Win32_PageFileSetting -Property @{
     Name = 'C:\pagefile.sys'; InitialSize = [uint32]($ramMiB + 512); MaximumSize = [uint32]($ramMiB * 2 + 512)
 } | Out-Null
 
-New-Item -ItemType Directory -Force -Path C:\xidlab, C:\xidlab\driver, C:\xidlab\scratch | Out-Null
 
+# The lab runs the xidlab jar in the guest: a JRE 17+ from an MSI the host uploaded (XIDLAB_GUEST_JRE_MSI), or
+# Eclipse Temurin's from Adoptium when the guest can reach it. The MSI's default features put java on PATH.
 if (-not (Get-Command java -ErrorAction SilentlyContinue)) {
-    Write-Warning 'no Java on the guest: install a JRE 17+ (the lab runs the xidlab jar in the guest)'
+    $msi = 'C:\Windows\Temp\xidlab-jre.msi'
+    if (-not (Test-Path $msi)) {
+        $msi = 'C:\xidlab\jre.msi'
+        $url = 'https://api.adoptium.net/v3/installer/latest/17/ga/windows/x64/jre/hotspot/normal/eclipse'
+        try {
+            [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
+            Invoke-WebRequest -UseBasicParsing -Uri $url -OutFile $msi
+        } catch {
+            throw "no Java on the guest and no way to get one ($($_.Exception.Message)): set XIDLAB_GUEST_JRE_MSI to a Windows x64 JRE 17+ MSI on the host, or use a box with Java"
+        }
+    }
+    $install = Start-Process msiexec.exe -ArgumentList @('/i', $msi, '/qn', '/norestart') -Wait -PassThru
+    if ($install.ExitCode -ne 0 -and $install.ExitCode -ne 3010) { throw "the JRE MSI failed to install (msiexec $($install.ExitCode))" }
 }
-Write-Host 'xidlab guest prepared: test signing on, minidumps with AutoReboot, fixed pagefile'
+Write-Host 'xidlab guest prepared: test signing on, minidumps with AutoReboot, fixed pagefile, Java'

@@ -154,6 +154,10 @@ public final class VagrantLab implements Lab {
             throw new LabException("the Vagrant lab is not booted");
         }
         if (!uploaded) {
+            if (!guest.powershell("java -version; exit $LASTEXITCODE", QUICK).succeeded()) {
+                throw new LabException("the guest has no working java (a JRE 17+ runs the xidlab jar there):"
+                        + " provision again with XIDLAB_GUEST_JRE_MSI set, or use a box with Java");
+            }
             guest.powershellOrFail("making " + GUEST_HOME, "New-Item -ItemType Directory -Force -Path "
                     + VagrantGuest.quote(GUEST_HOME) + " | Out-Null", QUICK);
             guest.upload(setup.driverDir(), GUEST_HOME + "\\driver", UPLOAD);

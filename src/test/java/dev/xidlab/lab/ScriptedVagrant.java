@@ -49,6 +49,7 @@ final class ScriptedVagrant implements CommandRunner {
                 .always("vagrant box list", ok("xidlab/windows (libvirt, 0)\n"))
                 .always("vagrant up", ok("==> default: Machine already provisioned.\n"))
                 .always("vagrant upload", ok(""))
+                .always("java -version", new CommandResult(0, "", "openjdk version \"17.0.13\" 2024-10-15\n", false))
                 .always("install-driver.ps1", ok("xidfilter loaded\n"))
                 .always("New-Item -ItemType Directory", ok(""));
     }

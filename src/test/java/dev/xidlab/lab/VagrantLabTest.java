@@ -165,6 +165,19 @@ class VagrantLabTest {
     }
 
     @Test
+    void aGuestWithoutJavaIsALabErrorBeforeAnythingIsUploaded() {
+        ScriptedVagrant host = bootedAt(ScriptedVagrant.readyHost(), BOOTED).once("java -version",
+                failed(1, "java : The term 'java' is not recognized as the name of a cmdlet"));
+        VagrantLab lab = lab(host);
+        lab.boot();
+
+        LabException e = assertThrows(LabException.class, lab::deployDriver);
+
+        assertTrue(e.getMessage().startsWith("the guest has no working java"), e.getMessage());
+        assertEquals(0, host.count("vagrant upload"));
+    }
+
+    @Test
     void theGuestsDriverAnswersThroughTheHostsCodec() {
         assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
         ScriptedVagrant host = bootedAt(ScriptedVagrant.readyHost(), BOOTED).withModelDriverInGuest();

@@ -16,7 +16,13 @@ class VagrantfileTest {
     static final Path VAGRANT_DIR = Path.of(System.getProperty("xidlab.projectDir", "."), "vagrant");
 
     static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(VAGRANT_DIR.toFile()).redirectErrorStream(true).start();
+        return run(java.util.Map.of(), command);
+    }
+
+    static String run(java.util.Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(VAGRANT_DIR.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "vagrant finished");
         return p.exitValue() + "\n" + out;
@@ -41,5 +47,17 @@ class VagrantfileTest {
 
         assertEquals("0", result.lines().findFirst().orElse(""), result);
         assertTrue(result.contains("Vagrantfile validated successfully"), result);
+    }
+
+    @Test
+    void aJreInstallerFromTheHostIsAValidFileProvisioner(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumeTrue(vagrantInstalled(), "vagrant is not installed (apt-get install vagrant vagrant-libvirt)");
+        assumeTrue(run("vagrant", "plugin", "list").contains("vagrant-libvirt"),
+                "the vagrant-libvirt plugin is not installed: its provider options cannot be checked");
+        Path msi = Files.writeString(dir.resolve("jre.msi"), "not really an MSI");
+
+        String result = run(java.util.Map.of("XIDLAB_GUEST_JRE_MSI", msi.toString()), "vagrant", "validate");
+
+        assertEquals("0", result.lines().findFirst().orElse(""), result);
     }
 }
