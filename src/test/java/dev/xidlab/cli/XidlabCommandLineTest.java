@@ -92,6 +92,15 @@ class XidlabCommandLineTest {
         assertEquals("xidlab: operation mix must be three shares adding up to 100, not 10/10/10\n", r.err());
     }
 
+    @Test
+    void labUpOnTheModelShowsTheLoadedDriverAnswering() {
+        CliRun r = run("lab", "up", "--lab", "sim");
+
+        assertEquals(ExitCode.OK, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("lab sim is up: "), r.out());
+        assertTrue(r.out().contains("protocol 1"), r.out());
+    }
+
     private static List<List<String>> commandPaths(CommandLine cl, List<String> prefix) {
         List<List<String>> paths = new ArrayList<>();
         paths.add(prefix);
