@@ -4,7 +4,6 @@ import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.Labs;
 import dev.xidlab.protocol.DriverInfo;
 import java.io.PrintWriter;
@@ -38,18 +37,15 @@ public final class LabUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Lab lab = MatrixCommand.usage(() -> Labs.open(labName))) {
+        try (Lab lab = LabChoice.openAvailable(labName, ExitCode.ENVIRONMENT)) {
             DriverInfo info;
             String device;
             try {
-                lab.checkAvailable();
                 lab.boot();
                 try (Device d = lab.deployDriver()) {
                     info = d.info();
                     device = d.describe();
                 }
-            } catch (LabUnavailableException e) {
-                throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
             } catch (LabException | DeviceException e) {
                 throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + " did not come up: "
                         + e.getMessage());

@@ -1,7 +1,6 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.lab.Lab;
-import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.Labs;
 import dev.xidlab.matrix.ConfigResult;
 import dev.xidlab.matrix.MatrixSession;
@@ -64,13 +63,8 @@ public final class MatrixCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Plan plan = planOptions.plan();
         Shard slice = shard == null ? Shard.WHOLE : usage(() -> Shard.parse(shard));
-        Lab lab = usage(() -> Labs.open(labName));
+        Lab lab = LabChoice.openAvailable(labName, ExitCode.USAGE);
         try {
-            try {
-                lab.checkAvailable();
-            } catch (LabUnavailableException e) {
-                throw new CliException(ExitCode.USAGE, "--lab " + labName + ": " + e.getMessage());
-            }
             ResultsFile.Contents previous;
             try {
                 previous = MatrixSession.prepare(plan, lab.name(), report, resume);

@@ -7,7 +7,6 @@ import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.Labs;
 import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.matrix.DefaultPlan;
@@ -91,15 +90,11 @@ public final class StressCommand implements Callable<Integer> {
         }
         DriverConfig driver = config.applyTo(DriverConfig.fieldDefault());
         StressProfile profile = MatrixCommand.usage(() -> new StressProfile(workers, processes,
-                mix == null ? DefaultPlan.stress().mix() : OperationMix.parse(mix), Labels.parse(MemoryPressure.class, pressure, "memory pressure"),
+                mix == null ? DefaultPlan.stress().mix() : OperationMix.parse(mix),
+                Labels.parse(MemoryPressure.class, pressure, "memory pressure"),
                 new Budget(operations == null ? (seconds == null ? 20_000 : 0) : operations,
                         seconds == null ? null : Duration.ofSeconds(seconds))));
-        try (Lab lab = MatrixCommand.usage(() -> Labs.open(labName))) {
-            try {
-                lab.checkAvailable();
-            } catch (LabUnavailableException e) {
-                throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
-            }
+        try (Lab lab = LabChoice.openAvailable(labName, ExitCode.ENVIRONMENT)) {
             RunOutcome outcome;
             try {
                 lab.boot();
