@@ -31,9 +31,13 @@ public final class VagrantGuest {
         return runner.run(command, vagrantDir, timeout);
     }
 
-    /** Runs a PowerShell script in the guest. A non-zero exit is the script's failure or a lost connection. */
+    /**
+     * Runs a PowerShell script in the guest. A non-zero exit is the script's failure or a lost connection. No TTY:
+     * Windows' OpenSSH would answer through ConPTY, which wraps long lines and adds escape sequences to output that
+     * carries JSON and base64.
+     */
     public CommandResult powershell(String script, Duration timeout) {
-        return vagrant(timeout, "ssh", "-c", encodedCommand(script));
+        return vagrant(timeout, "ssh", "--no-tty", "-c", encodedCommand(script));
     }
 
     /** Like {@link #powershell} but fails with a one-line LabException naming {@code what} unless it succeeded. */
@@ -45,9 +49,9 @@ public final class VagrantGuest {
         return result.stdout();
     }
 
-    /** Copies a host file or directory to a guest path. */
+    /** Copies a host file to a guest path (sent with forward slashes, which the guest's scp takes). */
     public void upload(Path source, String guestPath, Duration timeout) {
-        CommandResult result = vagrant(timeout, "upload", source.toString(), guestPath);
+        CommandResult result = vagrant(timeout, "upload", source.toString(), guestPath.replace('\\', '/'));
         if (!result.succeeded()) {
             throw new LabException("vagrant upload " + source.getFileName() + " failed: " + result.lastErrorLine());
         }

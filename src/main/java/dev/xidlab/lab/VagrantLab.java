@@ -159,8 +159,11 @@ public final class VagrantLab implements Lab {
                         + " provision again with XIDLAB_GUEST_JRE_MSI set, or use a box with Java");
             }
             guest.powershellOrFail("making " + GUEST_HOME, "New-Item -ItemType Directory -Force -Path "
-                    + VagrantGuest.quote(GUEST_HOME) + " | Out-Null", QUICK);
-            guest.upload(setup.driverDir(), GUEST_HOME + "\\driver", UPLOAD);
+                    + VagrantGuest.quote(GUEST_HOME + "\\driver") + " | Out-Null", QUICK);
+            // File by file: scp of a directory onto an existing one nests it (driver/driver) on some versions.
+            for (Path file : driverFiles()) {
+                guest.upload(file, GUEST_HOME + "\\driver\\" + file.getFileName(), UPLOAD);
+            }
             guest.upload(setup.jar(), GUEST_JAR, UPLOAD);
             guest.upload(setup.installScript(), GUEST_HOME + "\\install-driver.ps1", UPLOAD);
             uploaded = true;
@@ -202,6 +205,14 @@ public final class VagrantLab implements Lab {
                     + load.lastErrorLine(), since(started));
         }
         return collect(runBoot, evidenceDir, since(started));
+    }
+
+    private List<Path> driverFiles() {
+        try (var files = Files.list(setup.driverDir())) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new LabException("cannot list the built driver in " + setup.driverDir() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The guest's {@code xidlab stress} on the driver as the host configured it, reporting JSON. */

@@ -124,7 +124,7 @@ final class ScriptedVagrant implements CommandRunner {
     }
 
     static String describe(List<String> command) {
-        if (command.size() == 4 && command.get(1).equals("ssh")) {
+        if (command.equals(List.of("vagrant", "ssh", "--no-tty", "-c", command.get(command.size() - 1)))) {
             return "guest: " + VagrantGuest.decodeCommand(command.get(command.size() - 1));
         }
         return String.join(" ", command);

@@ -156,10 +156,10 @@ class VagrantLabTest {
         lab.deployDriver().close();
         lab.deployDriver().close();
 
-        assertTrue(host.commands.contains("vagrant upload " + home.resolve("target/driver") + " C:\\xidlab\\driver"),
-                host.commands.toString());
+        assertTrue(host.commands.contains("vagrant upload " + home.resolve("target/driver/xidfilter.sys")
+                + " C:/xidlab/driver/xidfilter.sys"), host.commands.toString());
         assertTrue(host.commands.contains("vagrant upload " + home.resolve("target/xidlab.jar")
-                + " C:\\xidlab\\xidlab.jar"), host.commands.toString());
+                + " C:/xidlab/xidlab.jar"), host.commands.toString());
         assertEquals(3, host.count("vagrant upload"));
         assertEquals(2, host.count("& 'C:\\xidlab\\install-driver.ps1' -From 'C:\\xidlab\\driver'"));
     }
