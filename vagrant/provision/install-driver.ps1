@@ -13,7 +13,11 @@ if (Test-Path $cert) {
     Import-Certificate -FilePath $cert -CertStoreLocation Cert:\LocalMachine\TrustedPublisher | Out-Null
 }
 
-& fltmc unload XidFilter 2>$null | Out-Null
+# Not loaded yet is fine. Under 'Stop', Windows PowerShell 5.1 would turn fltmc's redirected stderr into a
+# terminating error, so this one call runs under 'Continue'.
+$ErrorActionPreference = 'Continue'
+& fltmc unload XidFilter 2>&1 | Out-Null
+$ErrorActionPreference = 'Stop'
 Copy-Item (Join-Path $From 'xidfilter.sys') "$env:SystemRoot\System32\drivers\xidfilter.sys" -Force
 
 $service = 'HKLM:\SYSTEM\CurrentControlSet\Services\XidFilter'
