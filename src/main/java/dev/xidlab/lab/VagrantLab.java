@@ -221,8 +221,7 @@ public final class VagrantLab implements Lab {
                 .append(" stress --lab local --as-configured --json")
                 .append(" --workers ").append(profile.workers())
                 .append(" --processes ").append(profile.processes())
-                .append(" --mix ").append(profile.mix().createPercent()).append('/')
-                .append(profile.mix().readPercent()).append('/').append(profile.mix().writePercent())
+                .append(" --mix ").append(profile.mix().label())
                 .append(" --pressure ").append(profile.pressure().label())
                 .append(" --seed ").append(seed);
         if (profile.budget().operations() > 0) {

@@ -32,8 +32,11 @@ public record OperationMix(int createPercent, int readPercent, int writePercent)
         }
     }
 
-    @Override
-    public String toString() {
+    /**
+     * "CREATE/READ/WRITE", as {@link #parse} reads it. Not toString: the record's toString is part of a plan's
+     * fingerprint, and changing it would make every earlier results file refuse to resume.
+     */
+    public String label() {
         return createPercent + "/" + readPercent + "/" + writePercent;
     }
 }
