@@ -30,8 +30,10 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException e) {
             // The child not reading stdin is fine.
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()),
+                ProcessCommandRunner::drainThread);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()),
+                ProcessCommandRunner::drainThread);
         try {
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
@@ -48,6 +50,16 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (ExecutionException e) {
             throw new LabException("cannot read the output of " + command.get(0) + ": " + e.getCause().getMessage());
         }
+    }
+
+    /**
+     * A thread of its own for each pipe: a drain blocks until the child exits, so on the shared ForkJoinPool two
+     * of them (or other work) could wait on each other while the child waits on a full pipe.
+     */
+    private static void drainThread(Runnable drain) {
+        Thread t = new Thread(drain, "xidlab-command-output");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static String drain(InputStream in) {
