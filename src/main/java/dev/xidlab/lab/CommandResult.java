@@ -9,9 +9,14 @@ public record CommandResult(int exitCode, String stdout, String stderr, boolean 
 
     /** The last non-blank line of stderr (or stdout), for a one-line error. */
     public String lastErrorLine() {
-        String text = stderr.isBlank() ? stdout : stderr;
-        String[] lines = text.strip().split("\\R");
-        return timedOut ? "timed out" : lines.length == 0 || lines[lines.length - 1].isBlank()
-                ? "exit " + exitCode : lines[lines.length - 1].strip();
+        if (timedOut) {
+            return "timed out";
+        }
+        String text = (stderr.isBlank() ? stdout : stderr).strip();
+        if (text.isEmpty()) {
+            return "exit " + exitCode;
+        }
+        String[] lines = text.split("\\R");
+        return lines[lines.length - 1].strip();
     }
 }

@@ -3,6 +3,7 @@ package dev.xidlab.lab;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -88,16 +89,24 @@ public final class Labs {
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit).toAbsolutePath();
         }
-        try {
-            Path code = Path.of(Labs.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path parent = code.getParent();
-            if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("target")
-                    && Files.isDirectory(parent.getParent().resolve("vagrant"))) {
-                return parent.getParent();
-            }
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            // Fall through to the working directory.
+        Path target = codeLocation().getParent();
+        if (target != null && target.getParent() != null && target.getFileName().toString().equals("target")
+                && Files.isDirectory(target.getParent().resolve("vagrant"))) {
+            return target.getParent();
         }
         return Path.of("").toAbsolutePath();
+    }
+
+    /** The jar (or classes directory) this class came from; the working directory when that is unknown. */
+    private static Path codeLocation() {
+        CodeSource source = Labs.class.getProtectionDomain().getCodeSource();
+        if (source == null) {
+            return Path.of("").toAbsolutePath();
+        }
+        try {
+            return Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Path.of("").toAbsolutePath();
+        }
     }
 }

@@ -170,6 +170,11 @@ public final class VagrantLab implements Lab {
         }
         guest.powershellOrFail("installing xidfilter", "& " + VagrantGuest.quote(GUEST_HOME + "\\install-driver.ps1")
                 + " -From " + VagrantGuest.quote(GUEST_HOME + "\\driver"), QUICK);
+        return guestDevice();
+    }
+
+    /** The driver in the guest, through {@code xidlab driver raw} there. */
+    private Device guestDevice() {
         return new IoctlDevice(new GuestTransport(guest, GUEST_JAR));
     }
 
@@ -186,7 +191,7 @@ public final class VagrantLab implements Lab {
         Optional<JsonNode> report = parse(load.stdout());
         if (load.succeeded() && report.isPresent() && "survived".equals(report.get().path("outcome").asText())) {
             DriverStats stats;
-            try (Device device = new IoctlDevice(new GuestTransport(guest, GUEST_JAR))) {
+            try (Device device = guestDevice()) {
                 stats = device.stats();
             } catch (RuntimeException e) {
                 return new RunOutcome.LabFailure("the guest survived but its telemetry could not be read: "
