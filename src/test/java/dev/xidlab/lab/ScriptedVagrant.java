@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -21,12 +19,14 @@ import java.util.regex.Pattern;
  */
 final class ScriptedVagrant implements CommandRunner {
 
-    private record Rule(String contains, Function<String, CommandResult> answer, boolean once) {
+    private record Rule(String contains, Function<String, CommandResult> answer) {
     }
 
     private static final Pattern RAW = Pattern.compile("driver raw --device windows (.*)$");
 
-    private final Deque<Rule> rules = new ArrayDeque<>();
+    /** Consulted first, in the order given, each dropped once it answered. */
+    private final List<Rule> onceRules = new ArrayList<>();
+    private final List<Rule> alwaysRules = new ArrayList<>();
     final List<String> commands = new ArrayList<>();
 
     static CommandResult ok(String stdout) {
@@ -88,23 +88,18 @@ final class ScriptedVagrant implements CommandRunner {
     }
 
     ScriptedVagrant always(String contains, CommandResult result) {
-        rules.addLast(new Rule(contains, d -> result, false));
+        alwaysRules.add(new Rule(contains, d -> result));
         return this;
     }
 
     ScriptedVagrant always(String contains, Function<String, CommandResult> answer) {
-        rules.addLast(new Rule(contains, answer, false));
+        alwaysRules.add(new Rule(contains, answer));
         return this;
     }
 
-    /** Answers the next matching command once, before any other rule. */
+    /** Answers the next matching command once, before the always-rules and after earlier one-shot rules. */
     ScriptedVagrant once(String contains, CommandResult result) {
-        List<Rule> onceRules = rules.stream().filter(Rule::once).toList();
-        rules.removeAll(onceRules);
-        rules.addFirst(new Rule(contains, d -> result, true));
-        for (int i = onceRules.size() - 1; i >= 0; i--) {
-            rules.addFirst(onceRules.get(i));
-        }
+        onceRules.add(new Rule(contains, d -> result));
         return this;
     }
 
@@ -112,11 +107,14 @@ final class ScriptedVagrant implements CommandRunner {
     public CommandResult run(List<String> command, Path directory, Duration timeout) {
         String description = describe(command);
         commands.add(description);
-        for (Rule rule : rules) {
+        for (Rule rule : onceRules) {
             if (description.contains(rule.contains())) {
-                if (rule.once()) {
-                    rules.remove(rule);
-                }
+                onceRules.remove(rule);
+                return rule.answer().apply(description);
+            }
+        }
+        for (Rule rule : alwaysRules) {
+            if (description.contains(rule.contains())) {
                 return rule.answer().apply(description);
             }
         }
