@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stress", mixinStandardHelpOptions = true,
         description = {"Boot a lab, load the driver with a configuration (the field configuration unless options"
                 + " change it), run file I/O with memory pressure, and report how it ended and the telemetry.",
-                "Exit 0 when the machine survived the budget, 1 when it bugchecked."},
+                "Exit 0 when the machine survived the budget, 1 when it bugchecked or hung."},
         footer = ExitCode.FOOTER)
 public final class StressCommand implements Callable<Integer> {
 
@@ -126,6 +126,17 @@ public final class StressCommand implements Callable<Integer> {
             stats = Optional.of(s.stats());
             if (!this.json) {
                 out.printf("survived %d operations in %d ms%n", s.operations(), s.elapsed().toMillis());
+            }
+        } else if (outcome instanceof RunOutcome.Hung h) {
+            json.put("outcome", "hung");
+            json.put("operations", h.operations());
+            json.put("hang", h.reason());
+            json.put("boundSeconds", h.bound().toSeconds());
+            stats = h.stats();
+            if (!this.json) {
+                out.printf("HUNG after %d operations: %s (bound %d s)%n", h.operations(), h.reason(),
+                        h.bound().toSeconds());
+                h.evidence().forEach(e -> out.printf("  evidence: %s%n", e));
             }
         } else {
             RunOutcome.Bugchecked b = (RunOutcome.Bugchecked) outcome;

@@ -28,6 +28,27 @@ public sealed interface RunOutcome {
         }
     }
 
+    /**
+     * The machine stopped answering: the load, or the guest itself, did not answer within {@code bound}. On a real
+     * kernel re-entry through paging I/O can end here instead of in a bugcheck (a fault that collides with the
+     * thread's own in-page read waits for it forever), so a hang is an outcome of the driver under test, and a fix
+     * that hangs has failed as surely as one that crashed. A lab returns it only for a machine it had proved alive
+     * for this run (booted, driver deployed and configured); a machine that never came up is a {@link LabFailure}.
+     *
+     * @param reason    what stopped answering, in a person's words ("the load's ssh session sent nothing for 70 min")
+     * @param bound     the time it was given before it counted as hung
+     * @param operations the operations the load reported before it stopped answering (0 when unknown)
+     * @param stats     the driver's telemetry as last seen, when the lab could read it
+     * @param evidence  what the lab kept of the hung machine (a screenshot, a forced dump), possibly nothing
+     */
+    record Hung(String reason, Duration bound, long operations, Duration elapsed, Optional<DriverStats> stats,
+                List<Path> evidence) implements RunOutcome {
+
+        public Hung {
+            evidence = List.copyOf(evidence);
+        }
+    }
+
     /** The lab itself failed (boot, deploy, transport): the run says nothing about the driver. */
     record LabFailure(String reason, Duration elapsed) implements RunOutcome {
     }

@@ -103,6 +103,14 @@ public final class MatrixRunner {
                     stats == null ? null : stats.callbacks(), stats == null ? null : stats.pagingIoCallbacks(),
                     stats == null ? null : stats.guardSkips(), error);
         }
+        if (outcome instanceof RunOutcome.Hung h) {
+            DriverStats stats = h.stats().orElse(null);
+            return new RunRecord("run", run.config().name(), role, run.run(), run.seed(), RunRecord.HUNG, null,
+                    null, null, null, null, null, null, null, h.operations(), millis,
+                    stats == null ? null : stats.maxNestingDepth(), stats == null ? null : stats.minRemainingStack(),
+                    stats == null ? null : stats.callbacks(), stats == null ? null : stats.pagingIoCallbacks(),
+                    stats == null ? null : stats.guardSkips(), h.reason());
+        }
         RunOutcome.LabFailure f = (RunOutcome.LabFailure) outcome;
         return new RunRecord("run", run.config().name(), role, run.run(), run.seed(), RunRecord.LAB_ERROR, null,
                 null, null, null, null, null, null, null, 0, millis, null, null, null, null, null, f.reason());

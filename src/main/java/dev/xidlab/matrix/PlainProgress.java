@@ -25,6 +25,7 @@ public final class PlainProgress implements Progress {
         done++;
         String what = switch (r.outcome()) {
             case RunRecord.BUGCHECKED -> "bugchecked " + r.bugcheck() + (r.isReentry() ? " (re-entry)" : "");
+            case RunRecord.HUNG -> "hung: " + r.error();
             case RunRecord.LAB_ERROR -> "lab error: " + r.error();
             default -> "survived " + r.operations() + " operations";
         };

@@ -7,7 +7,7 @@ import java.util.List;
  * One finished run, as one line of results.jsonl. Written the moment the run ends, so a killed matrix loses at
  * most the run in flight.
  *
- * @param outcome "survived", "bugchecked" or "lab-error"
+ * @param outcome "survived", "bugchecked", "hung" or "lab-error"
  * @param dump the dump kept for a crash, relative to the report directory
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,6 +19,7 @@ public record RunRecord(String type, String config, String role, int run, long s
 
     public static final String SURVIVED = "survived";
     public static final String BUGCHECKED = "bugchecked";
+    public static final String HUNG = "hung";
     public static final String LAB_ERROR = "lab-error";
 
     public String id() {
@@ -27,6 +28,10 @@ public record RunRecord(String type, String config, String role, int run, long s
 
     public boolean crashed() {
         return BUGCHECKED.equals(outcome);
+    }
+
+    public boolean hung() {
+        return HUNG.equals(outcome);
     }
 
     public boolean isReentry() {

@@ -52,6 +52,7 @@ public final class VerdictCalculator {
         int runs = mine.size() - labErrors;
         int crashes = (int) mine.stream().filter(RunRecord::crashed).count();
         int reentry = (int) mine.stream().filter(RunRecord::isReentry).count();
+        int hangs = (int) mine.stream().filter(RunRecord::hung).count();
         Interval rate = Interval.clopperPearson(reentry, runs);
         Optional<RunRecord> representative = mine.stream().filter(RunRecord::isReentry)
                 .max(Comparator.comparing(r -> r.recursionDepth() == null ? 0 : r.recursionDepth()));
@@ -72,9 +73,10 @@ public final class VerdictCalculator {
                         + " other crashes), so the runs prove nothing about the fixes: raise the memory pressure"
                         + " or the budget, or check that the lab sees re-entry at all (self-test)";
             }
-        } else if (crashes > 0) {
+        } else if (crashes + hangs > 0) {
             verdict = Verdict.NOT_CONFIRMED;
-            reason = reentry + " re-entry and " + (crashes - reentry) + " other crashes in " + runs + " runs";
+            reason = reentry + " re-entry and " + (crashes - reentry) + " other crashes and " + hangs + " hangs in "
+                    + runs + " runs";
         } else if (rate.upper() < threshold) {
             verdict = baseline != null && baseline.verdict() == Verdict.REPRODUCED
                     ? Verdict.CONFIRMED : Verdict.INCONCLUSIVE;

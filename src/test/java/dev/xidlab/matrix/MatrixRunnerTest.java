@@ -2,7 +2,11 @@ package dev.xidlab.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.protocol.XidMode;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,5 +41,22 @@ class MatrixRunnerTest {
         assertEquals(3, records.stream().filter(r -> !r.labError()).count(), "boots 4 and 5 failed");
         assertEquals("the VM did not come up", records.get(4).error());
         assertEquals(1, s.configs().get(3).labErrors());
+    }
+
+    @Test
+    void aHungRunIsRecordedAsAHangAndCountsAgainstTheFix() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        lab.outcome = c -> c.xidMode() == XidMode.CACHED
+                ? new RunOutcome.Hung("the load sent nothing for 70 min", Duration.ofMinutes(70), 1200,
+                        Duration.ofMinutes(71), Optional.empty(), List.of())
+                : ScriptedLab.survived(20_000);
+
+        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
+                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        assertEquals(RunRecord.HUNG, cached.outcome());
+        assertEquals(1200, cached.operations());
+        assertEquals(Verdict.NOT_CONFIRMED, s.configs().get(3).verdict());
     }
 }

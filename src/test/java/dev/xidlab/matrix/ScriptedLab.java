@@ -18,13 +18,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
-/** A test double of a lab: every boot fails when told to, every stress survives, and it records what it was asked. */
+/**
+ * A test double of a lab: every boot fails when told to, every stress ends as {@link #outcome} says for the
+ * configuration set last (survives by default), and it records what it was asked.
+ */
 final class ScriptedLab implements Lab {
 
     final List<String> calls = new ArrayList<>();
     int failBootsFrom = Integer.MAX_VALUE;
+    Function<DriverConfig, RunOutcome> outcome = c -> survived(20_000);
+    private DriverConfig configured = DriverConfig.fieldDefault();
     private int boots;
+
+    static RunOutcome survived(long operations) {
+        return new RunOutcome.Survived(operations, Duration.ofMillis(1),
+                new DriverStats(operations, 0, 1, 0, 0, 0, 0, 0, 0, 1, 20000, 1));
+    }
 
     @Override
     public String name() {
@@ -57,6 +68,7 @@ final class ScriptedLab implements Lab {
 
             public SetConfigResult setConfig(DriverConfig c, ApplyMode a) {
                 calls.add("set " + c.xidMode().label());
+                configured = c;
                 return new SetConfigResult(Set.of(), 0, 0);
             }
 
@@ -88,8 +100,7 @@ final class ScriptedLab implements Lab {
     @Override
     public RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
         calls.add("stress " + seed);
-        return new RunOutcome.Survived(profile.budget().operations(), Duration.ofMillis(1),
-                new DriverStats(1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 20000, 1));
+        return outcome.apply(configured);
     }
 
     @Override
