@@ -3,19 +3,25 @@ package dev.xidlab.lab;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Runs a command on the host (vagrant, virsh). The VM lab drives its guest only through this, so its whole
- * protocol with Vagrant is tested against recorded answers on machines that have no VM.
+ * Runs a command on the host (vagrant, virsh, qemu). The VM lab reaches the hypervisor and Vagrant only through
+ * this, so where vagrant runs (the host, or vagrant-libvirt's container) is one choice made in one place.
  */
 public interface CommandRunner extends AutoCloseable {
 
     /**
-     * Runs {@code command} in {@code directory} and waits for it, at most {@code timeout}.
+     * Runs {@code command} in {@code directory} with {@code environment} added to the runner's own, and waits
+     * for it, at most {@code timeout}.
      *
      * @throws LabUnavailableException when the program does not exist here
      */
-    CommandResult run(List<String> command, Path directory, Duration timeout);
+    CommandResult run(List<String> command, Path directory, Map<String, String> environment, Duration timeout);
+
+    default CommandResult run(List<String> command, Path directory, Duration timeout) {
+        return run(command, directory, Map.of(), timeout);
+    }
 
     /** Releases what the runner holds (a container); plain processes hold nothing. */
     @Override

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +17,13 @@ import java.util.concurrent.TimeUnit;
 public final class ProcessCommandRunner implements CommandRunner {
 
     @Override
-    public CommandResult run(List<String> command, Path directory, Duration timeout) {
+    public CommandResult run(List<String> command, Path directory, Map<String, String> environment,
+                             Duration timeout) {
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(directory.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new LabUnavailableException(e.getMessage() != null && e.getMessage().contains("error=2,")
                     ? command.get(0) + " is not installed (not found on PATH)"
