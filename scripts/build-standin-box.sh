@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Builds the stand-in guest box for the VM lab: a Debian 12 libvirt box (Linux kernel, OpenSSH, a JRE) that the
+# VM lab's host side drives exactly as it drives the Windows guest. It exists so that the host side (Vagrant,
+# libvirt, the SSH transport, crash and reboot detection, evidence) runs against a real hypervisor on machines
+# that have no Windows box. It is never a Windows kernel: the guest's xidlab runs the kernel model and panics
+# the real Linux kernel when the model bugchecks.
+#
+#   scripts/build-standin-box.sh [CACHE_DIR]
+#
+# Prints the path of the box file. The box is cached in CACHE_DIR (default $XIDLAB_CACHE or ~/.cache/xidlab)
+# under a name derived from this script's content, so a changed recipe builds a new box and an unchanged one is
+# built once per machine. Needs root (debootstrap, a loop mount) and debootstrap, extlinux, qemu-utils, fdisk.
+set -euo pipefail
+
+script="$(readlink -f "${BASH_SOURCE[0]}")"
+cache="${1:-${XIDLAB_CACHE:-$HOME/.cache/xidlab}}"
+key="$(sha256sum "$script" | cut -c1-12)"
+box="$cache/xidlab-standin-$key.box"
+
+if [ -f "$box" ]; then
+    echo "$box"
+    exit 0
+fi
+[ "$(id -u)" -eq 0 ] || { echo "build-standin-box.sh: needs root (debootstrap and a loop mount)" >&2; exit 3; }
+for tool in debootstrap extlinux qemu-img sfdisk mkfs.ext4 losetup; do
+    command -v "$tool" >/dev/null || { echo "build-standin-box.sh: $tool is missing (apt-get install debootstrap extlinux qemu-utils fdisk e2fsprogs mount)" >&2; exit 3; }
+done
+mbr=/usr/lib/EXTLINUX/mbr.bin
+[ -f "$mbr" ] || mbr=/usr/lib/syslinux/mbr/mbr.bin
+insecure_key=$(ls /usr/share/rubygems-integration/all/gems/vagrant-*/keys/vagrant.pub 2>/dev/null | head -1 || true)
+[ -n "$insecure_key" ] || { echo "build-standin-box.sh: vagrant's insecure public key is missing (apt-get install vagrant)" >&2; exit 3; }
+
+mkdir -p "$cache"
+work="$(mktemp -d "$cache/standin-build.XXXXXX")"
+loop=""
+cleanup() {
+    mountpoint -q "$work/mnt" 2>/dev/null && umount "$work/mnt"
+    [ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mirror="${XIDLAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+echo "build-standin-box.sh: debootstrap bookworm from $mirror (a few minutes)" >&2
+debootstrap --variant=minbase \
+    --include=linux-image-amd64,systemd-sysv,udev,openssh-server,ifupdown,isc-dhcp-client,sudo,initramfs-tools,kmod,procps,iproute2,openjdk-17-jre-headless \
+    bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
+    || { tail -20 "$work/debootstrap.log" >&2; echo "build-standin-box.sh: debootstrap failed" >&2; exit 3; }
+
+root="$work/rootfs"
+echo standin >"$root/etc/hostname"
+printf '127.0.0.1 localhost\n127.0.1.1 standin\n' >"$root/etc/hosts"
+echo 'LABEL=standin-root / ext4 errors=remount-ro 0 1' >"$root/etc/fstab"
+printf 'auto lo\niface lo inet loopback\n\nallow-hotplug eth0\niface eth0 inet dhcp\n' >"$root/etc/network/interfaces"
+# The panic device tells the hypervisor the moment the kernel panics: the host's first sign of a crash.
+echo pvpanic-mmio >"$root/etc/modules-load.d/pvpanic.conf"
+echo pvpanic-pci >>"$root/etc/modules-load.d/pvpanic.conf"
+# Any oops is a crash, as any bugcheck is on Windows.
+echo 'kernel.panic_on_oops = 1' >"$root/etc/sysctl.d/90-xidlab.conf"
+echo 'UseDNS no' >"$root/etc/ssh/sshd_config.d/xidlab.conf"
+# The stand-in's own "crash dump directory": the guest's xidlab writes the kernel model's dump here, synced, before
+# it panics the kernel (Windows keeps minidumps in %SystemRoot%\Minidump).
+mkdir -p "$root/var/crash/xidlab" "$root/opt/xidlab"
+# The guest-side stand-in lab panics the kernel it runs on: it refuses to unless this file says it is the stand-in.
+echo 'xidlab stand-in guest: panicked on purpose by xidlab stress --lab standin' >"$root/etc/xidlab-standin"
+chroot "$root" useradd --create-home --shell /bin/bash vagrant
+echo 'vagrant:vagrant' | chroot "$root" chpasswd
+echo 'vagrant ALL=(ALL) NOPASSWD: ALL' >"$root/etc/sudoers.d/vagrant"
+chmod 0440 "$root/etc/sudoers.d/vagrant"
+install -d -m 0700 -o 1000 -g 1000 "$root/home/vagrant/.ssh"
+install -m 0600 -o 1000 -g 1000 "$insecure_key" "$root/home/vagrant/.ssh/authorized_keys"
+chroot "$root" chown -R vagrant:vagrant /opt/xidlab
+# Smaller box: no package lists, caches, documentation or locales the guest never reads.
+chroot "$root" apt-get clean
+rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/locale/*
+
+kernel=$(cd "$root/boot" && ls vmlinuz-* | sort -V | tail -1)
+initrd=$(cd "$root/boot" && ls initrd.img-* | sort -V | tail -1)
+mkdir -p "$root/boot/extlinux"
+cat >"$root/boot/extlinux/extlinux.conf" <<EOF
+DEFAULT standin
+TIMEOUT 1
+LABEL standin
+    LINUX /boot/$kernel
+    INITRD /boot/$initrd
+    APPEND root=LABEL=standin-root console=ttyS0 net.ifnames=0 panic=1 quiet
+EOF
+
+echo "build-standin-box.sh: disk image" >&2
+raw="$work/disk.raw"
+truncate -s 4G "$raw"
+echo 'start=2048, type=83, bootable' | sfdisk -q "$raw"
+loop=$(losetup --find --show --offset $((2048 * 512)) "$raw")
+# extlinux reads ext4 without 64bit and metadata_csum only.
+mkfs.ext4 -q -L standin-root -O ^64bit,^metadata_csum "$loop"
+mkdir -p "$work/mnt"
+mount "$loop" "$work/mnt"
+cp -a "$root/." "$work/mnt/"
+extlinux --install "$work/mnt/boot/extlinux" >/dev/null 2>&1
+umount "$work/mnt"
+losetup -d "$loop"
+loop=""
+dd if="$mbr" of="$raw" bs=440 count=1 conv=notrunc status=none
+
+mkdir -p "$work/box"
+qemu-img convert -c -O qcow2 "$raw" "$work/box/box.img"
+echo '{"provider": "libvirt", "format": "qcow2", "virtual_size": 4}' >"$work/box/metadata.json"
+cat >"$work/box/Vagrantfile" <<'EOF'
+Vagrant.configure("2") do |config|
+  config.vm.provider :libvirt do |libvirt|
+    libvirt.disk_bus = "virtio"
+  end
+end
+EOF
+tar -C "$work/box" -cf "$work/standin.box" metadata.json Vagrantfile box.img
+mv "$work/standin.box" "$box"
+# Older builds of the recipe are of no further use.
+find "$cache" -maxdepth 1 -name 'xidlab-standin-*.box' ! -name "$(basename "$box")" -delete
+echo "$box"
