@@ -1,10 +1,15 @@
 <#
 .SYNOPSIS
-    Prepares the xidlab guest once: test signing, crash dumps, a pagefile that can hold them, and a place for
-    the driver, the xidlab jar and the dumps. A reboot follows (the Vagrantfile's next provisioner).
+    Prepares the xidlab guest once: test signing, crash dumps (a kernel memory dump and its minidump), a pagefile
+    that can hold them, a UTC hardware clock, no Defender real-time scanning and no Windows Update, and a JRE.
+    A reboot follows (the Vagrantfile's next provisioner), then the sentinel C:\xidlab\provisioned is written.
+    Everything it changes is listed in vagrant/README.md with how to undo it.
 #>
 $ErrorActionPreference = 'Stop'
-New-Item -ItemType Directory -Force -Path C:\xidlab, C:\xidlab\driver, C:\xidlab\scratch | Out-Null
+$ProgressPreference = 'SilentlyContinue'
+New-Item -ItemType Directory -Force -Path C:\xidlab, C:\xidlab\driver, C:\xidlab\runs | Out-Null
+# A guest provisioned again has not finished until the last provisioner says so.
+Remove-Item -Force -ErrorAction SilentlyContinue C:\xidlab\provisioned
 
 # Test signing is refused while Secure Boot is on: say so instead of failing later at driver load.
 try {
@@ -17,15 +22,20 @@ try {
 bcdedit /set testsigning on | Out-Null
 if ($LASTEXITCODE -ne 0) { throw "bcdedit /set testsigning on failed ($LASTEXITCODE)" }
 
-# Small dumps in C:\Windows\Minidump, reboot after a bugcheck, keep the kernel dump too.
+# Crash dumps. CrashDumpEnabled 2 is a kernel memory dump (MEMORY.DMP): it holds the thread stack that overflowed,
+# behind the double fault's trap frame, which a minidump may not. Windows writes a minidump beside it in MinidumpDir.
+# AlwaysKeepMemoryDump keeps MEMORY.DMP when the disk is low on space; NMICrashDump makes an NMI (virsh inject-nmi)
+# bugcheck a hung guest, so a hang leaves a dump too.
 $crash = 'HKLM:\SYSTEM\CurrentControlSet\Control\CrashControl'
-Set-ItemProperty -Path $crash -Name CrashDumpEnabled -Value 3 -Type DWord
+Set-ItemProperty -Path $crash -Name CrashDumpEnabled -Value 2 -Type DWord
+Set-ItemProperty -Path $crash -Name DumpFile -Value '%SystemRoot%\MEMORY.DMP' -Type ExpandString
 Set-ItemProperty -Path $crash -Name MinidumpDir -Value '%SystemRoot%\Minidump' -Type ExpandString
 Set-ItemProperty -Path $crash -Name AutoReboot -Value 1 -Type DWord
-Set-ItemProperty -Path $crash -Name AlwaysKeepMemoryDump -Value 1 -Type DWord
 Set-ItemProperty -Path $crash -Name Overwrite -Value 1 -Type DWord
+Set-ItemProperty -Path $crash -Name AlwaysKeepMemoryDump -Value 1 -Type DWord
+Set-ItemProperty -Path $crash -Name NMICrashDump -Value 1 -Type DWord
 
-# A fixed pagefile large enough for the dump: no pagefile, no dump.
+# A fixed pagefile large enough for the kernel dump: no pagefile, no dump.
 $cs = Get-CimInstance Win32_ComputerSystem
 if ($cs.AutomaticManagedPagefile) {
     Set-CimInstance -InputObject $cs -Property @{ AutomaticManagedPagefile = $false }
@@ -36,6 +46,21 @@ New-CimInstance -ClassName Win32_PageFileSetting -Property @{
     Name = 'C:\pagefile.sys'; InitialSize = [uint32]($ramMiB + 512); MaximumSize = [uint32]($ramMiB * 2 + 512)
 } | Out-Null
 
+# libvirt keeps the VM's hardware clock in UTC; Windows reads it as local time unless told otherwise, which moves
+# the guest's clock by the time zone at every boot.
+Set-ItemProperty -Path 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' -Name RealTimeIsUniversal `
+    -Value 1 -Type DWord
+
+# Defender's real-time scanning is a file-system filter on the same I/O path as the driver under test, and Windows
+# Update reboots and downloads on its own schedule: both off in the lab guest. Tamper Protection (on by default in
+# Windows 11) refuses the first change; it is reported, not fatal (xidlab lab doctor shows it).
+try {
+    Set-MpPreference -DisableRealtimeMonitoring $true
+} catch {
+    Write-Warning "Defender real-time scanning stays on ($($_.Exception.Message)): turn off Tamper Protection first"
+}
+Stop-Service -Name wuauserv -Force -ErrorAction SilentlyContinue
+Set-Service -Name wuauserv -StartupType Disabled -ErrorAction SilentlyContinue
 
 # The lab runs the xidlab jar in the guest: a JRE 17+ from an MSI the host uploaded (XIDLAB_GUEST_JRE_MSI), or
 # Eclipse Temurin's from Adoptium when the guest can reach it. The MSI's default features put java on PATH.
@@ -54,4 +79,4 @@ if (-not (Get-Command java -ErrorAction SilentlyContinue)) {
     $install = Start-Process msiexec.exe -ArgumentList @('/i', $msi, '/qn', '/norestart') -Wait -PassThru
     if ($install.ExitCode -ne 0 -and $install.ExitCode -ne 3010) { throw "the JRE MSI failed to install (msiexec $($install.ExitCode))" }
 }
-Write-Host 'xidlab guest prepared: test signing on, minidumps with AutoReboot, fixed pagefile, Java'
+Write-Host 'xidlab guest prepared: test signing on, kernel dumps with AutoReboot, fixed pagefile, UTC clock, Java'
