@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Query and configure the xidfilter driver through its control device.",
         subcommands = {DriverInfoCommand.class, DriverConfigCommand.class, DriverSetCommand.class,
                 DriverStatsCommand.class, DriverResetCommand.class, DriverXidCommand.class,
-                DriverReloadCommand.class, DriverRawCommand.class},
+                DriverReloadCommand.class, DriverRawCommand.class, DriverServeCommand.class},
         footer = ExitCode.FOOTER)
 public final class DriverCommand implements Runnable {
 

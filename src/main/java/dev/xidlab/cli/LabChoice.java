@@ -13,12 +13,14 @@ final class LabChoice {
     /**
      * Opens the named lab and checks it can run here.
      *
+     * @param standIn whether the VM lab may use its stand-in guest
+     *
      * @param unavailableExit the exit code when it cannot: a matrix treats that as a usage error (nothing ran),
      *                        a single command as an environment error
      * @throws CliException (usage) for an unknown name; ({@code unavailableExit}) with the lab's reason
      */
-    static Lab openAvailable(String name, int unavailableExit) {
-        Lab lab = MatrixCommand.usage(() -> Labs.open(name));
+    static Lab openAvailable(String name, StandInOption standIn, int unavailableExit) {
+        Lab lab = MatrixCommand.usage(() -> Labs.open(name, standIn.allowStandIn));
         try {
             lab.checkAvailable();
             return lab;

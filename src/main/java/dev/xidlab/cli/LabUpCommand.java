@@ -29,6 +29,9 @@ public final class LabUpCommand implements Callable<Integer> {
             description = "The lab (default ${DEFAULT-VALUE}).")
     String labName;
 
+    @CommandLine.Mixin
+    StandInOption standIn;
+
     @Option(names = "--json", description = "Print JSON for machines instead of text.")
     boolean json;
 
@@ -37,7 +40,7 @@ public final class LabUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Lab lab = LabChoice.openAvailable(labName, ExitCode.ENVIRONMENT)) {
+        try (Lab lab = LabChoice.openAvailable(labName, standIn, ExitCode.ENVIRONMENT)) {
             DriverInfo info;
             String device;
             try {

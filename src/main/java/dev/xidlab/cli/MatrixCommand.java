@@ -37,6 +37,9 @@ public final class MatrixCommand implements Callable<Integer> {
     String labName;
 
     @CommandLine.Mixin
+    StandInOption standIn;
+
+    @CommandLine.Mixin
     PlanOptions planOptions;
 
     @Option(names = "--report", paramLabel = "DIR", defaultValue = "xidlab-report",
@@ -63,7 +66,7 @@ public final class MatrixCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Plan plan = planOptions.plan();
         Shard slice = shard == null ? Shard.WHOLE : usage(() -> Shard.parse(shard));
-        Lab lab = LabChoice.openAvailable(labName, ExitCode.USAGE);
+        Lab lab = LabChoice.openAvailable(labName, standIn, ExitCode.USAGE);
         try {
             ResultsFile.Contents previous;
             try {

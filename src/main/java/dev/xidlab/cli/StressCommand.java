@@ -18,7 +18,10 @@ import dev.xidlab.stress.Budget;
 import dev.xidlab.stress.MemoryPressure;
 import dev.xidlab.stress.OperationMix;
 import dev.xidlab.stress.StressProfile;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,9 +40,13 @@ import picocli.CommandLine.Option;
         footer = ExitCode.FOOTER)
 public final class StressCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "sim|vagrant|local", defaultValue = Labs.SIM,
-            description = "Where to run: the kernel model, a Windows VM, or this Windows machine.")
+    @Option(names = "--lab", paramLabel = "sim|vagrant|local|standin", defaultValue = Labs.SIM,
+            description = "Where to run: the kernel model, a Windows VM, this Windows machine, or (only inside the"
+                    + " VM lab's stand-in guest) the kernel model that panics the guest's kernel when it bugchecks.")
     String labName;
+
+    @CommandLine.Mixin
+    StandInOption standIn;
 
     @Option(names = "--as-configured",
             description = "Use the driver as it is configured now: no set-config, reload or stats reset (what the"
@@ -79,6 +86,11 @@ public final class StressCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines instead of text.")
     boolean json;
 
+    @Option(names = "--result", paramLabel = "FILE",
+            description = "Also write the JSON report to FILE when the run ends, whole or not at all: how the VM lab"
+                    + " reads the outcome of a load it started detached in its guest.")
+    Path result;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -94,7 +106,7 @@ public final class StressCommand implements Callable<Integer> {
                 Labels.parse(MemoryPressure.class, pressure, "memory pressure"),
                 new Budget(operations == null ? (seconds == null ? 20_000 : 0) : operations,
                         seconds == null ? null : Duration.ofSeconds(seconds))));
-        try (Lab lab = LabChoice.openAvailable(labName, ExitCode.ENVIRONMENT)) {
+        try (Lab lab = LabChoice.openAvailable(labName, standIn, ExitCode.ENVIRONMENT)) {
             RunOutcome outcome;
             try {
                 lab.boot();
@@ -117,6 +129,9 @@ public final class StressCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> json = new LinkedHashMap<>();
         if (outcome instanceof RunOutcome.LabFailure f) {
+            json.put("outcome", "lab-error");
+            json.put("reason", f.reason());
+            writeResult(json);
             throw new CliException(ExitCode.ENVIRONMENT, "the lab failed: " + f.reason());
         }
         Optional<DriverStats> stats;
@@ -156,6 +171,7 @@ public final class StressCommand implements Callable<Integer> {
             }
         }
         stats.ifPresent(s -> json.put("telemetry", s));
+        writeResult(json);
         if (this.json) {
             JsonOutput.print(out, json);
         } else {
@@ -166,6 +182,20 @@ public final class StressCommand implements Callable<Integer> {
             out.flush();
         }
         return outcome instanceof RunOutcome.Survived ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    /** Written beside and moved into place, so a reader polling for the file never sees half of it. */
+    private void writeResult(Map<String, Object> report) {
+        if (result == null) {
+            return;
+        }
+        Path partial = result.resolveSibling(result.getFileName() + ".part");
+        try {
+            Files.write(partial, JsonOutput.mapper().writeValueAsBytes(report));
+            Files.move(partial, result, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.ENVIRONMENT, "cannot write the result to " + result + ": " + e.getMessage());
+        }
     }
 
     private static Optional<CrashAnalysis> analyze(Path dump) {

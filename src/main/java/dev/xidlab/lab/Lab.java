@@ -13,6 +13,14 @@ public interface Lab extends AutoCloseable {
     /** "sim", "vagrant". */
     String name();
 
+    /**
+     * What every report of a run on this lab must say about it (a stand-in guest is not a Windows kernel); empty
+     * for a lab that needs no such words.
+     */
+    default java.util.Optional<String> notice() {
+        return java.util.Optional.empty();
+    }
+
     /** Fails with {@link LabUnavailableException} and a one-line reason when the lab cannot run here. */
     void checkAvailable();
 

@@ -1,5 +1,8 @@
 package dev.xidlab.lab;
 
+import dev.xidlab.lab.vm.Acceleration;
+import dev.xidlab.lab.vm.Libvirt;
+import dev.xidlab.lab.vm.VagrantLab;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,18 +10,21 @@ import java.security.CodeSource;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Opens the lab a user names: {@code sim} (the kernel model, default), {@code vagrant} (a Windows VM driven from
- * this host) or {@code local} (this Windows machine: what the VM lab runs inside its guest).
+ * this host), {@code local} (this Windows machine: what the VM lab runs inside its guest) or {@code standin} (what
+ * the VM lab runs inside its stand-in guest).
  */
 public final class Labs {
 
     public static final String SIM = "sim";
     public static final String VAGRANT = "vagrant";
     public static final String LOCAL = "local";
-    static final String EXPECTED = "(expected sim, vagrant or local)";
+    public static final String STANDIN = "standin";
+    static final String EXPECTED = "(expected sim, vagrant, local or standin)";
 
     private Labs() {
     }
@@ -27,22 +33,34 @@ public final class Labs {
      * @throws IllegalArgumentException for an unknown name (a usage error)
      */
     public static Lab open(String name) {
+        return open(name, false);
+    }
+
+    /**
+     * @param allowStandIn whether {@code vagrant} may run on the stand-in guest box (never by accident)
+     * @throws IllegalArgumentException for an unknown name or a bad XIDLAB_* setting (a usage error)
+     */
+    public static Lab open(String name, boolean allowStandIn) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case SIM:
                 return new SimLab();
             case VAGRANT:
-                VagrantLab.Setup setup = vagrantSetup();
-                return new VagrantLab(setup, vagrantRunner(setup));
+                VagrantLab.Setup setup = vagrantSetup(allowStandIn);
+                return new VagrantLab(setup, vagrantRunner(setup), Libvirt.system(new ProcessCommandRunner()),
+                        () -> Acceleration.decide(System.getenv(Acceleration.OVERRIDE_VARIABLE), Path.of("/dev/kvm"),
+                                "qemu-system-x86_64"));
             case LOCAL:
                 return new LocalWindowsLab(Path.of(System.getProperty("java.io.tmpdir"), "xidlab-scratch"));
+            case STANDIN:
+                return new StandInGuestLab();
             default:
                 throw new IllegalArgumentException("unknown lab '" + name + "' " + EXPECTED);
         }
     }
 
     /**
-     * How vagrant runs: the host's (default), or XIDLAB_VAGRANT=container for vagrant-libvirt's container image
-     * (XIDLAB_VAGRANT_IMAGE overrides the image) through Testcontainers.
+     * How vagrant runs: the host's (default), or XIDLAB_VAGRANT=container for a container image with vagrant and
+     * vagrant-libvirt (XIDLAB_VAGRANT_IMAGE, default vagrant-libvirt's own) through Testcontainers.
      */
     static CommandRunner vagrantRunner(VagrantLab.Setup setup) {
         String how = System.getenv().getOrDefault("XIDLAB_VAGRANT", "host");
@@ -52,32 +70,48 @@ public final class Labs {
             case "container":
                 Map<String, String> passed = new TreeMap<>();
                 System.getenv().forEach((k, v) -> {
-                    if (k.startsWith("XIDLAB_")) {
+                    if (k.startsWith("XIDLAB_") && !k.equals("XIDLAB_GUEST_JRE_MSI")) {
                         passed.put(k, v);
                     }
                 });
                 String vagrantHome = System.getenv().getOrDefault("VAGRANT_HOME",
                         Path.of(System.getProperty("user.home"), ".vagrant.d").toString());
+                String msi = System.getenv("XIDLAB_GUEST_JRE_MSI");
                 return new ContainerCommandRunner(System.getenv().getOrDefault("XIDLAB_VAGRANT_IMAGE",
-                        ContainerCommandRunner.DEFAULT_IMAGE), setup.home(), Path.of(vagrantHome), passed);
+                        ContainerCommandRunner.DEFAULT_IMAGE), new ContainerCommandRunner.Mounts(setup.home(),
+                        setup.vagrantDir(), Path.of(vagrantHome),
+                        msi == null || msi.isBlank() ? Optional.empty() : Optional.of(Path.of(msi).toAbsolutePath()),
+                        passed));
             default:
                 throw new IllegalArgumentException("XIDLAB_VAGRANT must be host or container, not '" + how + "'");
         }
     }
 
-    /** The VM lab of this checkout: XIDLAB_BOX names the box, XIDLAB_BOOT_MINUTES bounds a boot (default 20). */
-    static VagrantLab.Setup vagrantSetup() {
+    /**
+     * The VM lab of this checkout: XIDLAB_BOX names the box (xidlab/windows; xidlab/standin-linux is the
+     * stand-in), XIDLAB_BOOT_MINUTES bounds a boot (default 20), XIDLAB_FIRST_BOOT_MINUTES the first one with its
+     * provisioning (default 90), XIDLAB_LOAD_GRACE_MINUTES how long a load may overrun its time budget (default
+     * 10), XIDLAB_GUEST_PASSWORD the guest account's password where the box has no key for us.
+     */
+    static VagrantLab.Setup vagrantSetup(boolean allowStandIn) {
         String box = System.getenv().getOrDefault("XIDLAB_BOX", VagrantLab.DEFAULT_BOX);
+        String password = System.getenv("XIDLAB_GUEST_PASSWORD");
+        return new VagrantLab.Setup(home(), box, allowStandIn, minutes("XIDLAB_BOOT_MINUTES", 20),
+                minutes("XIDLAB_FIRST_BOOT_MINUTES", 90), minutes("XIDLAB_LOAD_GRACE_MINUTES", 10),
+                password == null || password.isEmpty() ? Optional.empty() : Optional.of(password));
+    }
+
+    private static Duration minutes(String variable, int fallback) {
         int minutes;
         try {
-            minutes = Integer.parseInt(System.getenv().getOrDefault("XIDLAB_BOOT_MINUTES", "20"));
+            minutes = Integer.parseInt(System.getenv().getOrDefault(variable, String.valueOf(fallback)));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("XIDLAB_BOOT_MINUTES must be a whole number of minutes");
+            throw new IllegalArgumentException(variable + " must be a whole number of minutes");
         }
         if (minutes < 1) {
-            throw new IllegalArgumentException("XIDLAB_BOOT_MINUTES must be at least 1, not " + minutes);
+            throw new IllegalArgumentException(variable + " must be at least 1, not " + minutes);
         }
-        return new VagrantLab.Setup(home(), box, Path.of("/dev/kvm"), Duration.ofMinutes(minutes));
+        return Duration.ofMinutes(minutes);
     }
 
     /**

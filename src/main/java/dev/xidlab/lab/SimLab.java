@@ -29,8 +29,22 @@ public final class SimLab implements Lab {
     /** Operations per batch when the budget is a time: the model checks the clock between batches. */
     private static final long TIME_BUDGET_BATCH = 5_000;
 
+    private final Path serviceKey;
     private KernelModel model;
     private Path dumpScratch;
+
+    /** A model machine whose registry lives only as long as this lab. */
+    public SimLab() {
+        this(null);
+    }
+
+    /**
+     * A model machine whose service key persists in a file, as {@code --device sim} keeps it: the driver loads
+     * with the configuration the last {@code xidlab driver set} saved, as on a real machine after a reboot.
+     */
+    public SimLab(Path serviceKey) {
+        this.serviceKey = serviceKey;
+    }
 
     /**
      * The profile the default matrix uses: heavy pressure that reproduces the field crash in the field
@@ -62,6 +76,9 @@ public final class SimLab implements Lab {
                 dumpScratch = Files.createTempDirectory("xidlab-sim-dumps");
             }
             model.boot(dumpScratch);
+            if (serviceKey != null && Files.exists(serviceKey)) {
+                model.loadServiceKey(serviceKey);
+            }
         } catch (IOException e) {
             throw new LabException("cannot make a dump directory for the model: " + e.getMessage(), e);
         } catch (DeviceException e) {

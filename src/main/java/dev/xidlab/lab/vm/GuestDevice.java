@@ -1,9 +1,10 @@
-package dev.xidlab.lab;
+package dev.xidlab.lab.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.device.IoctlTransport;
+import dev.xidlab.lab.LabException;
 import dev.xidlab.protocol.NtStatus;
 import dev.xidlab.protocol.Wire;
 import java.io.IOException;
@@ -11,72 +12,115 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * xidfilter in a VM guest: each request's bytes go to {@code xidlab driver raw --device windows} in the guest,
- * which passes them to DeviceIoControl unchanged and prints the answer's bytes. The host's codec encodes and
- * decodes, so the wire contract is checked by the same code on either side. A reload is fltmc unload/load.
+ * xidfilter in the guest: each request's bytes go to {@code xidlab driver serve} there (one process for the
+ * device's life, started on first use), which passes them to the driver unchanged and prints the answer's bytes.
+ * The host's codec encodes and decodes, so the wire contract is checked by the same code on either side.
  */
-public final class GuestTransport implements IoctlTransport {
+final class GuestDevice implements IoctlTransport {
 
+    /** A JVM start in a guest on a software CPU can take a minute on a busy host. */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final VagrantGuest guest;
-    private final String guestJar;
+    private final GuestShell shell;
+    private final GuestOs guest;
+    private final String jar;
+    private GuestShell.Conversation agent;
+    private String agentDevice;
 
-    public GuestTransport(VagrantGuest guest, String guestJar) {
+    GuestDevice(GuestShell shell, GuestOs guest, String jar) {
+        this.shell = shell;
         this.guest = guest;
-        this.guestJar = guestJar;
+        this.jar = jar;
     }
 
     @Override
     public byte[] call(int code, byte[] input, int outputCapacity) {
-        String script = String.format("java -jar %s driver raw --device windows --code %08X --in %s --out %d",
-                VagrantGuest.quote(guestJar), code, input.length == 0 ? "''" : HexFormat.of().formatHex(input),
-                outputCapacity);
-        CommandResult result = guest.powershell(script, CALL_TIMEOUT);
-        if (!result.succeeded()) {
-            throw new DeviceException(String.format("IOCTL 0x%08X in the guest: %s", code, result.lastErrorLine()));
-        }
-        JsonNode answer;
-        try {
-            answer = JSON.readTree(result.stdout());
-        } catch (IOException e) {
-            throw new DeviceException(String.format("IOCTL 0x%08X in the guest: not an answer: %s", code,
-                    result.stdout().strip()));
-        }
-        if (answer == null || !answer.has("win32Error") || !answer.has("ntStatus") || !answer.has("output")) {
-            throw new DeviceException(String.format("IOCTL 0x%08X in the guest: not an answer: %s", code,
-                    result.stdout().strip()));
+        String what = String.format("IOCTL 0x%08X", code);
+        JsonNode answer = ask(String.format("ioctl %08X %s %d", code,
+                input.length == 0 ? "-" : HexFormat.of().formatHex(input), outputCapacity), what);
+        if (!answer.has("win32Error") || !answer.has("ntStatus") || !answer.has("output")) {
+            throw new DeviceException(what + " in the guest: not an answer: " + abbreviate(answer.toString()));
         }
         int win32Error = answer.get("win32Error").asInt();
         int ntStatus = answer.get("ntStatus").asInt();
         if (win32Error != 0 || ntStatus != 0) {
             String why = ntStatus != 0 ? NtStatus.describe(ntStatus) : "Win32 error " + win32Error;
-            throw new DeviceException(String.format("IOCTL 0x%08X failed in the guest: %s", code, why), ntStatus,
-                    win32Error);
+            throw new DeviceException(what + " failed in the guest: " + why, ntStatus, win32Error);
         }
         try {
             return HexFormat.of().parseHex(answer.get("output").asText());
         } catch (IllegalArgumentException e) {
-            throw new DeviceException(String.format("IOCTL 0x%08X in the guest: output is not hex", code));
+            throw new DeviceException(what + " in the guest: output is not hex");
         }
     }
 
     @Override
     public void reloadFilter() {
-        CommandResult result = guest.powershell(String.format("fltmc unload %1$s; if ($LASTEXITCODE -ne 0) { exit 1 };"
-                + " fltmc load %1$s; exit $LASTEXITCODE", Wire.FILTER_NAME), CALL_TIMEOUT);
-        if (!result.succeeded()) {
-            throw new DeviceException("fltmc unload/load " + Wire.FILTER_NAME + " in the guest failed: " + result.lastErrorLine());
+        ask("reload", "reloading " + Wire.FILTER_NAME);
+    }
+
+    private JsonNode ask(String request, String what) {
+        LabTrace.step(what + " in the guest");
+        String line;
+        try {
+            line = agent().ask(request, CALL_TIMEOUT);
+        } catch (LabException e) {
+            close();
+            throw new DeviceException(what + " in the guest: " + e.getMessage());
         }
+        JsonNode answer = parse(line).orElseThrow(() -> new DeviceException(what + " in the guest: not an answer: "
+                + abbreviate(line)));
+        if (answer.has("error")) {
+            throw new DeviceException(what + " in the guest failed: " + answer.get("error").asText());
+        }
+        return answer;
+    }
+
+    /** The guest's agent, started on first use; its first line says whether it opened the device. */
+    private GuestShell.Conversation agent() {
+        if (agent != null) {
+            return agent;
+        }
+        LabTrace.step("starting the guest's xidlab driver serve");
+        GuestShell.Conversation started = shell.converse(guest.agentCommandLine(jar));
+        String first = started.readLine(START_TIMEOUT).orElse("");
+        JsonNode ready = parse(first).orElse(null);
+        if (ready == null || !ready.path("ready").asBoolean()) {
+            started.close();
+            throw new DeviceException("the guest's xidlab driver serve did not start: " + (ready != null
+                    && ready.has("error") ? ready.get("error").asText() : first.isEmpty() ? "no answer" : first));
+        }
+        agentDevice = ready.path("device").asText();
+        agent = started;
+        return agent;
+    }
+
+    private static java.util.Optional<JsonNode> parse(String line) {
+        try {
+            JsonNode node = JSON.readTree(line);
+            return node != null && node.isObject() ? java.util.Optional.of(node) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
     }
 
     @Override
     public String describe() {
-        return "windows \\\\.\\XidFilter in the Vagrant guest";
+        return guest.name() + " guest: " + (agentDevice != null ? agentDevice : "the driver")
+                + ", through xidlab driver serve over SSH";
     }
 
     @Override
     public void close() {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
     }
 }

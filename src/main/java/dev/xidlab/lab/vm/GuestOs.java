@@ -1,0 +1,99 @@
+package dev.xidlab.lab.vm;
+
+import dev.xidlab.lab.CommandResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the VM lab says to its guest that depends on the guest's OS, and nothing else: the lab's flow (boot,
+ * deploy, configure, load, crash, evidence) is the same for every guest. {@link WindowsGuest} is the product;
+ * {@link StandInGuest} is a Linux guest that runs the kernel model and panics its real kernel, so the host side is
+ * proven against a real hypervisor where no Windows box exists.
+ *
+ * <p>Paths in the guest are written with forward slashes (both Windows' SFTP server and its PowerShell take them).
+ * Scripts are the OS's own language; {@link #commandLine} turns one into what the SSH server runs.
+ */
+public interface GuestOs {
+
+    /** "Windows", "stand-in Linux". */
+    String name();
+
+    /** A stand-in is never a Windows kernel: refused unless asked for, and named in every report. */
+    boolean standIn();
+
+    /** The panic device this guest can notify, given how its CPU runs; empty when it has none. */
+    Optional<Libvirt.PanicModel> panicModel(Acceleration acceleration);
+
+    /** The command line the guest's SSH server is given for a script. */
+    String commandLine(String script);
+
+    /** A script that prints the OS's name; {@link #isThisOs} reads its answer. */
+    String identityScript();
+
+    boolean isThisOs(CommandResult identity);
+
+    /** The lab's directory in the guest. */
+    String home();
+
+    /** Exits 0 when the guest's one-time setup (provisioning) is complete. */
+    String provisionedScript();
+
+    /** Makes the lab's directories. */
+    String prepareScript();
+
+    /** Prints a file's SHA-256 in hex (any case), or nothing when it does not exist. */
+    String sha256Script(String guestPath);
+
+    /** Exits 0 when a JRE 17+ runs xidlab in the guest. */
+    String javaScript();
+
+    /** The host files the lab installs (the driver, the install script), by guest path; the jar is added by the lab. */
+    List<Upload> driverUploads(Path driverDir, Path vagrantDir);
+
+    /** Installs and loads the driver (or, on the stand-in, the model's driver) from what was uploaded. */
+    String installDriverScript();
+
+    /**
+     * The command line (not a script: its stdin and stdout must reach the JVM) of {@code xidlab driver serve} in the
+     * guest: one process per run that answers the host's IOCTL requests, a line each.
+     */
+    String agentCommandLine(String jar);
+
+    /** Sets the run's reboot marker and prints the event cursor (one line, maybe empty). */
+    String markScript(String runId);
+
+    /** Prints the marker's content, or nothing when a reboot destroyed it. */
+    String readMarkScript();
+
+    /** Prints one line per crash dump: name, size, stamp, separated by tabs. */
+    String listDumpsScript();
+
+    /** Parses {@link #listDumpsScript}'s output. */
+    List<GuestDump> parseDumps(String listing);
+
+    /** Starts the load detached from the SSH session (it must survive the session's end). */
+    String startLoadScript(String jar, List<String> stressArguments, String runId);
+
+    /**
+     * Prints the load's state: {@code RESULT} and its JSON, {@code ENDED <exit code>} and its log's last lines,
+     * or {@code RUNNING}.
+     */
+    String loadStatusScript(String runId);
+
+    /** Stops a load that overran its budget (it may not stop: a hung kernel thread does not). */
+    String stopLoadScript(String runId);
+
+    /** Prints the System log's bugcheck events (1001, Kernel-Power 41) after the cursor, as XML; empty if none. */
+    Optional<String> bugcheckEventsScript(String eventCursor);
+
+    /** The kernel images a symbol store needs to unwind this guest's dumps (empty for the stand-in). */
+    List<String> kernelImages();
+
+    /** What the guest must have, in the order a user would fix it. */
+    List<GuestCheck> checks();
+
+    /** A host file and where it goes in the guest. */
+    record Upload(Path source, String guestPath) {
+    }
+}

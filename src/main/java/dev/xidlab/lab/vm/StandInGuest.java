@@ -1,0 +1,183 @@
+package dev.xidlab.lab.vm;
+
+import dev.xidlab.lab.CommandResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The stand-in guest (box {@value #BOX}, built by scripts/build-standin-box.sh): Debian with OpenSSH and a JRE,
+ * where xidlab runs the kernel model as the "driver" and, when the model bugchecks, writes the model's dump to
+ * {@value #DUMP_DIR}, syncs and panics the real Linux kernel ({@code xidlab stress --lab standin}). So the VM
+ * really crashes and reboots, and the host finds the dump after the reboot exactly as it would on Windows. It is
+ * not a Windows kernel; it proves the host side of the lab, not the driver.
+ */
+public final class StandInGuest implements GuestOs {
+
+    public static final String BOX = "xidlab/standin-linux";
+    /** Written by the box build: the guest-side stand-in lab panics only a kernel that has it. */
+    public static final String IDENTITY_FILE = "/etc/xidlab-standin";
+    public static final String NOTICE = "stand-in guest: Linux kernel + kernel model; not a Windows kernel";
+    static final String HOME = "/opt/xidlab";
+    static final String DUMP_DIR = "/var/crash/xidlab";
+    static final String STATE = "/var/lib/xidlab/service-key.bin";
+    private static final String RUNS = HOME + "/runs";
+    private static final String MARK = "/run/xidlab-run";
+
+    @Override
+    public String name() {
+        return "stand-in Linux";
+    }
+
+    @Override
+    public boolean standIn() {
+        return true;
+    }
+
+    @Override
+    public Optional<Libvirt.PanicModel> panicModel(Acceleration acceleration) {
+        return Optional.of(Libvirt.PanicModel.ISA);
+    }
+
+    /** The SSH server hands the line to the login shell (bash -c), which runs the script as it is. */
+    @Override
+    public String commandLine(String script) {
+        return script;
+    }
+
+    @Override
+    public String identityScript() {
+        return "uname -s; test -f " + IDENTITY_FILE + " && echo xidlab-standin";
+    }
+
+    @Override
+    public boolean isThisOs(CommandResult identity) {
+        return identity.succeeded() && identity.stdout().contains("Linux") && identity.stdout().contains("xidlab-standin");
+    }
+
+    @Override
+    public String home() {
+        return HOME;
+    }
+
+    /** The box is built complete; there is no provisioning. */
+    @Override
+    public String provisionedScript() {
+        return "true";
+    }
+
+    @Override
+    public String prepareScript() {
+        return "sudo -n install -d -o \"$(id -u)\" -g \"$(id -g)\" " + HOME + " " + RUNS
+                + " && sudo -n install -d -m 0755 " + DUMP_DIR + " /var/lib/xidlab";
+    }
+
+    @Override
+    public String sha256Script(String guestPath) {
+        return "sha256sum '" + guestPath + "' 2>/dev/null | cut -d' ' -f1; true";
+    }
+
+    @Override
+    public String javaScript() {
+        return "java -version";
+    }
+
+    @Override
+    public List<Upload> driverUploads(Path driverDir, Path vagrantDir) {
+        return List.of();
+    }
+
+    /** The model's driver is in the jar, loaded by every model boot from the saved service key: nothing to install. */
+    @Override
+    public String installDriverScript() {
+        return "sudo -n install -d -m 0755 /var/lib/xidlab";
+    }
+
+    @Override
+    public String agentCommandLine(String jar) {
+        return "sudo -n env XIDLAB_SIM_STATE=" + STATE + " java " + WindowsGuest.QUICK_JVM + " -jar " + jar
+                + " driver serve --device sim";
+    }
+
+    /** /run is a tmpfs: a reboot empties it, and nothing else does. */
+    @Override
+    public String markScript(String runId) {
+        return "echo '" + runId + "' | sudo -n tee " + MARK + " >/dev/null && echo";
+    }
+
+    @Override
+    public String readMarkScript() {
+        return "cat " + MARK + " 2>/dev/null; true";
+    }
+
+    @Override
+    public String listDumpsScript() {
+        return "for f in " + DUMP_DIR + "/*.dmp; do [ -f \"$f\" ] && stat -c '%n\t%s\t%Y' \"$f\"; done; true";
+    }
+
+    @Override
+    public List<GuestDump> parseDumps(String listing) {
+        List<GuestDump> dumps = new ArrayList<>();
+        for (String line : listing.lines().toList()) {
+            String[] f = line.split("\t");
+            if (f.length == 3) {
+                String name = f[0].substring(f[0].lastIndexOf('/') + 1);
+                dumps.add(new GuestDump(name, f[0], Long.parseLong(f[1].strip()), f[2].strip(), false));
+            }
+        }
+        return dumps;
+    }
+
+    /** setsid and no inherited descriptors: the load outlives the SSH session that started it. */
+    @Override
+    public String startLoadScript(String jar, List<String> stressArguments, String runId) {
+        String run = RUNS + "/" + runId;
+        String command = "XIDLAB_SIM_STATE=" + STATE + " java -jar " + jar + " stress --lab standin "
+                + String.join(" ", stressArguments) + " --result " + run + ".json >" + run + ".log 2>&1;"
+                + " echo $? >" + run + ".exit";
+        return "sudo -n setsid sh -c '" + command + "' </dev/null >/dev/null 2>&1 & echo started";
+    }
+
+    @Override
+    public String loadStatusScript(String runId) {
+        String run = RUNS + "/" + runId;
+        return "if [ -f " + run + ".json ]; then echo RESULT; cat " + run + ".json;"
+                + " elif [ -f " + run + ".exit ]; then echo \"ENDED $(cat " + run + ".exit)\"; tail -n 5 " + run + ".log;"
+                + " else echo RUNNING; fi";
+    }
+
+    @Override
+    public String stopLoadScript(String runId) {
+        return "sudo -n pkill -f -- '--result " + RUNS + "/" + runId + ".json'; true";
+    }
+
+    @Override
+    public Optional<String> bugcheckEventsScript(String eventCursor) {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<String> kernelImages() {
+        return List.of();
+    }
+
+    @Override
+    public List<GuestCheck> checks() {
+        return List.of(
+                new GuestCheck("stand-in box", "test -f " + IDENTITY_FILE + " && echo 'built by build-standin-box.sh'"
+                        + " || { echo 'not the stand-in box'; exit 1; }",
+                        "use the box scripts/build-standin-box.sh builds (vagrant box add --name " + BOX + " ...)"),
+                new GuestCheck("sudo without a password", "sudo -n true && echo yes || { echo no; exit 1; }",
+                        "give the vagrant user NOPASSWD sudo (the box build does)"),
+                new GuestCheck("java 17+", "java -version 2>&1 | head -1", "install openjdk-17-jre-headless in the box"),
+                new GuestCheck("panic device driver", "lsmod | grep -q '^pvpanic' && echo loaded"
+                        + " || { echo 'pvpanic not loaded: the host sees a crash only when SSH is lost'; exit 2; }",
+                        "load pvpanic-mmio/pvpanic-pci (modules-load.d in the box)"),
+                new GuestCheck("reboot after panic", "p=$(cat /proc/sys/kernel/panic); echo \"kernel.panic=$p\";"
+                        + " [ \"$p\" -ge 1 ] || exit 1",
+                        "boot with panic=1 (the box's kernel command line) so a panicked guest reboots itself"),
+                new GuestCheck("dump directory", "test -d " + DUMP_DIR + " && echo " + DUMP_DIR
+                        + " || { echo missing; exit 1; }", "sudo mkdir -p " + DUMP_DIR));
+    }
+}

@@ -1,0 +1,651 @@
+package dev.xidlab.lab.vm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xidlab.crash.BugcheckEvent;
+import dev.xidlab.crash.CrashDump;
+import dev.xidlab.device.Device;
+import dev.xidlab.device.IoctlDevice;
+import dev.xidlab.lab.CommandResult;
+import dev.xidlab.lab.CommandRunner;
+import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.LabUnavailableException;
+import dev.xidlab.lab.Labs;
+import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.protocol.DriverStats;
+import dev.xidlab.stress.StressProfile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A VM brought up from {@code vagrant/} (libvirt), running the same plans as the kernel model. Vagrant keeps the
+ * VM's life, an SSH connection carries everything said to the guest, the guest's OS-specific commands come from
+ * its {@link GuestOs}, and libvirt tells the host the moment the guest crashes.
+ *
+ * <p>A run: mark the guest (a marker only a reboot destroys) and list its dumps, start the load detached, then
+ * watch three things until one speaks. The hypervisor's panic device ({@code crashed (panicked)}: the guest is
+ * resumed so it writes its dump and reboots); the load's result file (survived, or its own failure); the
+ * connection (a crashed guest stops answering keepalives). After a crash signal the guest must come back without
+ * its marker, and the evidence is collected by {@link Evidence}'s waiting rule. A load that overruns its bound
+ * while the guest answers, or a guest that stops answering and does not reboot, is a hang: an outcome of the
+ * driver under test, after which the guest is reset.
+ */
+public final class VagrantLab implements Lab {
+
+    public static final String DEFAULT_BOX = "xidlab/windows";
+    private static final Duration QUICK = Duration.ofMinutes(2);
+    private static final Duration HALT = Duration.ofMinutes(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Where the lab's parts are and how long things may take.
+     *
+     * @param home             the checkout: vagrant/, target/driver, target/xidlab.jar
+     * @param box              the Vagrant box; {@value StandInGuest#BOX} is the stand-in guest
+     * @param allowStandIn     whether a stand-in box may be used (never by accident)
+     * @param bootTimeout      one boot or reboot of an existing machine
+     * @param firstBootTimeout creating the machine: box import, first start, provisioning, its reboot
+     * @param loadGrace        how long a load may run past its time budget before it is a hang
+     * @param password         the guest account's password, for boxes without a key for us
+     */
+    public record Setup(Path home, String box, boolean allowStandIn, Duration bootTimeout, Duration firstBootTimeout,
+                        Duration loadGrace, Optional<String> password) {
+
+        public GuestOs guest() {
+            return box.equals(StandInGuest.BOX) ? new StandInGuest() : new WindowsGuest();
+        }
+
+        public Path vagrantDir() {
+            return guest().standIn() ? home.resolve("vagrant").resolve("standin") : home.resolve("vagrant");
+        }
+
+        public Path driverDir() {
+            return home.resolve("target").resolve("driver");
+        }
+
+        public Path jar() {
+            return home.resolve("target").resolve("xidlab.jar");
+        }
+    }
+
+    /** How the host learned that a run's guest went down, and when it answered again. */
+    public enum Signal { PANIC_DEVICE, POWERED_OFF, SESSION_LOST }
+
+    /** One crash as the host saw it: for the figures (detection, reboot to ready) and the run's notes. */
+    public record CrashSighting(Signal signal, Instant detected, Instant answering, Instant collected) {
+
+        public Duration rebootToReady() {
+            return Duration.between(detected, answering);
+        }
+    }
+
+    /** Timing of the watch; tests shorten it. */
+    record Pace(Duration poll, int loadPollEvery, Duration reconnectPause, Duration evidenceBound,
+                Duration evidenceInterval) {
+
+        static Pace of(GuestOs guest) {
+            return new Pace(Duration.ofSeconds(2), 3, Duration.ofSeconds(3),
+                    guest.standIn() ? Duration.ofMinutes(2) : Duration.ofMinutes(10), Duration.ofSeconds(5));
+        }
+    }
+
+    private final Setup setup;
+    private final GuestOs guest;
+    private final CommandRunner vagrantRunner;
+    private final Libvirt libvirt;
+    private final Supplier<Acceleration> accelerationProbe;
+    private final Function<SshTarget, GuestShell> shells;
+    private final Pace pace;
+    private final Clock clock;
+    private final List<CrashSighting> sightings = new ArrayList<>();
+    private Acceleration acceleration;
+    private VagrantMachine machine;
+    private GuestShell shell;
+    private String domain;
+    private String domainName;
+    private boolean available;
+    private boolean ready;
+    private boolean uploaded;
+    private boolean driverLoaded;
+
+    public VagrantLab(Setup setup, CommandRunner vagrantRunner, Libvirt libvirt,
+                      Supplier<Acceleration> accelerationProbe) {
+        this(setup, vagrantRunner, libvirt, accelerationProbe,
+                target -> new SshGuestShell(target, SshGuestShell.Keepalive.DEFAULT), null, Clock.systemUTC());
+    }
+
+    VagrantLab(Setup setup, CommandRunner vagrantRunner, Libvirt libvirt, Supplier<Acceleration> accelerationProbe,
+               Function<SshTarget, GuestShell> shells, Pace pace, Clock clock) {
+        this.setup = setup;
+        this.guest = setup.guest();
+        this.vagrantRunner = vagrantRunner;
+        this.libvirt = libvirt;
+        this.accelerationProbe = accelerationProbe;
+        this.shells = shells;
+        this.pace = pace == null ? Pace.of(guest) : pace;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return Labs.VAGRANT;
+    }
+
+    @Override
+    public Optional<String> notice() {
+        return guest.standIn() ? Optional.of(StandInGuest.NOTICE) : Optional.empty();
+    }
+
+    public GuestOs guest() {
+        return guest;
+    }
+
+    /** The crashes this lab has seen, in order. */
+    public List<CrashSighting> crashSightings() {
+        return List.copyOf(sightings);
+    }
+
+    /** How the guest's CPU runs here (probed once). */
+    public Acceleration acceleration() {
+        if (acceleration == null) {
+            acceleration = accelerationProbe.get();
+        }
+        return acceleration;
+    }
+
+    @Override
+    public void checkAvailable() {
+        if (available) {
+            return;
+        }
+        if (!Files.isRegularFile(setup.vagrantDir().resolve("Vagrantfile"))) {
+            throw new LabUnavailableException("no Vagrantfile in " + setup.vagrantDir()
+                    + " (run xidlab from its checkout or set XIDLAB_HOME)");
+        }
+        if (guest.standIn() && !setup.allowStandIn()) {
+            throw new LabUnavailableException("the box " + setup.box() + " is the stand-in guest (" + StandInGuest.NOTICE
+                    + "): it proves the lab, not a driver; pass --allow-stand-in to use it anyway");
+        }
+        LabTrace.step("checking vagrant, its plugin, libvirt and the box");
+        VagrantMachine m = machine();
+        m.version();
+        if (!m.plugins().contains("vagrant-libvirt")) {
+            throw new LabUnavailableException("the vagrant-libvirt plugin is missing (apt-get install vagrant-libvirt)");
+        }
+        libvirt.unreachableReason().ifPresent(reason -> {
+            throw new LabUnavailableException(reason + " (start libvirtd, and virtlogd)");
+        });
+        if (!m.boxes().contains(setup.box())) {
+            throw new LabUnavailableException("no Vagrant box '" + setup.box() + "' for libvirt: " + (guest.standIn()
+                    ? "build it with scripts/build-standin-box.sh and vagrant box add --name " + StandInGuest.BOX + " FILE"
+                    : "add a Windows 10/11 x64 box that meets vagrant/README.md's requirements (vagrant box add --name "
+                    + setup.box() + " ...), or set XIDLAB_BOX"));
+        }
+        if (!Files.isRegularFile(setup.jar())
+                || (!guest.standIn() && !Files.isRegularFile(setup.driverDir().resolve("xidfilter.sys")))) {
+            throw new LabUnavailableException("build the driver and the jar first: mvn package (they go to "
+                    + setup.driverDir() + " and " + setup.jar() + ")");
+        }
+        LabTrace.step("the lab can run here: " + acceleration().describe());
+        available = true;
+    }
+
+    private VagrantMachine machine() {
+        if (machine == null) {
+            machine = new VagrantMachine(vagrantRunner, setup.vagrantDir(), acceleration().vagrantEnvironment());
+        }
+        return machine;
+    }
+
+    @Override
+    public void boot() {
+        checkAvailable();
+        if (ready && answers()) {
+            return;
+        }
+        ready = false;
+        Optional<String> id = machine().domainId();
+        Libvirt.DomainState state = id.map(libvirt::state).orElse(null);
+        if (state != null && state.crashed()) {
+            // A crash no run watched (an interrupted matrix): let the guest finish it and reboot.
+            libvirt.resume(id.get());
+        }
+        if (state == null || !state.running() && !state.crashed()) {
+            LabTrace.step(id.isEmpty() ? "vagrant up: creating the machine" : "vagrant up: starting the machine");
+            machine().up(id.isEmpty() ? setup.firstBootTimeout() : setup.bootTimeout());
+            driverLoaded = false;
+        }
+        domain = machine().domainId().orElseThrow(() -> new LabException("vagrant up left no libvirt domain in "
+                + setup.vagrantDir().resolve(".vagrant")));
+        domainName = libvirt.name(domain);
+        Optional<Libvirt.PanicModel> panic = guest.panicModel(acceleration());
+        if (panic.isPresent() && libvirt.ensureCrashSignal(domain, panic.get())) {
+            // The panic device exists only from the domain's next start.
+            LabTrace.step("panic device added: restarting the machine so it exists");
+            machine().halt(false, HALT);
+            machine().up(setup.bootTimeout());
+            driverLoaded = false;
+        }
+        LabTrace.step("connecting over SSH");
+        connect(setup.bootTimeout());
+        CommandResult identity = exec(guest.identityScript(), QUICK);
+        if (!guest.isThisOs(identity)) {
+            throw new LabException("the box " + setup.box() + " is not a " + guest.name() + " guest (it answered: "
+                    + identity.stdout().strip() + ")");
+        }
+        if (!exec(guest.provisionedScript(), QUICK).succeeded()) {
+            // A guest that lost its setup (a box reused, provisioning interrupted): provision again.
+            machine().provision(setup.firstBootTimeout());
+            connect(setup.bootTimeout());
+            driverLoaded = false;
+        }
+        LabTrace.step("the guest is ready");
+        ready = true;
+    }
+
+    /** The guest is up and its shell answers. */
+    private boolean answers() {
+        try {
+            return libvirt.state(domain).running() && exec(guest.readMarkScript(), Duration.ofSeconds(30)).succeeded();
+        } catch (LabException e) {
+            return false;
+        }
+    }
+
+    private void connect(Duration bound) {
+        if (shell != null) {
+            shell.close();
+        }
+        shell = shells.apply(machine().sshTarget(setup.password()));
+        if (awaitMark(bound).isEmpty()) {
+            throw new LabException("the guest is up but its SSH server does not answer at " + targetText());
+        }
+    }
+
+    @Override
+    public Device deployDriver() {
+        if (!ready) {
+            throw new LabException("the Vagrant lab is not booted");
+        }
+        String jar = guest.home() + "/xidlab.jar";
+        if (!uploaded) {
+            execOrFail("making " + guest.home(), guest.prepareScript(), QUICK);
+            if (!exec(guest.javaScript(), QUICK).succeeded()) {
+                throw new LabException("the guest has no working java (a JRE 17+ runs the xidlab jar there):"
+                        + " provision again with XIDLAB_GUEST_JRE_MSI set, or use a box with Java");
+            }
+            LabTrace.step("uploading the driver and the jar");
+            List<GuestOs.Upload> uploads = new ArrayList<>(guest.driverUploads(setup.driverDir(), setup.vagrantDir()));
+            uploads.add(new GuestOs.Upload(setup.jar(), jar));
+            for (GuestOs.Upload u : uploads) {
+                // Unchanged files stay: the jar is tens of megabytes, and a guest keeps it across invocations.
+                if (!sha256(u.source()).equalsIgnoreCase(exec(guest.sha256Script(u.guestPath()), QUICK).stdout().strip())) {
+                    shell.upload(u.source(), u.guestPath());
+                }
+            }
+            uploaded = true;
+        }
+        if (!driverLoaded) {
+            LabTrace.step("installing and loading the driver");
+            execOrFail("installing and loading the driver", guest.installDriverScript(), QUICK);
+            driverLoaded = true;
+        }
+        return new IoctlDevice(new GuestDevice(shell, guest, jar));
+    }
+
+    @Override
+    public RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
+        if (!ready) {
+            throw new LabException("the Vagrant lab is not booted");
+        }
+        Instant started = clock.instant();
+        String runId = "run-" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+        Evidence evidence = evidence();
+        RunMark mark;
+        List<GuestDump> before;
+        try {
+            // Proof that the guest was alive before the run: what a later silence is measured against.
+            mark = new RunMark(runId, execOrFail("marking the guest", guest.markScript(runId), QUICK).strip());
+            before = evidence.listing();
+            execOrFail("starting the load", guest.startLoadScript(guest.home() + "/xidlab.jar",
+                    loadArguments(profile, seed), runId), QUICK);
+        } catch (LabException e) {
+            return new RunOutcome.LabFailure("the guest was not ready for the run: " + e.getMessage(), since(started));
+        }
+        LabTrace.step("load " + runId + " started");
+        Duration bound = loadBound(profile);
+        Instant deadline = started.plus(bound);
+        int falseAlarms = 0;
+        for (int poll = 1; ; poll++) {
+            sleep(pace.poll());
+            Signal signal = null;
+            Optional<List<Long>> panicReport = Optional.empty();
+            Libvirt.DomainState state = stateOrNull();
+            if (state != null && state.crashed()) {
+                signal = Signal.PANIC_DEVICE;
+                panicReport = libvirt.hypervCrashReport(domainName);
+                // Stopped at its crash notification: let it write its dump and reboot.
+                libvirt.resume(domain);
+            } else if (state != null && state.off()) {
+                signal = Signal.POWERED_OFF;
+                machine().up(setup.bootTimeout());
+            } else if (poll % pace.loadPollEvery() == 0) {
+                CommandResult status;
+                try {
+                    status = shell.exec(guest.commandLine(guest.loadStatusScript(runId)), QUICK);
+                } catch (GuestUnreachableException e) {
+                    status = null;
+                    signal = Signal.SESSION_LOST;
+                }
+                if (status != null) {
+                    Optional<RunOutcome> ended = ended(status, started);
+                    if (ended.isPresent()) {
+                        LabTrace.step("load " + runId + " ended");
+                        return ended.get();
+                    }
+                    if (!clock.instant().isBefore(deadline)) {
+                        return hang(runId, bound, started, "the load did not finish within its bound of "
+                                + bound.toSeconds() + " s while the guest still answered");
+                    }
+                }
+            }
+            if (signal == null) {
+                continue;
+            }
+            Instant detected = clock.instant();
+            LabTrace.step(describe(signal) + ": waiting for the guest to answer");
+            Optional<String> markNow = awaitMark(setup.bootTimeout());
+            if (markNow.isEmpty()) {
+                Libvirt.DomainState now = stateOrNull();
+                if (now != null && now.running()) {
+                    return hang(runId, bound, started, "the guest stopped answering and did not reboot within "
+                            + setup.bootTimeout().toMinutes() + " min (" + describe(signal) + ")");
+                }
+                return new RunOutcome.LabFailure("the guest did not come back within " + setup.bootTimeout().toMinutes()
+                        + " min after " + describe(signal) + " (libvirt: " + now + ")", since(started));
+            }
+            if (markNow.get().strip().equals(runId)) {
+                // No reboot: the connection dropped (or a panic the guest survived); the load may still run.
+                if (++falseAlarms > 3) {
+                    return new RunOutcome.LabFailure("the connection to the guest kept dropping without a reboot",
+                            since(started));
+                }
+                continue;
+            }
+            driverLoaded = false;
+            Instant answering = clock.instant();
+            LabTrace.step("the guest rebooted: collecting its evidence");
+            Evidence.Found found;
+            try {
+                found = evidence.collect(before, mark, evidenceDir);
+            } catch (LabException e) {
+                return new RunOutcome.LabFailure("the guest rebooted, but its evidence could not be fetched: "
+                        + e.getMessage(), since(started));
+            }
+            sightings.add(new CrashSighting(signal, detected, answering, clock.instant()));
+            return crashed(found, panicReport, signal, since(started));
+        }
+    }
+
+    private Optional<RunOutcome> ended(CommandResult status, Instant started) {
+        String out = status.stdout().strip();
+        if (!status.succeeded()) {
+            return Optional.of(new RunOutcome.LabFailure("reading the load's state failed: " + status.lastErrorLine(),
+                    since(started)));
+        }
+        if (out.startsWith("RESULT")) {
+            return Optional.of(result(out.substring("RESULT".length()).strip(), started));
+        }
+        if (out.startsWith("ENDED")) {
+            String[] lines = out.split("\\R");
+            return Optional.of(new RunOutcome.LabFailure("the load ended without a result (exit "
+                    + lines[0].substring("ENDED".length()).strip() + "): " + lines[lines.length - 1].strip(),
+                    since(started)));
+        }
+        return Optional.empty();
+    }
+
+    /** The guest's {@code stress --json} report: survived with the driver's telemetry, or the load's own failure. */
+    private RunOutcome result(String json, Instant started) {
+        JsonNode report;
+        try {
+            report = JSON.readTree(json);
+        } catch (IOException e) {
+            return new RunOutcome.LabFailure("the load's result is not JSON: " + e.getMessage(), since(started));
+        }
+        String outcome = report.path("outcome").asText();
+        Optional<DriverStats> stats = stats(report.get("telemetry"));
+        switch (outcome) {
+            case "survived":
+                if (stats.isEmpty()) {
+                    return new RunOutcome.LabFailure("the load survived but reported no telemetry", since(started));
+                }
+                return new RunOutcome.Survived(report.path("operations").asLong(), since(started), stats.get());
+            case "hung":
+                return new RunOutcome.Hung(report.path("hang").asText("the load hung"),
+                        Duration.ofSeconds(report.path("boundSeconds").asLong()), report.path("operations").asLong(),
+                        since(started), stats, List.of());
+            case "lab-error":
+                return new RunOutcome.LabFailure("the load failed in the guest: " + report.path("reason").asText(),
+                        since(started));
+            default:
+                return new RunOutcome.LabFailure("the load reported '" + outcome + "' without the guest going down",
+                        since(started));
+        }
+    }
+
+    private static Optional<DriverStats> stats(JsonNode telemetry) {
+        if (telemetry == null || telemetry.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.treeToValue(telemetry, DriverStats.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A bugcheck as the evidence shows it: the dump first, the event log next, the hypervisor's report last. */
+    private RunOutcome crashed(Evidence.Found found, Optional<List<Long>> panicReport, Signal signal,
+                               Duration elapsed) {
+        Optional<CrashDump> dump = found.dumps().stream()
+                .max(Comparator.comparing((CrashDump d) -> !d.file().getFileName().toString()
+                        .equalsIgnoreCase("MEMORY.DMP")).thenComparing(d -> d.header().systemTime()));
+        if (dump.isPresent()) {
+            var bugcheck = dump.get().header().bugcheck();
+            return new RunOutcome.Bugchecked(bugcheck.code(), bugcheck.parameters(), Optional.of(dump.get().file()),
+                    found.files(), 0, elapsed, Optional.empty());
+        }
+        Optional<BugcheckEvent> event = found.events().stream().filter(e -> e.bugcheck().code() != 0)
+                .max(Comparator.comparing(BugcheckEvent::time));
+        if (event.isPresent()) {
+            var bugcheck = event.get().bugcheck();
+            return new RunOutcome.Bugchecked(bugcheck.code(), bugcheck.parameters(), Optional.empty(), found.files(),
+                    0, elapsed, Optional.empty());
+        }
+        if (panicReport.isPresent() && panicReport.get().get(0) != 0) {
+            List<Long> r = panicReport.get();
+            return new RunOutcome.Bugchecked(r.get(0), r.subList(1, 5), Optional.empty(), found.files(), 0, elapsed,
+                    Optional.empty());
+        }
+        return new RunOutcome.LabFailure("the guest went down during the load (" + describe(signal) + ") and rebooted,"
+                + " but left no dump, no bugcheck event and no panic report" + (found.notes().isEmpty() ? ""
+                : "; " + String.join("; ", found.notes())) + (guest.standIn() ? ""
+                : " (are CrashControl and the pagefile set? xidlab lab doctor)"), elapsed);
+    }
+
+    /**
+     * Stops an overrunning load; a guest that cannot stop it, or does not answer, is reset so the next run starts
+     * clean. The hang is the driver's outcome either way.
+     */
+    private RunOutcome hang(String runId, Duration bound, Instant started, String reason) {
+        boolean stopped = false;
+        try {
+            shell.exec(guest.commandLine(guest.stopLoadScript(runId)), QUICK);
+            sleep(Duration.ofSeconds(10));
+            stopped = !shell.exec(guest.commandLine(guest.loadStatusScript(runId)), QUICK).stdout().strip()
+                    .startsWith("RUNNING");
+        } catch (LabException e) {
+            stopped = false;
+        }
+        if (!stopped) {
+            reset();
+        }
+        return new RunOutcome.Hung(reason + (stopped ? "; the load was stopped" : "; the guest was reset"), bound, 0,
+                since(started), Optional.empty(), List.of());
+    }
+
+    /** Pulls the plug and starts the guest again. */
+    private void reset() {
+        ready = false;
+        driverLoaded = false;
+        try {
+            libvirt.destroy(domain);
+            machine().up(setup.bootTimeout());
+            connect(setup.bootTimeout());
+            ready = true;
+        } catch (LabException e) {
+            // The next run's boot tries again and reports what is wrong.
+        }
+    }
+
+    /**
+     * Reconnects until the guest answers (bounded) and returns its run marker ("" when a reboot removed it), or
+     * empty when it never answered. A rebooted guest may get another address: the target is read again now and then.
+     */
+    private Optional<String> awaitMark(Duration bound) {
+        Instant deadline = clock.instant().plus(bound);
+        int attempts = 0;
+        while (true) {
+            try {
+                CommandResult r = shell.exec(guest.commandLine(guest.readMarkScript()), Duration.ofSeconds(30));
+                if (r.succeeded()) {
+                    return Optional.of(r.stdout().strip());
+                }
+            } catch (GuestUnreachableException e) {
+                // Still rebooting.
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                return Optional.empty();
+            }
+            if (++attempts % 10 == 0) {
+                try {
+                    GuestShell fresh = shells.apply(machine().sshTarget(setup.password()));
+                    shell.close();
+                    shell = fresh;
+                } catch (LabException e) {
+                    // No address yet: keep the old target.
+                }
+            }
+            sleep(pace.reconnectPause());
+        }
+    }
+
+    private Evidence evidence() {
+        return new Evidence(shell, guest, pace.evidenceBound(), pace.evidenceInterval(), d -> Thread.sleep(d.toMillis()),
+                clock);
+    }
+
+    /** A load with a time budget may run that long plus the grace; one bounded by operations, the grace alone. */
+    private Duration loadBound(StressProfile profile) {
+        Duration time = profile.budget().time();
+        return (time == null ? Duration.ZERO : time).plus(setup.loadGrace());
+    }
+
+    /** The guest's {@code xidlab stress} arguments, the driver as the host configured it. */
+    static List<String> loadArguments(StressProfile profile, long seed) {
+        List<String> args = new ArrayList<>(List.of("--as-configured", "--json",
+                "--workers", String.valueOf(profile.workers()),
+                "--processes", String.valueOf(profile.processes()),
+                "--mix", profile.mix().label(),
+                "--pressure", profile.pressure().label(),
+                "--seed", String.valueOf(seed)));
+        if (profile.budget().operations() > 0) {
+            args.addAll(List.of("--operations", String.valueOf(profile.budget().operations())));
+        }
+        if (profile.budget().time() != null) {
+            args.addAll(List.of("--seconds", String.valueOf(Math.max(1, profile.budget().time().toSeconds()))));
+        }
+        return args;
+    }
+
+    private static String describe(Signal signal) {
+        return switch (signal) {
+            case PANIC_DEVICE -> "the hypervisor's panic device fired";
+            case POWERED_OFF -> "the domain powered off";
+            case SESSION_LOST -> "the SSH session died: keepalives unanswered";
+        };
+    }
+
+    private Libvirt.DomainState stateOrNull() {
+        try {
+            return libvirt.state(domain);
+        } catch (LabException e) {
+            return null;
+        }
+    }
+
+    private CommandResult exec(String script, Duration timeout) {
+        return shell.exec(guest.commandLine(script), timeout);
+    }
+
+    private String execOrFail(String what, String script, Duration timeout) {
+        CommandResult r = exec(script, timeout);
+        if (!r.succeeded()) {
+            throw new LabException(what + " failed in the guest: " + r.lastErrorLine());
+        }
+        return r.stdout();
+    }
+
+    private static String sha256(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new LabException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String targetText() {
+        return shell instanceof SshGuestShell s ? s.target().toString() : "the guest";
+    }
+
+    private void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted");
+        }
+    }
+
+    private Duration since(Instant started) {
+        return Duration.between(started, clock.instant());
+    }
+
+    @Override
+    public void close() {
+        // The guest stays up between invocations (booting Windows costs minutes; `vagrant halt` stops it); only
+        // the connection and what the runner holds (a vagrant container) go.
+        if (shell != null) {
+            shell.close();
+        }
+        vagrantRunner.close();
+    }
+}
