@@ -21,7 +21,7 @@ public final class ReportWriter {
         Files.writeString(dir.resolve("report.md"), markdown(summary));
         Files.writeString(dir.resolve("report.html"), html(summary));
         Files.writeString(dir.resolve("junit.xml"), junit(summary));
-        dev.xidlab.cli.JsonOutput.mapper().writeValue(dir.resolve("summary.json").toFile(), summary);
+        dev.xidlab.json.Json.mapper().writeValue(dir.resolve("summary.json").toFile(), summary);
     }
 
     static String percent(double rate) {

@@ -2,7 +2,7 @@ package dev.xidlab.matrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.xidlab.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,8 +21,7 @@ import java.util.List;
  */
 public final class ResultsFile implements AutoCloseable {
 
-    private static final ObjectMapper JSON = dev.xidlab.cli.JsonOutput.mapper()
-            .disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.lineMapper();
 
     private final Path path;
     private final FileChannel channel;

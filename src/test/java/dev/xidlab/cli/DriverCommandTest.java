@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.json.Json;
 import dev.xidlab.protocol.DriverInfo;
 import dev.xidlab.protocol.Ioctl;
 import java.util.HexFormat;
@@ -34,7 +35,7 @@ class DriverCommandTest {
 
     static JsonNode json(CliRun r) throws Exception {
         assertEquals(0, r.exitCode(), r.err());
-        return JsonOutput.mapper().readTree(r.out());
+        return Json.mapper().readTree(r.out());
     }
 
     @Test

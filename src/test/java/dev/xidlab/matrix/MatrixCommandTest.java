@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xidlab.cli.CliRun;
 import dev.xidlab.cli.ExitCode;
-import dev.xidlab.cli.JsonOutput;
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +57,7 @@ class MatrixCommandTest {
     void jsonIsTheSummaryAndNothingElse() throws Exception {
         CliRun r = xidlab("matrix", "--runs", "3", "--threshold", "0.8", "--json", "--report", dir.toString());
 
-        JsonNode json = JsonOutput.mapper().readTree(r.out());
+        JsonNode json = Json.mapper().readTree(r.out());
         assertEquals("CONFIRMED", json.get("verdict").asText());
         assertEquals(15, json.get("recordedRuns").asInt());
     }
