@@ -122,8 +122,7 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         s.configs().stream().filter(c -> c.representativeCrash().isPresent()).findFirst().ifPresent(c -> {
             var r = c.representativeCrash().get();
-            out.printf("%n%s: %s %s (%s), max nesting depth %s%n", r.id(), r.bugcheck(), r.bugcheckName(),
-                    String.join(", ", r.parameters()), r.maxNestingDepth());
+            out.printf("%n%s: %s%n", r.id(), r.describeCrash());
         });
         out.printf("%nVERDICT: %s - %s%n", s.verdict().label(), s.reason());
         out.printf("reports: %s (report.html, report.md, summary.json, junit.xml, results.jsonl)%n",

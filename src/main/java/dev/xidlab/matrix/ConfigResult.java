@@ -12,16 +12,12 @@ public record ConfigResult(String name, Role role, int runs, int labErrors, int 
                            int otherCrashes, Interval reentryRate, Verdict verdict, String reason,
                            int moreRunsNeeded, Telemetry telemetry, Optional<RunRecord> representativeCrash) {
 
-    /** The driver's telemetry over the configuration's runs. */
-    public record Telemetry(int maxNestingDepth, Integer minRemainingStack, long callbacks, long pagingIoCallbacks,
-                            long guardSkips) {
-    }
-
     public ConfigResult {
         representativeCrash = representativeCrash == null ? Optional.empty() : representativeCrash;
     }
 
     public List<String> representativeStack() {
-        return representativeCrash.map(RunRecord::stack).orElse(List.of());
+        return representativeCrash.flatMap(RunRecord::crash).flatMap(RunRecord.Crash::analysis)
+                .map(RunRecord.Analysis::stack).orElse(List.of());
     }
 }

@@ -24,10 +24,10 @@ public final class PlainProgress implements Progress {
     public void finished(RunRecord r, int crashesSoFar) {
         done++;
         String what = switch (r.outcome()) {
-            case RunRecord.BUGCHECKED -> "bugchecked " + r.bugcheck() + (r.isReentry() ? " (re-entry)" : "");
-            case RunRecord.HUNG -> "hung: " + r.error();
-            case RunRecord.LAB_ERROR -> "lab error: " + r.error();
-            default -> "survived " + r.operations() + " operations";
+            case BUGCHECKED -> "bugchecked " + r.crash().orElseThrow().bugcheck() + (r.isReentry() ? " (re-entry)" : "");
+            case HUNG -> "hung: " + r.hang().orElseThrow().reason();
+            case LAB_ERROR -> "lab error: " + r.error().orElseThrow();
+            case SURVIVED -> "survived " + r.operations() + " operations";
         };
         err.printf("matrix: %d/%d %s: %s; %d crashes so far%n", done, total, r.id(), what, crashesSoFar);
         err.flush();

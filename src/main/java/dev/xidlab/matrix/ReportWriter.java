@@ -13,6 +13,12 @@ import java.util.Locale;
  */
 public final class ReportWriter {
 
+    /** The two depth measures a crash is shown with, explained once for every report. */
+    public static final String MEASURES = "Callback nesting is the driver's own count of how deep its pre-operation"
+            + " callback was nested on one thread (its telemetry); repeats of the recursing frame count how often the"
+            + " most repeated frame occurs in the stack the dump captured, which a minidump cuts short, so it can be"
+            + " lower for the same crash.";
+
     private ReportWriter() {
     }
 
@@ -53,18 +59,18 @@ public final class ReportWriter {
         md.append("\n## Telemetry\n\n| configuration | max nesting | min stack left (bytes) | callbacks | paging-I/O"
                 + " callbacks | guard skips |\n|---|---:|---:|---:|---:|---:|\n");
         for (ConfigResult c : s.configs()) {
-            ConfigResult.Telemetry t = c.telemetry();
+            Telemetry t = c.telemetry();
             md.append("| ").append(c.name()).append(" | ").append(t.maxNestingDepth()).append(" | ")
-                    .append(t.minRemainingStack() == null ? "-" : t.minRemainingStack()).append(" | ")
+                    .append(t.stackSeen() ? String.valueOf(t.minRemainingStack()) : "-").append(" | ")
                     .append(t.callbacks()).append(" | ").append(t.pagingIoCallbacks()).append(" | ")
                     .append(t.guardSkips()).append(" |\n");
         }
         representative(s).ifPresent(c -> {
             RunRecord r = c.representativeCrash().orElseThrow();
-            md.append("\n## A representative crash (").append(r.id()).append(")\n\n`").append(r.bugcheck())
-                    .append(' ').append(r.bugcheckName()).append(" (").append(String.join(", ", r.parameters()))
-                    .append(")`, dump `").append(r.dump()).append("`, recursion depth ").append(r.recursionDepth())
-                    .append("\n\n```\n").append(String.join("\n", c.representativeStack())).append("\n```\n");
+            md.append("\n## A representative crash (").append(r.id()).append(")\n\n`").append(r.describeCrash())
+                    .append("`, dump `").append(r.crash().flatMap(RunRecord.Crash::dump).orElse("-")).append("`\n\n")
+                    .append(MEASURES).append("\n\n```\n").append(String.join("\n", c.representativeStack()))
+                    .append("\n```\n");
         });
         return md.toString();
     }
@@ -109,9 +115,9 @@ public final class ReportWriter {
         h.append("</ul>\n<h2>Telemetry</h2>\n<table><tr><th>configuration</th><th>max nesting</th>"
                 + "<th>min stack left</th><th>callbacks</th><th>paging-I/O callbacks</th><th>guard skips</th></tr>\n");
         for (ConfigResult c : s.configs()) {
-            ConfigResult.Telemetry t = c.telemetry();
+            Telemetry t = c.telemetry();
             h.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(t.maxNestingDepth())
-                    .append("</td><td>").append(t.minRemainingStack() == null ? "-" : t.minRemainingStack())
+                    .append("</td><td>").append(t.stackSeen() ? String.valueOf(t.minRemainingStack()) : "-")
                     .append("</td><td>").append(t.callbacks()).append("</td><td>").append(t.pagingIoCallbacks())
                     .append("</td><td>").append(t.guardSkips()).append("</td></tr>\n");
         }
@@ -119,11 +125,10 @@ public final class ReportWriter {
         representative(s).ifPresent(c -> {
             RunRecord r = c.representativeCrash().orElseThrow();
             h.append("<h2>A representative crash: ").append(esc(r.id())).append("</h2>\n<p><code>")
-                    .append(esc(r.bugcheck())).append(' ').append(esc(r.bugcheckName())).append(" (")
-                    .append(esc(String.join(", ", r.parameters()))).append(")</code>, recursion depth ")
-                    .append(r.recursionDepth()).append(", dump <code>").append(esc(String.valueOf(r.dump())))
-                    .append("</code></p>\n<pre id=\"stack\">").append(esc(String.join("\n", c.representativeStack())))
-                    .append("</pre>\n");
+                    .append(esc(r.describeCrash())).append("</code>, dump <code>")
+                    .append(esc(r.crash().flatMap(RunRecord.Crash::dump).orElse("-"))).append("</code></p>\n<p>")
+                    .append(esc(MEASURES)).append("</p>\n<pre id=\"stack\">")
+                    .append(esc(String.join("\n", c.representativeStack()))).append("</pre>\n");
         });
         h.append("</body></html>\n");
         return h.toString();

@@ -96,12 +96,21 @@ public final class ResultsFile implements AutoCloseable {
                 throw new PlanException(path + " line " + lineNumber + " is not a result record");
             }
             if (lineNumber == 1) {
-                header = JSON.treeToValue(node, ResultsHeader.class);
+                try {
+                    header = JSON.treeToValue(node, ResultsHeader.class);
+                } catch (IOException e) {
+                    throw new PlanException(path + " line 1 is not an xidlab results header: " + rootMessage(e));
+                }
                 if (!"header".equals(header.type()) || header.format() != ResultsHeader.FORMAT) {
                     throw new PlanException(path + " line 1 is not an xidlab results header");
                 }
             } else {
-                runs.add(JSON.treeToValue(node, RunRecord.class));
+                try {
+                    runs.add(JSON.treeToValue(node, RunRecord.class));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new PlanException(path + " line " + lineNumber + " is not a result record: "
+                            + rootMessage(e));
+                }
             }
             start = end + 1;
             validLength = text.substring(0, start).getBytes(StandardCharsets.UTF_8).length;
@@ -110,6 +119,16 @@ public final class ResultsFile implements AutoCloseable {
             throw new PlanException(path + " has no results header");
         }
         return new Contents(header, runs, validLength);
+    }
+
+    private static String rootMessage(Exception e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        String message = t instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                : t.getMessage();
+        return message == null ? t.toString() : message.lines().findFirst().orElse(message);
     }
 
     public void append(Object record) throws IOException {

@@ -55,7 +55,8 @@ public final class VerdictCalculator {
         int hangs = (int) mine.stream().filter(RunRecord::hung).count();
         Interval rate = Interval.clopperPearson(reentry, runs);
         Optional<RunRecord> representative = mine.stream().filter(RunRecord::isReentry)
-                .max(Comparator.comparing(r -> r.recursionDepth() == null ? 0 : r.recursionDepth()));
+                .max(Comparator.comparing(r -> r.crash().flatMap(RunRecord.Crash::analysis)
+                        .map(RunRecord.Analysis::frameRepeats).orElse(0)));
         if (representative.isEmpty()) {
             representative = mine.stream().filter(RunRecord::crashed).findFirst();
         }
@@ -93,21 +94,7 @@ public final class VerdictCalculator {
                 rate, verdict, reason, more, telemetry(mine), representative);
     }
 
-    private static ConfigResult.Telemetry telemetry(List<RunRecord> runs) {
-        int maxDepth = 0;
-        Integer minStack = null;
-        long callbacks = 0;
-        long paging = 0;
-        long skips = 0;
-        for (RunRecord r : runs) {
-            maxDepth = Math.max(maxDepth, r.maxNestingDepth() == null ? 0 : r.maxNestingDepth());
-            if (r.minRemainingStack() != null && r.minRemainingStack() >= 0) {
-                minStack = minStack == null ? r.minRemainingStack() : Math.min(minStack, r.minRemainingStack());
-            }
-            callbacks += r.callbacks() == null ? 0 : r.callbacks();
-            paging += r.pagingIoCallbacks() == null ? 0 : r.pagingIoCallbacks();
-            skips += r.guardSkips() == null ? 0 : r.guardSkips();
-        }
-        return new ConfigResult.Telemetry(maxDepth, minStack, callbacks, paging, skips);
+    private static Telemetry telemetry(List<RunRecord> runs) {
+        return runs.stream().flatMap(r -> r.telemetry().stream()).reduce(Telemetry.NONE, Telemetry::plus);
     }
 }

@@ -11,6 +11,7 @@ import dev.xidlab.matrix.DefaultPlan;
 import dev.xidlab.matrix.MatrixSession;
 import dev.xidlab.matrix.PlainProgress;
 import dev.xidlab.matrix.ResultsFile;
+import dev.xidlab.matrix.Role;
 import dev.xidlab.matrix.RunRecord;
 import dev.xidlab.matrix.Shard;
 import dev.xidlab.stress.Budget;
@@ -128,14 +129,15 @@ class MatrixOnVagrantLabTest {
         List<RunRecord> runs = ResultsFile.read(report.resolve(MatrixSession.RESULTS)).runs();
         assertEquals(10, runs.size());
         for (RunRecord r : runs) {
-            if (r.role().equals("baseline")) {
-                assertEquals(RunRecord.BUGCHECKED, r.outcome(), r.toString());
-                assertEquals("0x1000007F", r.bugcheck());
-                assertEquals("0x8", r.parameters().get(0));
-                assertEquals(Boolean.TRUE, r.reentry(), "attributed to xidfilter.sys from the fetched dump");
-                assertTrue(Files.isRegularFile(report.resolve(r.dump())), r.dump());
+            if (r.role() == Role.BASELINE) {
+                assertEquals(RunRecord.Outcome.BUGCHECKED, r.outcome(), r.toString());
+                RunRecord.Crash crash = r.crash().orElseThrow();
+                assertEquals("0x1000007F", crash.bugcheck());
+                assertEquals("0x8", crash.parameters().get(0));
+                assertTrue(crash.reentry(), "attributed to xidfilter.sys from the fetched dump");
+                assertTrue(Files.isRegularFile(report.resolve(crash.dump().orElseThrow())), crash.toString());
             } else {
-                assertEquals(RunRecord.SURVIVED, r.outcome(), r.config() + ": " + r);
+                assertEquals(RunRecord.Outcome.SURVIVED, r.outcome(), r.config() + ": " + r);
             }
         }
     }
