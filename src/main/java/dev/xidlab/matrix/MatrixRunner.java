@@ -32,19 +32,21 @@ public final class MatrixRunner {
         this.filterModule = filterModule;
     }
 
-    /** Runs every pending run, appending each record to results as it finishes; returns the new records. */
-    public List<RunRecord> run(List<PlannedRun> pending, ResultsFile results, Progress progress, int crashesBefore)
-            throws IOException {
-        List<RunRecord> done = new java.util.ArrayList<>();
+    /**
+     * Runs every pending run, appending each record to results as it finishes and to {@code records}; returns the
+     * crashes in {@code records} after.
+     */
+    public int run(List<PlannedRun> pending, ResultsFile results, Progress progress, List<RunRecord> records,
+                   int crashesBefore) throws IOException {
         int crashes = crashesBefore;
         for (PlannedRun run : pending) {
             RunRecord record = runOne(run);
             results.append(record);
-            done.add(record);
+            records.add(record);
             crashes += record.crashed() ? 1 : 0;
             progress.finished(record, crashes);
         }
-        return done;
+        return crashes;
     }
 
     RunRecord runOne(PlannedRun run) {

@@ -21,6 +21,24 @@ public final class PlainProgress implements Progress {
     }
 
     @Override
+    public void startedAdaptive(int budgetLeft, int alreadyDone) {
+        total = budgetLeft;
+        err.printf("matrix: adaptive, at most %d runs to do%s%n", budgetLeft,
+                alreadyDone > 0 ? ", " + alreadyDone + " already recorded" : "");
+        err.flush();
+    }
+
+    @Override
+    public void settled(int saved) {
+        if (saved > 0) {
+            err.printf("matrix: every verdict settled after %d runs; %d runs of the budget saved%n", done, saved);
+        } else {
+            err.printf("matrix: the run budget is spent%n");
+        }
+        err.flush();
+    }
+
+    @Override
     public void finished(RunRecord r, int crashesSoFar) {
         done++;
         String what = switch (r.outcome()) {

@@ -36,7 +36,8 @@ public final class ResultsFile implements AutoCloseable {
     }
 
     /** Starts a new results file; refuses to overwrite one. */
-    public static ResultsFile create(Path path, Plan plan, String lab) throws IOException, PlanException {
+    public static ResultsFile create(Path path, Plan plan, String lab, boolean adaptive)
+            throws IOException, PlanException {
         if (Files.exists(path)) {
             throw new PlanException(path + " already exists: use --resume to continue it, or another --report"
                     + " directory");
@@ -45,7 +46,7 @@ public final class ResultsFile implements AutoCloseable {
         ResultsFile file = new ResultsFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE));
         file.append(new ResultsHeader("header", ResultsHeader.FORMAT, plan.name(), plan.fingerprint(), lab,
-                Instant.now().toString()));
+                Instant.now().toString(), adaptive ? Boolean.TRUE : null));
         return file;
     }
 
