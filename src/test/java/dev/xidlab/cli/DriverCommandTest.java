@@ -61,6 +61,17 @@ class DriverCommandTest {
     }
 
     @Test
+    void theModelSaysItsMachineIsNewForEveryCommand() {
+        CliRun stats = CliRun.of("driver", "stats", "--device", "sim");
+        CliRun info = CliRun.of("driver", "info", "--device", "sim", "--json");
+
+        assertTrue(stats.err().startsWith("note: --device sim boots a new model machine for every command, so these"
+                + " counters cover this command alone"), stats.err());
+        assertTrue(info.err().contains("flags saved by an earlier command show as active here"), info.err());
+        assertEquals('{', info.out().charAt(0), "the note stays out of the JSON");
+    }
+
+    @Test
     void setWithReloadAppliesTheFlagsAtOnce() throws Exception {
         JsonNode outcome = json(CliRun.of("driver", "set", "--device", "sim", "--skip", "skip-paging-io", "--reload",
                 "--json"));
