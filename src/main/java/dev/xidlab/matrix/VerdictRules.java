@@ -104,8 +104,8 @@ public record VerdictRules(double threshold, double maxCoverageLoss, boolean ada
         rules.add("A run ends survived, bugchecked (the re-entry crash or another), hung (the load or the guest did"
                 + " not answer within its bound, on a machine the lab had proved alive) or lab-error (the lab"
                 + " itself failed: the run is not counted).");
-        rules.add("The baseline REPRODUCED when its one-sided 95% lower bound on re-entry crashes per run ("
-                + (adaptive ? "anytime-valid" : "exact Clopper-Pearson") + ") is above the threshold, " + t
+        rules.add("The baseline REPRODUCED when its one-sided 95% lower bound on re-entry crashes per run (exact"
+                + " Clopper-Pearson for planned runs, anytime-valid for adaptive ones) is above the threshold, " + t
                 + ". Its hangs and other crashes are reported beside, not counted. Otherwise it is NOT REPRODUCED"
                 + " (no re-entry crash) or INCONCLUSIVE, with how many more runs would separate it.");
         rules.add("A fix that crashed or hung in any run is NOT CONFIRMED.");
