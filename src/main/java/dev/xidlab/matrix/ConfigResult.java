@@ -10,13 +10,19 @@ import java.util.Optional;
  *
  * @param pValue         a fix's Fisher exact test against the baseline (one-sided); empty for the baseline
  * @param coverage       a fix's coverage against the baseline; empty for the baseline or without telemetry
+ * @param perOperation   the callbacks the driver counted per operation of the load; empty without telemetry
  * @param moreRunsNeeded how many more runs of this configuration would settle it (0 when settled or when no
  *                       number would)
  */
 public record ConfigResult(String name, Role role, boolean ownLoad, int runs, int labErrors, int crashes,
                            int reentryCrashes, int otherCrashes, int hangs, double rate, double bound,
-                           Optional<Double> pValue, Optional<Coverage> coverage, Verdict verdict, String reason,
+                           Optional<Double> pValue, Optional<Coverage> coverage, Optional<PerOperation> perOperation,
+                           Verdict verdict, String reason,
                            int moreRunsNeeded, Telemetry telemetry, Optional<RunRecord> representativeCrash) {
+
+    /** Non-paging and paging-I/O callbacks per operation, over the runs that reported telemetry. */
+    public record PerOperation(double nonPagingCallbacks, double pagingIoCallbacks) {
+    }
 
     public List<String> representativeStack() {
         return representativeCrash.flatMap(RunRecord::crash).flatMap(RunRecord.Crash::analysis)

@@ -169,9 +169,12 @@ public final class VerdictCalculator {
 
     private static ConfigResult result(PlannedConfig c, Tally t, double bound, double rate, Optional<Double> p,
                                        Optional<Coverage> coverage, Verdict verdict, String reason, int more) {
+        Optional<ConfigResult.PerOperation> perOperation = !t.hasTelemetry() ? Optional.empty()
+                : Optional.of(new ConfigResult.PerOperation(t.nonPagingCallbacksPerOperation().getAsDouble(),
+                t.pagingCallbacksPerOperation().getAsDouble()));
         return new ConfigResult(c.name(), c.role(), c.ownLoad(), t.runs(), t.labErrors(), t.crashes(), t.reentry(),
-                t.otherCrashes(), t.hangs(), rate, bound, p, coverage, verdict, reason, more, t.telemetry(),
-                t.representativeCrash());
+                t.otherCrashes(), t.hangs(), rate, bound, p, coverage, perOperation, verdict, reason, more,
+                t.telemetry(), t.representativeCrash());
     }
 
     private static String names(List<ConfigResult> configs, Predicate<ConfigResult> which) {

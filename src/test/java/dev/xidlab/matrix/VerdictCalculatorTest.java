@@ -179,7 +179,7 @@ class VerdictCalculatorTest {
 
         assertEquals(0.04, some.coverage().orElseThrow().lost(), 1e-12);
         assertEquals(Verdict.CONFIRMED, some.verdict());
-        assertEquals(1.0, some.coverage().orElseThrow().pagingLost(), 1e-12, "its cost, shown apart");
+        assertEquals(0.0, some.perOperation().orElseThrow().pagingIoCallbacks(), "its cost, shown apart");
     }
 
     @Test
