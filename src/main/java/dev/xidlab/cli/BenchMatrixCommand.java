@@ -31,6 +31,9 @@ public final class BenchMatrixCommand implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--adaptive", description = "Time the adaptive matrix (the runs it needs, not all 200).")
+    boolean adaptive;
+
     @Option(names = "--json", description = "Print JSON for machines instead of text.")
     boolean json;
 
@@ -65,7 +68,8 @@ public final class BenchMatrixCommand implements Callable<Integer> {
             try (Lab lab = Labs.open(Labs.SIM)) {
                 lab.checkAvailable();
                 long start = System.nanoTime();
-                summary = MatrixSession.run(plan, lab, dir, Shard.WHOLE, null, "xidfilter.sys", new Silent());
+                summary = MatrixSession.run(plan, lab, dir, Shard.WHOLE, null, "xidfilter.sys", new Silent(),
+                        adaptive);
                 best = Math.min(best, (System.nanoTime() - start) / 1e9);
             } finally {
                 try (Stream<Path> walk = Files.walk(dir)) {
@@ -75,15 +79,15 @@ public final class BenchMatrixCommand implements Callable<Integer> {
                 }
             }
         }
-        int runs = plan.expand().size();
+        int runs = summary.recordedRuns();
         Figures f = new Figures(runs, best, runs / best, summary.verdict().label(),
                 BenchMachine.describe());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             JsonOutput.print(out, f);
         } else {
-            out.printf("default matrix: %d runs in %.2f s (best of %d), %.0f runs/s, verdict %s%n", f.runs(),
-                    f.bestSeconds(), repeat, f.runsPerSecond(), f.verdict());
+            out.printf("default matrix%s: %d runs in %.2f s (best of %d), %.0f runs/s, verdict %s%n",
+                    adaptive ? " (adaptive)" : "", f.runs(), f.bestSeconds(), repeat, f.runsPerSecond(), f.verdict());
             out.printf("machine: %s%n", f.machine());
             out.flush();
         }

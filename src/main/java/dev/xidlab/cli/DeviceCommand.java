@@ -20,11 +20,25 @@ abstract class DeviceCommand implements Callable<Integer> {
 
     abstract int run(Device device, PrintWriter out);
 
+    /**
+     * What a user of {@code --device sim} must know to read this command's answer, or null. The kernel model keeps
+     * no machine between commands: each boots one and loads xidfilter from the saved service key.
+     */
+    String freshMachineNote() {
+        return null;
+    }
+
     @Override
     public final Integer call() {
         checkOptions();
         try (Device device = options.open()) {
-            return run(device, spec.commandLine().getOut());
+            int exit = run(device, spec.commandLine().getOut());
+            String note = options.freshModelMachine() ? freshMachineNote() : null;
+            if (note != null) {
+                spec.commandLine().getErr().println("note: --device sim " + note);
+                spec.commandLine().getErr().flush();
+            }
+            return exit;
         }
     }
 

@@ -18,4 +18,9 @@ public final class DeviceOptions {
     Device open() {
         return Devices.open(device);
     }
+
+    /** The kernel model: a new machine for every command. */
+    boolean freshModelMachine() {
+        return Devices.SIM.equalsIgnoreCase(device);
+    }
 }

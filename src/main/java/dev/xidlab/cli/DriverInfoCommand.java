@@ -14,6 +14,12 @@ import picocli.CommandLine.Command;
 public final class DriverInfoCommand extends DeviceCommand {
 
     @Override
+    String freshMachineNote() {
+        return "boots a new model machine for every command and loads xidfilter from the saved service key, so"
+                + " flags saved by an earlier command show as active here; on Windows they wait for a reload";
+    }
+
+    @Override
     int run(Device device, PrintWriter out) {
         DriverInfo info = device.info();
         return report(out, info, () -> {

@@ -1,7 +1,7 @@
 package dev.xidlab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.xidlab.json.Json;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.device.Devices;
 import dev.xidlab.device.IoctlTransport;
@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 public final class DriverServeCommand implements Callable<Integer> {
 
     /** One answer per line: the host reads lines. */
-    private static final ObjectMapper LINE = JsonOutput.mapper().disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = Json.lineMapper();
 
     @Option(names = "--device", paramLabel = "sim|windows", defaultValue = Devices.SIM, description = "The device.")
     String device;

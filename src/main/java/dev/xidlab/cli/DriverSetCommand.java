@@ -37,6 +37,12 @@ public final class DriverSetCommand extends DeviceCommand {
     }
 
     @Override
+    String freshMachineNote() {
+        return "boots a new model machine for every command: the next command's driver loads with what was saved"
+                + " here, as a reboot would";
+    }
+
+    @Override
     void checkOptions() {
         if (reload && liveReregister) {
             throw new CliException(ExitCode.USAGE, "--reload and --experimental-live-reregister exclude each other");

@@ -12,6 +12,12 @@ import picocli.CommandLine.Command;
 public final class DriverStatsCommand extends DeviceCommand {
 
     @Override
+    String freshMachineNote() {
+        return "boots a new model machine for every command, so these counters cover this command alone (no load"
+                + " ran on it); xidlab stress runs a load and reports its telemetry";
+    }
+
+    @Override
     int run(Device device, PrintWriter out) {
         DriverStats s = device.stats();
         return report(out, s, () -> new TextTable("counter", "value")

@@ -8,6 +8,7 @@ import dev.xidlab.matrix.MatrixSummary;
 import dev.xidlab.matrix.PlainProgress;
 import dev.xidlab.matrix.Plan;
 import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.ReportWriter;
 import dev.xidlab.matrix.Progress;
 import dev.xidlab.matrix.ResultsFile;
 import dev.xidlab.matrix.Shard;
@@ -15,7 +16,6 @@ import dev.xidlab.matrix.TerminalProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         description = {"Run a plan (configurations x runs) on a lab and say with numbers whether the fixes hold.",
                 "Without --plan: the built-in plan, the field configuration (lookup, no skip flags) against"
                         + " SKIP_PAGING_IO, requestor, cached and the nesting guard, 40 runs each on the kernel model.",
-                "Exit 0 only when every fix is CONFIRMED; 1 when a fix is NOT CONFIRMED or the matrix is"
+                "Exit 0 only when every fix is CONFIRMED; 1 when a fix is NOT CONFIRMED or BLIND or the matrix is"
                         + " INCONCLUSIVE (a shard run exits 0: merge the shards for the verdict)."},
         subcommands = {MatrixMergeCommand.class},
         footer = ExitCode.FOOTER)
@@ -49,8 +49,15 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the matrix in --report without redoing finished runs.")
     boolean resume;
 
-    @Option(names = "--shard", paramLabel = "i/n", description = "Run only slice i of n (for CI matrices).")
+    @Option(names = "--shard", paramLabel = "i/n", description = "Run only slice i of n (for CI matrices; not"
+            + " adaptive).")
     String shard;
+
+    @Option(names = "--adaptive", negatable = true, description = {"Stop each configuration once its verdict is"
+            + " settled and run the rest of the budget (runs x configurations) where it is not (default: on for"
+            + " --lab vagrant, where a run costs minutes; off on the kernel model). The bounds stay valid at every"
+            + " look."})
+    Boolean adaptive;
 
     @Option(names = "--filter-module", paramLabel = "NAME", defaultValue = "xidfilter.sys",
             description = "The filter whose recursion is the re-entry crash (default ${DEFAULT-VALUE}).")
@@ -66,6 +73,10 @@ public final class MatrixCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Plan plan = planOptions.plan();
         Shard slice = shard == null ? Shard.WHOLE : usage(() -> Shard.parse(shard));
+        if (Boolean.TRUE.equals(adaptive) && !slice.whole()) {
+            throw new CliException(ExitCode.USAGE, "--adaptive decides the next runs from the results so far, so it"
+                    + " cannot run a --shard: run the matrix whole, or the shards without --adaptive");
+        }
         Lab lab = LabChoice.openAvailable(labName, standIn, ExitCode.USAGE);
         try {
             ResultsFile.Contents previous;
@@ -74,9 +85,11 @@ public final class MatrixCommand implements Callable<Integer> {
             } catch (PlanException e) {
                 throw new CliException(ExitCode.USAGE, e.getMessage());
             }
+            boolean adaptiveRuns = adaptiveRuns(lab, slice, previous);
             MatrixSummary summary;
             try {
-                summary = MatrixSession.run(plan, lab, report, slice, previous, filterModule, progress());
+                summary = MatrixSession.run(plan, lab, report, slice, previous, filterModule, progress(),
+                        adaptiveRuns);
             } catch (PlanException e) {
                 throw new CliException(ExitCode.USAGE, e.getMessage());
             }
@@ -90,6 +103,23 @@ public final class MatrixCommand implements Callable<Integer> {
         } finally {
             lab.close();
         }
+    }
+
+    /**
+     * Adaptive when asked; otherwise on for the VM lab unless sharded. A resumed matrix goes on as it began: its
+     * bounds are valid for the way its runs were chosen.
+     */
+    private boolean adaptiveRuns(Lab lab, Shard slice, ResultsFile.Contents previous) {
+        if (previous != null) {
+            boolean began = previous.header().adaptiveRuns();
+            if (adaptive != null && adaptive != began) {
+                throw new CliException(ExitCode.USAGE, report.resolve(MatrixSession.RESULTS) + " was begun "
+                        + (began ? "with" : "without") + " --adaptive: resume it the same way (its bounds hold for"
+                        + " the way its runs were chosen)");
+            }
+            return began;
+        }
+        return adaptive != null ? adaptive : lab.name().equals(Labs.VAGRANT) && slice.whole();
     }
 
     private Progress progress() {
@@ -111,30 +141,26 @@ public final class MatrixCommand implements Callable<Integer> {
             JsonOutput.print(out, s);
             return;
         }
-        TextTable table = new TextTable("configuration", "role", "runs", "crashes", "re-entry", "lab errors",
-                "re-entry rate", "95% interval", "verdict");
+        TextTable table = new TextTable(ReportWriter.COLUMNS.toArray(String[]::new));
         for (ConfigResult c : s.configs()) {
-            table.row(c.name(), c.role().label(), c.runs(), c.crashes(), c.reentryCrashes(), c.labErrors(),
-                    percent(c.reentryRate().rate()), percent(c.reentryRate().lower()) + " - "
-                            + percent(c.reentryRate().upper()), c.verdict().label());
+            table.row(ReportWriter.cells(c).toArray());
         }
         table.print(out);
+        out.println(ReportWriter.legend(s));
         out.println();
         for (ConfigResult c : s.configs()) {
             out.printf("  %-16s %s%n", c.name(), c.reason());
         }
         s.configs().stream().filter(c -> c.representativeCrash().isPresent()).findFirst().ifPresent(c -> {
             var r = c.representativeCrash().get();
-            out.printf("%n%s: %s %s (%s), max nesting depth %s%n", r.id(), r.bugcheck(), r.bugcheckName(),
-                    String.join(", ", r.parameters()), r.maxNestingDepth());
+            out.printf("%n%s: %s%n", r.id(), r.describeCrash());
         });
+        if (s.adaptive()) {
+            out.printf("%n%s%n", ReportWriter.runsLine(s));
+        }
         out.printf("%nVERDICT: %s - %s%n", s.verdict().label(), s.reason());
         out.printf("reports: %s (report.html, report.md, summary.json, junit.xml, results.jsonl)%n",
                 report.toAbsolutePath().normalize());
         out.flush();
-    }
-
-    private static String percent(double rate) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * rate);
     }
 }

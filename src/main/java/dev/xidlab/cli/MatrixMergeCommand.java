@@ -52,6 +52,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         }
         Map<String, RunRecord> runsById = new LinkedHashMap<>();
         String lab = null;
+        Boolean adaptive = null;
         try {
             for (Path input : inputs) {
                 Path file = Files.isDirectory(input) ? input.resolve(MatrixSession.RESULTS) : input;
@@ -59,17 +60,23 @@ public final class MatrixMergeCommand implements Callable<Integer> {
                 ResultsHeader header = contents.header();
                 lab = lab == null ? header.lab() : lab;
                 ResultsFile.requireSame(file, header, plan, lab);
+                if (adaptive != null && adaptive != header.adaptiveRuns()) {
+                    throw new PlanException(file + " was run " + (header.adaptiveRuns() ? "adaptive" : "fixed")
+                            + " and the results before it " + (adaptive ? "adaptive" : "fixed")
+                            + ": their bounds differ, refusing to mix them");
+                }
+                adaptive = header.adaptiveRuns();
                 for (RunRecord r : contents.runs()) {
                     runsById.putIfAbsent(r.id(), r);
                 }
             }
             List<RunRecord> records = new ArrayList<>(runsById.values());
-            try (ResultsFile merged = ResultsFile.create(out, plan, lab)) {
+            try (ResultsFile merged = ResultsFile.create(out, plan, lab, adaptive)) {
                 for (RunRecord r : records) {
                     merged.append(r);
                 }
             }
-            MatrixSummary summary = VerdictCalculator.summarize(plan, lab, records);
+            MatrixSummary summary = VerdictCalculator.summarize(plan, lab, records, adaptive);
             ReportWriter.write(report, summary);
             MatrixCommand.print(spec.commandLine().getOut(), summary, report, json);
             return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;

@@ -20,9 +20,14 @@ public final class PlanOptions {
     @Option(names = "--seed", paramLabel = "S", description = "The seed every run's seed derives from.")
     Long seed;
 
-    @Option(names = "--threshold", paramLabel = "RATE",
-            description = "A fix is confirmed when its 95% upper bound is under this crash rate (default 0.10).")
+    @Option(names = "--threshold", paramLabel = "RATE", description = "A fix is confirmed when its one-sided 95%"
+            + " upper bound on failures per run is under this rate and the baseline's lower bound on re-entry crashes"
+            + " is above it (default 0.10).")
     Double threshold;
+
+    @Option(names = "--max-coverage-loss", paramLabel = "SHARE", description = "A fix that sees more than this"
+            + " share fewer non-paging callbacks per operation than the baseline is BLIND (default 0.05).")
+    Double maxCoverageLoss;
 
     /** The plan, read and overridden; any problem is a usage error naming the file and line or the option. */
     Plan plan() {
@@ -35,7 +40,8 @@ public final class PlanOptions {
         try {
             plan = runs == null ? plan : plan.withRuns(runs);
             plan = seed == null ? plan : plan.withSeed(seed);
-            return threshold == null ? plan : plan.withThreshold(threshold);
+            plan = threshold == null ? plan : plan.withThreshold(threshold);
+            return maxCoverageLoss == null ? plan : plan.withMaxCoverageLoss(maxCoverageLoss);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
+import dev.xidlab.json.Json;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.Labs;
@@ -191,7 +192,7 @@ public final class StressCommand implements Callable<Integer> {
         }
         Path partial = result.resolveSibling(result.getFileName() + ".part");
         try {
-            Files.write(partial, JsonOutput.mapper().writeValueAsBytes(report));
+            Files.write(partial, Json.mapper().writeValueAsBytes(report));
             Files.move(partial, result, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new CliException(ExitCode.ENVIRONMENT, "cannot write the result to " + result + ": " + e.getMessage());

@@ -11,20 +11,25 @@ import dev.xidlab.stress.OperationMix;
 import dev.xidlab.stress.StressProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The default lab: a kernel-model machine in this process. Boot is a clean model boot (the service key
  * survives, as the registry does), deploy loads xidfilter, stress runs the profile as batches of modelled file
- * operations, and a bugcheck leaves a real-format minidump that is moved to the evidence directory.
+ * operations, and a bugcheck leaves a real-format minidump that is moved to the evidence directory, never over
+ * an earlier one.
  */
 public final class SimLab implements Lab {
+
+    private static final Pattern MODEL_DUMP_NAME = Pattern.compile("(\\d{6})-\\d+\\.dmp");
 
     /** Operations per batch when the budget is a time: the model checks the clock between batches. */
     private static final long TIME_BUDGET_BATCH = 5_000;
@@ -131,8 +136,7 @@ public final class SimLab implements Lab {
         if (r.dump().isPresent()) {
             try {
                 Files.createDirectories(evidenceDir);
-                Path target = evidenceDir.resolve(r.dump().get().getFileName());
-                Files.move(r.dump().get(), target, StandardCopyOption.REPLACE_EXISTING);
+                Path target = keep(r.dump().get(), evidenceDir);
                 dump = Optional.of(target);
                 evidence.add(target);
             } catch (IOException e) {
@@ -141,6 +145,28 @@ public final class SimLab implements Lab {
         }
         return new RunOutcome.Bugchecked(r.bugCheckCode(), r.parameters(), dump, evidence, done, elapsed,
                 Optional.of(model.readStats()));
+    }
+
+    /**
+     * Moves a dump into the evidence directory under a name no earlier dump there has: evidence is never
+     * overwritten, however many runs share the directory. The model names a dump MMDDYY-NN.dmp; it is kept as
+     * Windows names minidumps, MMDDYY-NNNNN-NN.dmp, with the first free number. Any other name keeps its own, with
+     * -2, -3 ... before the extension when taken.
+     */
+    static Path keep(Path dump, Path evidenceDir) throws IOException {
+        String name = dump.getFileName().toString();
+        Matcher model = MODEL_DUMP_NAME.matcher(name);
+        int dot = name.lastIndexOf('.');
+        for (int n = 1; ; n++) {
+            String candidate = model.matches() ? String.format("%s-%05d-01.dmp", model.group(1), n)
+                    : n == 1 ? name : dot < 0 ? name + "-" + n : name.substring(0, dot) + "-" + n + name.substring(dot);
+            Path target = evidenceDir.resolve(candidate);
+            try {
+                return Files.move(dump, target);
+            } catch (FileAlreadyExistsException taken) {
+                // an earlier run's evidence: try the next number
+            }
+        }
     }
 
     @Override

@@ -4,24 +4,37 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The numbers of one configuration. Rates count re-entry crashes (0x7F/0x1000007F with parameter 1 = 8 and the
- * filter's frames repeating) over runs that reached a verdict (lab errors excluded); other crashes are counted
- * apart. {@code moreRunsNeeded} is how many more crash-free runs would bring the upper bound under the threshold.
+ * The numbers of one configuration. Runs are those that reached a verdict (lab errors apart). {@code rate} is the
+ * baseline's re-entry crashes per run, or a fix's failures (crashes of any kind and hangs) per run; {@code bound}
+ * is its one-sided 95% bound on the side the verdict reads: lower for the baseline, upper for a fix.
+ *
+ * @param pValue         a fix's Fisher exact test against the baseline (one-sided); empty for the baseline
+ * @param coverage       a fix's coverage against the baseline; empty for the baseline or without telemetry
+ * @param perOperation   the callbacks the driver counted per operation of the load; empty without telemetry
+ * @param moreRunsNeeded how many more runs of this configuration would settle it (0 when settled or when no
+ *                       number would)
  */
-public record ConfigResult(String name, Role role, int runs, int labErrors, int crashes, int reentryCrashes,
-                           int otherCrashes, Interval reentryRate, Verdict verdict, String reason,
+public record ConfigResult(String name, Role role, boolean ownLoad, int runs, int labErrors, int crashes,
+                           int reentryCrashes, int otherCrashes, int hangs, double rate, double bound,
+                           Optional<Double> pValue, Optional<Coverage> coverage, Optional<PerOperation> perOperation,
+                           Verdict verdict, String reason,
                            int moreRunsNeeded, Telemetry telemetry, Optional<RunRecord> representativeCrash) {
 
-    /** The driver's telemetry over the configuration's runs. */
-    public record Telemetry(int maxNestingDepth, Integer minRemainingStack, long callbacks, long pagingIoCallbacks,
-                            long guardSkips) {
-    }
-
-    public ConfigResult {
-        representativeCrash = representativeCrash == null ? Optional.empty() : representativeCrash;
+    /** Non-paging and paging-I/O callbacks per operation, over the runs that reported telemetry. */
+    public record PerOperation(double nonPagingCallbacks, double pagingIoCallbacks) {
     }
 
     public List<String> representativeStack() {
-        return representativeCrash.map(RunRecord::stack).orElse(List.of());
+        return representativeCrash.flatMap(RunRecord::crash).flatMap(RunRecord.Crash::analysis)
+                .map(RunRecord.Analysis::stack).orElse(List.of());
+    }
+
+    /** "&gt;= 92.8%" for the baseline, "&lt;= 7.2%" for a fix. */
+    public String boundText() {
+        return boundText(role, bound);
+    }
+
+    static String boundText(Role role, double bound) {
+        return (role == Role.BASELINE ? ">= " : "<= ") + VerdictRules.percent(bound);
     }
 }

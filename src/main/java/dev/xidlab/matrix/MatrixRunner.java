@@ -1,5 +1,6 @@
 package dev.xidlab.matrix;
 
+import dev.xidlab.crash.Bugcheck;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.DumpFormatException;
@@ -7,7 +8,6 @@ import dev.xidlab.device.Device;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.protocol.ApplyMode;
-import dev.xidlab.protocol.DriverStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,19 +32,21 @@ public final class MatrixRunner {
         this.filterModule = filterModule;
     }
 
-    /** Runs every pending run, appending each record to results as it finishes; returns the new records. */
-    public List<RunRecord> run(List<PlannedRun> pending, ResultsFile results, Progress progress, int crashesBefore)
-            throws IOException {
-        List<RunRecord> done = new java.util.ArrayList<>();
+    /**
+     * Runs every pending run, appending each record to results as it finishes and to {@code records}; returns the
+     * crashes in {@code records} after.
+     */
+    public int run(List<PlannedRun> pending, ResultsFile results, Progress progress, List<RunRecord> records,
+                   int crashesBefore) throws IOException {
         int crashes = crashesBefore;
         for (PlannedRun run : pending) {
             RunRecord record = runOne(run);
             results.append(record);
-            done.add(record);
+            records.add(record);
             crashes += record.crashed() ? 1 : 0;
             progress.finished(record, crashes);
         }
-        return done;
+        return crashes;
     }
 
     RunRecord runOne(PlannedRun run) {
@@ -67,52 +69,39 @@ public final class MatrixRunner {
     }
 
     private RunRecord record(PlannedRun run, RunOutcome outcome) {
-        String role = run.config().role().label();
+        RunRecord.Slot slot = new RunRecord.Slot(run.config().name(), run.config().role(), run.run(), run.seed());
         long millis = outcome.elapsed().toMillis();
         if (outcome instanceof RunOutcome.Survived s) {
-            return new RunRecord("run", run.config().name(), role, run.run(), run.seed(), RunRecord.SURVIVED, null,
-                    null, null, null, null, null, null, null, s.operations(), millis,
-                    s.stats().maxNestingDepth(), s.stats().minRemainingStack(), s.stats().callbacks(),
-                    s.stats().pagingIoCallbacks(), s.stats().guardSkips(), null);
+            return RunRecord.survived(slot, s.operations(), millis, Telemetry.of(s.stats()));
         }
         if (outcome instanceof RunOutcome.Bugchecked b) {
-            Optional<CrashAnalysis> analysis = Optional.empty();
-            String error = null;
+            Optional<RunRecord.Analysis> analysis = Optional.empty();
+            Optional<String> note = Optional.empty();
             if (b.dump().isPresent()) {
                 try {
-                    analysis = Optional.of(CrashAnalyzer.analyze(b.dump().get(), filterModule));
+                    analysis = Optional.of(analysis(CrashAnalyzer.analyze(b.dump().get(), filterModule)));
                 } catch (DumpFormatException e) {
-                    error = "dump unreadable: " + e.getMessage();
+                    note = Optional.of("dump unreadable: " + e.getMessage());
                 }
             } else {
-                error = "no dump was written";
+                note = Optional.of("no dump was written");
             }
-            DriverStats stats = b.stats().orElse(null);
-            return new RunRecord("run", run.config().name(), role, run.run(), run.seed(), RunRecord.BUGCHECKED,
-                    String.format("0x%08X", b.code()), new dev.xidlab.crash.Bugcheck(b.code(), b.parameters()).name(),
-                    b.parameters().stream().map(p -> "0x" + Long.toHexString(p)).toList(),
-                    analysis.map(CrashAnalysis::reentry).orElse(false),
-                    analysis.flatMap(CrashAnalysis::crashModule).orElse(null),
-                    analysis.map(CrashAnalysis::recursionDepth).orElse(null),
-                    analysis.map(a -> a.stackSignature().subList(0, Math.min(STACK_KEPT, a.stackSignature().size())))
-                            .orElse(null),
-                    b.dump().map(d -> reportDir.toAbsolutePath().relativize(d.toAbsolutePath()).toString())
-                            .orElse(null),
-                    b.operations(), millis,
-                    stats == null ? null : stats.maxNestingDepth(), stats == null ? null : stats.minRemainingStack(),
-                    stats == null ? null : stats.callbacks(), stats == null ? null : stats.pagingIoCallbacks(),
-                    stats == null ? null : stats.guardSkips(), error);
+            RunRecord.Crash crash = new RunRecord.Crash(String.format("0x%08X", b.code()),
+                    new Bugcheck(b.code(), b.parameters()).name(),
+                    b.parameters().stream().map(p -> "0x" + Long.toHexString(p)).toList(), analysis,
+                    b.dump().map(d -> reportDir.toAbsolutePath().relativize(d.toAbsolutePath()).toString()));
+            return RunRecord.bugchecked(slot, crash, b.operations(), millis, b.stats().map(Telemetry::of), note);
         }
         if (outcome instanceof RunOutcome.Hung h) {
-            DriverStats stats = h.stats().orElse(null);
-            return new RunRecord("run", run.config().name(), role, run.run(), run.seed(), RunRecord.HUNG, null,
-                    null, null, null, null, null, null, null, h.operations(), millis,
-                    stats == null ? null : stats.maxNestingDepth(), stats == null ? null : stats.minRemainingStack(),
-                    stats == null ? null : stats.callbacks(), stats == null ? null : stats.pagingIoCallbacks(),
-                    stats == null ? null : stats.guardSkips(), h.reason());
+            return RunRecord.hung(slot, new RunRecord.Hang(h.reason(), h.bound().toMillis()), h.operations(), millis,
+                    h.stats().map(Telemetry::of));
         }
-        RunOutcome.LabFailure f = (RunOutcome.LabFailure) outcome;
-        return new RunRecord("run", run.config().name(), role, run.run(), run.seed(), RunRecord.LAB_ERROR, null,
-                null, null, null, null, null, null, null, 0, millis, null, null, null, null, null, f.reason());
+        return RunRecord.labError(slot, millis, ((RunOutcome.LabFailure) outcome).reason());
+    }
+
+    private static RunRecord.Analysis analysis(CrashAnalysis a) {
+        List<String> stack = a.stackSignature();
+        return new RunRecord.Analysis(a.reentry(), a.crashModule(), a.recursionDepth(),
+                stack.subList(0, Math.min(STACK_KEPT, stack.size())));
     }
 }

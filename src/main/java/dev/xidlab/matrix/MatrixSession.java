@@ -39,23 +39,49 @@ public final class MatrixSession {
         return contents;
     }
 
+    /** Runs a fixed plan's runs (those of the shard not yet recorded) and gives the verdict over all. */
     public static MatrixSummary run(Plan plan, Lab lab, Path reportDir, Shard shard, ResultsFile.Contents previous,
                                     String filterModule, Progress progress) throws IOException, PlanException {
+        return run(plan, lab, reportDir, shard, previous, filterModule, progress, false);
+    }
+
+    /**
+     * Runs the plan: a fixed plan's pending runs of the shard, or, adaptive, rounds of the runs still open until
+     * every verdict is settled or the budget is spent ({@link AdaptiveSchedule}). Writes the verdict and reports.
+     */
+    public static MatrixSummary run(Plan plan, Lab lab, Path reportDir, Shard shard, ResultsFile.Contents previous,
+                                    String filterModule, Progress progress, boolean adaptive)
+            throws IOException, PlanException {
+        if (adaptive && !shard.whole()) {
+            throw new PlanException("an adaptive matrix decides its next runs from the results so far, so it cannot"
+                    + " be split into shards: run it whole, or the shards with --no-adaptive");
+        }
         Path resultsPath = reportDir.resolve(RESULTS);
         List<RunRecord> records = new ArrayList<>(previous == null ? List.of() : previous.runs());
-        Set<String> done = records.stream().map(RunRecord::id).collect(Collectors.toSet());
-        List<PlannedRun> mine = shard.slice(plan.expand());
-        List<PlannedRun> pending = mine.stream().filter(r -> !done.contains(r.id())).toList();
-
-        try (ResultsFile results = previous == null ? ResultsFile.create(resultsPath, plan, lab.name())
+        MatrixRunner runner = new MatrixRunner(lab, reportDir, filterModule);
+        try (ResultsFile results = previous == null ? ResultsFile.create(resultsPath, plan, lab.name(), adaptive)
                 : ResultsFile.resume(resultsPath, plan, lab.name(), previous)) {
-            progress.started(pending.size(), mine.size() - pending.size());
             int crashes = (int) records.stream().filter(RunRecord::crashed).count();
-            records.addAll(new MatrixRunner(lab, reportDir, filterModule).run(pending, results, progress, crashes));
+            if (adaptive) {
+                AdaptiveSchedule schedule = new AdaptiveSchedule(plan, VerdictRules.of(plan, true), records);
+                progress.startedAdaptive(Math.max(0, schedule.budget() - schedule.attempted()), records.size());
+                for (List<PlannedRun> round = schedule.nextRound(); !round.isEmpty(); round = schedule.nextRound()) {
+                    int before = records.size();
+                    crashes = runner.run(round, results, progress, records, crashes);
+                    records.subList(before, records.size()).forEach(schedule::record);
+                }
+                progress.settled(Math.max(0, schedule.budget() - schedule.attempted()));
+            } else {
+                Set<String> done = records.stream().map(RunRecord::id).collect(Collectors.toSet());
+                List<PlannedRun> mine = shard.slice(plan.expand());
+                List<PlannedRun> pending = mine.stream().filter(r -> !done.contains(r.id())).toList();
+                progress.started(pending.size(), mine.size() - pending.size());
+                runner.run(pending, results, progress, records, crashes);
+            }
         } finally {
             progress.close();
         }
-        MatrixSummary summary = VerdictCalculator.summarize(plan, lab.name(), records);
+        MatrixSummary summary = VerdictCalculator.summarize(plan, lab.name(), records, adaptive);
         ReportWriter.write(reportDir, summary);
         return summary;
     }

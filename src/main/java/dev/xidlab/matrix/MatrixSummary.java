@@ -2,12 +2,19 @@ package dev.xidlab.matrix;
 
 import java.util.List;
 
-/** The verdict of a matrix over every result recorded so far. */
-public record MatrixSummary(String plan, String fingerprint, String lab, double threshold, int plannedRuns,
-                            int recordedRuns, Verdict verdict, String reason, List<ConfigResult> configs) {
+/**
+ * The verdict of a matrix over every result recorded so far, and the rules it was given by.
+ *
+ * @param plannedRuns the runs the plan allows: every configuration's runs, or an adaptive matrix's budget
+ * @param runsSaved   the budget an adaptive matrix did not need once every verdict was settled
+ */
+public record MatrixSummary(String plan, String fingerprint, String lab, double threshold, double maxCoverageLoss,
+                            boolean adaptive, int plannedRuns, int recordedRuns, int runsSaved, Verdict verdict,
+                            String reason, List<ConfigResult> configs, List<String> rules) {
 
     public MatrixSummary {
         configs = List.copyOf(configs);
+        rules = List.copyOf(rules);
     }
 
     /** Only CONFIRMED ends a matrix with exit 0. */

@@ -21,13 +21,31 @@ public final class PlainProgress implements Progress {
     }
 
     @Override
+    public void startedAdaptive(int budgetLeft, int alreadyDone) {
+        total = budgetLeft;
+        err.printf("matrix: adaptive, at most %d runs to do%s%n", budgetLeft,
+                alreadyDone > 0 ? ", " + alreadyDone + " already recorded" : "");
+        err.flush();
+    }
+
+    @Override
+    public void settled(int saved) {
+        if (saved > 0) {
+            err.printf("matrix: every verdict settled after %d runs; %d runs of the budget saved%n", done, saved);
+        } else {
+            err.printf("matrix: the run budget is spent%n");
+        }
+        err.flush();
+    }
+
+    @Override
     public void finished(RunRecord r, int crashesSoFar) {
         done++;
         String what = switch (r.outcome()) {
-            case RunRecord.BUGCHECKED -> "bugchecked " + r.bugcheck() + (r.isReentry() ? " (re-entry)" : "");
-            case RunRecord.HUNG -> "hung: " + r.error();
-            case RunRecord.LAB_ERROR -> "lab error: " + r.error();
-            default -> "survived " + r.operations() + " operations";
+            case BUGCHECKED -> "bugchecked " + r.crash().orElseThrow().bugcheck() + (r.isReentry() ? " (re-entry)" : "");
+            case HUNG -> "hung: " + r.hang().orElseThrow().reason();
+            case LAB_ERROR -> "lab error: " + r.error().orElseThrow();
+            case SURVIVED -> "survived " + r.operations() + " operations";
         };
         err.printf("matrix: %d/%d %s: %s; %d crashes so far%n", done, total, r.id(), what, crashesSoFar);
         err.flush();

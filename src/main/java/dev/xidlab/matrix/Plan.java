@@ -9,10 +9,19 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** What a matrix runs: configurations x runs from a seed, and the threshold a fix's crash rate must stay under. */
-public record Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold) {
+/**
+ * What a matrix runs: configurations x runs from a seed; the threshold a fix's failure rate must stay under and the
+ * baseline's re-entry rate above; and the share of the baseline's non-paging callbacks a fix may stop seeing.
+ */
+public record Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
+                   double maxCoverageLoss) {
 
     public static final int MAX_RUNS = 100_000;
+    public static final double DEFAULT_MAX_COVERAGE_LOSS = 0.05;
+
+    public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold) {
+        this(name, configs, runs, seed, threshold, DEFAULT_MAX_COVERAGE_LOSS);
+    }
 
     public Plan {
         configs = List.copyOf(configs);
@@ -28,29 +37,52 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         if (configs.stream().map(PlannedConfig::name).distinct().count() != configs.size()) {
             throw new IllegalArgumentException("configuration names must be unique");
         }
+        if (!(maxCoverageLoss >= 0 && maxCoverageLoss < 1)) {
+            throw new IllegalArgumentException("maxCoverageLoss must be a share from 0 up to 1, not " + maxCoverageLoss);
+        }
+        StressProfile load = baselineOf(configs).stress();
+        for (PlannedConfig c : configs) {
+            if (!c.ownLoad() && !c.stress().equals(load)) {
+                throw new IllegalArgumentException("'" + c.name() + "' runs another load than the baseline: every"
+                        + " configuration runs the baseline's load unless it says load: own");
+            }
+        }
     }
 
     public Plan withRuns(int newRuns) {
-        return new Plan(name, configs, newRuns, seed, threshold);
+        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss);
     }
 
     public Plan withSeed(long newSeed) {
-        return new Plan(name, configs, runs, newSeed, threshold);
+        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss);
     }
 
     public Plan withThreshold(double newThreshold) {
-        return new Plan(name, configs, runs, seed, newThreshold);
+        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss);
+    }
+
+    public Plan withMaxCoverageLoss(double share) {
+        return new Plan(name, configs, runs, seed, threshold, share);
     }
 
     public PlannedConfig baseline() {
+        return baselineOf(configs);
+    }
+
+    private static PlannedConfig baselineOf(List<PlannedConfig> configs) {
         return configs.stream().filter(c -> c.role() == Role.BASELINE).findFirst().orElseThrow();
+    }
+
+    /** The seed of run r of every configuration: configurations are compared on the same loads. */
+    public long runSeed(int run) {
+        return mix(seed, run);
     }
 
     /** Every run of the plan in order. */
     public List<PlannedRun> expand() {
         List<PlannedRun> all = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
-            long runSeed = mix(seed, r);
+            long runSeed = runSeed(r);
             for (PlannedConfig c : configs) {
                 all.add(new PlannedRun(all.size(), c, r, runSeed));
             }
@@ -59,8 +91,8 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
     }
 
     /**
-     * Identifies what the results of a plan mean: configurations, loads and seed. The run count and threshold
-     * are left out, so a resumed matrix may add runs or judge with another threshold.
+     * Identifies what the results of a plan mean: configurations, loads and seed. The run count, threshold and
+     * coverage share are left out, so a resumed matrix may add runs or judge with other limits.
      */
     public String fingerprint() {
         StringBuilder canonical = new StringBuilder().append(name).append('|').append(seed);

@@ -29,21 +29,26 @@ import java.util.Set;
  * are refused with the file and line, before anything runs. The keys:
  *
  * <pre>
- * name: my-fix            runs: 40          seed: 1          threshold: 0.1
+ * name: my-fix            runs: 40          seed: 1          threshold: 0.1       maxCoverageLoss: 0.05
  * stress: {workers: 4, processes: 32, pressure: high, operations: 20000, seconds: 60,
  *          mix: {create: 20, read: 60, write: 20}}              # every key optional
  * configurations:
- *   - {name: field, role: baseline, mode: lookup}
+ *   - {name: field, role: baseline, mode: lookup, stress: {...}}   # the baseline's stress is everyone's load
  *   - {name: fix, mode: lookup, skip: skip-paging-io, skipFor: {read: skip-paging-io},
- *      guard: nesting, guardStack: 4096, selfTest: false, stress: {...}}
+ *      guard: nesting, guardStack: 4096, selfTest: false}
+ *   - {name: other, load: own, stress: {...}}                      # its own load: at most INCONCLUSIVE
  * </pre>
+ *
+ * A fix's own {@code stress} block without {@code load: own} is refused: a lighter load must never pass as a fix.
  */
 public final class PlanReader {
 
-    private static final Set<String> ROOT_KEYS = Set.of("name", "runs", "seed", "threshold", "stress",
-            "configurations");
+    private static final Set<String> ROOT_KEYS = Set.of("name", "runs", "seed", "threshold", "maxCoverageLoss",
+            "stress", "configurations");
     private static final Set<String> CONFIG_KEYS = Set.of("name", "role", "mode", "skip", "skipFor", "guard",
-            "guardStack", "selfTest", "stress");
+            "guardStack", "selfTest", "load", "stress");
+    private static final String LOAD_OWN = "own";
+    private static final String LOAD_BASELINE = "baseline";
     private static final Set<String> STRESS_KEYS = Set.of("workers", "processes", "pressure", "operations",
             "seconds", "mix");
     private static final Set<String> MIX_KEYS = Set.of("create", "read", "write");
@@ -96,15 +101,44 @@ public final class PlanReader {
         for (LocatedNode c : configs.items) {
             planned.add(config(c, stress));
         }
+        planned = onTheBaselinesLoad(configs, planned);
+        double maxLoss = root.fields.containsKey("maxCoverageLoss")
+                ? share(root.fields.get("maxCoverageLoss"), "maxCoverageLoss") : Plan.DEFAULT_MAX_COVERAGE_LOSS;
         try {
             return new Plan(string(root.fields.get("name"), "plan"),
                     planned,
                     integer(root.fields.get("runs"), DefaultPlan.RUNS, 1, Plan.MAX_RUNS, "runs"),
                     root.fields.containsKey("seed") ? longValue(root.fields.get("seed"), "seed") : DefaultPlan.SEED,
-                    decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD, "threshold"));
+                    decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD, "threshold"), maxLoss);
         } catch (IllegalArgumentException e) {
             throw error(configs, e.getMessage());
         }
+    }
+
+    /**
+     * Gives every configuration without {@code load: own} the baseline's load (the plan's stress, or the baseline's
+     * own block), refusing a fix that brings a stress block of its own without saying so.
+     */
+    private List<PlannedConfig> onTheBaselinesLoad(LocatedNode configs, List<PlannedConfig> planned)
+            throws PlanException {
+        List<PlannedConfig> baselines = planned.stream().filter(c -> c.role() == Role.BASELINE).toList();
+        if (baselines.size() != 1) {
+            return planned;         // the plan refuses it, with the reason
+        }
+        StressProfile load = baselines.get(0).stress();
+        List<PlannedConfig> result = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            PlannedConfig c = planned.get(i);
+            LocatedNode node = configs.items.get(i);
+            if (c.role() == Role.FIX && !c.ownLoad() && node.fields.containsKey("stress")) {
+                throw error(node.fields.get("stress"), "'" + c.name() + "' has a stress block of its own: every"
+                        + " configuration runs the baseline's load, so a lighter load cannot pass for a fix; say"
+                        + " 'load: own' to compare across loads (its verdict is then at most INCONCLUSIVE)");
+            }
+            result.add(c.ownLoad() || c.role() == Role.BASELINE ? c
+                    : new PlannedConfig(c.name(), c.role(), c.driver(), load, false));
+        }
+        return result;
     }
 
     private PlannedConfig config(LocatedNode node, StressProfile planStress) throws PlanException {
@@ -143,7 +177,19 @@ public final class PlanReader {
         if (node.fields.containsKey("selfTest")) {
             config = config.withSelfTest(bool(node.fields.get("selfTest"), "selfTest"));
         }
-        return new PlannedConfig(name, role, config, stress(node.fields.get("stress"), planStress));
+        boolean ownLoad = false;
+        LocatedNode load = node.fields.get("load");
+        if (load != null) {
+            String value = string(load, null);
+            if (!value.equals(LOAD_OWN) && !value.equals(LOAD_BASELINE)) {
+                throw error(load, "load must be 'baseline' (the default) or 'own', not '" + value + "'");
+            }
+            ownLoad = value.equals(LOAD_OWN);
+            if (ownLoad && role == Role.BASELINE) {
+                throw error(load, "the baseline's load is the one every fix is compared on: 'load: own' is for fixes");
+            }
+        }
+        return new PlannedConfig(name, role, config, stress(node.fields.get("stress"), planStress), ownLoad);
     }
 
     private StressProfile stress(LocatedNode node, StressProfile base) throws PlanException {
@@ -261,6 +307,17 @@ public final class PlanReader {
         double value = Double.parseDouble(node.text);
         if (!(value > 0 && value < 1)) {
             throw error(node, what + " must be between 0 and 1 (a crash rate), not " + node.text);
+        }
+        return value;
+    }
+
+    private double share(LocatedNode node, String what) throws PlanException {
+        if (node.token != JsonToken.VALUE_NUMBER_FLOAT && node.token != JsonToken.VALUE_NUMBER_INT) {
+            throw error(node, what + " must be a number, not '" + node.text + "'");
+        }
+        double value = Double.parseDouble(node.text);
+        if (!(value >= 0 && value < 1)) {
+            throw error(node, what + " must be a share from 0 up to 1 (0.05 is 5%), not " + node.text);
         }
         return value;
     }

@@ -2,7 +2,7 @@ package dev.xidlab.matrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.xidlab.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,8 +21,7 @@ import java.util.List;
  */
 public final class ResultsFile implements AutoCloseable {
 
-    private static final ObjectMapper JSON = dev.xidlab.cli.JsonOutput.mapper()
-            .disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.lineMapper();
 
     private final Path path;
     private final FileChannel channel;
@@ -37,7 +36,8 @@ public final class ResultsFile implements AutoCloseable {
     }
 
     /** Starts a new results file; refuses to overwrite one. */
-    public static ResultsFile create(Path path, Plan plan, String lab) throws IOException, PlanException {
+    public static ResultsFile create(Path path, Plan plan, String lab, boolean adaptive)
+            throws IOException, PlanException {
         if (Files.exists(path)) {
             throw new PlanException(path + " already exists: use --resume to continue it, or another --report"
                     + " directory");
@@ -46,7 +46,7 @@ public final class ResultsFile implements AutoCloseable {
         ResultsFile file = new ResultsFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE));
         file.append(new ResultsHeader("header", ResultsHeader.FORMAT, plan.name(), plan.fingerprint(), lab,
-                Instant.now().toString()));
+                Instant.now().toString(), adaptive ? Boolean.TRUE : null));
         return file;
     }
 
@@ -97,12 +97,21 @@ public final class ResultsFile implements AutoCloseable {
                 throw new PlanException(path + " line " + lineNumber + " is not a result record");
             }
             if (lineNumber == 1) {
-                header = JSON.treeToValue(node, ResultsHeader.class);
+                try {
+                    header = JSON.treeToValue(node, ResultsHeader.class);
+                } catch (IOException e) {
+                    throw new PlanException(path + " line 1 is not an xidlab results header: " + rootMessage(e));
+                }
                 if (!"header".equals(header.type()) || header.format() != ResultsHeader.FORMAT) {
                     throw new PlanException(path + " line 1 is not an xidlab results header");
                 }
             } else {
-                runs.add(JSON.treeToValue(node, RunRecord.class));
+                try {
+                    runs.add(JSON.treeToValue(node, RunRecord.class));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new PlanException(path + " line " + lineNumber + " is not a result record: "
+                            + rootMessage(e));
+                }
             }
             start = end + 1;
             validLength = text.substring(0, start).getBytes(StandardCharsets.UTF_8).length;
@@ -111,6 +120,16 @@ public final class ResultsFile implements AutoCloseable {
             throw new PlanException(path + " has no results header");
         }
         return new Contents(header, runs, validLength);
+    }
+
+    private static String rootMessage(Exception e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        String message = t instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                : t.getMessage();
+        return message == null ? t.toString() : message.lines().findFirst().orElse(message);
     }
 
     public void append(Object record) throws IOException {

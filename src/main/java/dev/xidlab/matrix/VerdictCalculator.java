@@ -1,113 +1,191 @@
 package dev.xidlab.matrix;
 
+import dev.xidlab.protocol.XidMode;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Predicate;
 
 /**
- * Turns recorded runs into verdicts. A fix is CONFIRMED only when the baseline reproduced the crash (its lower
- * bound is above zero: without that the runs proved nothing about the fix) and the fix had no crash at all with
- * its upper bound under the threshold. Any crash of a fix is NOT CONFIRMED. Everything else is INCONCLUSIVE, with
- * how many more runs would settle it.
+ * Turns recorded runs into verdicts by the {@link VerdictRules}: the baseline must separate from the threshold
+ * (reproduce the re-entry crash more often than it, at 95%), and a fix must never fail, still see the I/O the
+ * baseline sees, run the baseline's load, and fail less often than the threshold at 95%. Whatever is not settled
+ * says how many more runs would settle it.
  */
 public final class VerdictCalculator {
 
     private VerdictCalculator() {
     }
 
+    /** The verdict of a matrix whose runs were planned in advance. */
     public static MatrixSummary summarize(Plan plan, String lab, List<RunRecord> records) {
-        ConfigResult baseline = result(plan.baseline(), records, plan.threshold(), null);
+        return summarize(plan, lab, records, false);
+    }
+
+    public static MatrixSummary summarize(Plan plan, String lab, List<RunRecord> records, boolean adaptive) {
+        VerdictRules rules = VerdictRules.of(plan, adaptive);
+        Map<String, Tally> tallies = tallies(plan, records);
+        Tally base = tallies.get(plan.baseline().name());
+        ConfigResult baseline = baseline(plan.baseline(), base, rules);
         List<ConfigResult> results = new ArrayList<>();
         for (PlannedConfig c : plan.configs()) {
-            results.add(c.role() == Role.BASELINE ? baseline : result(c, records, plan.threshold(), baseline));
+            results.add(c.role() == Role.BASELINE ? baseline
+                    : fix(c, tallies.get(c.name()), base, baseline.verdict() == Verdict.REPRODUCED, rules));
         }
         List<ConfigResult> fixes = results.stream().filter(r -> r.role() == Role.FIX).toList();
 
         Verdict verdict;
         String reason;
-        if (baseline.verdict() != Verdict.REPRODUCED) {
-            verdict = Verdict.INCONCLUSIVE;
-            reason = baseline.reason();
-        } else if (fixes.stream().anyMatch(f -> f.verdict() == Verdict.NOT_CONFIRMED)) {
+        if (fixes.stream().anyMatch(f -> f.verdict() == Verdict.NOT_CONFIRMED)) {
             verdict = Verdict.NOT_CONFIRMED;
-            reason = "crashed: " + String.join(", ", fixes.stream()
-                    .filter(f -> f.verdict() == Verdict.NOT_CONFIRMED).map(ConfigResult::name).toList());
+            reason = "failed: " + names(fixes, f -> f.verdict() == Verdict.NOT_CONFIRMED);
+        } else if (fixes.stream().anyMatch(f -> f.verdict() == Verdict.BLIND)) {
+            verdict = Verdict.BLIND;
+            reason = "blind (stopped the crash by not seeing the I/O): " + names(fixes, f -> f.verdict() == Verdict.BLIND);
+        } else if (baseline.verdict() != Verdict.REPRODUCED) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "the baseline: " + baseline.reason();
         } else if (fixes.stream().allMatch(f -> f.verdict() == Verdict.CONFIRMED)) {
             verdict = Verdict.CONFIRMED;
-            reason = "the baseline reproduced the re-entry crash and every fix held below the threshold";
+            reason = "the baseline reproduced the re-entry crash above the threshold, and every fix held below it on"
+                    + " the same load, seeing what the baseline sees";
         } else {
             verdict = Verdict.INCONCLUSIVE;
-            reason = "too few runs for: " + String.join(", ", fixes.stream()
-                    .filter(f -> f.verdict() == Verdict.INCONCLUSIVE).map(ConfigResult::name).toList());
+            reason = "not settled: " + names(fixes, f -> f.verdict() == Verdict.INCONCLUSIVE);
         }
-        return new MatrixSummary(plan.name(), plan.fingerprint(), lab, plan.threshold(), plan.expand().size(),
-                records.size(), verdict, reason, results);
+        int planned;
+        int saved = 0;
+        if (adaptive) {
+            AdaptiveSchedule schedule = new AdaptiveSchedule(plan, rules, records);
+            planned = schedule.budget();
+            saved = schedule.finished() ? schedule.budget() - schedule.attempted() : 0;
+        } else {
+            planned = plan.configs().size() * plan.runs();
+        }
+        return new MatrixSummary(plan.name(), plan.fingerprint(), lab, plan.threshold(), plan.maxCoverageLoss(),
+                adaptive, planned, records.size(), Math.max(0, saved), verdict, reason, results, rules.text());
     }
 
-    private static ConfigResult result(PlannedConfig config, List<RunRecord> all, double threshold,
-                                       ConfigResult baseline) {
-        List<RunRecord> mine = all.stream().filter(r -> r.config().equals(config.name())).toList();
-        int labErrors = (int) mine.stream().filter(RunRecord::labError).count();
-        int runs = mine.size() - labErrors;
-        int crashes = (int) mine.stream().filter(RunRecord::crashed).count();
-        int reentry = (int) mine.stream().filter(RunRecord::isReentry).count();
-        int hangs = (int) mine.stream().filter(RunRecord::hung).count();
-        Interval rate = Interval.clopperPearson(reentry, runs);
-        Optional<RunRecord> representative = mine.stream().filter(RunRecord::isReentry)
-                .max(Comparator.comparing(r -> r.recursionDepth() == null ? 0 : r.recursionDepth()));
-        if (representative.isEmpty()) {
-            representative = mine.stream().filter(RunRecord::crashed).findFirst();
+    static Map<String, Tally> tallies(Plan plan, List<RunRecord> records) {
+        Map<String, Tally> tallies = new LinkedHashMap<>();
+        for (PlannedConfig c : plan.configs()) {
+            tallies.put(c.name(), new Tally());
         }
+        for (RunRecord r : records) {
+            Tally t = tallies.get(r.config());
+            if (t != null) {
+                t.add(r);
+            }
+        }
+        return tallies;
+    }
 
+    private static ConfigResult baseline(PlannedConfig config, Tally t, VerdictRules rules) {
+        int x = t.reentry();
+        int n = t.runs();
+        double bound = rules.baselineBound(x, n);
+        String beside = t.hangs() + t.otherCrashes() == 0 ? ""
+                : String.format(Locale.ROOT, " (beside them, not counted: %d other crashes, %d hangs)",
+                t.otherCrashes(), t.hangs());
         Verdict verdict;
         String reason;
         int more = 0;
-        if (config.role() == Role.BASELINE) {
-            if (rate.lower() > 0) {
-                verdict = Verdict.REPRODUCED;
-                reason = reentry + " of " + runs + " runs ended in the re-entry crash";
-            } else {
-                verdict = Verdict.NOT_REPRODUCED;
-                reason = "the baseline never hit the re-entry crash in " + runs + " runs (" + crashes
-                        + " other crashes), so the runs prove nothing about the fixes: raise the memory pressure"
-                        + " or the budget, or check that the lab sees re-entry at all (self-test)";
-            }
-        } else if (crashes + hangs > 0) {
-            verdict = Verdict.NOT_CONFIRMED;
-            reason = reentry + " re-entry and " + (crashes - reentry) + " other crashes and " + hangs + " hangs in "
-                    + runs + " runs";
-        } else if (rate.upper() < threshold) {
-            verdict = baseline != null && baseline.verdict() == Verdict.REPRODUCED
-                    ? Verdict.CONFIRMED : Verdict.INCONCLUSIVE;
-            reason = verdict == Verdict.CONFIRMED
-                    ? String.format("no crash in %d runs: rate below %.3f (95%%)", runs, rate.upper())
-                    : "no crash, but the baseline did not reproduce the crash";
+        if (rules.separated(x, n)) {
+            verdict = Verdict.REPRODUCED;
+            reason = String.format(Locale.ROOT, "%d of %d runs ended in the re-entry crash: rate %s, above the"
+                    + " threshold %s", x, n, boundText(Role.BASELINE, bound), pct(rules.threshold())) + beside;
+        } else if (x == 0) {
+            verdict = Verdict.NOT_REPRODUCED;
+            reason = "the baseline never hit the re-entry crash in " + n + " runs" + beside + ", so the runs prove"
+                    + " nothing about the fixes: raise the memory pressure or the budget, or check that the lab sees"
+                    + " re-entry at all (self-test)";
         } else {
             verdict = Verdict.INCONCLUSIVE;
-            more = Math.max(1, Interval.trialsToBound(threshold) - runs);
-            reason = String.format("no crash in %d runs, but the 95%% upper bound %.3f is not under %.3f: %d more"
-                    + " crash-free runs needed", runs, rate.upper(), threshold, more);
+            OptionalInt toSeparate = rules.baselineRunsToSeparate(x, n);
+            more = toSeparate.orElse(0);
+            String how = toSeparate.isPresent()
+                    ? "about " + more + " more runs at the rate seen would separate it"
+                    : String.format(Locale.ROOT, "its rate (%s) is not above the threshold, so more runs will not"
+                    + " separate it: make it reproduce more often (pressure, processes, budget), or lower"
+                    + " --threshold under %s (a fix then needs %d clean runs)", pct((double) x / n), pct(bound),
+                    bound > 0 ? RateBounds.cleanTrialsToBound(bound) : 0);
+            reason = String.format(Locale.ROOT, "%d of %d runs ended in the re-entry crash, but its lower bound %s"
+                    + " is not above the threshold %s, so the runs cannot tell a fix from it; %s", x, n, pct(bound),
+                    pct(rules.threshold()), how) + beside;
         }
-        return new ConfigResult(config.name(), config.role(), runs, labErrors, crashes, reentry, crashes - reentry,
-                rate, verdict, reason, more, telemetry(mine), representative);
+        return result(config, t, bound, (double) x / Math.max(1, n), Optional.empty(), Optional.empty(), verdict,
+                reason, more);
     }
 
-    private static ConfigResult.Telemetry telemetry(List<RunRecord> runs) {
-        int maxDepth = 0;
-        Integer minStack = null;
-        long callbacks = 0;
-        long paging = 0;
-        long skips = 0;
-        for (RunRecord r : runs) {
-            maxDepth = Math.max(maxDepth, r.maxNestingDepth() == null ? 0 : r.maxNestingDepth());
-            if (r.minRemainingStack() != null && r.minRemainingStack() >= 0) {
-                minStack = minStack == null ? r.minRemainingStack() : Math.min(minStack, r.minRemainingStack());
-            }
-            callbacks += r.callbacks() == null ? 0 : r.callbacks();
-            paging += r.pagingIoCallbacks() == null ? 0 : r.pagingIoCallbacks();
-            skips += r.guardSkips() == null ? 0 : r.guardSkips();
+    private static ConfigResult fix(PlannedConfig config, Tally t, Tally base, boolean baselineReproduced,
+                                    VerdictRules rules) {
+        int f = t.failures();
+        int n = t.runs();
+        double bound = rules.fixBound(f, n);
+        Optional<Coverage> coverage = Coverage.of(base, t);
+        Optional<Double> p = n == 0 || base.runs() == 0 ? Optional.empty()
+                : Optional.of(RateBounds.fisherPValue(base.reentry(), base.runs(), f, n));
+        String clean = String.format(Locale.ROOT, "no failure in %d runs: rate %s", n, boundText(Role.FIX, bound));
+        Verdict verdict = Verdict.INCONCLUSIVE;
+        String reason;
+        int more = 0;
+        if (f > 0) {
+            verdict = Verdict.NOT_CONFIRMED;
+            reason = String.format(Locale.ROOT, "%d re-entry crashes, %d other crashes and %d hangs in %d runs",
+                    t.reentry(), t.otherCrashes(), t.hangs(), n);
+        } else if (config.driver().xidMode() == XidMode.OFF) {
+            verdict = Verdict.BLIND;
+            reason = "its Xid mode is off: the filter computes nothing, so surviving proves nothing about a fix";
+        } else if (coverage.isPresent() && coverage.get().lost() > rules.maxCoverageLoss()) {
+            Coverage c = coverage.get();
+            verdict = Verdict.BLIND;
+            reason = String.format(Locale.ROOT, "it sees %.3f non-paging callbacks per operation against the"
+                    + " baseline's %.3f: %s of them lost, more than the %s allowed", c.nonPagingPerOperation(),
+                    c.baselineNonPagingPerOperation(), pct(c.lost()), pct(rules.maxCoverageLoss()));
+        } else if (config.ownLoad()) {
+            reason = clean + ", but on a load of its own (load: own): compared across loads, so at most INCONCLUSIVE";
+        } else if (coverage.isEmpty()) {
+            reason = clean + ", but what it sees is not measured: " + (t.hasTelemetry() ? "the baseline" : "it")
+                    + " left no telemetry (the lab reads the driver's counters only from runs that end with the"
+                    + " machine up)";
+        } else if (bound >= rules.threshold()) {
+            more = Math.max(1, rules.cleanRunsNeeded() - n);
+            reason = String.format(Locale.ROOT, "%s, not under the threshold %s: %d more crash-free runs needed",
+                    clean, pct(rules.threshold()), more);
+        } else if (!baselineReproduced) {
+            reason = clean + ", under the threshold, but the baseline did not reproduce above it, so the runs"
+                    + " cannot tell this fix from the baseline (see the baseline)";
+        } else {
+            verdict = Verdict.CONFIRMED;
+            reason = String.format(Locale.ROOT, "%s, under the threshold %s; sees %s of the baseline's non-paging"
+                    + " callbacks", clean, pct(rules.threshold()), pct(1 - coverage.get().lost()));
         }
-        return new ConfigResult.Telemetry(maxDepth, minStack, callbacks, paging, skips);
+        return result(config, t, bound, (double) f / Math.max(1, n), p, coverage, verdict, reason, more);
+    }
+
+    private static ConfigResult result(PlannedConfig c, Tally t, double bound, double rate, Optional<Double> p,
+                                       Optional<Coverage> coverage, Verdict verdict, String reason, int more) {
+        Optional<ConfigResult.PerOperation> perOperation = !t.hasTelemetry() ? Optional.empty()
+                : Optional.of(new ConfigResult.PerOperation(t.nonPagingCallbacksPerOperation().getAsDouble(),
+                t.pagingCallbacksPerOperation().getAsDouble()));
+        return new ConfigResult(c.name(), c.role(), c.ownLoad(), t.runs(), t.labErrors(), t.crashes(), t.reentry(),
+                t.otherCrashes(), t.hangs(), rate, bound, p, coverage, perOperation, verdict, reason, more,
+                t.telemetry(), t.representativeCrash());
+    }
+
+    private static String names(List<ConfigResult> configs, Predicate<ConfigResult> which) {
+        return String.join(", ", configs.stream().filter(which).map(ConfigResult::name).toList());
+    }
+
+    private static String boundText(Role role, double bound) {
+        return ConfigResult.boundText(role, bound) + " (95%)";
+    }
+
+    private static String pct(double share) {
+        return VerdictRules.percent(share);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class CrashesCommandTest {
     void showJsonIsMachineReadable() throws Exception {
         var r = XidlabCommandLineTest.run("crashes", "show", "--json", FIXTURE);
 
-        JsonNode json = JsonOutput.mapper().readTree(r.out());
+        JsonNode json = Json.mapper().readTree(r.out());
         assertEquals("0x1000007E", json.get("bugcheck").asText());
         assertEquals("amdppm.sys", json.get("crashModule").asText());
         assertFalse(json.get("reentry").asBoolean());

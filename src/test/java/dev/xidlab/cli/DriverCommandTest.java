@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.json.Json;
 import dev.xidlab.protocol.DriverInfo;
 import dev.xidlab.protocol.Ioctl;
 import java.util.HexFormat;
@@ -34,7 +35,7 @@ class DriverCommandTest {
 
     static JsonNode json(CliRun r) throws Exception {
         assertEquals(0, r.exitCode(), r.err());
-        return JsonOutput.mapper().readTree(r.out());
+        return Json.mapper().readTree(r.out());
     }
 
     @Test
@@ -57,6 +58,17 @@ class DriverCommandTest {
         assertTrue(info.get("loadCount").asInt() >= 2);
         assertEquals("CACHED", json(CliRun.of("driver", "config", "--device", "sim", "--json")).get("xidMode")
                 .asText());
+    }
+
+    @Test
+    void theModelSaysItsMachineIsNewForEveryCommand() {
+        CliRun stats = CliRun.of("driver", "stats", "--device", "sim");
+        CliRun info = CliRun.of("driver", "info", "--device", "sim", "--json");
+
+        assertTrue(stats.err().startsWith("note: --device sim boots a new model machine for every command, so these"
+                + " counters cover this command alone"), stats.err());
+        assertTrue(info.err().contains("flags saved by an earlier command show as active here"), info.err());
+        assertEquals('{', info.out().charAt(0), "the note stays out of the JSON");
     }
 
     @Test

@@ -68,7 +68,32 @@ class SimLabTest {
         assertEquals(8L, crash.parameters().get(0));
         assertTrue(crash.dump().isPresent() && Files.size(crash.dump().get()) > 0x2000, "a minidump was kept");
         assertTrue(crash.dump().get().startsWith(evidence), "the dump is in the evidence directory");
-        assertTrue(crash.dump().get().getFileName().toString().matches("\\d{6}-\\d{2}\\.dmp"));
+        assertTrue(crash.dump().get().getFileName().toString().matches("\\d{6}-\\d{5}-\\d{2}\\.dmp"),
+                "named as Windows names minidumps: " + crash.dump().get().getFileName());
+    }
+
+    @Test
+    void crashesSharingAnEvidenceDirectoryEachKeepTheirDump() throws Exception {
+        for (long seed : SEEDS) {
+            assertInstanceOf(RunOutcome.Bugchecked.class, run(DriverConfig.fieldDefault(), SimLab.defaultProfile(),
+                    seed));
+        }
+
+        try (Stream<Path> dumps = Files.list(evidence)) {
+            assertEquals(SEEDS.length, dumps.filter(p -> p.toString().endsWith(".dmp")).count(),
+                    "no dump overwrote another");
+        }
+    }
+
+    @Test
+    void aDumpNamedOtherwiseKeepsItsNameAndTakesANumberWhenTheNameIsTaken() throws Exception {
+        Path scratch = Files.createDirectories(evidence.resolve("scratch"));
+        Path first = Files.writeString(scratch.resolve("MEMORY.DMP"), "first");
+        assertEquals(evidence.resolve("MEMORY.DMP"), SimLab.keep(first, evidence));
+        Path second = Files.writeString(scratch.resolve("MEMORY.DMP"), "second");
+
+        assertEquals(evidence.resolve("MEMORY-2.DMP"), SimLab.keep(second, evidence));
+        assertEquals("first", Files.readString(evidence.resolve("MEMORY.DMP")));
     }
 
     @Test

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xidlab.cli.CliRun;
 import dev.xidlab.cli.ExitCode;
-import dev.xidlab.cli.JsonOutput;
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,16 +50,17 @@ class MatrixCommandTest {
 
         assertEquals(ExitCode.CHECK_FAILED, r.exitCode());
         assertTrue(r.out().contains("VERDICT: INCONCLUSIVE"), r.out());
-        assertTrue(r.out().contains("31 more crash-free runs needed"), r.out());
+        assertTrue(r.out().contains("24 more crash-free runs needed"), r.out());
     }
 
     @Test
     void jsonIsTheSummaryAndNothingElse() throws Exception {
-        CliRun r = xidlab("matrix", "--runs", "3", "--threshold", "0.8", "--json", "--report", dir.toString());
+        // 5 runs separate a baseline that always crashes (lower bound 54.9%) from fixes that never do (45.1%).
+        CliRun r = xidlab("matrix", "--runs", "5", "--threshold", "0.5", "--json", "--report", dir.toString());
 
-        JsonNode json = JsonOutput.mapper().readTree(r.out());
+        JsonNode json = Json.mapper().readTree(r.out());
         assertEquals("CONFIRMED", json.get("verdict").asText());
-        assertEquals(15, json.get("recordedRuns").asInt());
+        assertEquals(25, json.get("recordedRuns").asInt());
     }
 
     @Test
@@ -179,5 +180,74 @@ class MatrixCommandTest {
         assertTrue(r.err().contains("matrix: 1/5 field#0: bugchecked 0x1000007F (re-entry); 1 crashes so far"),
                 r.err());
         assertTrue(r.err().contains("matrix: 5/5 guard#0: survived 20000 operations"), r.err());
+    }
+
+    @Test
+    void adaptiveRunsStopEachConfigurationOnceSettledAndSayHowManyRunsTheySaved() throws Exception {
+        CliRun r = xidlab("matrix", "--adaptive", "--report", dir.toString());
+
+        assertEquals(ExitCode.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("VERDICT: CONFIRMED"), r.out());
+        assertTrue(r.out().contains("adaptive: 118 of 200 budgeted runs recorded, 82 saved"), r.out());
+        assertTrue(r.err().startsWith("matrix: adaptive, at most 200 runs to do\n"), r.err());
+        assertTrue(Files.readAllLines(dir.resolve(MatrixSession.RESULTS)).get(0).contains("\"adaptive\":true"));
+    }
+
+    @Test
+    void anAdaptiveMatrixCannotBeSharded() {
+        CliRun r = xidlab("matrix", "--adaptive", "--shard", "1/2", "--report", dir.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().startsWith("xidlab: --adaptive decides the next runs from the results so far"), r.err());
+    }
+
+    @Test
+    void aMatrixResumesTheWayItBegan() {
+        xidlab("matrix", "--adaptive", "--runs", "1", "--report", dir.toString());
+
+        CliRun r = xidlab("matrix", "--no-adaptive", "--resume", "--report", dir.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("was begun with --adaptive: resume it the same way"), r.err());
+    }
+
+    @Test
+    void aFixOnALighterLoadOfItsOwnIsRefusedBeforeAnythingRuns() throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                configurations:
+                  - {name: field, role: baseline}
+                  - {name: field-lighter, stress: {pressure: none}}
+                """);
+
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("line 3: 'field-lighter' has a stress block of its own"), r.err());
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void aFixThatStopsTheFilterFromSeeingIsBlindByItsOwnTelemetry() throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                runs: 30
+                configurations:
+                  - {name: field, role: baseline}
+                  - {name: skip-paging-io, skip: skip-paging-io}
+                  - {name: skip-non-dasd, skip: skip-non-dasd-io}
+                  - {name: off, mode: off}
+                """);
+
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--json", "--report", dir.toString());
+
+        assertEquals(ExitCode.CHECK_FAILED, r.exitCode(), r.err());
+        JsonNode json = Json.mapper().readTree(r.out());
+        assertEquals("BLIND", json.get("verdict").asText());
+        JsonNode configs = json.get("configs");
+        assertEquals("CONFIRMED", configs.get(1).get("verdict").asText());
+        assertEquals("BLIND", configs.get(2).get("verdict").asText());
+        assertEquals(1.0, configs.get(2).get("coverage").get("lost").asDouble(), 1e-9, "not one callback seen");
+        assertEquals("BLIND", configs.get(3).get("verdict").asText());
     }
 }

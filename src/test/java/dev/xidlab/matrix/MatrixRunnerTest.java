@@ -39,7 +39,7 @@ class MatrixRunnerTest {
         List<RunRecord> records = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs();
         assertEquals(5, records.size(), "every run was recorded");
         assertEquals(3, records.stream().filter(r -> !r.labError()).count(), "boots 4 and 5 failed");
-        assertEquals("the VM did not come up", records.get(4).error());
+        assertEquals("the VM did not come up", records.get(4).error().orElseThrow());
         assertEquals(1, s.configs().get(3).labErrors());
     }
 
@@ -55,7 +55,7 @@ class MatrixRunnerTest {
                 "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
 
         RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
-        assertEquals(RunRecord.HUNG, cached.outcome());
+        assertEquals(RunRecord.Outcome.HUNG, cached.outcome());
         assertEquals(1200, cached.operations());
         assertEquals(Verdict.NOT_CONFIRMED, s.configs().get(3).verdict());
     }

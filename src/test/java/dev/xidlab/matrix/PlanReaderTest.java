@@ -1,6 +1,7 @@
 package dev.xidlab.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ class PlanReaderTest {
             runs: 12
             seed: 7
             threshold: 0.2
+            maxCoverageLoss: 0.1
             stress:
               workers: 2
               pressure: low
@@ -33,6 +35,7 @@ class PlanReaderTest {
                   read: skip-paging-io
                 guard: nesting,low-stack
                 guardStack: 4096
+                load: own
                 stress:
                   seconds: 30
             """;
@@ -49,7 +52,9 @@ class PlanReaderTest {
         assertEquals(12, p.runs());
         assertEquals(7, p.seed());
         assertEquals(0.2, p.threshold());
+        assertEquals(0.1, p.maxCoverageLoss());
         PlannedConfig fix = p.configs().get(1);
+        assertTrue(fix.ownLoad());
         assertEquals(Role.FIX, fix.role());
         assertEquals(XidMode.LOOKUP, fix.driver().xidMode());
         assertEquals(Set.of(RegistrationFlag.SKIP_PAGING_IO), fix.driver().registration().get(Operation.READ));
@@ -70,9 +75,55 @@ class PlanReaderTest {
     }
 
     @Test
+    void aFixWithALighterLoadOfItsOwnIsRefusedUnlessItSaysLoadOwn() {
+        String m = message("""
+                configurations:
+                  - {name: field, role: baseline}
+                  - name: field-again
+                    stress: {pressure: none}
+                """);
+
+        assertTrue(m.startsWith("plan.yaml line 4: 'field-again' has a stress block of its own: every configuration"
+                + " runs the baseline's load"), m);
+    }
+
+    @Test
+    void everyFixRunsTheBaselinesLoadWhenTheBaselineBringsItsOwn() throws Exception {
+        Plan p = PlanReader.parse("""
+                stress: {operations: 5000}
+                configurations:
+                  - {name: fix, skip: skip-paging-io}
+                  - {name: field, role: baseline, stress: {operations: 900, pressure: low}}
+                """, "plan.yaml", false);
+
+        assertEquals(p.configs().get(1).stress(), p.configs().get(0).stress());
+        assertEquals(900, p.configs().get(0).stress().budget().operations());
+        assertFalse(p.configs().get(0).ownLoad());
+    }
+
+    @Test
+    void theBaselineCannotHaveALoadOfItsOwn() {
+        assertEquals("plan.yaml line 2: the baseline's load is the one every fix is compared on: 'load: own' is for"
+                + " fixes", message("""
+                configurations:
+                  - {name: field, role: baseline, load: own}
+                """));
+    }
+
+    @Test
+    void aCoverageShareOutOfRangeIsRefused() {
+        assertEquals("plan.yaml line 1: maxCoverageLoss must be a share from 0 up to 1 (0.05 is 5%), not 5",
+                message("""
+                        maxCoverageLoss: 5
+                        configurations:
+                          - {name: field, role: baseline}
+                        """));
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithItsLine() {
-        assertEquals("plan.yaml line 3: unknown key 'mdoe' in a configuration (known: guard, guardStack, mode, name,"
-                + " role, selfTest, skip, skipFor, stress)", message("""
+        assertEquals("plan.yaml line 3: unknown key 'mdoe' in a configuration (known: guard, guardStack, load, mode,"
+                + " name, role, selfTest, skip, skipFor, stress)", message("""
                 configurations:
                   - name: field
                     mdoe: lookup

@@ -3,16 +3,25 @@ package dev.xidlab.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.protocol.DriverConfig;
+import dev.xidlab.protocol.RegistrationFlag;
+import dev.xidlab.protocol.XidMode;
+import dev.xidlab.stress.Budget;
+import dev.xidlab.stress.MemoryPressure;
+import dev.xidlab.stress.StressProfile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 class VerdictCalculatorTest {
 
     final Plan plan = DefaultPlan.plan();
 
-    List<RunRecord> runs(int n, java.util.function.BiFunction<String, Integer, RunRecord> baseline,
-                         java.util.function.BiFunction<String, Integer, RunRecord> fixes) {
+    static List<RunRecord> runs(Plan plan, int n, BiFunction<String, Integer, RunRecord> baseline,
+                                BiFunction<String, Integer, RunRecord> fixes) {
         List<RunRecord> all = new ArrayList<>();
         for (int r = 0; r < n; r++) {
             for (PlannedConfig c : plan.configs()) {
@@ -22,12 +31,32 @@ class VerdictCalculatorTest {
         return all;
     }
 
+    List<RunRecord> runs(int n, BiFunction<String, Integer, RunRecord> baseline,
+                         BiFunction<String, Integer, RunRecord> fixes) {
+        return runs(plan, n, baseline, fixes);
+    }
+
+    /** The default plan with one more fix. */
+    static Plan withFix(PlannedConfig fix) {
+        Plan d = DefaultPlan.plan();
+        List<PlannedConfig> configs = new ArrayList<>(d.configs());
+        configs.add(fix);
+        return new Plan("loophole", configs, d.runs(), d.seed(), d.threshold());
+    }
+
+    static ConfigResult config(MatrixSummary s, String name) {
+        return s.configs().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
     @Test
     void aReproducedBaselineAndCrashFreeFixesAreConfirmed() {
         MatrixSummary s = VerdictCalculator.summarize(plan, "sim", runs(40, Records::reentry, Records::survived));
 
         assertEquals(Verdict.CONFIRMED, s.verdict());
         assertTrue(s.confirmed());
+        assertEquals(Verdict.REPRODUCED, s.configs().get(0).verdict());
+        assertEquals(Math.pow(0.05, 1.0 / 40), s.configs().get(0).bound(), 1e-9, "the one-sided 95% lower bound");
+        assertEquals(1 - Math.pow(0.05, 1.0 / 40), s.configs().get(1).bound(), 1e-9, "the one-sided 95% upper bound");
     }
 
     @Test
@@ -47,6 +76,43 @@ class VerdictCalculatorTest {
     }
 
     @Test
+    void aBaselineThatCannotBeToldFromTheThresholdConfirmsNoFix() {
+        // The baseline re-entered in 1 run of 40 (2.5%): a fix with 0 of 40 is no better than it, at 10%.
+        List<RunRecord> all = runs(40, (c, r) -> r == 7 ? Records.reentry(c, r) : Records.survived(c, r),
+                Records::survived);
+
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", all);
+
+        assertEquals(Verdict.INCONCLUSIVE, s.verdict());
+        ConfigResult baseline = s.configs().get(0);
+        assertEquals(Verdict.INCONCLUSIVE, baseline.verdict());
+        assertTrue(baseline.reason().contains("its rate (2.5%) is not above the threshold, so more runs will not"
+                + " separate it"), baseline.reason());
+        ConfigResult fix = s.configs().get(1);
+        assertEquals(Verdict.INCONCLUSIVE, fix.verdict());
+        assertTrue(fix.reason().contains("the baseline did not reproduce above it"), fix.reason());
+        assertEquals(0.5, fix.pValue().orElseThrow(), 1e-12, "Fisher: the runs cannot tell them apart");
+    }
+
+    @Test
+    void aBaselineAboveTheThresholdButNotYetSeparatedSaysHowManyMoreRunsWould() {
+        Plan field = plan.withThreshold(0.05);
+        // 3 of 20 (15%): its lower bound (4.2%) is not above 5% yet.
+        List<RunRecord> all = runs(field, 20, (c, r) -> r % 7 == 0 ? Records.reentry(c, r) : Records.survived(c, r),
+                Records::survived);
+
+        ConfigResult baseline = VerdictCalculator.summarize(field, "sim", all).configs().get(0);
+
+        assertEquals(Verdict.INCONCLUSIVE, baseline.verdict());
+        int more = baseline.moreRunsNeeded();
+        assertTrue(more > 0, baseline.reason());
+        assertTrue(baseline.reason().contains("about " + more + " more runs at the rate seen would separate it"));
+        VerdictRules rules = VerdictRules.of(field, false);
+        assertTrue(rules.separated((int) Math.floor(0.15 * (20 + more)), 20 + more));
+        assertTrue(!rules.separated((int) Math.floor(0.15 * (19 + more)), 19 + more), "the least such number");
+    }
+
+    @Test
     void oneCrashOfAFixIsNotConfirmed() {
         List<RunRecord> all = runs(40, Records::reentry, Records::survived);
         all.set(all.size() - 1, Records.otherCrash("guard", 39));
@@ -54,7 +120,106 @@ class VerdictCalculatorTest {
         MatrixSummary s = VerdictCalculator.summarize(plan, "sim", all);
 
         assertEquals(Verdict.NOT_CONFIRMED, s.verdict());
-        assertEquals("crashed: guard", s.reason());
+        assertEquals("failed: guard", s.reason());
+    }
+
+    @Test
+    void aHangCountsAgainstAFixLikeACrash() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        all.set(all.size() - 2, Records.hung("cached", 39));
+
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", all);
+
+        ConfigResult cached = config(s, "cached");
+        assertEquals(Verdict.NOT_CONFIRMED, cached.verdict());
+        assertEquals("0 re-entry crashes, 0 other crashes and 1 hangs in 40 runs", cached.reason());
+        assertEquals(Verdict.NOT_CONFIRMED, s.verdict());
+    }
+
+    @Test
+    void theBaselinesHangsAreReportedBesideItsCrashesNotCounted() {
+        List<RunRecord> all = runs(40, (c, r) -> r < 2 ? Records.hung(c, r) : Records.reentry(c, r),
+                Records::survived);
+
+        ConfigResult baseline = VerdictCalculator.summarize(plan, "sim", all).configs().get(0);
+
+        assertEquals(2, baseline.hangs());
+        assertEquals(38, baseline.reentryCrashes());
+        assertEquals(38.0 / 40, baseline.rate(), 1e-12);
+        assertTrue(baseline.reason().contains("not counted: 0 other crashes, 2 hangs"), baseline.reason());
+    }
+
+    @Test
+    void aFilterThatNoLongerSeesTheIoIsBlindNotConfirmed() {
+        Plan p = withFix(new PlannedConfig("skip-non-dasd", Role.FIX, DriverConfig.fieldDefault()
+                .withRegistrationForAll(Set.of(RegistrationFlag.SKIP_NON_DASD_IO)), DefaultPlan.stress()));
+        // What the model's telemetry shows for it: not one callback in 20,000 operations.
+        List<RunRecord> all = runs(p, 40, Records::reentry, (c, r) -> c.equals("skip-non-dasd")
+                ? RunRecord.survived(Records.slot(c, r), 20000, 5, new Telemetry(0, -1, 0, 0, 0))
+                : Records.survived(c, r));
+
+        MatrixSummary s = VerdictCalculator.summarize(p, "sim", all);
+
+        ConfigResult blind = config(s, "skip-non-dasd");
+        assertEquals(Verdict.BLIND, blind.verdict());
+        assertEquals(1.0, blind.coverage().orElseThrow().lost(), 1e-12);
+        assertTrue(blind.reason().contains("100.0% of them lost, more than the 5.0% allowed"), blind.reason());
+        assertEquals(Verdict.BLIND, s.verdict());
+        assertTrue(!s.confirmed(), "a blind fix never exits 0");
+    }
+
+    @Test
+    void aFixThatLosesLessThanTheAllowedShareStillCounts() {
+        Plan p = withFix(new PlannedConfig("skip-some", Role.FIX, DriverConfig.fieldDefault(), DefaultPlan.stress()));
+        List<RunRecord> all = runs(p, 40, Records::reentry, (c, r) -> c.equals("skip-some")
+                ? RunRecord.survived(Records.slot(c, r), 20000, 5, new Telemetry(1, 20000, 19200, 0, 0))
+                : Records.survived(c, r));
+
+        ConfigResult some = config(VerdictCalculator.summarize(p, "sim", all), "skip-some");
+
+        assertEquals(0.04, some.coverage().orElseThrow().lost(), 1e-12);
+        assertEquals(Verdict.CONFIRMED, some.verdict());
+        assertEquals(0.0, some.perOperation().orElseThrow().pagingIoCallbacks(), "its cost, shown apart");
+    }
+
+    @Test
+    void aFixWhoseModeIsOffIsBlind() {
+        Plan p = withFix(new PlannedConfig("off", Role.FIX, DriverConfig.fieldDefault().withXidMode(XidMode.OFF),
+                DefaultPlan.stress()));
+
+        ConfigResult off = config(VerdictCalculator.summarize(p, "sim", runs(p, 40, Records::reentry,
+                Records::survived)), "off");
+
+        assertEquals(Verdict.BLIND, off.verdict());
+        assertTrue(off.reason().startsWith("its Xid mode is off"), off.reason());
+    }
+
+    @Test
+    void aFixOnALoadOfItsOwnIsAtMostInconclusive() {
+        StressProfile lighter = new StressProfile(4, 32, DefaultPlan.stress().mix(), MemoryPressure.NONE,
+                Budget.ofOperations(31));
+        Plan p = withFix(new PlannedConfig("lighter", Role.FIX, DriverConfig.fieldDefault(), lighter, true));
+
+        ConfigResult own = config(VerdictCalculator.summarize(p, "sim", runs(p, 40, Records::reentry,
+                Records::survived)), "lighter");
+
+        assertEquals(Verdict.INCONCLUSIVE, own.verdict());
+        assertTrue(own.reason().contains("compared across loads"), own.reason());
+    }
+
+    @Test
+    void aFixIsNotConfirmedWhenWhatItSeesCannotBeMeasured() {
+        // A VM lab reads no counters from a machine that bugchecked: a baseline that always crashes leaves none.
+        List<RunRecord> all = runs(40, (c, r) -> {
+            RunRecord crash = Records.reentry(c, r);
+            return RunRecord.bugchecked(crash.slot(), crash.crash().orElseThrow(), 0, 1, Optional.empty(),
+                    Optional.empty());
+        }, Records::survived);
+
+        ConfigResult fix = VerdictCalculator.summarize(plan, "sim", all).configs().get(1);
+
+        assertEquals(Verdict.INCONCLUSIVE, fix.verdict());
+        assertTrue(fix.reason().contains("the baseline left no telemetry"), fix.reason());
     }
 
     @Test
@@ -63,8 +228,8 @@ class VerdictCalculatorTest {
 
         assertEquals(Verdict.INCONCLUSIVE, s.verdict());
         ConfigResult fix = s.configs().get(1);
-        assertEquals(16, fix.moreRunsNeeded());
-        assertTrue(fix.reason().contains("16 more crash-free runs needed"), fix.reason());
+        assertEquals(9, fix.moreRunsNeeded());
+        assertTrue(fix.reason().contains("9 more crash-free runs needed"), fix.reason());
     }
 
     @Test
@@ -85,5 +250,13 @@ class VerdictCalculatorTest {
 
         assertEquals(List.of("xidfilter.sys+0x1913"), s.configs().get(0).representativeStack());
         assertEquals(11, s.configs().get(0).telemetry().maxNestingDepth());
+    }
+
+    @Test
+    void theSummaryStatesTheRulesItWasGivenBy() {
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", runs(40, Records::reentry, Records::survived));
+
+        assertEquals(VerdictRules.of(plan, false).text(), s.rules());
+        assertTrue(s.rules().stream().anyMatch(r -> r.contains("at least 29 clean runs")), s.rules().toString());
     }
 }

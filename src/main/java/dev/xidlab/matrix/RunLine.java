@@ -1,0 +1,88 @@
+package dev.xidlab.matrix;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The format of one run in results.jsonl: flat, absent values left out, field order fixed. Files written by every
+ * earlier version must still read (a resumed matrix reads them), so fields are only ever added, never renamed or
+ * moved: {@code RunLineFormatTest} pins lines of each outcome. {@code reentry} is written for every run, as it
+ * always was; {@code hang} and {@code hangBoundMillis} are the fields hung runs added.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record RunLine(String type, String config, String role, int run, long seed, String outcome,
+               String bugcheck, String bugcheckName, List<String> parameters, boolean reentry,
+               String crashModule, Integer recursionDepth, List<String> stack, String dump,
+               long operations, long elapsedMillis, Integer maxNestingDepth, Integer minRemainingStack,
+               Long callbacks, Long pagingIoCallbacks, Long guardSkips, String hang, Long hangBoundMillis,
+               String error) {
+
+    static final String TYPE = "run";
+
+    static RunLine of(RunRecord r) {
+        RunRecord.Slot slot = r.slot();
+        Optional<RunRecord.Crash> crash = r.crash();
+        Optional<RunRecord.Analysis> analysis = crash.flatMap(RunRecord.Crash::analysis);
+        Optional<Telemetry> t = r.telemetry();
+        return new RunLine(TYPE, slot.config(), slot.role().label(), slot.run(), slot.seed(), r.outcome().label(),
+                crash.map(RunRecord.Crash::bugcheck).orElse(null),
+                crash.map(RunRecord.Crash::bugcheckName).orElse(null),
+                crash.map(RunRecord.Crash::parameters).orElse(null),
+                r.isReentry(),
+                analysis.flatMap(RunRecord.Analysis::crashModule).orElse(null),
+                analysis.map(RunRecord.Analysis::frameRepeats).orElse(null),
+                analysis.map(RunRecord.Analysis::stack).orElse(null),
+                crash.flatMap(RunRecord.Crash::dump).orElse(null),
+                r.operations(), r.elapsedMillis(),
+                t.map(Telemetry::maxNestingDepth).orElse(null),
+                t.map(Telemetry::minRemainingStack).orElse(null),
+                t.map(Telemetry::callbacks).orElse(null),
+                t.map(Telemetry::pagingIoCallbacks).orElse(null),
+                t.map(Telemetry::guardSkips).orElse(null),
+                r.hang().map(RunRecord.Hang::reason).orElse(null),
+                r.hang().map(RunRecord.Hang::boundMillis).orElse(null),
+                r.error().orElse(null));
+    }
+
+    RunRecord toRecord() {
+        if (!TYPE.equals(type)) {
+            throw new IllegalArgumentException("not a run: type '" + type + "'");
+        }
+        RunRecord.Outcome kind = RunRecord.Outcome.parse(outcome);
+        RunRecord.Slot slot = new RunRecord.Slot(require(config, "config"), role(role), run, seed);
+        Optional<Telemetry> telemetry = callbacks == null ? Optional.empty()
+                : Optional.of(new Telemetry(orZero(maxNestingDepth), minRemainingStack == null ? -1 : minRemainingStack,
+                callbacks, pagingIoCallbacks == null ? 0 : pagingIoCallbacks, guardSkips == null ? 0 : guardSkips));
+        // Lines carry the analysis's fields exactly when a dump was read: its frame count is never left out then.
+        Optional<RunRecord.Analysis> analysis = recursionDepth == null ? Optional.empty()
+                : Optional.of(new RunRecord.Analysis(reentry, Optional.ofNullable(crashModule), recursionDepth,
+                stack == null ? List.of() : stack));
+        Optional<RunRecord.Crash> crash = kind != RunRecord.Outcome.BUGCHECKED ? Optional.empty()
+                : Optional.of(new RunRecord.Crash(require(bugcheck, "bugcheck"), bugcheckName == null ? ""
+                : bugcheckName, parameters == null ? List.of() : parameters, analysis, Optional.ofNullable(dump)));
+        Optional<RunRecord.Hang> hung = kind != RunRecord.Outcome.HUNG ? Optional.empty()
+                : Optional.of(new RunRecord.Hang(hang == null ? "" : hang, hangBoundMillis == null ? 0 : hangBoundMillis));
+        return new RunRecord(slot, kind, operations, elapsedMillis, crash, hung, telemetry, Optional.ofNullable(error));
+    }
+
+    private static Role role(String label) {
+        try {
+            return Role.valueOf(require(label, "role").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown role '" + label + "'");
+        }
+    }
+
+    private static String require(String value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("'" + field + "' is missing");
+        }
+        return value;
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.xidlab.matrix;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+
+/**
+ * The rules a verdict is given by, with the plan's limits. One place: the verdict, the adaptive schedule, the
+ * reports (report.html, summary.json) and the README's verdict section all state these rules, and a test holds the
+ * README to {@link #text()}.
+ *
+ * <p>Error rates, each at most 5% (one-sided 95% bounds). A fix whose true failure rate is at or above the threshold
+ * is confirmed only after {@link #cleanRunsNeeded()} runs without a failure, which happens with probability
+ * (1 - threshold)^n <= 5%, whether the runs were fixed in advance or stopped adaptively: confirmation needs the
+ * first n runs clean, and stopping at the first failure (curtailment) never changes that verdict. A baseline whose
+ * true re-entry rate is at or below the threshold separates with probability at most 5%: with a fixed number of
+ * runs by the exact bound; adaptively by the anytime bound, which holds at every run at once ({@link RateBounds}).
+ * CONFIRMED needs both, so it is false with probability at most 5% when either fails to hold (an
+ * intersection-union test: Berger, "Multiparameter hypothesis testing and acceptance sampling", Technometrics 24,
+ * 1982).
+ */
+public record VerdictRules(double threshold, double maxCoverageLoss, boolean adaptive) {
+
+    public static VerdictRules of(Plan plan, boolean adaptive) {
+        return new VerdictRules(plan.threshold(), plan.maxCoverageLoss(), adaptive);
+    }
+
+    /** The baseline's one-sided 95% lower bound on re-entry crashes per run. */
+    public double baselineBound(int reentry, int runs) {
+        return adaptive ? RateBounds.anytimeLower(reentry, runs) : RateBounds.exactLower(reentry, runs);
+    }
+
+    /**
+     * The baseline crashes more often than the threshold, at 95%: the runs can tell a fix from it. The same as
+     * {@code baselineBound(reentry, runs) > threshold}, decided without computing the bound (the adaptive schedule
+     * asks after every run).
+     */
+    public boolean separated(int reentry, int runs) {
+        return adaptive
+                ? runs > 0 && threshold < (double) reentry / runs && RateBounds.anytimeRulesOut(reentry, runs, threshold)
+                : RateBounds.exactLowerAbove(reentry, runs, threshold);
+    }
+
+    /**
+     * Adaptive only: the baseline's anytime upper bound is under the threshold, so it will not separate however
+     * many more runs it gets (stopping for futility never raises an error rate).
+     */
+    public boolean cannotSeparate(int reentry, int runs) {
+        return adaptive && runs > 0 && threshold > (double) reentry / runs
+                && RateBounds.anytimeRulesOut(reentry, runs, threshold);
+    }
+
+    /** A fix's one-sided 95% upper bound on failures per run. */
+    public double fixBound(int failures, int runs) {
+        return RateBounds.exactUpper(failures, runs);
+    }
+
+    /** The runs without a failure that confirm a fix: its upper bound under the threshold. */
+    public int cleanRunsNeeded() {
+        return RateBounds.cleanTrialsToBound(threshold);
+    }
+
+    /**
+     * About how many more baseline runs would separate it if it keeps reproducing at the rate seen; empty when that
+     * rate is not above the threshold (no number of runs would).
+     */
+    public OptionalInt baselineRunsToSeparate(int reentry, int runs) {
+        if (runs == 0 || (double) reentry / runs <= threshold) {
+            return OptionalInt.empty();
+        }
+        double rate = (double) reentry / runs;
+        long more = 1;
+        while (!separatedAfter(rate, runs, more)) {
+            more *= 2;
+            if (more > Plan.MAX_RUNS) {
+                return OptionalInt.empty();
+            }
+        }
+        long low = more / 2;
+        while (more - low > 1) {
+            long mid = (low + more) / 2;
+            if (separatedAfter(rate, runs, mid)) {
+                more = mid;
+            } else {
+                low = mid;
+            }
+        }
+        return OptionalInt.of((int) more);
+    }
+
+    private boolean separatedAfter(double rate, int runs, long more) {
+        int n = (int) (runs + more);
+        return separated((int) Math.floor(rate * n), n);
+    }
+
+    /** The rules in words, with this plan's numbers. */
+    public List<String> text() {
+        String t = percent(threshold);
+        int clean = cleanRunsNeeded();
+        List<String> rules = new ArrayList<>();
+        rules.add("Every configuration runs the baseline's load. A fix with load: own is compared across loads, and"
+                + " its verdict is at most INCONCLUSIVE.");
+        rules.add("A run ends survived, bugchecked (the re-entry crash or another), hung (the load or the guest did"
+                + " not answer within its bound, on a machine the lab had proved alive) or lab-error (the lab"
+                + " itself failed: the run is not counted).");
+        rules.add("The baseline REPRODUCED when its one-sided 95% lower bound on re-entry crashes per run (exact"
+                + " Clopper-Pearson for planned runs, anytime-valid for adaptive ones) is above the threshold, " + t
+                + ". Its hangs and other crashes are reported beside, not counted. Otherwise it is NOT REPRODUCED"
+                + " (no re-entry crash) or INCONCLUSIVE, with how many more runs would separate it.");
+        rules.add("A fix that crashed or hung in any run is NOT CONFIRMED.");
+        rules.add("A fix whose Xid mode is off, or that sees more than " + percent(maxCoverageLoss) + " fewer"
+                + " non-paging callbacks per operation than the baseline, is BLIND: it stopped the crash by not"
+                + " looking. The paging-I/O callbacks it no longer sees are its cost, shown apart.");
+        rules.add("A fix is CONFIRMED when it never failed, is not blind, ran the baseline's load, its one-sided 95%"
+                + " upper bound on failures per run (exact Clopper-Pearson) is under the threshold, " + t
+                + " (at least " + clean + " clean runs), and the baseline REPRODUCED. Otherwise it is INCONCLUSIVE,"
+                + " with how many more runs would settle it.");
+        rules.add("Beside each fix: Fisher's exact test, one-sided, of its failures against the baseline's re-entry"
+                + " crashes. Its p-value is reported, not a condition.");
+        rules.add(adaptive
+                ? "Adaptive runs: a configuration stops once its verdict is settled (the baseline when its anytime"
+                + " lower bound is above the threshold or its anytime upper bound below it; a fix at its first"
+                + " failure, once it is blind, or after " + clean + " clean runs), and the rest of the budget goes"
+                + " to those still open. Both error rates stay at 5% however the runs are spread."
+                : "Fixed runs: every configuration runs the planned number of runs, and the exact bounds hold for"
+                + " that number. Adding runs after looking at a result is another look: --adaptive is the mode"
+                + " whose bounds hold at every look.");
+        rules.add("The matrix is NOT CONFIRMED when any fix failed, else BLIND when any fix is blind, else"
+                + " CONFIRMED when the baseline REPRODUCED and every fix is CONFIRMED, else INCONCLUSIVE. Only"
+                + " CONFIRMED exits 0.");
+        return rules;
+    }
+
+    static String percent(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
+    }
+}
