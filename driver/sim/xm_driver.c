@@ -20,6 +20,7 @@ Environment:
 
 --*/
 
+#include <stdlib.h>
 #include <string.h>
 #include "xm_model.h"
 
@@ -47,6 +48,8 @@ Routine Description:
     int32_t status;
 
     key->LoadCount++;
+    Machine->RundownActive = 0;
+    Machine->RundownHolders = 0;
     XfCoreInitialize(&Machine->Core, key->HasConfig ? &key->Config : NULL, XF_BUILD_MODEL, key->LoadCount,
                      Machine);
 
@@ -68,22 +71,60 @@ Routine Description:
     return XM_STATUS_SUCCESS;
 }
 
-void
+int32_t
 XmDriverUnload(
+    XM_MACHINE *Machine,
+    int Mandatory
+    )
+/*++
+
+Routine Description:
+
+    XfFilterUnload: the core decides (a non-mandatory unload with a handle
+    open on the control device is refused), then the reverse of DriverEntry.
+
+--*/
+{
+    int32_t status = XfCoreFilterUnload(&Machine->Core, Mandatory);
+
+    if (status < 0) {
+        return status;
+    }
+    Machine->NotifyRegistered = 0;
+    XmFltUnregisterFilter(Machine);
+    XfCoreSetStateFlags(&Machine->Core, 0,
+                        XF_INFO_PROCESS_NOTIFY | XF_INFO_FILTERING_STARTED | XF_INFO_FILTER_REGISTERED);
+    return XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmDriverCreate(
     XM_MACHINE *Machine
     )
 /*++
 
 Routine Description:
 
-    FilterUnload: the reverse of DriverEntry.
+    IRP_MJ_CREATE on \Device\XidFilter.
 
 --*/
 {
-    Machine->NotifyRegistered = 0;
-    XmFltUnregisterFilter(Machine);
-    XfCoreSetStateFlags(&Machine->Core, 0,
-                        XF_INFO_PROCESS_NOTIFY | XF_INFO_FILTERING_STARTED | XF_INFO_FILTER_REGISTERED);
+    return XfCoreControlCreate(&Machine->Core);
+}
+
+void
+XmDriverClose(
+    XM_MACHINE *Machine
+    )
+/*++
+
+Routine Description:
+
+    IRP_MJ_CLOSE on \Device\XidFilter.
+
+--*/
+{
+    XfCoreControlClose(&Machine->Core);
 }
 
 void
@@ -262,6 +303,25 @@ XfPlatRequestorProcess(
     return data->Requestor != NULL ? XmProcessAddress(data->Requestor) : NULL;
 }
 
+XF_U32
+XfPlatPagingIoTarget(
+    XF_CORE *Core,
+    const XF_OPERATION *Operation
+    )
+/*++
+
+Routine Description:
+
+    What the paging I/O is for, as the filter manager's dispatch said.
+
+--*/
+{
+    const XM_CALLBACK_DATA *data = Operation->CallbackData;
+
+    (void)Core;
+    return data->Target;
+}
+
 XF_U64
 XfPlatRequestorProcessId(
     XF_CORE *Core,
@@ -277,21 +337,24 @@ XfPlatRequestorProcessId(
 void
 XfPlatSelfTestTouch(
     XF_CORE *Core,
-    XF_U32 Depth
+    XF_U32 Page
     )
 /*++
 
 Routine Description:
 
-    Touches one page of the driver's own pageable image, chosen by depth: when
-    it is out, its paging read re-enters the filter whatever the Xid mode.
+    Touches one page of the driver's own pageable image: when it is out, its
+    paging read re-enters the filter whatever the Xid mode.
 
 --*/
 {
     XM_MACHINE *m = XM_MACHINE_OF(Core);
 
+    if (Page >= XM_IMAGE_PAGES) {
+        abort();                            // the core never asks for one beyond its maximum depth
+    }
     XmPushFrame(m, XmFnXfSelfTestTouch);
-    XmTouchPage(m, XM_CID_PAGES + (Depth % XM_IMAGE_PAGES));
+    XmTouchPage(m, XM_CID_PAGES + Page);
     XmPopFrame(m);
 }
 
@@ -329,9 +392,9 @@ Routine Description:
     status = XmFltRegisterFilter(m, OperationFlags);
     if (status >= 0) {
         status = XmFltStartFiltering(m);
-    }
-    if (status < 0) {
-        XfCoreSetStateFlags(Core, 0, XF_INFO_FILTER_REGISTERED | XF_INFO_FILTERING_STARTED);
+        if (status < 0) {
+            XmFltUnregisterFilter(m);
+        }
     }
     return status;
 }
@@ -350,4 +413,48 @@ XfPlatUnlock(
     )
 {
     pthread_mutex_unlock(&XM_MACHINE_OF(Core)->CoreLock);
+}
+
+int
+XfPlatRundownAcquire(
+    XF_CORE *Core
+    )
+{
+    XM_MACHINE *m = XM_MACHINE_OF(Core);
+
+    if (m->RundownActive) {
+        return 0;
+    }
+    m->RundownHolders++;
+    return 1;
+}
+
+void
+XfPlatRundownRelease(
+    XF_CORE *Core
+    )
+{
+    XM_MACHINE_OF(Core)->RundownHolders--;
+}
+
+void
+XfPlatRundownWait(
+    XF_CORE *Core
+    )
+/*++
+
+Routine Description:
+
+    ExWaitForRundownProtectionRelease. The model runs one request at a time
+    under the machine lock, which the unloading thread holds, so no other
+    request can be inside: one would be a model bug.
+
+--*/
+{
+    XM_MACHINE *m = XM_MACHINE_OF(Core);
+
+    m->RundownActive = 1;
+    if (m->RundownHolders != 0) {
+        abort();
+    }
 }
