@@ -29,6 +29,7 @@ final class HeaderAbiProbe {
         constants.put("XF_OP_COUNT", (long) Wire.OPERATION_COUNT);
         constants.put("XF_GUARD_STACK_MIN", (long) Wire.GUARD_STACK_MIN);
         constants.put("XF_GUARD_STACK_MAX", (long) Wire.GUARD_STACK_MAX);
+        constants.put("XF_SELFTEST_MAX_DEPTH", (long) Wire.SELFTEST_MAX_DEPTH);
         constants.put("XF_STACK_NOT_SEEN", Integer.toUnsignedLong(Wire.STACK_NOT_SEEN));
         constants.put("XF_XID_MODE_CURRENT", Integer.toUnsignedLong(Wire.XID_MODE_CURRENT));
         constants.put("XF_XID_MODE_COUNT", (long) XidMode.values().length);
