@@ -51,6 +51,7 @@ static XF_NTSTATUS XfIoctlGetConfig(XF_CORE *Core, const XF_IOCTL_CALL *Call, XF
 static XF_NTSTATUS XfIoctlSetConfig(XF_CORE *Core, const XF_IOCTL_CALL *Call, XF_U32 *Information);
 static XF_NTSTATUS XfIoctlQueryXid(XF_CORE *Core, const XF_IOCTL_CALL *Call, XF_U32 *Information);
 static XF_NTSTATUS XfReregister(XF_CORE *Core, const XF_U32 OperationFlags[XF_OP_COUNT]);
+static void XfRundownWait(XF_CORE *Core);
 
 #if defined(XF_KERNEL) && defined(ALLOC_PRAGMA)
 #pragma alloc_text(PAGE, XfCoreValidateConfig)
@@ -65,6 +66,7 @@ static XF_NTSTATUS XfReregister(XF_CORE *Core, const XF_U32 OperationFlags[XF_OP
 #pragma alloc_text(PAGE, XfIoctlSetConfig)
 #pragma alloc_text(PAGE, XfIoctlQueryXid)
 #pragma alloc_text(PAGE, XfReregister)
+#pragma alloc_text(PAGE, XfRundownWait)
 #endif
 
 /*************************************************************************
@@ -1211,6 +1213,101 @@ Return Value:
     The control device: handles and unload
 *************************************************************************/
 
+static int
+XfRundownAcquire(
+    _Inout_ XF_CORE *Core
+    )
+/*++
+
+Routine Description:
+
+    A request enters, unless the run-down has begun.
+
+Arguments:
+
+    Core - The core.
+
+Return Value:
+
+    Non-zero when the request may proceed (it must call XfRundownRelease);
+    0 once the run-down has begun.
+
+--*/
+{
+    XF_U64 seen = XfLoad64(&Core->Rundown);
+
+    while ((seen & 1) == 0) {
+        if (XfAtomicCas64(&Core->Rundown, seen, seen + 2)) {
+            return 1;
+        }
+        seen = XfLoad64(&Core->Rundown);
+    }
+    return 0;
+}
+
+static void
+XfRundownRelease(
+    _Inout_ XF_CORE *Core
+    )
+/*++
+
+Routine Description:
+
+    A request leaves; the last one out after the run-down began wakes the
+    waiter.
+
+Arguments:
+
+    Core - The core.
+
+Return Value:
+
+    None.
+
+--*/
+{
+    XF_U64 before = XfAtomicAdd64(&Core->Rundown, (XF_U64)-2);
+
+    XF_ASSERT(before >= 2);
+    if (before == 3) {
+        XfPlatDrainSignal(Core);
+    }
+}
+
+XF_PAGED
+static void
+XfRundownWait(
+    _Inout_ XF_CORE *Core
+    )
+/*++
+
+Routine Description:
+
+    Begins the run-down (no request enters from now on) and waits until the
+    requests inside have left. Calling it again returns at once.
+
+Arguments:
+
+    Core - The core.
+
+Return Value:
+
+    None.
+
+--*/
+{
+    XF_U64 seen = XfLoad64(&Core->Rundown);
+
+    XF_PAGED_CODE();
+
+    while ((seen & 1) == 0 && !XfAtomicCas64(&Core->Rundown, seen, seen | 1)) {
+        seen = XfLoad64(&Core->Rundown);
+    }
+    if ((seen & 1) == 0 && seen != 0) {
+        XfPlatDrainWait(Core);
+    }
+}
+
 XF_PAGED
 XF_NTSTATUS
 XfCoreControlCreate(
@@ -1237,7 +1334,7 @@ Return Value:
 
     XF_PAGED_CODE();
 
-    if (!XfPlatRundownAcquire(Core)) {
+    if (!XfRundownAcquire(Core)) {
         return XF_STATUS_DELETE_PENDING;
     }
     XfPlatLock(Core);
@@ -1247,7 +1344,7 @@ Return Value:
         Core->OpenCount++;
     }
     XfPlatUnlock(Core);
-    XfPlatRundownRelease(Core);
+    XfRundownRelease(Core);
     return status;
 }
 
@@ -1277,7 +1374,7 @@ Return Value:
 {
     XF_PAGED_CODE();
 
-    if (!XfPlatRundownAcquire(Core)) {
+    if (!XfRundownAcquire(Core)) {
         return;
     }
     XfPlatLock(Core);
@@ -1286,7 +1383,7 @@ Return Value:
         Core->OpenCount--;
     }
     XfPlatUnlock(Core);
-    XfPlatRundownRelease(Core);
+    XfRundownRelease(Core);
 }
 
 XF_PAGED
@@ -1328,7 +1425,7 @@ Return Value:
     XfStore32(&Core->Unloading, 1);
     XfPlatUnlock(Core);
 
-    XfPlatRundownWait(Core);
+    XfRundownWait(Core);
     return XF_STATUS_SUCCESS;
 }
 
@@ -1893,13 +1990,13 @@ Return Value:
     XF_PAGED_CODE();
 
     *Information = 0;
-    if (!XfPlatRundownAcquire(Core)) {
+    if (!XfRundownAcquire(Core)) {
         return XF_STATUS_DELETE_PENDING;
     }
     status = XfLoad32(&Core->Unloading) ? XF_STATUS_DELETE_PENDING : XfDispatchIoctl(Core, Call, Information);
     if (!XF_NT_SUCCESS(status)) {
         *Information = 0;
     }
-    XfPlatRundownRelease(Core);
+    XfRundownRelease(Core);
     return status;
 }

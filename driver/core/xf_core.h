@@ -133,6 +133,15 @@ typedef struct _XF_CORE {
     XF_U32 OpenCount;
     volatile XF_U32 Unloading;
 
+    //
+    //  Run-down of the control device's requests, EX_RUNDOWN_REF's protocol
+    //  in one word: bit 0 set once the run-down began, requests inside
+    //  counted in steps of 2 above it. (EX_RUNDOWN_REF itself would do on
+    //  Windows, but Wine 8 implements none of its routines, and the Wine
+    //  smoke test loads this binary.)
+    //
+    volatile XF_U64 Rundown;
+
     XF_COUNTERS Counters;
     volatile XF_U64 NestingOverflows;   // callbacks on threads no slot was free for
     volatile XF_U64 CacheEntries;       // a gauge: RESET_STATS leaves it alone

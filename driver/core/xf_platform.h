@@ -233,14 +233,13 @@ XF_U32 XfPlatPagingIoTarget(struct _XF_CORE *Core, const struct _XF_OPERATION *O
 void XfPlatSelfTestTouch(struct _XF_CORE *Core, XF_U32 Page);
 
 //
-//  Run-down protection of the control device's requests (EX_RUNDOWN_REF on
-//  the kernel side): Acquire fails (returns 0) once XfPlatRundownWait has
-//  begun; Wait (PASSIVE) returns when every holder has released. Acquire and
-//  Release are callable at any IRQL the control device's dispatch runs at.
+//  The event the core's run-down of the control device's requests waits on
+//  (a KEVENT on the kernel side). Signal is called once, by the last request
+//  to leave after the run-down began, at whatever IRQL requests run at; Wait
+//  (PASSIVE) returns once it has been called.
 //
-int XfPlatRundownAcquire(struct _XF_CORE *Core);
-void XfPlatRundownRelease(struct _XF_CORE *Core);
-void XfPlatRundownWait(struct _XF_CORE *Core);
+void XfPlatDrainSignal(struct _XF_CORE *Core);
+void XfPlatDrainWait(struct _XF_CORE *Core);
 
 //
 //  PASSIVE: persist the whole configuration (the service key's Parameters).

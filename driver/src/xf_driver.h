@@ -51,11 +51,10 @@ typedef struct _XF_DRIVER_DATA {
     ERESOURCE Lock;
 
     //
-    //  Run-down protection of the control device's requests: the unload waits
-    //  on it, and after it every create, close and IOCTL stays away from the
-    //  lock and the core (a handle may outlive a mandatory unload).
+    //  What the unload waits on while the control device's requests in flight
+    //  finish (the core's run-down signals it; a notification event).
     //
-    EX_RUNDOWN_REF Rundown;
+    KEVENT Drained;
 
     BOOLEAN LockInitialized;
     BOOLEAN CoreInitialized;

@@ -93,7 +93,7 @@ Return Value:
 
     RtlZeroMemory(&XfData, sizeof(XfData));
     XfData.DriverObject = DriverObject;
-    ExInitializeRundownProtection(&XfData.Rundown);
+    KeInitializeEvent(&XfData.Drained, NotificationEvent, FALSE);
     XfResolvePoolApi();
     XfResolvePagingFileCheck();
 

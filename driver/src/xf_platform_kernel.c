@@ -24,7 +24,7 @@ Environment:
 #pragma alloc_text(PAGE, XfPlatReregister)
 #pragma alloc_text(PAGE, XfPlatLock)
 #pragma alloc_text(PAGE, XfPlatUnlock)
-#pragma alloc_text(PAGE, XfPlatRundownWait)
+#pragma alloc_text(PAGE, XfPlatDrainWait)
 #endif
 
 XF_U64
@@ -414,40 +414,16 @@ Return Value:
     KeLeaveCriticalRegion();
 }
 
-int
-XfPlatRundownAcquire(
-    _In_ XF_CORE *Core
-    )
-/*++
-
-Routine Description:
-
-    ExAcquireRundownProtection on the control device's run-down reference
-    (non-paged, in XfData).
-
-Arguments:
-
-    Core - The core.
-
-Return Value:
-
-    Non-zero when acquired; 0 once the run-down has begun.
-
---*/
-{
-    UNREFERENCED_PARAMETER(Core);
-    return ExAcquireRundownProtection(&XfData.Rundown) ? 1 : 0;
-}
-
 void
-XfPlatRundownRelease(
+XfPlatDrainSignal(
     _In_ XF_CORE *Core
     )
 /*++
 
 Routine Description:
 
-    ExReleaseRundownProtection.
+    The last control-device request to leave after the unload began wakes
+    the unload (KeSetEvent, <= DISPATCH_LEVEL; the event is non-paged).
 
 Arguments:
 
@@ -460,20 +436,20 @@ Return Value:
 --*/
 {
     UNREFERENCED_PARAMETER(Core);
-    ExReleaseRundownProtection(&XfData.Rundown);
+    (VOID)KeSetEvent(&XfData.Drained, IO_NO_INCREMENT, FALSE);
 }
 
 XF_PAGED
 void
-XfPlatRundownWait(
+XfPlatDrainWait(
     _In_ XF_CORE *Core
     )
 /*++
 
 Routine Description:
 
-    ExWaitForRundownProtectionRelease: no new holder from now on; returns
-    when the current ones have released (<= APC_LEVEL).
+    The unload waits for the requests in flight (PASSIVE_LEVEL, no timeout:
+    every request finishes, none waits on the unload).
 
 Arguments:
 
@@ -488,5 +464,5 @@ Return Value:
     UNREFERENCED_PARAMETER(Core);
     PAGED_CODE();
 
-    ExWaitForRundownProtectionRelease(&XfData.Rundown);
+    (VOID)KeWaitForSingleObject(&XfData.Drained, Executive, KernelMode, FALSE, NULL);
 }
