@@ -48,8 +48,6 @@ Routine Description:
     int32_t status;
 
     key->LoadCount++;
-    Machine->RundownActive = 0;
-    Machine->RundownHolders = 0;
     XfCoreInitialize(&Machine->Core, key->HasConfig ? &key->Config : NULL, XF_BUILD_MODEL, key->LoadCount,
                      Machine);
 
@@ -415,46 +413,28 @@ XfPlatUnlock(
     pthread_mutex_unlock(&XM_MACHINE_OF(Core)->CoreLock);
 }
 
-int
-XfPlatRundownAcquire(
+void
+XfPlatDrainSignal(
     XF_CORE *Core
     )
 {
-    XM_MACHINE *m = XM_MACHINE_OF(Core);
-
-    if (m->RundownActive) {
-        return 0;
-    }
-    m->RundownHolders++;
-    return 1;
+    (void)Core;
 }
 
 void
-XfPlatRundownRelease(
-    XF_CORE *Core
-    )
-{
-    XM_MACHINE_OF(Core)->RundownHolders--;
-}
-
-void
-XfPlatRundownWait(
+XfPlatDrainWait(
     XF_CORE *Core
     )
 /*++
 
 Routine Description:
 
-    ExWaitForRundownProtectionRelease. The model runs one request at a time
-    under the machine lock, which the unloading thread holds, so no other
-    request can be inside: one would be a model bug.
+    The unload waiting for control-device requests in flight. The model runs
+    one request at a time under the machine lock, which the unloading thread
+    holds, so none can be inside: a wait would be a model bug.
 
 --*/
 {
-    XM_MACHINE *m = XM_MACHINE_OF(Core);
-
-    m->RundownActive = 1;
-    if (m->RundownHolders != 0) {
-        abort();
-    }
+    (void)Core;
+    abort();
 }

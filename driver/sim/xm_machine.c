@@ -537,8 +537,6 @@ Routine Description:
     Machine->NotifyRegistered = 0;
     memset(Machine->Handles, 0, sizeof(Machine->Handles));
     Machine->HandleCount = 0;
-    Machine->RundownActive = 0;
-    Machine->RundownHolders = 0;
     Machine->CidFreeHead = 0;
     Machine->CidNext = 0;
     Machine->ThreadCount = 0;

@@ -195,13 +195,10 @@ struct XM_MACHINE {
 
     //
     //  The control device: handles open on it (a handle keeps the device, and
-    //  the driver instance behind it, after a mandatory unload), and the
-    //  driver's run-down protection of its requests.
+    //  the driver instance behind it, after a mandatory unload).
     //
     uint8_t Handles[XM_MAX_HANDLES];
     uint32_t HandleCount;
-    int RundownActive;
-    int64_t RundownHolders;
 
     uint64_t PagingReads;
     uint64_t Evictions;
