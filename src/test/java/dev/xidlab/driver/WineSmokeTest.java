@@ -22,6 +22,7 @@ import dev.xidlab.protocol.Wire;
 import dev.xidlab.protocol.XidAnswer;
 import dev.xidlab.protocol.XidMode;
 import dev.xidlab.protocol.XidQuery;
+import dev.xidlab.testing.ExternalCommand;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -80,7 +81,7 @@ class WineSmokeTest {
     @BeforeAll
     static void runTheDriverUnderWine() throws Exception {
         assumeTrue(BuiltDriver.built(), BuiltDriver.NOT_BUILT);
-        assumeTrue(onPath("wine"), "wine is not installed: the driver binary was not run (apt-get install wine64)");
+        assumeTrue(ExternalCommand.onPath("wine"), "wine is not installed: the driver binary was not run (apt-get install wine64)");
         byte[] none = new byte[0];
         byte[] good = setConfig(FIX, ApplyMode.NEXT_LOAD);
         int config = 16;    // XF_SET_CONFIG_REQUEST.Config
@@ -128,15 +129,6 @@ class WineSmokeTest {
         System.out.println(log);
         answers(out.resolve("responses1.bin"), FIRST_LOAD);
         answers(out.resolve("responses2.bin"), SECOND_LOAD);
-    }
-
-    static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static byte[] frames(List<Exchange> exchanges) {
