@@ -278,9 +278,9 @@ Return Value:
     XfFree(value);
     ImagePath->MaximumLength = (USHORT)(characters * sizeof(WCHAR) + sizeof(WCHAR));
     ImagePath->Length = 0;
-    while (ImagePath->Length / sizeof(WCHAR) < characters && ImagePath->Buffer[ImagePath->Length / sizeof(WCHAR)] != 0) {
-        ImagePath->Length = (USHORT)(ImagePath->Length + sizeof(WCHAR));
+    for (length = 0; length < characters && ImagePath->Buffer[length] != 0; length++) {
     }
+    ImagePath->Length = (USHORT)(length * sizeof(WCHAR));
     return ImagePath->Length != 0 ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
 }
 
