@@ -185,7 +185,7 @@ class WineSmokeTest {
         DriverInfo info = DriverInfo.decode(first("info").output());
 
         assertEquals(BuildFlavor.MINGW, info.buildFlavor());
-        assertEquals("0.1.0", info.driverVersionText());
+        assertEquals("0.2.0", info.driverVersionText());
         assertTrue(info.state().containsAll(Set.of(DriverState.FILTER_REGISTERED, DriverState.FILTERING_STARTED)));
         assertEquals(1, info.loadCount());
     }

@@ -16,6 +16,7 @@ import dev.xidlab.device.DeviceException;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.DriverInfo;
+import dev.xidlab.protocol.Wire;
 import dev.xidlab.protocol.XidMode;
 import dev.xidlab.stress.Budget;
 import dev.xidlab.stress.MemoryPressure;
@@ -189,7 +190,7 @@ class VagrantLabTest {
             device.setConfig(DriverConfig.fieldDefault().withXidMode(XidMode.CACHED),
                     dev.xidlab.protocol.ApplyMode.NEXT_LOAD);
 
-            assertEquals(1, info.protocolVersion());
+            assertEquals(Wire.PROTOCOL_VERSION, info.protocolVersion());
             assertEquals(XidMode.CACHED, device.config().xidMode());
         }
     }
