@@ -5,7 +5,8 @@
     msbuild (Visual Studio 2022 + WDK) builds driver\wdk\xidfilter.vcxproj; inf2cat makes xidfilter.cat from the
     INF; signtool signs the .sys and the .cat with a test certificate (made once in CurrentUser\My and exported to
     driver\build\xidlab-test.cer, the file the test machine imports into LocalMachine\Root and TrustedPublisher).
-    Output: driver\build\<Configuration>\xidfilter.sys, .inf, .cat.
+    Output: driver\build\<Configuration>\xidfilter.sys, .inf, .cat. Debug is the checked flavour (DBG=1: PAGED_CODE()
+    and the assertions are real checks), as scripts/build-driver.sh builds target/driver/checked on Linux.
 .EXAMPLE
     powershell -ExecutionPolicy Bypass -File scripts\build-driver.ps1 -Configuration Release
 #>

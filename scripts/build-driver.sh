@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Cross-builds xidfilter.sys for x64 with mingw-w64 (native subsystem, entry DriverEntry, no C runtime, imports from
-# ntoskrnl.exe, HAL.dll and FLTMGR.SYS only), test-signs it, and builds the Wine smoke-test client.
+# ntoskrnl.exe, HAL.dll and FLTMGR.SYS only), test-signs it, and builds the Wine smoke-test client. Two flavours:
+# OUTDIR/xidfilter.sys (free) and OUTDIR/checked/xidfilter.sys (DBG=1: PAGED_CODE and the assertions are real
+# checks, a breakpoint or a bugcheck when they fail). Both get the WDK build's layout: PASSIVE_LEVEL-only routines
+# in a PAGE code section, DriverEntry-only ones in a discardable INIT section (see XF_PAGED in
+# driver/core/xf_platform.h). Warnings are errors, -Wconversion -Wsign-conversion included (MSVC's /W4 C4267 and
+# C4244 class); the mingw-w64 headers are -isystem, so only our code is held to them.
 # Usage: build-driver.sh OUTDIR. Without mingw-w64 or osslsigncode it says so and builds nothing (tests then skip).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:?usage: build-driver.sh OUTDIR}"
 cc=x86_64-w64-mingw32-gcc
-for tool in $cc x86_64-w64-mingw32-dlltool osslsigncode openssl; do
+for tool in $cc x86_64-w64-mingw32-dlltool osslsigncode openssl od dd; do
     if ! command -v "$tool" >/dev/null; then
         echo "build-driver.sh: skipped: $tool is not installed (apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev osslsigncode openssl)"
         exit 0
@@ -14,31 +19,66 @@ for tool in $cc x86_64-w64-mingw32-dlltool osslsigncode openssl; do
 done
 sources=("$root"/driver/src/*.c "$root/driver/core/xf_core.c")
 inputs=("${sources[@]}" "$root"/driver/src/*.h "$root"/driver/core/*.h "$root"/driver/include/*.h
-        "$root"/driver/mingw/* "$root"/driver/tools/*.c "$0" "$root/scripts/sign-driver.sh")
-if [ -f "$out/xidfilter.sys" ] && [ -f "$out/xfclient.exe" ] && \
+        "$root"/driver/mingw/* "$root"/driver/tools/*.c "$0" "$root/scripts/sign-driver.sh"
+        "$root/scripts/make-test-cert.sh")
+if [ -f "$out/xidfilter.sys" ] && [ -f "$out/checked/xidfilter.sys" ] && [ -f "$out/xfclient.exe" ] && \
    [ -z "$(find "${inputs[@]}" -newer "$out/xidfilter.sys" -print -quit)" ]; then
     exit 0
 fi
-mkdir -p "$out/obj"
+mkdir -p "$out/obj" "$out/checked"
 ddk="$($cc -print-sysroot 2>/dev/null)"
 ddk_include=/usr/share/mingw-w64/include/ddk
 [ -d "$ddk_include" ] || ddk_include="$ddk/mingw/include/ddk"
 
+# The warnings MSVC's /W4 /WX would stop on, as far as gcc has them: -Wconversion -Wsign-conversion (C4267, C4244),
+# -Wextra's unused parameters (C4100), -Wall's unused variables (C4189).
+warnings=(-Wall -Wextra -Werror -Wconversion -Wsign-conversion
+          -Wno-unknown-pragmas      # alloc_text: MSVC's; gcc gets XF_PAGED / XF_INIT
+          -Wno-multichar            # WDK-style pool tags
+          -Wno-array-bounds)        # a GCC 12 false positive inside mingw's __readgsqword
+kernel=(-std=gnu11 -O2 "${warnings[@]}"
+        -DXF_KERNEL -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00
+        -isystem "$ddk_include" -I"$root/driver/include"
+        -ffreestanding -fno-builtin -fno-stack-protector -mno-red-zone -mno-stack-arg-probe
+        -nostdlib -shared -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000
+        -Wl,--dynamicbase -Wl,--nxcompat -Wl,--forceinteg -Wl,--exclude-all-symbols)
+
+# Sets IMAGE_SCN_MEM_DISCARDABLE on a section of a linked PE, as the WDK's link does for INIT (/SECTION:INIT,d):
+# gas has no flag for it. The checksum this leaves stale is recomputed when the image is signed.
+mark_discardable() {
+    local file=$1 name=$2 pe sections optional table i header found chars
+    pe=$(od -An -tu4 -j60 -N4 "$file" | tr -d ' ')
+    sections=$(od -An -tu2 -j$((pe + 6)) -N2 "$file" | tr -d ' ')
+    optional=$(od -An -tu2 -j$((pe + 20)) -N2 "$file" | tr -d ' ')
+    table=$((pe + 24 + optional))
+    for ((i = 0; i < sections; i++)); do
+        header=$((table + 40 * i))
+        found=$(dd if="$file" bs=1 skip=$header count=8 2>/dev/null | tr -d '\0')
+        if [ "$found" = "$name" ]; then
+            chars=$(( $(od -An -tu4 -j$((header + 36)) -N4 "$file" | tr -d ' ') | 0x02000000 ))
+            printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((chars & 255)) $(((chars >> 8) & 255)) \
+                $(((chars >> 16) & 255)) $(((chars >> 24) & 255)))" |
+                dd of="$file" bs=1 seek=$((header + 36)) conv=notrunc 2>/dev/null
+            return 0
+        fi
+    done
+    echo "build-driver.sh: $file has no $name section" >&2
+    return 1
+}
+
 x86_64-w64-mingw32-dlltool -d "$root/driver/mingw/fltmgr.def" -l "$out/obj/libfltmgr.a"
 
-# -Wno-multichar: WDK-style pool tags; -Wno-array-bounds: a GCC 12 false positive inside mingw's __readgsqword.
-$cc -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -Wno-unused-parameter -Wno-multichar -Wno-array-bounds \
-    -DXF_KERNEL -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00 \
-    -I"$ddk_include" -I"$root/driver/include" \
-    -ffreestanding -fno-builtin -fno-stack-protector -mno-red-zone -mno-stack-arg-probe \
-    -nostdlib -shared -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000 \
-    -Wl,--dynamicbase -Wl,--nxcompat -Wl,--forceinteg -Wl,--exclude-all-symbols \
-    -o "$out/obj/xidfilter.unsigned.sys" "${sources[@]}" -L"$out/obj" -lfltmgr -lntoskrnl -lhal
+$cc "${kernel[@]}" -o "$out/obj/xidfilter.unsigned.sys" "${sources[@]}" -L"$out/obj" -lfltmgr -lntoskrnl -lhal
+$cc "${kernel[@]}" -DDBG=1 -o "$out/obj/xidfilter.checked.unsigned.sys" "${sources[@]}" -L"$out/obj" \
+    -lfltmgr -lntoskrnl -lhal
+mark_discardable "$out/obj/xidfilter.unsigned.sys" INIT
+mark_discardable "$out/obj/xidfilter.checked.unsigned.sys" INIT
 
 $cc -std=gnu11 -O2 -Wall -Wextra -Werror -municode -o "$out/xfclient.exe" "$root/driver/tools/xfclient.c" 2>/dev/null \
   || $cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$out/xfclient.exe" "$root/driver/tools/xfclient.c"
 
 bash "$root/scripts/make-test-cert.sh" "$out/cert"
+bash "$root/scripts/sign-driver.sh" "$out/obj/xidfilter.checked.unsigned.sys" "$out/checked/xidfilter.sys" "$out/cert"
 bash "$root/scripts/sign-driver.sh" "$out/obj/xidfilter.unsigned.sys" "$out/xidfilter.sys" "$out/cert"
 cp "$out/cert/xidlab-test.crt" "$out/xidlab-test.crt"
-echo "build-driver.sh: built $out/xidfilter.sys"
+echo "build-driver.sh: built $out/xidfilter.sys and $out/checked/xidfilter.sys"

@@ -27,18 +27,23 @@ Environment:
 #include "xf_platform.h"
 
 #define XF_DRIVER_VERSION_MAJOR 0u
-#define XF_DRIVER_VERSION_MINOR 1u
+#define XF_DRIVER_VERSION_MINOR 2u
 #define XF_DRIVER_VERSION_PATCH 0u
 #define XF_DRIVER_VERSION \
     ((XF_DRIVER_VERSION_MAJOR << 16) | (XF_DRIVER_VERSION_MINOR << 8) | XF_DRIVER_VERSION_PATCH)
 
 //
 //  Threads whose callback nesting is tracked at once, and processes the cache
-//  holds. Both are powers of two.
+//  holds. Both are powers of two. A cache lookup probes at most
+//  XF_CACHE_MAX_PROBE slots from the pid's home slot, so a miss on the paging
+//  path costs a bounded number of reads however many processes came and went;
+//  a new process whose window is full is not cached (XF_STATS.CacheDrops) and
+//  its callbacks fall back to the requestor.
 //
 
 #define XF_NESTING_SLOTS        128u
 #define XF_CACHE_SLOTS          4096u
+#define XF_CACHE_MAX_PROBE      32u
 
 //
 //  One operation as the pre-operation callback sees it.
@@ -92,6 +97,9 @@ typedef struct _XF_COUNTERS {
     volatile XF_U64 GuardSkips;
     volatile XF_U64 SelfTestTouches;
     volatile XF_U64 Reregistrations;
+    volatile XF_U64 NestedIo[3];        // nested paging-I/O callbacks by XF_IO_TARGET_*
+    volatile XF_U64 SelfTestDepthLimited;
+    volatile XF_U64 CacheDrops;
     volatile XF_U32 MaxNestingDepth;
     volatile XF_U32 MinRemainingStack;
 } XF_COUNTERS;
@@ -117,9 +125,26 @@ typedef struct _XF_CORE {
     XF_U32 LoadCount;
     XF_NTSTATUS RegisterStatus;
 
+    //
+    //  The control device (under XfPlatLock): handles open on it, and whether
+    //  the filter is being unloaded, after which every request fails with
+    //  STATUS_DELETE_PENDING.
+    //
+    XF_U32 OpenCount;
+    volatile XF_U32 Unloading;
+
+    //
+    //  Run-down of the control device's requests, EX_RUNDOWN_REF's protocol
+    //  in one word: bit 0 set once the run-down began, requests inside
+    //  counted in steps of 2 above it. (EX_RUNDOWN_REF itself would do on
+    //  Windows, but Wine 8 implements none of its routines, and the Wine
+    //  smoke test loads this binary.)
+    //
+    volatile XF_U64 Rundown;
+
     XF_COUNTERS Counters;
     volatile XF_U64 NestingOverflows;   // callbacks on threads no slot was free for
-    volatile XF_U64 CacheEntries;
+    volatile XF_U64 CacheEntries;       // a gauge: RESET_STATS leaves it alone
 
     XF_NESTING_SLOT Nesting[XF_NESTING_SLOTS];
     XF_CACHE_SLOT Cache[XF_CACHE_SLOTS];
@@ -169,8 +194,32 @@ XF_U64 XfCoreComputeXid(XF_U64 ProcessAddress, XF_U64 ProcessId, XF_U64 CreateTi
 
 //
 //  PASSIVE: serves one IOCTL_XF_* request. On success *Information is the
-//  number of output bytes written.
+//  number of output bytes written. Once the filter is unloading, every request
+//  fails with XF_STATUS_DELETE_PENDING.
 //
 XF_NTSTATUS XfCoreDeviceControl(XF_CORE *Core, const XF_IOCTL_CALL *Call, XF_U32 *Information);
+
+//
+//  PASSIVE: IRP_MJ_CREATE and IRP_MJ_CLOSE on the control device, which count
+//  the handles open on it.
+//
+XF_NTSTATUS XfCoreControlCreate(XF_CORE *Core);
+void XfCoreControlClose(XF_CORE *Core);
+
+//
+//  PASSIVE: the filter's unload decision. A non-mandatory unload (fltmc
+//  unload, FilterUnload) is refused with XF_STATUS_FLT_DO_NOT_DETACH while a
+//  handle is open on the control device. Otherwise every later request fails
+//  with XF_STATUS_DELETE_PENDING, and this returns once the requests in
+//  flight have finished: the caller may tear down.
+//
+XF_NTSTATUS XfCoreFilterUnload(XF_CORE *Core, int Mandatory);
+
+//
+//  The telemetry as IOCTL_XF_GET_STATS answers it, read straight from the
+//  core (what a debugger reads from a dump): it needs no lock and works in any
+//  state, unloading or crashed.
+//
+void XfCoreReadStats(const XF_CORE *Core, XF_STATS *Stats);
 
 #endif // XF_CORE_H

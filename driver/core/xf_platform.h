@@ -29,9 +29,44 @@ Environment:
 
 #if defined(XF_KERNEL)
 #include <ntifs.h>
+#else
+#include <assert.h>
+#endif
+
+//
+//  Code placement. A routine that runs only at PASSIVE_LEVEL goes in the PAGE
+//  code section, a routine only DriverEntry calls in INIT (discarded after
+//  DriverEntry returns). MSVC places them with #pragma alloc_text next to each
+//  routine's declaration; gcc ignores that pragma, and mingw-w64's wdm.h
+//  defines ALLOC_PRAGMA only for MSVC, so the GCC build gets the same layout
+//  from a section attribute on the definition (the approach ReactOS takes).
+//  Nothing the pre-operation callback can reach may carry either: it runs for
+//  paging I/O. The kernel model has no sections.
+//
+
+#if defined(XF_KERNEL) && defined(__GNUC__)
+#define XF_PAGED    __attribute__((section("PAGE")))
+#define XF_INIT     __attribute__((section("INIT")))
+#else
+#define XF_PAGED
+#define XF_INIT
+#endif
+
+//
+//  XF_PAGED_CODE: the first statement of every XF_PAGED routine. In a checked
+//  kernel build (DBG=1, WDK or mingw) it is PAGED_CODE(), a real assertion that
+//  IRQL <= APC_LEVEL; in the kernel model, where IRQL does not exist, it is
+//  nothing. XF_ASSERT checks an invariant: NT_ASSERT in a checked kernel build
+//  (a breakpoint, or a bugcheck without a debugger), nothing in a free one,
+//  assert() in the model, which is always built with assertions on.
+//
+
+#if defined(XF_KERNEL)
 #define XF_PAGED_CODE()  PAGED_CODE()
+#define XF_ASSERT(e)     NT_ASSERT(e)
 #else
 #define XF_PAGED_CODE()  ((void)0)
+#define XF_ASSERT(e)     assert(e)
 #endif
 
 //
@@ -75,8 +110,18 @@ typedef XF_I32 XF_NTSTATUS;
 #define XF_STATUS_NOT_SUPPORTED          ((XF_NTSTATUS)0xC00000BBL)
 #define XF_STATUS_NOT_FOUND              ((XF_NTSTATUS)0xC0000225L)
 #define XF_STATUS_INSUFFICIENT_RESOURCES ((XF_NTSTATUS)0xC000009AL)
+#define XF_STATUS_DELETE_PENDING         ((XF_NTSTATUS)0xC0000056L)
+#define XF_STATUS_FLT_DO_NOT_DETACH      ((XF_NTSTATUS)0xC01C0010L)
 
 #define XF_NT_SUCCESS(s) ((XF_NTSTATUS)(s) >= 0)
+
+//
+//  What a paging I/O is for (XfPlatPagingIoTarget).
+//
+
+#define XF_IO_TARGET_OTHER          0u  // any other file (a mapped data file, an executable's image)
+#define XF_IO_TARGET_PAGING_FILE    1u  // the paging file: pagefile-backed memory such as paged pool
+#define XF_IO_TARGET_IMAGE          2u  // xidfilter.sys itself (the self-test's pages)
 
 //
 //  Atomics. Relaxed loads and stores for counters that are only read for
@@ -176,10 +221,25 @@ void *XfPlatRequestorProcess(struct _XF_CORE *Core, const struct _XF_OPERATION *
 XF_U64 XfPlatRequestorProcessId(struct _XF_CORE *Core, const struct _XF_OPERATION *Operation);
 
 //
-//  Self-test trigger: touch one page of the driver's own pageable image,
-//  chosen by Depth.
+//  What a paging I/O the callback sees is for: the paging file, the driver's
+//  own image, or another file (XF_IO_TARGET_*). Called only for paging I/O.
 //
-void XfPlatSelfTestTouch(struct _XF_CORE *Core, XF_U32 Depth);
+XF_U32 XfPlatPagingIoTarget(struct _XF_CORE *Core, const struct _XF_OPERATION *Operation);
+
+//
+//  Self-test trigger: touch page Page (0 .. XF_SELFTEST_MAX_DEPTH - 1) of the
+//  driver's own pageable image.
+//
+void XfPlatSelfTestTouch(struct _XF_CORE *Core, XF_U32 Page);
+
+//
+//  The event the core's run-down of the control device's requests waits on
+//  (a KEVENT on the kernel side). Signal is called once, by the last request
+//  to leave after the run-down began, at whatever IRQL requests run at; Wait
+//  (PASSIVE) returns once it has been called.
+//
+void XfPlatDrainSignal(struct _XF_CORE *Core);
+void XfPlatDrainWait(struct _XF_CORE *Core);
 
 //
 //  PASSIVE: persist the whole configuration (the service key's Parameters).

@@ -58,7 +58,7 @@ typedef uint64_t XF_U64;
 //  XF_STRUCT_VERSION is what every structure carries in its Version field.
 //
 
-#define XF_PROTOCOL_VERSION     1u
+#define XF_PROTOCOL_VERSION     2u
 #define XF_STRUCT_VERSION       1u
 
 //
@@ -127,13 +127,21 @@ typedef uint64_t XF_U64;
 #define XF_GUARD_VALID_MASK     0x00000003u
 
 //
-//  Self-test trigger: the callback touches a page of the driver's own pageable
-//  image chosen by nesting depth, so paging reads of the image re-enter the
-//  callback on any Windows version.
+//  Self-test trigger: in the callback of a paging read, the driver touches the
+//  page of its own pageable image that belongs to the current nesting depth, so
+//  paging reads of the image re-enter the callback on any Windows version.
+//  Depth d touches page d - 1 and no other, so a nested touch never faults on
+//  the page whose read its own thread has in flight; beyond
+//  XF_SELFTEST_MAX_DEPTH levels nothing is touched (counted in
+//  XF_STATS.SelfTestDepthLimited). 32 levels need at least 0x300 bytes of
+//  stack each to exhaust the 0x6000-byte kernel stack, and one level of
+//  re-entry (trap frame 0x190 alone, plus the fault handler's and the filter
+//  manager's frames) takes more than that.
 //
 
 #define XF_SELFTEST_OFF         0u
 #define XF_SELFTEST_ON          1u
+#define XF_SELFTEST_MAX_DEPTH   32u
 
 //
 //  Bounds the driver accepts for GuardStackThreshold (bytes); 0 is accepted
@@ -173,6 +181,9 @@ typedef struct _XF_CONFIG {
 #define XF_INFO_PROCESS_NOTIFY          0x00000004u
 #define XF_INFO_RELOAD_PENDING          0x00000008u  // saved flags differ from the active registration
 #define XF_INFO_CONFIG_FROM_REGISTRY    0x00000010u  // this load read a saved config
+#define XF_INFO_PERSISTENT_STATE_KEY    0x00000020u  // config kept in the driver's persistent-state key
+                                                     // (IoOpenDriverRegistryKey); clear: the service
+                                                     // key's Parameters
 
 typedef struct _XF_INFO {
     XF_U32 Size;
@@ -201,6 +212,8 @@ typedef struct _XF_INFO {
 #define XF_SETCFG_SAVED                 0x00000001u  // the config reached the service key
 #define XF_SETCFG_RELOAD_REQUIRED       0x00000002u  // new flags wait for the next load
 #define XF_SETCFG_REREGISTERED          0x00000004u  // live re-registration succeeded
+#define XF_SETCFG_RESTORED              0x00000008u  // it failed, and the previous flags were
+                                                     // registered again (RestoreStatus says how)
 
 typedef struct _XF_SET_CONFIG_REQUEST {
     XF_U32 Size;
@@ -216,13 +229,21 @@ typedef struct _XF_SET_CONFIG_RESPONSE {
     XF_U32 ResultFlags;                     // XF_SETCFG_*
     XF_I32 SaveStatus;                      // NTSTATUS of persisting the config
     XF_I32 ReregisterStatus;                // NTSTATUS of the live re-registration, 0 if not asked
-    XF_U32 Reserved;
+    XF_I32 RestoreStatus;                   // NTSTATUS of registering the previous flags again after
+                                            // a failed re-registration, 0 if not needed
 } XF_SET_CONFIG_RESPONSE;                   // 24 bytes
 
 //
 //  IOCTL_XF_GET_STATS: no input; output XF_STATS.
-//  IOCTL_XF_RESET_STATS: no input, no output; zeroes the counters (Loads and
-//  Reregistrations survive) and sets MinRemainingStack back to its sentinel.
+//  IOCTL_XF_RESET_STATS: no input, no output; zeroes the counters (Loads,
+//  Reregistrations and the CacheEntries gauge survive) and sets
+//  MinRemainingStack back to its sentinel.
+//
+//  The Nested*Io counters split the nested callbacks (depth > 1) for paging I/O
+//  by the file the I/O was for: the paging file (paged pool, and so the CID
+//  handle table, comes back from there), xidfilter.sys's own image (the
+//  self-test's pages), any other file. On a real kernel they tell whether
+//  CID-table page-ins reach the filter at all.
 //
 
 #define XF_STACK_NOT_SEEN       0xFFFFFFFFu
@@ -243,7 +264,14 @@ typedef struct _XF_STATS {
     XF_U32 MinRemainingStack;               // bytes, XF_STACK_NOT_SEEN before the first callback
     XF_U32 Loads;                           // loads of the filter (service key counter)
     XF_U32 Reserved;
-} XF_STATS;                                 // 96 bytes
+    XF_U64 NestedPagingFileIo;              // nested paging-I/O callbacks for the paging file
+    XF_U64 NestedImageIo;                   // ... for xidfilter.sys's own image
+    XF_U64 NestedOtherIo;                   // ... for any other file
+    XF_U64 NestingOverflows;                // callbacks whose depth could not be tracked (no free slot)
+    XF_U64 SelfTestDepthLimited;            // self-test touches skipped above XF_SELFTEST_MAX_DEPTH
+    XF_U64 CacheEntries;                    // processes in the cache now (a gauge, never reset)
+    XF_U64 CacheDrops;                      // process creations the cache found no slot for
+} XF_STATS;                                 // 152 bytes
 
 //
 //  IOCTL_XF_QUERY_XID: input XF_QUERY_XID_REQUEST, output XF_QUERY_XID_RESPONSE.
@@ -286,7 +314,7 @@ XF_STATIC_ASSERT(sizeof(XF_CONFIG) == 40, xf_config_size);
 XF_STATIC_ASSERT(sizeof(XF_INFO) == 56, xf_info_size);
 XF_STATIC_ASSERT(sizeof(XF_SET_CONFIG_REQUEST) == 56, xf_set_config_request_size);
 XF_STATIC_ASSERT(sizeof(XF_SET_CONFIG_RESPONSE) == 24, xf_set_config_response_size);
-XF_STATIC_ASSERT(sizeof(XF_STATS) == 96, xf_stats_size);
+XF_STATIC_ASSERT(sizeof(XF_STATS) == 152, xf_stats_size);
 XF_STATIC_ASSERT(sizeof(XF_QUERY_XID_REQUEST) == 24, xf_query_xid_request_size);
 XF_STATIC_ASSERT(sizeof(XF_QUERY_XID_RESPONSE) == 40, xf_query_xid_response_size);
 

@@ -51,6 +51,17 @@ typedef int FLT_FILESYSTEM_TYPE;
 
 #define IRP_MJ_OPERATION_END            ((UCHAR)0x80)
 
+#define FLTFL_FILTER_UNLOAD_MANDATORY   0x00000001
+
+//
+//  As fltKernel.h: an assertion in checked builds (DBG=1), nothing otherwise.
+//
+#if DBG
+#define FLT_ASSERT(_e)                  NT_ASSERT(_e)
+#else
+#define FLT_ASSERT(_e)                  ((VOID)0)
+#endif
+
 typedef enum _FLT_PREOP_CALLBACK_STATUS {
     FLT_PREOP_SUCCESS_WITH_CALLBACK,
     FLT_PREOP_SUCCESS_NO_CALLBACK,

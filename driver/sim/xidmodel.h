@@ -44,6 +44,7 @@ extern "C" {
 #define XM_STATUS_MACHINE_CRASHED       ((int32_t)0xC00002EA)  // STATUS_SYSTEM_SHUTDOWN: it bugchecked
 #define XM_STATUS_ALREADY_LOADED        ((int32_t)0xC000010E)  // STATUS_IMAGE_ALREADY_LOADED
 #define XM_STATUS_OBJECT_NAME_NOT_FOUND ((int32_t)0xC0000034)
+#define XM_STATUS_INVALID_HANDLE        ((int32_t)0xC0000008)
 
 typedef struct XM_MACHINE XM_MACHINE;
 
@@ -92,19 +93,45 @@ XM_EXPORT int32_t XmLoadServiceKey(XM_MACHINE *Machine, const char *Path);
 XM_EXPORT int32_t XmSaveServiceKey(XM_MACHINE *Machine, const char *Path);
 
 //
-//  sc start / sc stop (or fltmc load / unload): DriverEntry and FilterUnload.
+//  fltmc load / sc start: DriverEntry. Refused (XM_STATUS_ALREADY_LOADED) while
+//  loaded, or while a handle to a previous instance's device is still open.
 //
 XM_EXPORT int32_t XmLoadDriver(XM_MACHINE *Machine);
+
+//
+//  fltmc unload (FilterUnload, non-mandatory): the driver may refuse it
+//  (STATUS_FLT_DO_NOT_DETACH while a handle is open on its control device).
+//  sc stop (mandatory): always unloads; handles still open keep reaching the
+//  unloaded instance, which fails their requests with STATUS_DELETE_PENDING.
+//
 XM_EXPORT int32_t XmUnloadDriver(XM_MACHINE *Machine);
+XM_EXPORT int32_t XmStopDriver(XM_MACHINE *Machine);
+
+//
+//  Makes the filter manager's next FltRegisterFilter fail with Status (< 0).
+//
+XM_EXPORT int32_t XmFailNextRegistration(XM_MACHINE *Machine, int32_t Status);
+
+//
+//  CreateFile / CloseHandle on \\.\XidFilter from the controller's process.
+//
+XM_EXPORT int32_t XmOpenDevice(XM_MACHINE *Machine, uint64_t *Handle);
+XM_EXPORT int32_t XmCloseDevice(XM_MACHINE *Machine, uint64_t Handle);
 
 //
 //  DeviceIoControl on \\.\XidFilter from the controller's process: the bytes go
-//  to the driver's own IOCTL handling.
+//  to the driver's own IOCTL handling. XmDeviceIoControl opens a handle for
+//  the one request and closes it after; XmDeviceIoControlOnHandle uses one
+//  XmOpenDevice returned.
 //
 XM_EXPORT int32_t XmDeviceIoControl(XM_MACHINE *Machine, uint32_t IoControlCode,
                                     const void *InputBuffer, uint32_t InputLength,
                                     void *OutputBuffer, uint32_t OutputLength,
                                     uint32_t *BytesReturned);
+XM_EXPORT int32_t XmDeviceIoControlOnHandle(XM_MACHINE *Machine, uint64_t Handle, uint32_t IoControlCode,
+                                            const void *InputBuffer, uint32_t InputLength,
+                                            void *OutputBuffer, uint32_t OutputLength,
+                                            uint32_t *BytesReturned);
 
 XM_EXPORT int32_t XmCreateProcess(XM_MACHINE *Machine, uint64_t *ProcessId);
 XM_EXPORT int32_t XmExitProcess(XM_MACHINE *Machine, uint64_t ProcessId);

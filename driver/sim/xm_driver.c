@@ -20,6 +20,7 @@ Environment:
 
 --*/
 
+#include <stdlib.h>
 #include <string.h>
 #include "xm_model.h"
 
@@ -68,22 +69,60 @@ Routine Description:
     return XM_STATUS_SUCCESS;
 }
 
-void
+int32_t
 XmDriverUnload(
+    XM_MACHINE *Machine,
+    int Mandatory
+    )
+/*++
+
+Routine Description:
+
+    XfFilterUnload: the core decides (a non-mandatory unload with a handle
+    open on the control device is refused), then the reverse of DriverEntry.
+
+--*/
+{
+    int32_t status = XfCoreFilterUnload(&Machine->Core, Mandatory);
+
+    if (status < 0) {
+        return status;
+    }
+    Machine->NotifyRegistered = 0;
+    XmFltUnregisterFilter(Machine);
+    XfCoreSetStateFlags(&Machine->Core, 0,
+                        XF_INFO_PROCESS_NOTIFY | XF_INFO_FILTERING_STARTED | XF_INFO_FILTER_REGISTERED);
+    return XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmDriverCreate(
     XM_MACHINE *Machine
     )
 /*++
 
 Routine Description:
 
-    FilterUnload: the reverse of DriverEntry.
+    IRP_MJ_CREATE on \Device\XidFilter.
 
 --*/
 {
-    Machine->NotifyRegistered = 0;
-    XmFltUnregisterFilter(Machine);
-    XfCoreSetStateFlags(&Machine->Core, 0,
-                        XF_INFO_PROCESS_NOTIFY | XF_INFO_FILTERING_STARTED | XF_INFO_FILTER_REGISTERED);
+    return XfCoreControlCreate(&Machine->Core);
+}
+
+void
+XmDriverClose(
+    XM_MACHINE *Machine
+    )
+/*++
+
+Routine Description:
+
+    IRP_MJ_CLOSE on \Device\XidFilter.
+
+--*/
+{
+    XfCoreControlClose(&Machine->Core);
 }
 
 void
@@ -262,6 +301,25 @@ XfPlatRequestorProcess(
     return data->Requestor != NULL ? XmProcessAddress(data->Requestor) : NULL;
 }
 
+XF_U32
+XfPlatPagingIoTarget(
+    XF_CORE *Core,
+    const XF_OPERATION *Operation
+    )
+/*++
+
+Routine Description:
+
+    What the paging I/O is for, as the filter manager's dispatch said.
+
+--*/
+{
+    const XM_CALLBACK_DATA *data = Operation->CallbackData;
+
+    (void)Core;
+    return data->Target;
+}
+
 XF_U64
 XfPlatRequestorProcessId(
     XF_CORE *Core,
@@ -277,21 +335,24 @@ XfPlatRequestorProcessId(
 void
 XfPlatSelfTestTouch(
     XF_CORE *Core,
-    XF_U32 Depth
+    XF_U32 Page
     )
 /*++
 
 Routine Description:
 
-    Touches one page of the driver's own pageable image, chosen by depth: when
-    it is out, its paging read re-enters the filter whatever the Xid mode.
+    Touches one page of the driver's own pageable image: when it is out, its
+    paging read re-enters the filter whatever the Xid mode.
 
 --*/
 {
     XM_MACHINE *m = XM_MACHINE_OF(Core);
 
+    if (Page >= XM_IMAGE_PAGES) {
+        abort();                            // the core never asks for one beyond its maximum depth
+    }
     XmPushFrame(m, XmFnXfSelfTestTouch);
-    XmTouchPage(m, XM_CID_PAGES + (Depth % XM_IMAGE_PAGES));
+    XmTouchPage(m, XM_CID_PAGES + Page);
     XmPopFrame(m);
 }
 
@@ -329,9 +390,9 @@ Routine Description:
     status = XmFltRegisterFilter(m, OperationFlags);
     if (status >= 0) {
         status = XmFltStartFiltering(m);
-    }
-    if (status < 0) {
-        XfCoreSetStateFlags(Core, 0, XF_INFO_FILTER_REGISTERED | XF_INFO_FILTERING_STARTED);
+        if (status < 0) {
+            XmFltUnregisterFilter(m);
+        }
     }
     return status;
 }
@@ -350,4 +411,30 @@ XfPlatUnlock(
     )
 {
     pthread_mutex_unlock(&XM_MACHINE_OF(Core)->CoreLock);
+}
+
+void
+XfPlatDrainSignal(
+    XF_CORE *Core
+    )
+{
+    (void)Core;
+}
+
+void
+XfPlatDrainWait(
+    XF_CORE *Core
+    )
+/*++
+
+Routine Description:
+
+    The unload waiting for control-device requests in flight. The model runs
+    one request at a time under the machine lock, which the unloading thread
+    holds, so none can be inside: a wait would be a model bug.
+
+--*/
+{
+    (void)Core;
+    abort();
 }

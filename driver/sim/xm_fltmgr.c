@@ -17,7 +17,9 @@ Abstract:
                                                      model's I/O)
 
     Unregistering waits for callbacks in flight (a rundown), so the filter can
-    be unregistered and registered again while operations run.
+    be unregistered and registered again while operations run. A test can
+    make the next registration fail (XmFailNextRegistration), to drive the
+    driver's recovery from a failed live re-registration.
 
 Environment:
 
@@ -35,9 +37,14 @@ XmFltRegisterFilter(
     )
 {
     uint32_t op;
+    int32_t injected = Machine->Filter.FailNextRegistration;
 
+    if (injected != 0) {
+        Machine->Filter.FailNextRegistration = 0;
+        return injected;
+    }
     if (Machine->Filter.Registered) {
-        return (int32_t)0xC01C0009;         // STATUS_FLT_INSTANCE_ALTITUDE_COLLISION: one filter only
+        return (int32_t)0xC01C0011;         // STATUS_FLT_INSTANCE_ALTITUDE_COLLISION: one filter only
     }
     for (op = 0; op < XF_OP_COUNT; op++) {
         if ((OperationFlags[op] & ~XF_REG_VALID_MASK) != 0) {
@@ -119,9 +126,31 @@ XmFltDispatch(
 
 Routine Description:
 
+    An IRP for an ordinary file (neither the paging file nor the driver's
+    image) reaching the filter manager.
+
+--*/
+{
+    XmFltDispatchFile(Machine, Operation, IrpFlags, Requestor, XF_IO_TARGET_OTHER);
+}
+
+void
+XmFltDispatchFile(
+    XM_MACHINE *Machine,
+    uint32_t Operation,
+    uint32_t IrpFlags,
+    XM_PROCESS *Requestor,
+    uint32_t Target
+    )
+/*++
+
+Routine Description:
+
     An IRP reaching the filter manager's device: IofCallDriver, FltpDispatch,
     the pre-callback worker, and the filter's callback when its registration
-    does not skip the operation.
+    does not skip the operation. Target is the file the IRP is for
+    (XF_IO_TARGET_*), what the callback data's file object tells a real
+    driver.
 
 --*/
 {
@@ -135,6 +164,7 @@ Routine Description:
         data.MajorFunction = Operation;
         data.IrpFlags = IrpFlags;
         data.Requestor = Requestor;
+        data.Target = Target;
         Machine->Filter.InFlight++;
         XmDriverPreOperation(Machine, &data);
         Machine->Filter.InFlight--;

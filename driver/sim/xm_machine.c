@@ -189,7 +189,8 @@ Routine Description:
     XmPushFrame(Machine, XmFnIoPageReadEx);
 
     Machine->PagingReads++;
-    XmFltDispatch(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, Machine->Current->Process);
+    XmFltDispatchFile(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, Machine->Current->Process,
+                      page->Kind == XmPageImage ? XF_IO_TARGET_IMAGE : XF_IO_TARGET_PAGING_FILE);
     page->Resident = 1;
 
     XmPopFrame(Machine);
@@ -534,6 +535,8 @@ Routine Description:
     Machine->Crashed = 0;
     Machine->DriverLoaded = 0;
     Machine->NotifyRegistered = 0;
+    memset(Machine->Handles, 0, sizeof(Machine->Handles));
+    Machine->HandleCount = 0;
     Machine->CidFreeHead = 0;
     Machine->CidNext = 0;
     Machine->ThreadCount = 0;
@@ -661,7 +664,13 @@ XmLoadDriver(
     int32_t status;
 
     XM_ENTER(Machine, jump);
-    if (Machine->DriverLoaded) {
+
+    //
+    //  A handle that outlived a mandatory unload still holds the previous
+    //  instance's device object, and so its driver object and image: the
+    //  model refuses a new load until it closes.
+    //
+    if (Machine->DriverLoaded || Machine->HandleCount != 0) {
         XM_LEAVE(Machine);
         return XM_STATUS_ALREADY_LOADED;
     }
@@ -672,12 +681,22 @@ XmLoadDriver(
     return status;
 }
 
-int32_t
-XmUnloadDriver(
-    XM_MACHINE *Machine
+static int32_t
+XmUnload(
+    XM_MACHINE *Machine,
+    int Mandatory
     )
+/*++
+
+Routine Description:
+
+    The filter manager unloading xidfilter: its FilterUnload callback may
+    refuse a non-mandatory unload.
+
+--*/
 {
     jmp_buf jump;
+    int32_t status;
 
     XM_ENTER(Machine, jump);
     if (!Machine->DriverLoaded) {
@@ -685,15 +704,127 @@ XmUnloadDriver(
         return XM_STATUS_NO_SUCH_DEVICE;
     }
     Machine->Current = Machine->ControllerThread;
-    XmDriverUnload(Machine);
-    Machine->DriverLoaded = 0;
+    status = XmDriverUnload(Machine, Mandatory);
+    if (status >= 0 || Mandatory) {
+        Machine->DriverLoaded = 0;
+    }
     XM_LEAVE(Machine);
+    return Mandatory ? XM_STATUS_SUCCESS : status;
+}
+
+int32_t
+XmUnloadDriver(
+    XM_MACHINE *Machine
+    )
+{
+    return XmUnload(Machine, 0);
+}
+
+int32_t
+XmStopDriver(
+    XM_MACHINE *Machine
+    )
+{
+    return XmUnload(Machine, 1);
+}
+
+int32_t
+XmFailNextRegistration(
+    XM_MACHINE *Machine,
+    int32_t Status
+    )
+{
+    if (Status >= 0) {
+        return XM_STATUS_INVALID_PARAMETER;
+    }
+    pthread_mutex_lock(&Machine->Lock);
+    Machine->Filter.FailNextRegistration = Status;
+    pthread_mutex_unlock(&Machine->Lock);
     return XM_STATUS_SUCCESS;
 }
 
 int32_t
-XmDeviceIoControl(
+XmOpenDevice(
     XM_MACHINE *Machine,
+    uint64_t *Handle
+    )
+/*++
+
+Routine Description:
+
+    CreateFile on \\.\XidFilter: IRP_MJ_CREATE to the loaded driver.
+
+--*/
+{
+    jmp_buf jump;
+    uint32_t slot;
+    int32_t status;
+
+    *Handle = 0;
+    XM_ENTER(Machine, jump);
+    if (!Machine->DriverLoaded) {
+        XM_LEAVE(Machine);
+        return XM_STATUS_OBJECT_NAME_NOT_FOUND;
+    }
+    for (slot = 0; slot < XM_MAX_HANDLES && Machine->Handles[slot]; slot++) {
+    }
+    if (slot == XM_MAX_HANDLES) {
+        XM_LEAVE(Machine);
+        return XM_STATUS_INSUFFICIENT_RESOURCES;
+    }
+    Machine->Current = Machine->ControllerThread;
+    status = XmDriverCreate(Machine);
+    if (status >= 0) {
+        Machine->Handles[slot] = 1;
+        Machine->HandleCount++;
+        *Handle = slot + 1;
+    }
+    XM_LEAVE(Machine);
+    return status;
+}
+
+static int
+XmHandleValid(
+    XM_MACHINE *Machine,
+    uint64_t Handle
+    )
+{
+    return Handle >= 1 && Handle <= XM_MAX_HANDLES && Machine->Handles[Handle - 1];
+}
+
+int32_t
+XmCloseDevice(
+    XM_MACHINE *Machine,
+    uint64_t Handle
+    )
+/*++
+
+Routine Description:
+
+    CloseHandle: IRP_MJ_CLOSE to the driver instance the handle was opened
+    on, which may have been unloaded (mandatorily) since.
+
+--*/
+{
+    jmp_buf jump;
+
+    XM_ENTER(Machine, jump);
+    if (!XmHandleValid(Machine, Handle)) {
+        XM_LEAVE(Machine);
+        return XM_STATUS_INVALID_HANDLE;
+    }
+    Machine->Current = Machine->ControllerThread;
+    XmDriverClose(Machine);
+    Machine->Handles[Handle - 1] = 0;
+    Machine->HandleCount--;
+    XM_LEAVE(Machine);
+    return XM_STATUS_SUCCESS;
+}
+
+static int32_t
+XmIoctl(
+    XM_MACHINE *Machine,
+    uint64_t Handle,
     uint32_t IoControlCode,
     const void *InputBuffer,
     uint32_t InputLength,
@@ -708,6 +839,9 @@ Routine Description:
     DeviceIoControl on \\.\XidFilter. METHOD_BUFFERED as the I/O manager does
     it: one system buffer of the larger length holds the input and receives
     the output, and only on success are BytesReturned bytes copied back.
+    Handle 0 is a handle opened for this one request and closed after it, as
+    a process that runs one request (xidlab driver raw) does; another is one
+    XmOpenDevice returned, which may outlive the driver instance it reaches.
 
 --*/
 {
@@ -735,10 +869,10 @@ Routine Description:
         free(system);
         return XM_STATUS_MACHINE_CRASHED;
     }
-    if (!Machine->DriverLoaded) {
+    if (Handle == 0 ? !Machine->DriverLoaded : !XmHandleValid(Machine, Handle)) {
         pthread_mutex_unlock(&Machine->Lock);
         free(system);
-        return XM_STATUS_OBJECT_NAME_NOT_FOUND;
+        return Handle == 0 ? XM_STATUS_OBJECT_NAME_NOT_FOUND : XM_STATUS_INVALID_HANDLE;
     }
     Machine->CrashJump = &jump;
     if (setjmp(jump) != 0) {
@@ -749,14 +883,20 @@ Routine Description:
     }
 
     Machine->Current = Machine->ControllerThread;
-    XmPushFrame(Machine, XmFnKiSystemServiceCopyEnd);
-    XmPushFrame(Machine, XmFnNtDeviceIoControlFile);
-    XmPushFrame(Machine, XmFnIofCallDriver);
-    status = XmDriverDeviceControl(Machine, IoControlCode, system, InputLength, system, OutputLength,
-                                   &information);
-    XmPopFrame(Machine);
-    XmPopFrame(Machine);
-    XmPopFrame(Machine);
+    status = Handle == 0 ? XmDriverCreate(Machine) : XM_STATUS_SUCCESS;
+    if (status >= 0) {
+        XmPushFrame(Machine, XmFnKiSystemServiceCopyEnd);
+        XmPushFrame(Machine, XmFnNtDeviceIoControlFile);
+        XmPushFrame(Machine, XmFnIofCallDriver);
+        status = XmDriverDeviceControl(Machine, IoControlCode, system, InputLength, system, OutputLength,
+                                       &information);
+        XmPopFrame(Machine);
+        XmPopFrame(Machine);
+        XmPopFrame(Machine);
+        if (Handle == 0) {
+            XmDriverClose(Machine);
+        }
+    }
 
     XM_LEAVE(Machine);
 
@@ -766,6 +906,40 @@ Routine Description:
     }
     free(system);
     return status;
+}
+
+int32_t
+XmDeviceIoControl(
+    XM_MACHINE *Machine,
+    uint32_t IoControlCode,
+    const void *InputBuffer,
+    uint32_t InputLength,
+    void *OutputBuffer,
+    uint32_t OutputLength,
+    uint32_t *BytesReturned
+    )
+{
+    return XmIoctl(Machine, 0, IoControlCode, InputBuffer, InputLength, OutputBuffer, OutputLength, BytesReturned);
+}
+
+int32_t
+XmDeviceIoControlOnHandle(
+    XM_MACHINE *Machine,
+    uint64_t Handle,
+    uint32_t IoControlCode,
+    const void *InputBuffer,
+    uint32_t InputLength,
+    void *OutputBuffer,
+    uint32_t OutputLength,
+    uint32_t *BytesReturned
+    )
+{
+    if (Handle == 0) {
+        *BytesReturned = 0;
+        return XM_STATUS_INVALID_HANDLE;
+    }
+    return XmIoctl(Machine, Handle, IoControlCode, InputBuffer, InputLength, OutputBuffer, OutputLength,
+                   BytesReturned);
 }
 
 int32_t
@@ -1008,17 +1182,19 @@ XmReadStats(
     uint32_t Length
     )
 {
-    XF_IOCTL_CALL call;
-    uint32_t information = 0;
-    int32_t status;
+    XF_STATS stats;
+    int32_t status = XM_STATUS_SUCCESS;
 
-    memset(&call, 0, sizeof(call));
-    call.IoControlCode = IOCTL_XF_GET_STATS;
-    call.OutputBuffer = Stats;
-    call.OutputLength = Length;
+    if (Length < sizeof(stats)) {
+        return (int32_t)0xC0000023;             // STATUS_BUFFER_TOO_SMALL
+    }
     pthread_mutex_lock(&Machine->Lock);
-    status = Machine->Core.Platform == NULL ? XM_STATUS_NO_SUCH_DEVICE
-                                            : XfCoreDeviceControl(&Machine->Core, &call, &information);
+    if (Machine->Core.Platform == NULL) {
+        status = XM_STATUS_NO_SUCH_DEVICE;
+    } else {
+        XfCoreReadStats(&Machine->Core, &stats);
+        memcpy(Stats, &stats, sizeof(stats));
+    }
     pthread_mutex_unlock(&Machine->Lock);
     return status;
 }

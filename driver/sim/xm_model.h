@@ -37,14 +37,16 @@ Environment:
 #define XM_MAX_PROCESSES        4200u
 #define XM_CID_PAGE_ENTRIES     256u        // 4 KiB handle-table page of 16-byte entries
 #define XM_CID_PAGES            24u         // 6144 handles: pids and tids up to 24572
-#define XM_IMAGE_PAGES          8u          // pageable pages of xidfilter.sys (the self-test's)
-#define XM_OTHER_PAGES          488u        // the rest of paged pool competing for the working set
+#define XM_IMAGE_PAGES          XF_SELFTEST_MAX_DEPTH   // pageable pages of xidfilter.sys (the self-test's)
+#define XM_OTHER_PAGES          464u        // the rest of paged pool competing for the working set
 #define XM_PAGES                (XM_CID_PAGES + XM_IMAGE_PAGES + XM_OTHER_PAGES)
 #define XM_PRESSURE_INTERVAL    32u         // file operations between two pressure cycles
 #define XM_CHURN_INTERVAL       16u         // file operations between two process exits/creations
 
 #define XM_IRP_NOCACHE          0x00000001u
 #define XM_IRP_PAGING_IO        0x00000002u
+
+#define XM_MAX_HANDLES          16u         // handles open on \Device\XidFilter at once
 
 //
 //  Modelled kernel functions: every frame a modelled thread pushes is one of
@@ -144,6 +146,7 @@ typedef struct _XM_FILTER {
     uint32_t OperationFlags[XF_OP_COUNT];   // FLTFL_OPERATION_REGISTRATION_* per operation
     uint64_t Generation;                    // bumped at each register
     int64_t InFlight;                       // callbacks running (rundown)
+    int32_t FailNextRegistration;           // an NTSTATUS the next FltRegisterFilter returns, 0: none
 } XM_FILTER;
 
 //
@@ -190,6 +193,13 @@ struct XM_MACHINE {
     int DriverLoaded;
     int NotifyRegistered;
 
+    //
+    //  The control device: handles open on it (a handle keeps the device, and
+    //  the driver instance behind it, after a mandatory unload).
+    //
+    uint8_t Handles[XM_MAX_HANDLES];
+    uint32_t HandleCount;
+
     uint64_t PagingReads;
     uint64_t Evictions;
 
@@ -220,9 +230,12 @@ typedef struct _XM_CALLBACK_DATA {
     uint32_t MajorFunction;             // XF_OP_*
     uint32_t IrpFlags;                  // XM_IRP_*
     XM_PROCESS *Requestor;
+    uint32_t Target;                    // the file the I/O is for: XF_IO_TARGET_*
 } XM_CALLBACK_DATA;
 
 void XmFltDispatch(XM_MACHINE *Machine, uint32_t Operation, uint32_t IrpFlags, XM_PROCESS *Requestor);
+void XmFltDispatchFile(XM_MACHINE *Machine, uint32_t Operation, uint32_t IrpFlags, XM_PROCESS *Requestor,
+                       uint32_t Target);
 int32_t XmFltRegisterFilter(XM_MACHINE *Machine, const uint32_t OperationFlags[XF_OP_COUNT]);
 int32_t XmFltStartFiltering(XM_MACHINE *Machine);
 void XmFltUnregisterFilter(XM_MACHINE *Machine);
@@ -231,7 +244,9 @@ void XmFltUnregisterFilter(XM_MACHINE *Machine);
 //  xm_driver.c
 //
 int32_t XmDriverEntry(XM_MACHINE *Machine);
-void XmDriverUnload(XM_MACHINE *Machine);
+int32_t XmDriverUnload(XM_MACHINE *Machine, int Mandatory);
+int32_t XmDriverCreate(XM_MACHINE *Machine);
+void XmDriverClose(XM_MACHINE *Machine);
 void XmDriverPreOperation(XM_MACHINE *Machine, XM_CALLBACK_DATA *Data);
 void XmDriverProcessNotify(XM_MACHINE *Machine, XM_PROCESS *Process, int Created);
 int32_t XmDriverDeviceControl(XM_MACHINE *Machine, uint32_t Code, const void *In, uint32_t InLength,

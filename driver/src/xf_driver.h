@@ -11,6 +11,11 @@ Abstract:
     decision lives in the portable core (driver/core); this glue only connects
     it to ntoskrnl and the filter manager.
 
+    Where each routine lives: XF_INIT (discarded after DriverEntry), XF_PAGED
+    (PASSIVE_LEVEL only), or neither (non-paged: the pre-operation callback
+    can reach it, on paging I/O). The MSVC build says the same with
+    #pragma alloc_text in each file.
+
 Environment:
 
     Kernel mode.
@@ -24,9 +29,11 @@ Environment:
 #include "../core/xf_core.h"
 
 #define XF_POOL_TAG             'fdiX'
-#define XF_SELFTEST_PAGES       8
 
 typedef PVOID (NTAPI *XF_ALLOCATE_POOL2)(ULONG64 Flags, SIZE_T NumberOfBytes, ULONG Tag);
+typedef LOGICAL (NTAPI *XF_IS_PAGING_FILE)(PFILE_OBJECT FileObject);
+typedef NTSTATUS (NTAPI *XF_OPEN_DRIVER_REGISTRY_KEY)(PDRIVER_OBJECT DriverObject, ULONG RegKeyType,
+                                                     ACCESS_MASK DesiredAccess, ULONG Flags, PHANDLE DriverRegKey);
 
 typedef struct _XF_DRIVER_DATA {
 
@@ -43,12 +50,34 @@ typedef struct _XF_DRIVER_DATA {
     //
     ERESOURCE Lock;
 
+    //
+    //  What the unload waits on while the control device's requests in flight
+    //  finish (the core's run-down signals it; a notification event).
+    //
+    KEVENT Drained;
+
     BOOLEAN LockInitialized;
+    BOOLEAN CoreInitialized;
     BOOLEAN SymbolicLinkCreated;
     BOOLEAN NotifyRegistered;
     BOOLEAN TornDown;
+    BOOLEAN UsePersistentStateKey;          // config in IoOpenDriverRegistryKey's persistent-state key
 
-    XF_ALLOCATE_POOL2 AllocatePool2;        // ExAllocatePool2 where the kernel has it
+    //
+    //  Routines resolved at load where the kernel has them.
+    //
+    XF_ALLOCATE_POOL2 AllocatePool2;                    // ExAllocatePool2 (Windows 10 2004+)
+    XF_IS_PAGING_FILE IsPagingFile;                     // FsRtlIsSystemPagingFile, else FsRtlIsPagingFile
+    XF_OPEN_DRIVER_REGISTRY_KEY OpenDriverRegistryKey;  // IoOpenDriverRegistryKey (Windows 10 1803+)
+
+    //
+    //  xidfilter.sys's own image file, held referenced while loaded so its
+    //  FsContext (the file system's stream identity) cannot be reused; NULL
+    //  when the image could not be opened (nested paging reads of it then
+    //  count as other files).
+    //
+    PFILE_OBJECT ImageFileObject;
+    PVOID ImageFsContext;
 
     FLT_OPERATION_REGISTRATION Operations[XF_OP_COUNT + 1];
     FLT_REGISTRATION Registration;
@@ -82,15 +111,29 @@ VOID XfDeleteControlDevice(VOID);
 //
 //  xf_registry.c
 //
+VOID XfResolveStateKey(VOID);
 NTSTATUS XfReadServiceKey(_Out_ XF_CONFIG *Config, _Out_ BOOLEAN *HaveConfig, _Out_ ULONG *LoadCount);
+NTSTATUS XfReadImagePath(_Out_ PUNICODE_STRING ImagePath);
 NTSTATUS XfWriteServiceConfig(_In_ const XF_CONFIG *Config);
 NTSTATUS XfWriteLoadCount(_In_ ULONG LoadCount);
+
+//
+//  xf_paging.c
+//
+VOID XfResolvePagingFileCheck(VOID);
+VOID XfOpenImageIdentity(VOID);
+VOID XfReleaseImageIdentity(VOID);
 
 //
 //  xf_process.c
 //
 NTSTATUS XfRegisterProcessNotify(VOID);
 VOID XfUnregisterProcessNotify(VOID);
+
+//
+//  xf_selftest.c
+//
+VOID XfSelfTestTouchPage(_In_ XF_U32 Page);
 
 //
 //  xf_pool.c

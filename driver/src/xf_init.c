@@ -9,10 +9,18 @@ Abstract:
     DriverEntry, registration with the filter manager and unload.
 
     Registration flags are fixed at FltRegisterFilter time, so the operation
-    table is built at load from the configuration saved in the service key
-    (Parameters\Config), the way Microsoft's simrep sample picks its table at
-    load. set-config saves a new configuration; the controller then unloads
-    and loads the filter to make new flags active.
+    table is built at load from the configuration saved in the registry, the
+    way Microsoft's simrep sample picks its table at load. set-config saves a
+    new configuration; the controller then unloads and loads the filter to
+    make new flags active.
+
+    Unload follows Microsoft's cdo sample, plus the drain it leaves out: a
+    non-mandatory unload (fltmc unload) is refused while a handle is open on
+    the control device; otherwise the core stops every new request and waits
+    for those in flight, and only then is anything torn down. A handle that
+    outlives a mandatory unload (sc stop) keeps the device object, and so this
+    image, alive until it closes; its requests fail with STATUS_DELETE_PENDING
+    without touching anything torn down.
 
 Environment:
 
@@ -30,11 +38,13 @@ static NTSTATUS FLTAPI XfInstanceSetup(_In_ PCFLT_RELATED_OBJECTS FltObjects, _I
                                        _In_ FLT_FILESYSTEM_TYPE VolumeFilesystemType);
 static NTSTATUS FLTAPI XfInstanceQueryTeardown(_In_ PCFLT_RELATED_OBJECTS FltObjects,
                                                _In_ FLT_INSTANCE_QUERY_TEARDOWN_FLAGS Flags);
+static NTSTATUS XfFailLoad(_In_ NTSTATUS Status);
 static VOID XfTearDown(VOID);
 static DRIVER_UNLOAD XfDriverUnload;
 
 #ifdef ALLOC_PRAGMA
 #pragma alloc_text(INIT, DriverEntry)
+#pragma alloc_text(INIT, XfFailLoad)
 #pragma alloc_text(PAGE, XfFilterUnload)
 #pragma alloc_text(PAGE, XfInstanceSetup)
 #pragma alloc_text(PAGE, XfInstanceQueryTeardown)
@@ -50,6 +60,7 @@ static const UCHAR XfMajorFunctions[XF_OP_COUNT] = {
     IRP_MJ_WRITE        // XF_OP_WRITE
 };
 
+XF_INIT
 NTSTATUS
 DriverEntry(
     _In_ PDRIVER_OBJECT DriverObject,
@@ -63,6 +74,16 @@ Routine Description:
     the control device, starts filtering and registers the process-notify
     routine. Every failure undoes what came before it.
 
+Arguments:
+
+    DriverObject - The driver object the system created for xidfilter.
+
+    RegistryPath - The service key.
+
+Return Value:
+
+    STATUS_SUCCESS, or the status of the step that failed.
+
 --*/
 {
     NTSTATUS status;
@@ -72,25 +93,35 @@ Routine Description:
 
     RtlZeroMemory(&XfData, sizeof(XfData));
     XfData.DriverObject = DriverObject;
+    KeInitializeEvent(&XfData.Drained, NotificationEvent, FALSE);
     XfResolvePoolApi();
+    XfResolvePagingFileCheck();
 
-    XfData.ServiceKey.Buffer = XfAllocateNonPaged(RegistryPath->Length + sizeof(WCHAR));
+    //
+    //  RegistryPath->Length is a USHORT, so the copy's size fits one unless the
+    //  path is within a character of the UNICODE_STRING limit.
+    //
+    if (RegistryPath->Length > MAXUSHORT - sizeof(WCHAR)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    XfData.ServiceKey.MaximumLength = (USHORT)(RegistryPath->Length + sizeof(WCHAR));
+    XfData.ServiceKey.Buffer = XfAllocateNonPaged(XfData.ServiceKey.MaximumLength);
     if (XfData.ServiceKey.Buffer == NULL) {
+        XfData.ServiceKey.MaximumLength = 0;
         return STATUS_INSUFFICIENT_RESOURCES;
     }
-    XfData.ServiceKey.MaximumLength = RegistryPath->Length + sizeof(WCHAR);
     RtlCopyUnicodeString(&XfData.ServiceKey, RegistryPath);
 
     status = ExInitializeResourceLite(&XfData.Lock);
     if (!NT_SUCCESS(status)) {
-        XfFree(XfData.ServiceKey.Buffer);
-        return status;
+        return XfFailLoad(status);
     }
     XfData.LockInitialized = TRUE;
 
     //
     //  A missing or unreadable key is a fresh install: the field configuration.
     //
+    XfResolveStateKey();
     if (!NT_SUCCESS(XfReadServiceKey(&saved, &haveSaved, &loadCount))) {
         haveSaved = FALSE;
         loadCount = 0;
@@ -103,6 +134,16 @@ Routine Description:
 #else
     XfCoreInitialize(&XfData.Core, haveSaved ? &saved : NULL, XF_BUILD_MINGW, loadCount, &XfData);
 #endif
+    XfData.CoreInitialized = TRUE;
+    if (XfData.UsePersistentStateKey) {
+        XfCoreSetStateFlags(&XfData.Core, XF_INFO_PERSISTENT_STATE_KEY, 0);
+    }
+
+    //
+    //  Before filtering starts: nested paging reads of the image are told
+    //  apart by its file's FsContext.
+    //
+    XfOpenImageIdentity();
 
     //
     //  Set before FltRegisterFilter: the filter manager replaces it with its
@@ -111,21 +152,19 @@ Routine Description:
     DriverObject->DriverUnload = XfDriverUnload;
 
     status = XfRegisterFilter(XfData.Core.Config.OperationFlags);
+    XfCoreNoteRegistration(&XfData.Core, status, XfData.Core.Config.OperationFlags);
     if (!NT_SUCCESS(status)) {
-        XfTearDown();
-        return status;
+        return XfFailLoad(status);
     }
 
     status = XfCreateControlDevice(DriverObject);
     if (!NT_SUCCESS(status)) {
-        XfTearDown();
-        return status;
+        return XfFailLoad(status);
     }
 
     status = FltStartFiltering(XfData.Filter);
     if (!NT_SUCCESS(status)) {
-        XfTearDown();
-        return status;
+        return XfFailLoad(status);
     }
     XfCoreSetStateFlags(&XfData.Core, XF_INFO_FILTERING_STARTED, 0);
 
@@ -141,6 +180,37 @@ Routine Description:
     return STATUS_SUCCESS;
 }
 
+XF_INIT
+static NTSTATUS
+XfFailLoad(
+    _In_ NTSTATUS Status
+    )
+/*++
+
+Routine Description:
+
+    A failed DriverEntry: once the control device exists a handle may already
+    be open on it, so the same drain as a mandatory unload runs before the
+    tear-down.
+
+Arguments:
+
+    Status - Why the load failed.
+
+Return Value:
+
+    Status, for DriverEntry to return.
+
+--*/
+{
+    if (XfData.CoreInitialized) {
+        (VOID)XfCoreFilterUnload(&XfData.Core, TRUE);
+    }
+    XfTearDown();
+    return Status;
+}
+
+XF_PAGED
 NTSTATUS
 XfRegisterFilter(
     _In_reads_(XF_OP_COUNT) const XF_U32 OperationFlags[XF_OP_COUNT]
@@ -149,8 +219,16 @@ XfRegisterFilter(
 
 Routine Description:
 
-    Builds the operation table with the given flags and registers. The result
-    is recorded in the core for IOCTL_XF_GET_INFO.
+    Builds the operation table with the given flags and registers. The caller
+    records the result in the core.
+
+Arguments:
+
+    OperationFlags - FLTFL_OPERATION_REGISTRATION_* per XF_OP_*.
+
+Return Value:
+
+    What FltRegisterFilter returned; XfData.Filter is NULL on failure.
 
 --*/
 {
@@ -176,17 +254,33 @@ Routine Description:
     XfData.Registration.InstanceQueryTeardownCallback = XfInstanceQueryTeardown;
 
     status = FltRegisterFilter(XfData.DriverObject, &XfData.Registration, &XfData.Filter);
-    XfCoreNoteRegistration(&XfData.Core, status, OperationFlags);
     if (!NT_SUCCESS(status)) {
         XfData.Filter = NULL;
     }
     return status;
 }
 
+XF_PAGED
 VOID
 XfUnregisterFilter(
     VOID
     )
+/*++
+
+Routine Description:
+
+    FltUnregisterFilter, which waits for callbacks in flight, if a filter is
+    registered.
+
+Arguments:
+
+    None.
+
+Return Value:
+
+    None.
+
+--*/
 {
     PAGED_CODE();
 
@@ -194,9 +288,9 @@ XfUnregisterFilter(
         FltUnregisterFilter(XfData.Filter);
         XfData.Filter = NULL;
     }
-    XfCoreSetStateFlags(&XfData.Core, 0, XF_INFO_FILTER_REGISTERED | XF_INFO_FILTERING_STARTED);
 }
 
+XF_PAGED
 static VOID
 XfTearDown(
     VOID
@@ -205,8 +299,18 @@ XfTearDown(
 
 Routine Description:
 
-    The reverse of DriverEntry, for whatever of it was done: notify routine,
-    control device and link, filter, lock, service-key copy. Refuses nothing.
+    The reverse of DriverEntry, for whatever of it was done, once the core
+    has run the control device down: notify routine, filter (no callback
+    runs after FltUnregisterFilter returns), control device and link, the
+    image's file object, lock, service-key copy. Refuses nothing.
+
+Arguments:
+
+    None.
+
+Return Value:
+
+    None.
 
 --*/
 {
@@ -218,8 +322,10 @@ Routine Description:
     XfData.TornDown = TRUE;
 
     XfUnregisterProcessNotify();
-    XfDeleteControlDevice();
     XfUnregisterFilter();
+    XfCoreSetStateFlags(&XfData.Core, 0, XF_INFO_FILTER_REGISTERED | XF_INFO_FILTERING_STARTED);
+    XfDeleteControlDevice();
+    XfReleaseImageIdentity();
     if (XfData.LockInitialized) {
         ExDeleteResourceLite(&XfData.Lock);
         XfData.LockInitialized = FALSE;
@@ -228,8 +334,11 @@ Routine Description:
         XfFree(XfData.ServiceKey.Buffer);
         XfData.ServiceKey.Buffer = NULL;
     }
+    XfData.ServiceKey.Length = 0;
+    XfData.ServiceKey.MaximumLength = 0;
 }
 
+XF_PAGED
 static NTSTATUS FLTAPI
 XfFilterUnload(
     _In_ FLT_FILTER_UNLOAD_FLAGS Flags
@@ -238,18 +347,33 @@ XfFilterUnload(
 
 Routine Description:
 
-    fltmc unload / FilterUnload: always allowed, so the controller can reload
-    the filter with new registration flags.
+    The filter manager's unload: fltmc unload / FilterUnload (non-mandatory),
+    sc stop (mandatory).
+
+Arguments:
+
+    Flags - FLTFL_FILTER_UNLOAD_MANDATORY or 0.
+
+Return Value:
+
+    STATUS_SUCCESS, or STATUS_FLT_DO_NOT_DETACH for a non-mandatory unload
+    while a handle is open on the control device.
 
 --*/
 {
-    UNREFERENCED_PARAMETER(Flags);
+    NTSTATUS status;
+
     PAGED_CODE();
 
+    status = XfCoreFilterUnload(&XfData.Core, FlagOn(Flags, FLTFL_FILTER_UNLOAD_MANDATORY) != 0);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
     XfTearDown();
     return STATUS_SUCCESS;
 }
 
+XF_PAGED
 static VOID
 XfDriverUnload(
     _In_ PDRIVER_OBJECT DriverObject
@@ -259,16 +383,29 @@ XfDriverUnload(
 Routine Description:
 
     A legacy unload (sc stop) where the host did not route it through the
-    filter manager.
+    filter manager, as under Wine. It cannot be refused: mandatory.
+
+Arguments:
+
+    DriverObject - Our driver object.
+
+Return Value:
+
+    None.
 
 --*/
 {
     UNREFERENCED_PARAMETER(DriverObject);
     PAGED_CODE();
 
+    if (XfData.TornDown) {
+        return;
+    }
+    (VOID)XfCoreFilterUnload(&XfData.Core, TRUE);
     XfTearDown();
 }
 
+XF_PAGED
 static NTSTATUS FLTAPI
 XfInstanceSetup(
     _In_ PCFLT_RELATED_OBJECTS FltObjects,
@@ -282,6 +419,20 @@ Routine Description:
 
     Attaches to every volume: the re-entry can happen on any of them.
 
+Arguments:
+
+    FltObjects - The filter, instance and volume.
+
+    Flags - Why the instance is being set up.
+
+    VolumeDeviceType - The volume's device type.
+
+    VolumeFilesystemType - Its file system.
+
+Return Value:
+
+    STATUS_SUCCESS: attach.
+
 --*/
 {
     UNREFERENCED_PARAMETER(FltObjects);
@@ -293,11 +444,29 @@ Routine Description:
     return STATUS_SUCCESS;
 }
 
+XF_PAGED
 static NTSTATUS FLTAPI
 XfInstanceQueryTeardown(
     _In_ PCFLT_RELATED_OBJECTS FltObjects,
     _In_ FLT_INSTANCE_QUERY_TEARDOWN_FLAGS Flags
     )
+/*++
+
+Routine Description:
+
+    Allows a manual detach (fltmc detach).
+
+Arguments:
+
+    FltObjects - The filter, instance and volume.
+
+    Flags - Why the instance is being torn down.
+
+Return Value:
+
+    STATUS_SUCCESS: detach.
+
+--*/
 {
     UNREFERENCED_PARAMETER(FltObjects);
     UNREFERENCED_PARAMETER(Flags);

@@ -8,7 +8,8 @@ Abstract:
 
     The pre-operation callback. It runs for paging I/O (unless the operation's
     registration skips it), so it and everything it reaches is non-paged: no
-    alloc_text here.
+    alloc_text and no XF_PAGED here, nor on anything it calls (the PE test of
+    the GCC build walks the calls from XfPreOperation and checks it).
 
 Environment:
 
@@ -31,11 +32,30 @@ Routine Description:
     Hands the operation to the core (telemetry, nesting, guard, self-test, Xid
     by the configured mode) and lets it through unchanged.
 
+Arguments:
+
+    Data - The operation's callback data.
+
+    FltObjects - The filter, instance, volume and file object.
+
+    CompletionContext - Set to NULL: there is no post-operation callback.
+
+Return Value:
+
+    FLT_PREOP_SUCCESS_NO_CALLBACK.
+
 --*/
 {
     XF_OPERATION operation;
 
     UNREFERENCED_PARAMETER(FltObjects);
+
+    //
+    //  Pre-operation callbacks for IRP-based I/O run at IRQL <= APC_LEVEL;
+    //  the core's lookup and the self-test's page touch depend on it.
+    //
+    FLT_ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
+
     *CompletionContext = NULL;
 
     switch (Data->Iopb->MajorFunction) {

@@ -24,10 +24,26 @@ Environment:
 #pragma alloc_text(INIT, XfResolvePoolApi)
 #endif
 
+XF_INIT
 VOID
 XfResolvePoolApi(
     VOID
     )
+/*++
+
+Routine Description:
+
+    Resolves ExAllocatePool2 where the kernel exports it.
+
+Arguments:
+
+    None.
+
+Return Value:
+
+    None.
+
+--*/
 {
     UNICODE_STRING name = RTL_CONSTANT_STRING(L"ExAllocatePool2");
 
@@ -38,6 +54,21 @@ PVOID
 XfAllocateNonPaged(
     _In_ SIZE_T Bytes
     )
+/*++
+
+Routine Description:
+
+    Zeroed, tagged, non-paged (NX) pool.
+
+Arguments:
+
+    Bytes - The size.
+
+Return Value:
+
+    The memory, or NULL.
+
+--*/
 {
     PVOID buffer;
 
@@ -58,6 +89,21 @@ VOID
 XfFree(
     _In_ PVOID Buffer
     )
+/*++
+
+Routine Description:
+
+    Frees what XfAllocateNonPaged returned.
+
+Arguments:
+
+    Buffer - The memory.
+
+Return Value:
+
+    None.
+
+--*/
 {
     ExFreePoolWithTag(Buffer, XF_POOL_TAG);
 }

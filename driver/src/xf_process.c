@@ -22,15 +22,31 @@ static VOID XfProcessNotify(_Inout_ PEPROCESS Process, _In_ HANDLE ProcessId,
                             _Inout_opt_ PPS_CREATE_NOTIFY_INFO CreateInfo);
 
 #ifdef ALLOC_PRAGMA
-#pragma alloc_text(PAGE, XfRegisterProcessNotify)
+#pragma alloc_text(INIT, XfRegisterProcessNotify)
 #pragma alloc_text(PAGE, XfUnregisterProcessNotify)
 #pragma alloc_text(PAGE, XfProcessNotify)
 #endif
 
+XF_INIT
 NTSTATUS
 XfRegisterProcessNotify(
     VOID
     )
+/*++
+
+Routine Description:
+
+    Registers XfProcessNotify.
+
+Arguments:
+
+    None.
+
+Return Value:
+
+    What PsSetCreateProcessNotifyRoutineEx returned.
+
+--*/
 {
     NTSTATUS status;
 
@@ -41,10 +57,26 @@ XfRegisterProcessNotify(
     return status;
 }
 
+XF_PAGED
 VOID
 XfUnregisterProcessNotify(
     VOID
     )
+/*++
+
+Routine Description:
+
+    Removes XfProcessNotify if it was registered.
+
+Arguments:
+
+    None.
+
+Return Value:
+
+    None.
+
+--*/
 {
     PAGED_CODE();
 
@@ -54,12 +86,33 @@ XfUnregisterProcessNotify(
     }
 }
 
+XF_PAGED
 static VOID
 XfProcessNotify(
     _Inout_ PEPROCESS Process,
     _In_ HANDLE ProcessId,
     _Inout_opt_ PPS_CREATE_NOTIFY_INFO CreateInfo
     )
+/*++
+
+Routine Description:
+
+    Feeds the core's process cache (PASSIVE_LEVEL, in the creating or exiting
+    context).
+
+Arguments:
+
+    Process - The process.
+
+    ProcessId - Its pid.
+
+    CreateInfo - Non-NULL for a creation, NULL for an exit.
+
+Return Value:
+
+    None.
+
+--*/
 {
     PAGED_CODE();
 

@@ -14,8 +14,14 @@ Abstract:
       request frame:  ULONG Code, ULONG InputLength, ULONG OutputCapacity, input bytes
       response frame: ULONG Code, ULONG Win32Error (0: success), ULONG BytesReturned, output bytes
 
-    Usage: xfclient REQUESTS RESPONSES. Exit 0 when every request was sent, 2
-    when the device could not be opened, 3 on a bad request file.
+    Usage: xfclient REQUESTS RESPONSES
+           xfclient --hold REQUESTS RESPONSES READY GO
+    With --hold it opens the device, creates the file READY, waits (up to two
+    minutes) for the file GO to appear, and only then sends the requests on the
+    handle it kept open: the smoke test stops the driver in between, to see
+    what a handle that outlived the unload gets. Exit 0 when every request was
+    sent, 2 when the device could not be opened, 3 on a bad request file or
+    argument, 4 when GO never appeared.
 
 Environment:
 
@@ -49,6 +55,22 @@ XfOpenDevice(
     return device;
 }
 
+static int
+XfWaitForFile(
+    const char *Path
+    )
+{
+    int attempt;
+
+    for (attempt = 0; attempt < 1200; attempt++) {
+        if (GetFileAttributesA(Path) != INVALID_FILE_ATTRIBUTES) {
+            return 1;
+        }
+        Sleep(100);
+    }
+    return 0;
+}
+
 int
 main(
     int argc,
@@ -63,20 +85,36 @@ main(
     HANDLE device;
     int sent = 0;
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: xfclient REQUESTS RESPONSES\n");
+    int hold = argc == 6 && strcmp(argv[1], "--hold") == 0;
+    int first = hold ? 2 : 1;
+
+    if (argc != 3 && !hold) {
+        fprintf(stderr, "usage: xfclient [--hold] REQUESTS RESPONSES [READY GO]\n");
         return 3;
     }
-    requests = fopen(argv[1], "rb");
-    responses = fopen(argv[2], "wb");
+    requests = fopen(argv[first], "rb");
+    responses = fopen(argv[first + 1], "wb");
     if (requests == NULL || responses == NULL) {
-        fprintf(stderr, "xfclient: cannot open %s or %s\n", argv[1], argv[2]);
+        fprintf(stderr, "xfclient: cannot open %s or %s\n", argv[first], argv[first + 1]);
         return 3;
     }
     device = XfOpenDevice();
     if (device == INVALID_HANDLE_VALUE) {
         fprintf(stderr, "xfclient: cannot open \\\\.\\XidFilter: error %lu\n", GetLastError());
         return 2;
+    }
+    if (hold) {
+        FILE *ready = fopen(argv[4], "wb");
+
+        if (ready == NULL) {
+            fprintf(stderr, "xfclient: cannot create %s\n", argv[4]);
+            return 3;
+        }
+        fclose(ready);
+        if (!XfWaitForFile(argv[5])) {
+            fprintf(stderr, "xfclient: %s never appeared\n", argv[5]);
+            return 4;
+        }
     }
 
     while (fread(header, sizeof(unsigned long), 3, requests) == 3) {

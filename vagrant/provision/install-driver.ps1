@@ -26,11 +26,14 @@ if (-not (Test-Path $service)) {
         binPath= 'System32\drivers\xidfilter.sys' group= 'FSFilter Activity Monitor' depend= FltMgr | Out-Null
     if ($LASTEXITCODE -ne 0) { throw "sc create failed ($LASTEXITCODE)" }
 }
-New-Item -Path "$service\Instances" -Force | Out-Null
-Set-ItemProperty -Path "$service\Instances" -Name DefaultInstance -Value 'XidFilter Instance'
-New-Item -Path "$service\Instances\XidFilter Instance" -Force | Out-Null
-Set-ItemProperty -Path "$service\Instances\XidFilter Instance" -Name Altitude -Value '385100'
-Set-ItemProperty -Path "$service\Instances\XidFilter Instance" -Name Flags -Value 0 -Type DWord
+# Both of the INF's layouts: Instances (before build 25952) and Parameters\Instances (25952 and later).
+foreach ($instances in "$service\Instances", "$service\Parameters\Instances") {
+    New-Item -Path $instances -Force | Out-Null
+    Set-ItemProperty -Path $instances -Name DefaultInstance -Value 'XidFilter Instance'
+    New-Item -Path "$instances\XidFilter Instance" -Force | Out-Null
+    Set-ItemProperty -Path "$instances\XidFilter Instance" -Name Altitude -Value '385100'
+    Set-ItemProperty -Path "$instances\XidFilter Instance" -Name Flags -Value 0 -Type DWord
+}
 
 & fltmc load XidFilter
 if ($LASTEXITCODE -ne 0) { throw "fltmc load XidFilter failed ($LASTEXITCODE): is test signing on and the certificate trusted?" }

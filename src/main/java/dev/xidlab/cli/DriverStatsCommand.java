@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.DriverStats;
+import dev.xidlab.protocol.Wire;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
@@ -29,8 +30,15 @@ public final class DriverStatsCommand extends DeviceCommand {
                 .row("cache misses", s.cacheMisses())
                 .row("guard skips", s.guardSkips())
                 .row("self-test touches", s.selfTestTouches())
+                .row("self-test touches skipped above depth " + Wire.SELFTEST_MAX_DEPTH, s.selfTestDepthLimited())
                 .row("re-registrations", s.reregistrations())
                 .row("max nesting depth", s.maxNestingDepth())
+                .row("nested paging I/O: paging file", s.nestedPagingFileIo())
+                .row("nested paging I/O: driver image", s.nestedImageIo())
+                .row("nested paging I/O: other files", s.nestedOtherIo())
+                .row("callbacks of untracked depth", s.nestingOverflows())
+                .row("cache entries", s.cacheEntries())
+                .row("cache drops", s.cacheDrops())
                 .row("min remaining stack (bytes)", s.stackSeen() ? String.valueOf(s.minRemainingStack())
                         : "not seen")
                 .row("loads", s.loads())

@@ -82,12 +82,39 @@ public final class KernelModel implements AutoCloseable {
         check("load xidfilter", LIBRARY.XmLoadDriver(live()));
     }
 
+    /** fltmc unload: the driver refuses it (STATUS_FLT_DO_NOT_DETACH) while a handle is open on its device. */
     public void unloadDriver() {
         check("unload xidfilter", LIBRARY.XmUnloadDriver(live()));
     }
 
+    /** sc stop: a mandatory unload; handles still open reach the unloaded instance. */
+    public void stopDriver() {
+        check("stop xidfilter", LIBRARY.XmStopDriver(live()));
+    }
+
+    /** Makes the modelled filter manager's next FltRegisterFilter fail with {@code status}. */
+    public void failNextRegistration(int status) {
+        check("arm a registration failure", LIBRARY.XmFailNextRegistration(live(), status));
+    }
+
+    /** CreateFile on \\.\XidFilter: a handle for {@link #deviceIoControl(long, int, byte[], int)}. */
+    public long openDevice() {
+        LongByReference handle = new LongByReference();
+        int status = LIBRARY.XmOpenDevice(live(), handle);
+        if (status == OBJECT_NAME_NOT_FOUND) {
+            throw new DeviceException("\\\\.\\XidFilter does not exist: the driver is not loaded", status, 2);
+        }
+        check("open \\\\.\\XidFilter", status);
+        return handle.getValue();
+    }
+
+    public void closeDevice(long handle) {
+        check("close handle " + handle, LIBRARY.XmCloseDevice(live(), handle));
+    }
+
     /**
-     * DeviceIoControl on the model's \\.\XidFilter: the request bytes go to the driver's own IOCTL handling.
+     * DeviceIoControl on the model's \\.\XidFilter through a handle opened for this one request: the request
+     * bytes go to the driver's own IOCTL handling.
      *
      * @return the output bytes the driver wrote
      * @throws DeviceException with the driver's NTSTATUS when it fails the request
@@ -97,6 +124,19 @@ public final class KernelModel implements AutoCloseable {
         IntByReference returned = new IntByReference();
         int status = LIBRARY.XmDeviceIoControl(live(), code, input, input.length, outputCapacity == 0 ? null : output,
                 outputCapacity, returned);
+        return answer(code, status, output, returned);
+    }
+
+    /** DeviceIoControl through a handle {@link #openDevice()} returned, which may outlive the driver it reached. */
+    public byte[] deviceIoControl(long handle, int code, byte[] input, int outputCapacity) {
+        byte[] output = new byte[outputCapacity];
+        IntByReference returned = new IntByReference();
+        int status = LIBRARY.XmDeviceIoControlOnHandle(live(), handle, code, input, input.length,
+                outputCapacity == 0 ? null : output, outputCapacity, returned);
+        return answer(code, status, output, returned);
+    }
+
+    private static byte[] answer(int code, int status, byte[] output, IntByReference returned) {
         if (status == MACHINE_CRASHED) {
             throw new DeviceException("the modelled machine has bugchecked; boot it again", status,
                     NtStatus.toWin32(status));

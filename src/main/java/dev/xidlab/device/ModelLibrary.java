@@ -51,8 +51,19 @@ interface ModelLibrary extends Library {
 
     int XmUnloadDriver(Pointer machine);
 
+    int XmStopDriver(Pointer machine);
+
+    int XmFailNextRegistration(Pointer machine, int status);
+
+    int XmOpenDevice(Pointer machine, LongByReference handle);
+
+    int XmCloseDevice(Pointer machine, long handle);
+
     int XmDeviceIoControl(Pointer machine, int code, byte[] input, int inputLength, byte[] output,
                           int outputLength, IntByReference bytesReturned);
+
+    int XmDeviceIoControlOnHandle(Pointer machine, long handle, int code, byte[] input, int inputLength,
+                                  byte[] output, int outputLength, IntByReference bytesReturned);
 
     int XmCreateProcess(Pointer machine, LongByReference processId);
 

@@ -6,7 +6,8 @@ public enum DriverState implements WireConstant.Numbered {
     FILTERING_STARTED,
     PROCESS_NOTIFY,
     RELOAD_PENDING,
-    CONFIG_FROM_REGISTRY;
+    CONFIG_FROM_REGISTRY,
+    PERSISTENT_STATE_KEY;
 
     @Override
     public String macroPrefix() {

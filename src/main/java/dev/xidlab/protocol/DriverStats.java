@@ -1,7 +1,9 @@
 package dev.xidlab.protocol;
 
 /**
- * XF_STATS: the driver's telemetry. {@code minRemainingStack} is -1 before the first callback.
+ * XF_STATS: the driver's telemetry. {@code minRemainingStack} is -1 before the first callback. The nested*Io
+ * counters split nested paging-I/O callbacks by the file the I/O was for (the paging file, the driver's own image,
+ * any other file); {@code cacheEntries} is a gauge, the rest count since the last reset.
  */
 public record DriverStats(
         long callbacks,
@@ -15,7 +17,14 @@ public record DriverStats(
         long reregistrations,
         int maxNestingDepth,
         int minRemainingStack,
-        long loads) {
+        long loads,
+        long nestedPagingFileIo,
+        long nestedImageIo,
+        long nestedOtherIo,
+        long nestingOverflows,
+        long selfTestDepthLimited,
+        long cacheEntries,
+        long cacheDrops) {
 
     public boolean stackSeen() {
         return minRemainingStack >= 0;
@@ -27,6 +36,9 @@ public record DriverStats(
         return new DriverStats(r.u64("Callbacks"), r.u64("PagingIoCallbacks"), r.u64("Lookups"),
                 r.u64("LookupFailures"), r.u64("CacheHits"), r.u64("CacheMisses"), r.u64("GuardSkips"),
                 r.u64("SelfTestTouches"), r.u64("Reregistrations"), r.u32("MaxNestingDepth"),
-                minStack == Wire.STACK_NOT_SEEN ? -1 : minStack, Integer.toUnsignedLong(r.u32("Loads")));
+                minStack == Wire.STACK_NOT_SEEN ? -1 : minStack, Integer.toUnsignedLong(r.u32("Loads")),
+                r.u64("NestedPagingFileIo"), r.u64("NestedImageIo"), r.u64("NestedOtherIo"),
+                r.u64("NestingOverflows"), r.u64("SelfTestDepthLimited"), r.u64("CacheEntries"),
+                r.u64("CacheDrops"));
     }
 }

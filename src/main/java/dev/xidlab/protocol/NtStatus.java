@@ -14,6 +14,8 @@ public final class NtStatus {
     public static final int INSUFFICIENT_RESOURCES = 0xC000009A;
     public static final int NOT_SUPPORTED = 0xC00000BB;
     public static final int NOT_FOUND = 0xC0000225;
+    public static final int DELETE_PENDING = 0xC0000056;
+    public static final int FLT_DO_NOT_DETACH = 0xC01C0010;
 
     public static final int ERROR_INVALID_FUNCTION = 1;
     public static final int ERROR_ACCESS_DENIED = 5;
@@ -24,16 +26,20 @@ public final class NtStatus {
     }
 
     // RtlNtStatusToDosError for the statuses the driver returns.
-    private static final Map<Integer, Known> KNOWN = Map.of(
-            SUCCESS, new Known("STATUS_SUCCESS", 0),
-            INVALID_CID, new Known("STATUS_INVALID_CID", ERROR_INVALID_PARAMETER),
-            INVALID_PARAMETER, new Known("STATUS_INVALID_PARAMETER", ERROR_INVALID_PARAMETER),
-            INVALID_DEVICE_REQUEST, new Known("STATUS_INVALID_DEVICE_REQUEST", ERROR_INVALID_FUNCTION),
-            BUFFER_TOO_SMALL, new Known("STATUS_BUFFER_TOO_SMALL", ERROR_INSUFFICIENT_BUFFER),
-            ACCESS_DENIED, new Known("STATUS_ACCESS_DENIED", ERROR_ACCESS_DENIED),
-            INSUFFICIENT_RESOURCES, new Known("STATUS_INSUFFICIENT_RESOURCES", 1450),
-            NOT_SUPPORTED, new Known("STATUS_NOT_SUPPORTED", 50),
-            NOT_FOUND, new Known("STATUS_NOT_FOUND", 1168));
+    // STATUS_FLT_DO_NOT_DETACH is answered to the filter manager, never to DeviceIoControl: it has no Win32 error
+    // here (fltlib's FilterUnload reports it as an HRESULT).
+    private static final Map<Integer, Known> KNOWN = Map.ofEntries(
+            Map.entry(SUCCESS, new Known("STATUS_SUCCESS", 0)),
+            Map.entry(INVALID_CID, new Known("STATUS_INVALID_CID", ERROR_INVALID_PARAMETER)),
+            Map.entry(INVALID_PARAMETER, new Known("STATUS_INVALID_PARAMETER", ERROR_INVALID_PARAMETER)),
+            Map.entry(INVALID_DEVICE_REQUEST, new Known("STATUS_INVALID_DEVICE_REQUEST", ERROR_INVALID_FUNCTION)),
+            Map.entry(BUFFER_TOO_SMALL, new Known("STATUS_BUFFER_TOO_SMALL", ERROR_INSUFFICIENT_BUFFER)),
+            Map.entry(ACCESS_DENIED, new Known("STATUS_ACCESS_DENIED", ERROR_ACCESS_DENIED)),
+            Map.entry(INSUFFICIENT_RESOURCES, new Known("STATUS_INSUFFICIENT_RESOURCES", 1450)),
+            Map.entry(NOT_SUPPORTED, new Known("STATUS_NOT_SUPPORTED", 50)),
+            Map.entry(NOT_FOUND, new Known("STATUS_NOT_FOUND", 1168)),
+            Map.entry(DELETE_PENDING, new Known("STATUS_DELETE_PENDING", ERROR_ACCESS_DENIED)),
+            Map.entry(FLT_DO_NOT_DETACH, new Known("STATUS_FLT_DO_NOT_DETACH", -1)));
 
     private NtStatus() {
     }

@@ -4,7 +4,8 @@ package dev.xidlab.protocol;
 public enum SetConfigResultFlag implements WireConstant.Numbered {
     SAVED,
     RELOAD_REQUIRED,
-    REREGISTERED;
+    REREGISTERED,
+    RESTORED;
 
     @Override
     public String macroPrefix() {

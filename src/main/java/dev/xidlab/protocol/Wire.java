@@ -3,12 +3,14 @@ package dev.xidlab.protocol;
 /** Versions, numbers and struct layouts of the wire contract, mirrored from xidfilter_ioctl.h. */
 public final class Wire {
 
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
     public static final int STRUCT_VERSION = 1;
     public static final int DEVICE_TYPE = 0x8A1D;
     public static final int OPERATION_COUNT = Operation.values().length;
     public static final int GUARD_STACK_MIN = 0x400;
     public static final int GUARD_STACK_MAX = 0x5000;
+    /** Nesting levels the self-test touches a page at; deeper callbacks touch none. */
+    public static final int SELFTEST_MAX_DEPTH = 32;
     /** XF_STATS.MinRemainingStack before the first callback. */
     public static final int STACK_NOT_SEEN = 0xFFFFFFFF;
     /** XF_QUERY_XID_REQUEST.Mode: use the configured mode. */
@@ -33,14 +35,15 @@ public final class Wire {
 
     public static final StructLayout SET_CONFIG_RESPONSE = StructLayout.struct("XF_SET_CONFIG_RESPONSE")
             .u32("Size").u32("Version").u32("ResultFlags").u32("SaveStatus").u32("ReregisterStatus")
-            .u32("Reserved")
+            .u32("RestoreStatus")
             .build();
 
     public static final StructLayout STATS = StructLayout.struct("XF_STATS")
             .u32("Size").u32("Version").u64("Callbacks").u64("PagingIoCallbacks").u64("Lookups")
             .u64("LookupFailures").u64("CacheHits").u64("CacheMisses").u64("GuardSkips")
             .u64("SelfTestTouches").u64("Reregistrations").u32("MaxNestingDepth").u32("MinRemainingStack")
-            .u32("Loads").u32("Reserved")
+            .u32("Loads").u32("Reserved").u64("NestedPagingFileIo").u64("NestedImageIo").u64("NestedOtherIo")
+            .u64("NestingOverflows").u64("SelfTestDepthLimited").u64("CacheEntries").u64("CacheDrops")
             .build();
 
     public static final StructLayout QUERY_XID_REQUEST = StructLayout.struct("XF_QUERY_XID_REQUEST")

@@ -10,6 +10,7 @@ import dev.xidlab.protocol.DriverInfo;
 import dev.xidlab.protocol.Ioctl;
 import java.util.HexFormat;
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.protocol.Wire;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +44,7 @@ class DriverCommandTest {
         CliRun r = CliRun.of("driver", "info", "--device", "sim");
 
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("0.1.0 (model build), protocol 1"), r.out());
+        assertTrue(r.out().contains("0.2.0 (model build), protocol " + Wire.PROTOCOL_VERSION), r.out());
     }
 
     @Test
@@ -110,7 +111,7 @@ class DriverCommandTest {
 
         assertEquals(0, answer.get("ntStatus").asInt());
         DriverInfo info = DriverInfo.decode(HexFormat.of().parseHex(answer.get("output").asText()));
-        assertEquals(1, info.protocolVersion());
+        assertEquals(Wire.PROTOCOL_VERSION, info.protocolVersion());
     }
 
     @Test

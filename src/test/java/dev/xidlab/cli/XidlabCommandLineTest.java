@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.protocol.Wire;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class XidlabCommandLineTest {
         CliRun r = run("--version");
 
         assertEquals(0, r.exitCode());
-        assertTrue(r.out().contains("wire protocol 1"), r.out());
+        assertTrue(r.out().contains("wire protocol " + Wire.PROTOCOL_VERSION), r.out());
     }
 
     @Test
@@ -98,7 +99,7 @@ class XidlabCommandLineTest {
 
         assertEquals(ExitCode.OK, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("lab sim is up: "), r.out());
-        assertTrue(r.out().contains("protocol 1"), r.out());
+        assertTrue(r.out().contains("protocol " + Wire.PROTOCOL_VERSION), r.out());
     }
 
     private static List<List<String>> commandPaths(CommandLine cl, List<String> prefix) {

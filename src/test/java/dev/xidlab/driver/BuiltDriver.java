@@ -8,11 +8,12 @@ final class BuiltDriver {
 
     static final Path DIR = Path.of(System.getProperty("xidlab.projectDir", "."), "target", "driver");
     static final Path SYS = DIR.resolve("xidfilter.sys");
+    static final Path CHECKED_SYS = DIR.resolve("checked").resolve("xidfilter.sys");
     static final Path CLIENT = DIR.resolve("xfclient.exe");
     static final Path CERT = DIR.resolve("xidlab-test.crt");
 
     static boolean built() {
-        return Files.isRegularFile(SYS) && Files.isRegularFile(CLIENT);
+        return Files.isRegularFile(SYS) && Files.isRegularFile(CHECKED_SYS) && Files.isRegularFile(CLIENT);
     }
 
     static final String NOT_BUILT = "target/driver/xidfilter.sys was not built: mingw-w64 or osslsigncode is missing"

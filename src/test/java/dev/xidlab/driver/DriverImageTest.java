@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.xidlab.testing.ExternalCommand;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,7 +77,106 @@ class DriverImageTest {
 
     @Test
     void itsSelfTestPagesAreInAPageableSection() {
-        assertTrue(pe.sectionNames().stream().anyMatch(n -> n.startsWith("PAGE")), pe.sectionNames().toString());
+        assertTrue(pe.sectionNames().contains("PAGEXFST"), pe.sectionNames().toString());
+    }
+
+    @Test
+    void itHasAPageableCodeSectionAndADiscardableInitSectionAsTheWdkBuildHas() {
+        PeImage.Section page = pe.section("PAGE");
+        PeImage.Section init = pe.section("INIT");
+
+        assertTrue(page.has(PeImage.Section.CODE | PeImage.Section.EXECUTE), "PAGE holds code");
+        assertFalse(page.has(PeImage.Section.DISCARDABLE), "PAGE stays after DriverEntry");
+        assertTrue(init.has(PeImage.Section.CODE | PeImage.Section.EXECUTE | PeImage.Section.DISCARDABLE),
+                "INIT is discarded after DriverEntry");
+    }
+
+    @Test
+    void passiveLevelRoutinesArePageableAndDriverEntryOnlyOnesAreInInit() throws Exception {
+        Disassembly code = disassemble(BuiltDriver.SYS);
+
+        for (String name : List.of("XfCoreDeviceControl", "XfCoreFilterUnload", "XfCoreControlCreate",
+                "XfCoreProcessCreated", "XfRegisterFilter", "XfWriteServiceConfig", "XfPlatLock")) {
+            assertEquals("PAGE", sectionOf(code.named(name).orElseThrow(), name), name);
+        }
+        for (String name : List.of("DriverEntry", "XfCreateControlDevice", "XfResolvePoolApi", "XfReadServiceKey",
+                "XfOpenImageIdentity")) {
+            assertEquals("INIT", sectionOf(code.named(name).orElseThrow(), name), name);
+        }
+    }
+
+    @Test
+    void nothingThePagingPathCanReachIsPageableOrDiscarded() throws Exception {
+        Disassembly code = disassemble(BuiltDriver.SYS);
+
+        Set<Disassembly.Routine> reachable = code.reachableFrom(code.named("XfPreOperation").orElseThrow());
+
+        List<String> names = reachable.stream().map(Disassembly.Routine::name).toList();
+        assertTrue(names.containsAll(List.of("XfCorePreOperation", "XfPlatLookupProcess", "XfPlatPagingIoTarget",
+                "XfSelfTestTouchPage")), "the walk followed the calls: " + names);
+        for (Disassembly.Routine r : reachable) {
+            assertEquals(".text", sectionOf(r, r.name()), r.name() + " is reachable from XfPreOperation: " + names);
+        }
+    }
+
+    @Test
+    void onlyInitCodeCallsIntoInit() throws Exception {
+        Disassembly code = disassemble(BuiltDriver.SYS);
+
+        code.callees().forEach((caller, callees) -> {
+            for (Disassembly.Routine callee : callees) {
+                if (sectionOf(callee, callee.name()).equals("INIT")) {
+                    assertEquals("INIT", sectionOf(caller, caller.name()),
+                            caller.name() + " calls " + callee.name() + ", which is discarded after DriverEntry");
+                }
+            }
+        });
+    }
+
+    @Test
+    void theCheckedBuildChecksIrqlInEveryPageableRoutine() throws Exception {
+        Disassembly code = disassemble(BuiltDriver.CHECKED_SYS);
+        PeImage checked = new PeImage(BuiltDriver.CHECKED_SYS);
+        PeImage.Section page = checked.section("PAGE");
+
+        List<Disassembly.Routine> paged = code.routines().stream().filter(r -> page.contains(r.start())).toList();
+
+        assertFalse(paged.isEmpty());
+        for (Disassembly.Routine r : paged) {
+            assertTrue(r.instructions().stream().anyMatch(i -> i.contains("%cr8")),
+                    r.name() + " in PAGE reads no IRQL (CR8): PAGED_CODE() is not a real check in the checked build");
+        }
+    }
+
+    @Test
+    void theFreeBuildHasNoAssertions() throws Exception {
+        Disassembly code = disassemble(BuiltDriver.SYS);
+
+        assertTrue(code.routines().stream().flatMap(r -> r.instructions().stream())
+                .noneMatch(i -> i.contains("int    $0x2c")), "NT_ASSERT compiled into the free build");
+    }
+
+    @Test
+    void theTestCertificateIsALeafCodeSigningCertificate() throws Exception {
+        X509Certificate cert;
+        try (InputStream in = Files.newInputStream(BuiltDriver.CERT)) {
+            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+
+        assertEquals(-1, cert.getBasicConstraints(), "CA:FALSE");
+        assertEquals(List.of("1.3.6.1.5.5.7.3.3"), cert.getExtendedKeyUsage(), "EKU code signing only");
+        assertTrue(cert.getKeyUsage()[0], "digitalSignature");
+        assertFalse(cert.getKeyUsage()[5], "not keyCertSign");
+    }
+
+    Disassembly disassemble(Path image) throws Exception {
+        assumeTrue(ExternalCommand.onPath(Disassembly.OBJDUMP), Disassembly.OBJDUMP + " is not installed");
+        return Disassembly.of(image);
+    }
+
+    String sectionOf(Disassembly.Routine routine, String what) {
+        return pe.sections().stream().filter(s -> s.contains(routine.start())).map(PeImage.Section::name)
+                .findFirst().orElseThrow(() -> new AssertionError(what + " is in no section"));
     }
 
     @Test

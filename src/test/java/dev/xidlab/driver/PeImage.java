@@ -78,14 +78,46 @@ final class PeImage {
         throw new IllegalArgumentException("RVA 0x" + Integer.toHexString(rva) + " is in no section");
     }
 
-    List<String> sectionNames() {
+    /** One section header: its name, where it is loaded (an address with the image base) and its flags. */
+    record Section(String name, long start, long size, int characteristics) {
+
+        static final int CODE = 0x20;
+        static final int DISCARDABLE = 0x02000000;
+        static final int EXECUTE = 0x20000000;
+
+        boolean contains(long address) {
+            return address >= start && address < start + size;
+        }
+
+        boolean has(int flag) {
+            return (characteristics & flag) == flag;
+        }
+    }
+
+    long imageBase() {
+        return b.getLong(optional + 24);
+    }
+
+    List<Section> sections() {
         int sections = b.getShort(peOffset + 6) & 0xFFFF;
         int table = optional + (b.getShort(peOffset + 20) & 0xFFFF);
-        List<String> names = new ArrayList<>();
+        List<Section> list = new ArrayList<>();
         for (int i = 0; i < sections; i++) {
-            names.add(new String(bytes, table + 40 * i, 8).replace("\0", ""));
+            int s = table + 40 * i;
+            list.add(new Section(new String(bytes, s, 8).replace("\0", ""),
+                    imageBase() + Integer.toUnsignedLong(b.getInt(s + 12)), Integer.toUnsignedLong(b.getInt(s + 8)),
+                    b.getInt(s + 36)));
         }
-        return names;
+        return list;
+    }
+
+    Section section(String name) {
+        return sections().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " section: " + sectionNames()));
+    }
+
+    List<String> sectionNames() {
+        return sections().stream().map(Section::name).toList();
     }
 
     private String cString(int offset) {

@@ -34,7 +34,7 @@ final class ScriptedLab implements Lab {
 
     static RunOutcome survived(long operations) {
         return new RunOutcome.Survived(operations, Duration.ofMillis(1),
-                new DriverStats(operations, 0, 1, 0, 0, 0, 0, 0, 0, 1, 20000, 1));
+                new DriverStats(operations, 0, 1, 0, 0, 0, 0, 0, 0, 1, 20000, 1, 0, 0, 0, 0, 0, 0, 0));
     }
 
     @Override
@@ -69,7 +69,7 @@ final class ScriptedLab implements Lab {
             public SetConfigResult setConfig(DriverConfig c, ApplyMode a) {
                 calls.add("set " + c.xidMode().label());
                 configured = c;
-                return new SetConfigResult(Set.of(), 0, 0);
+                return new SetConfigResult(Set.of(), 0, 0, 0);
             }
 
             public DriverStats stats() {

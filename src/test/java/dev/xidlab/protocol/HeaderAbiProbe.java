@@ -1,5 +1,6 @@
 package dev.xidlab.protocol;
 
+import dev.xidlab.testing.ExternalCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +29,7 @@ final class HeaderAbiProbe {
         constants.put("XF_OP_COUNT", (long) Wire.OPERATION_COUNT);
         constants.put("XF_GUARD_STACK_MIN", (long) Wire.GUARD_STACK_MIN);
         constants.put("XF_GUARD_STACK_MAX", (long) Wire.GUARD_STACK_MAX);
+        constants.put("XF_SELFTEST_MAX_DEPTH", (long) Wire.SELFTEST_MAX_DEPTH);
         constants.put("XF_STACK_NOT_SEEN", Integer.toUnsignedLong(Wire.STACK_NOT_SEEN));
         constants.put("XF_XID_MODE_CURRENT", Integer.toUnsignedLong(Wire.XID_MODE_CURRENT));
         constants.put("XF_XID_MODE_COUNT", (long) XidMode.values().length);
@@ -113,40 +114,18 @@ final class HeaderAbiProbe {
         return structs;
     }
 
-    record Result(int exitCode, String output) {
-    }
-
-    static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + command);
-        }
-        return new Result(p.exitValue(), out);
-    }
-
-    static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Compiles the printing program against the header in includeDir with gcc, runs it, returns its lines. */
     static List<String> compileAndPrint(Path includeDir, Path work) throws IOException, InterruptedException {
         Path source = work.resolve("abi_probe.c");
         Files.writeString(source, program(Wire.ALL_STRUCTS, javaConstants()));
         Path exe = work.resolve("abi_probe");
-        Result cc = run(work, List.of("gcc", "-std=c11", "-Wall", "-Werror", "-I", includeDir.toString(),
+        ExternalCommand cc = ExternalCommand.run(work, List.of("gcc", "-std=c11", "-Wall", "-Werror", "-I", includeDir.toString(),
                 source.toString(), "-o", exe.toString()));
         if (cc.exitCode() != 0) {
             throw new AssertionError("gcc rejected the ABI probe (a field or macro the Java side names is not in"
                     + " the header?):\n" + cc.output());
         }
-        Result r = run(work, List.of(exe.toString()));
+        ExternalCommand r = ExternalCommand.run(work, List.of(exe.toString()));
         if (r.exitCode() != 0) {
             throw new AssertionError("ABI probe failed:\n" + r.output());
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.xidlab.testing.ExternalCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,12 +78,12 @@ class WireAbiTest {
 
     @Test
     void mingwAgreesWithJavaOnEveryStructFieldAndConstant() throws Exception {
-        assumeTrue(HeaderAbiProbe.onPath("x86_64-w64-mingw32-gcc"),
+        assumeTrue(ExternalCommand.onPath("x86_64-w64-mingw32-gcc"),
                 "x86_64-w64-mingw32-gcc is not installed: the Windows-compiler ABI check was not run");
         Path source = work.resolve("abi_assert.c");
         Files.writeString(source, HeaderAbiProbe.assertions(Wire.ALL_STRUCTS, HeaderAbiProbe.javaConstants()));
 
-        HeaderAbiProbe.Result cc = HeaderAbiProbe.run(work, List.of("x86_64-w64-mingw32-gcc", "-std=c11", "-Wall",
+        ExternalCommand cc = ExternalCommand.run(work, List.of("x86_64-w64-mingw32-gcc", "-std=c11", "-Wall",
                 "-Werror", "-c", "-I", HEADER_DIR.toString(), source.toString(), "-o",
                 work.resolve("abi_assert.o").toString()));
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +64,7 @@ class WireCodecTest {
         WireFormatException e = assertThrows(WireFormatException.class,
                 () -> DriverStats.decode(new byte[64]));
 
-        assertEquals("XF_STATS: short buffer of 64 bytes, expected 96", e.getMessage());
+        assertEquals("XF_STATS: short buffer of 64 bytes, expected 152", e.getMessage());
     }
 
     @Test
@@ -108,8 +109,8 @@ class WireCodecTest {
 
     @Test
     void statsMapTheStackSentinelToNotSeen() {
-        ByteBuffer b = ByteBuffer.allocate(96).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0, 96).putInt(4, 1).putLong(8, 7).putInt(Wire.STATS.offset("MinRemainingStack"), -1);
+        ByteBuffer b = ByteBuffer.allocate(Wire.STATS.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, Wire.STATS.size()).putInt(4, 1).putLong(8, 7).putInt(Wire.STATS.offset("MinRemainingStack"), -1);
 
         DriverStats stats = DriverStats.decode(b.array());
 
@@ -118,13 +119,45 @@ class WireCodecTest {
     }
 
     @Test
+    void statsCarryTheNestedIoSplitAndTheCountersThatWereNeverReported() {
+        ByteBuffer b = ByteBuffer.allocate(Wire.STATS.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, Wire.STATS.size()).putInt(4, 1)
+                .putLong(Wire.STATS.offset("NestedPagingFileIo"), 11).putLong(Wire.STATS.offset("NestedImageIo"), 12)
+                .putLong(Wire.STATS.offset("NestedOtherIo"), 13).putLong(Wire.STATS.offset("NestingOverflows"), 14)
+                .putLong(Wire.STATS.offset("SelfTestDepthLimited"), 15).putLong(Wire.STATS.offset("CacheEntries"), 16)
+                .putLong(Wire.STATS.offset("CacheDrops"), 17);
+
+        DriverStats stats = DriverStats.decode(b.array());
+
+        assertEquals(List.of(11L, 12L, 13L, 14L, 15L, 16L, 17L), List.of(stats.nestedPagingFileIo(),
+                stats.nestedImageIo(), stats.nestedOtherIo(), stats.nestingOverflows(), stats.selfTestDepthLimited(),
+                stats.cacheEntries(), stats.cacheDrops()));
+    }
+
+    @Test
+    void aFailedLiveReregistrationReportsBothStatuses() {
+        ByteBuffer b = ByteBuffer.allocate(Wire.SET_CONFIG_RESPONSE.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, Wire.SET_CONFIG_RESPONSE.size()).putInt(4, 1)
+                .putInt(Wire.SET_CONFIG_RESPONSE.offset("ResultFlags"),
+                        SetConfigResultFlag.SAVED.wireValue() | SetConfigResultFlag.RESTORED.wireValue())
+                .putInt(Wire.SET_CONFIG_RESPONSE.offset("ReregisterStatus"), NtStatus.INSUFFICIENT_RESOURCES);
+
+        SetConfigResult result = SetConfigResult.decode(b.array());
+
+        assertFalse(result.reregistered());
+        assertTrue(result.restored());
+        assertEquals(NtStatus.INSUFFICIENT_RESOURCES, result.reregisterStatus());
+        assertEquals(NtStatus.SUCCESS, result.restoreStatus());
+    }
+
+    @Test
     void infoFromADriverOfAnotherProtocolIsRefused() {
         ByteBuffer b = ByteBuffer.allocate(56).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0, 56).putInt(4, 1).putInt(8, 2).putInt(16, 1);
+        b.putInt(0, 56).putInt(4, 1).putInt(8, 1).putInt(16, 1);
 
         WireFormatException e = assertThrows(WireFormatException.class, () -> DriverInfo.decode(b.array()));
 
-        assertEquals("XF_INFO: driver speaks protocol 2, this controller speaks 1", e.getMessage());
+        assertEquals("XF_INFO: driver speaks protocol 1, this controller speaks 2", e.getMessage());
     }
 
     @Test
