@@ -21,6 +21,14 @@ public interface Lab extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * What the last run did that the outcome does not say and a user should see in the load's report (a Windows
+     * load: every memory-pressure cycle's status and its effect on the paged pool); empty when there is nothing.
+     */
+    default java.util.Map<String, Object> lastRunDetails() {
+        return java.util.Map.of();
+    }
+
     /** Fails with {@link LabUnavailableException} and a one-line reason when the lab cannot run here. */
     void checkAvailable();
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 public final class LocalWindowsLab implements Lab {
 
     private final Path scratch;
+    private java.util.List<dev.xidlab.stress.PressureCycle> lastPressure = java.util.List.of();
 
     public LocalWindowsLab(Path scratch) {
         this.scratch = scratch;
@@ -58,6 +59,7 @@ public final class LocalWindowsLab implements Lab {
         long started = System.nanoTime();
         try (Device device = deployDriver()) {
             WindowsStressLoad.Result result = new WindowsStressLoad(scratch).run(profile, seed);
+            lastPressure = result.pressure();
             return new RunOutcome.Survived(result.operations(), result.elapsed(), device.stats());
         } catch (IOException | RuntimeException e) {
             return new RunOutcome.LabFailure("the load failed: " + e.getMessage(),
@@ -66,6 +68,11 @@ public final class LocalWindowsLab implements Lab {
             Thread.currentThread().interrupt();
             return new RunOutcome.LabFailure("interrupted", java.time.Duration.ofNanos(System.nanoTime() - started));
         }
+    }
+
+    @Override
+    public java.util.Map<String, Object> lastRunDetails() {
+        return lastPressure.isEmpty() ? java.util.Map.of() : java.util.Map.of("pressure", lastPressure);
     }
 
     @Override

@@ -39,6 +39,9 @@ public final class WindowsStressLoad {
     private static final int MEM_COMMIT_RESERVE = 0x3000;
     private static final int MEM_RELEASE = 0x8000;
     private static final int PAGE_READWRITE = 0x04;
+    private static final long BLOCK_BYTES = 64L << 20;
+    /** Between cycles, so the I/O runs against a trimmed system rather than the trimming itself. */
+    private static final long PRESSURE_PAUSE_MILLIS = 500;
 
     private static final WindowsMemoryApi API = Platform.isWindows() ? WindowsMemoryApi.load() : null;
 
@@ -48,8 +51,12 @@ public final class WindowsStressLoad {
         this.scratch = scratch;
     }
 
-    /** How the load ended. */
-    public record Result(long operations, long processesStarted, long pressureCycles, Duration elapsed) {
+    /** How the load ended, with every pressure cycle's steps and their effect on the paged pool. */
+    public record Result(long operations, long processesStarted, List<PressureCycle> pressure, Duration elapsed) {
+
+        public Result {
+            pressure = List.copyOf(pressure);
+        }
     }
 
     public static String unavailableReason() {
@@ -67,7 +74,9 @@ public final class WindowsStressLoad {
         long budget = profile.budget().operations() > 0 ? profile.budget().operations() : Long.MAX_VALUE;
         AtomicLong operations = new AtomicLong();
         AtomicLong processes = new AtomicLong();
-        AtomicLong cycles = new AtomicLong();
+        List<PressureCycle> cycles = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> pressureFailed =
+                new java.util.concurrent.atomic.AtomicReference<>();
         AtomicBoolean stop = new AtomicBoolean();
 
         List<Thread> threads = new ArrayList<>();
@@ -78,7 +87,18 @@ public final class WindowsStressLoad {
         }
         threads.add(started("xidlab-churn", () -> churn(profile, processes, stop)));
         if (profile.pressure().percent() > 0) {
-            threads.add(started("xidlab-pressure", () -> pressure(profile.pressure(), cycles, stop)));
+            for (SystemMemoryTrim step : SystemMemoryTrim.values()) {
+                // Checked before the load starts: a pressure that cannot act must not pass for one that did.
+                WindowsPrivileges.enable(step.privilege());
+            }
+            threads.add(started("xidlab-pressure", () -> {
+                try {
+                    pressure(profile.pressure(), cycles, stop);
+                } catch (RuntimeException e) {
+                    pressureFailed.set(e);
+                    stop.set(true);
+                }
+            }));
         }
         for (Thread t : threads.subList(0, profile.workers())) {
             t.join();
@@ -87,8 +107,11 @@ public final class WindowsStressLoad {
         for (Thread t : threads) {
             t.join();
         }
+        if (pressureFailed.get() != null) {
+            throw new IOException("the memory pressure failed: " + pressureFailed.get().getMessage());
+        }
         // Each worker counts one operation past the budget when it sees the budget spent.
-        return new Result(Math.min(operations.get(), budget), processes.get(), cycles.get(),
+        return new Result(Math.min(operations.get(), budget), processes.get(), List.copyOf(cycles),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -179,31 +202,55 @@ public final class WindowsStressLoad {
         }
     }
 
-    /** Takes the pressure's share of available memory, touches it, then empties the memory lists. */
-    private static void pressure(MemoryPressure level, AtomicLong cycles, AtomicBoolean stop) {
-        while (!stop.get()) {
-            WinNT.MEMORYSTATUSEX status = new WinNT.MEMORYSTATUSEX();
-            Kernel32.INSTANCE.GlobalMemoryStatusEx(status);
-            long want = status.ullAvailPhys.longValue() * level.percent() / 100;
-            List<Pointer> taken = new ArrayList<>();
-            for (long got = 0; got < want && !stop.get(); got += 64L << 20) {
-                Pointer block = API.VirtualAlloc(null, new BaseTSD.SIZE_T(64L << 20), MEM_COMMIT_RESERVE,
+    /**
+     * Takes the pressure's share of available memory once and holds it for the run; each cycle touches every
+     * page of it again (so the memory manager must take pages from elsewhere) and then empties the working sets,
+     * writes out the modified list, purges the standby list and trims the paged pool. A step that fails stops the
+     * load: pressure that silently did nothing would make a fix look good.
+     */
+    private static void pressure(MemoryPressure level, List<PressureCycle> cycles, AtomicBoolean stop) {
+        WinNT.MEMORYSTATUSEX status = new WinNT.MEMORYSTATUSEX();
+        Kernel32.INSTANCE.GlobalMemoryStatusEx(status);
+        long want = status.ullAvailPhys.longValue() * level.percent() / 100;
+        List<Pointer> held = new ArrayList<>();
+        try (PagedPoolCounter pagedPool = new PagedPoolCounter()) {
+            for (long got = 0; got < want && !stop.get(); got += BLOCK_BYTES) {
+                Pointer block = API.VirtualAlloc(null, new BaseTSD.SIZE_T(BLOCK_BYTES), MEM_COMMIT_RESERVE,
                         PAGE_READWRITE);
                 if (block == null) {
                     break;
                 }
-                for (long page = 0; page < (64L << 20); page += 4096) {
-                    block.setByte(page, (byte) 1);
-                }
-                taken.add(block);
+                held.add(block);
             }
-            MemoryListCommand.EMPTY_WORKING_SETS.issue();
-            MemoryListCommand.FLUSH_MODIFIED_LIST.issue();
-            MemoryListCommand.PURGE_STANDBY_LIST.issue();
-            for (Pointer block : taken) {
+            for (int cycle = 1; !stop.get(); cycle++) {
+                long before = pagedPool.read();
+                for (Pointer block : held) {
+                    for (long page = 0; page < BLOCK_BYTES; page += 4096) {
+                        block.setByte(page, (byte) cycle);
+                    }
+                }
+                java.util.Map<String, String> statuses = new java.util.LinkedHashMap<>();
+                for (SystemMemoryTrim step : SystemMemoryTrim.values()) {
+                    int ntstatus = step.issue();
+                    statuses.put(step.call(), String.format("0x%08X", ntstatus));
+                    if (ntstatus < 0) {
+                        cycles.add(new PressureCycle(cycle, held.size() * BLOCK_BYTES, statuses, before, pagedPool.read()));
+                        throw new IllegalStateException(step.call() + " returned " + String.format("0x%08X", ntstatus)
+                                + " (" + dev.xidlab.protocol.NtStatus.describe(ntstatus) + ")");
+                    }
+                }
+                cycles.add(new PressureCycle(cycle, held.size() * BLOCK_BYTES, statuses, before, pagedPool.read()));
+                try {
+                    Thread.sleep(PRESSURE_PAUSE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            for (Pointer block : held) {
                 API.VirtualFree(block, new BaseTSD.SIZE_T(0), MEM_RELEASE);
             }
-            cycles.incrementAndGet();
         }
     }
 }
