@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code xidlab bench}: the benchmarks whose figures the README reports. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: measure on this machine the figures the README reports.",
-        subcommands = {BenchCrashesCommand.class, BenchModelCommand.class, BenchMatrixCommand.class},
+        subcommands = {BenchCrashesCommand.class, BenchModelCommand.class, BenchMatrixCommand.class,
+                BenchLabCommand.class},
         footer = ExitCode.FOOTER)
 public final class BenchCommand implements Runnable {
 

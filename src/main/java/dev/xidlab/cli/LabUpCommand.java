@@ -6,7 +6,10 @@ import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.Labs;
 import dev.xidlab.protocol.DriverInfo;
+import dev.xidlab.lab.vm.LabDoctor;
+import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Boot the lab, install and load the driver, and show that it answers. The Vagrant guest stays"
                 + " up afterwards (`vagrant halt` in vagrant/ stops it).",
-                "Exit 3 when the lab cannot run here or does not come up."},
+                "It checks the host first and the guest after (xidlab lab doctor); exit 3 when the lab cannot run"
+                        + " here or does not come up, 1 when a guest check failed."},
         footer = ExitCode.FOOTER)
 public final class LabUpCommand implements Callable<Integer> {
 
@@ -41,6 +45,19 @@ public final class LabUpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Lab lab = LabChoice.openAvailable(labName, standIn, ExitCode.ENVIRONMENT)) {
+            PrintWriter out = spec.commandLine().getOut();
+            VagrantLab vm = lab instanceof VagrantLab v ? v : null;
+            if (vm != null) {
+                // Whatever the host lacks is cheaper to learn before a first boot that can take an hour.
+                List<LabDoctor.Finding> host = vm.doctorHost();
+                if (LabDoctorCommand.failed(host)) {
+                    LabDoctorCommand.print(spec.commandLine().getErr(), host, false);
+                    LabDoctor.Finding first = host.stream().filter(f -> f.status() == LabDoctor.Finding.Status.FAIL)
+                            .findFirst().orElseThrow();
+                    throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": the host is not ready: "
+                            + first.check() + ": " + first.detail() + " (" + first.fix() + ")");
+                }
+            }
             DriverInfo info;
             String device;
             try {
@@ -53,12 +70,17 @@ public final class LabUpCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + " did not come up: "
                         + e.getMessage());
             }
-            PrintWriter out = spec.commandLine().getOut();
+            List<LabDoctor.Finding> guest = vm == null ? List.of() : vm.doctorGuest();
+            if (!json && !guest.isEmpty()) {
+                LabDoctorCommand.print(out, guest, false);
+            }
             if (json) {
                 Map<String, Object> up = new LinkedHashMap<>();
                 up.put("lab", lab.name());
                 up.put("device", device);
                 up.put("driver", info);
+                up.put("guestChecks", guest);
+                lab.notice().ifPresent(n -> up.put("notice", n));
                 JsonOutput.print(out, up);
             } else {
                 out.printf("lab %s is up: %s answers, xidfilter %s (%s build), protocol %d, load count %d%n",
@@ -66,7 +88,9 @@ public final class LabUpCommand implements Callable<Integer> {
                         info.protocolVersion(), info.loadCount());
                 out.flush();
             }
-            return ExitCode.OK;
+            lab.notice().ifPresent(n -> out.println("note: " + n));
+            out.flush();
+            return LabDoctorCommand.failed(guest) ? ExitCode.CHECK_FAILED : ExitCode.OK;
         }
     }
 }
