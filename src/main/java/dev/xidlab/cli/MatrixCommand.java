@@ -141,6 +141,10 @@ public final class MatrixCommand implements Callable<Integer> {
             JsonOutput.print(out, s);
             return;
         }
+        if (s.lab().contains("(")) {
+            // The lab's notice (a stand-in guest is not a Windows kernel) comes before any number.
+            out.println("lab: " + s.lab());
+        }
         TextTable table = new TextTable(ReportWriter.COLUMNS.toArray(String[]::new));
         for (ConfigResult c : s.configs()) {
             table.row(ReportWriter.cells(c).toArray());

@@ -122,13 +122,16 @@ public final class StressCommand implements Callable<Integer> {
             } catch (LabException | DeviceException e) {
                 throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
             }
-            return report(outcome);
+            return report(outcome, lab.lastRunDetails());
         }
     }
 
-    private int report(RunOutcome outcome) {
+    private int report(RunOutcome outcome, Map<String, Object> details) {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> json = new LinkedHashMap<>();
+        if (!details.isEmpty()) {
+            json.put("lab", details);
+        }
         if (outcome instanceof RunOutcome.LabFailure f) {
             json.put("outcome", "lab-error");
             json.put("reason", f.reason());

@@ -7,16 +7,20 @@ public record CommandResult(int exitCode, String stdout, String stderr, boolean 
         return exitCode == 0 && !timedOut;
     }
 
-    /** The last non-blank line of stderr (or stdout), for a one-line error. */
+    /**
+     * The last line of stderr (or stdout) that says something, for a one-line error: a Ruby backtrace's frames
+     * ("from file.rb:86:in ...", what vagrant prints when a plugin raises) are skipped for the exception's message.
+     */
     public String lastErrorLine() {
         if (timedOut) {
             return "timed out";
         }
         String text = (stderr.isBlank() ? stdout : stderr).strip();
-        if (text.isEmpty()) {
+        java.util.List<String> lines = text.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("from ")).toList();
+        if (lines.isEmpty()) {
             return "exit " + exitCode;
         }
-        String[] lines = text.split("\\R");
-        return lines[lines.length - 1].strip();
+        return lines.get(lines.size() - 1);
     }
 }

@@ -161,10 +161,30 @@ public final class ContainerCommandRunner implements CommandRunner {
         return message == null ? "no reason given" : message.lines().findFirst().orElse(message);
     }
 
-    static boolean dockerAvailable() {
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException e) {
+    /**
+     * Whether a Docker engine answers on its socket (DOCKER_HOST's unix socket, else /var/run/docker.sock): asked
+     * directly with GET /_ping, because Testcontainers' own check can spend minutes pulling an image to probe with
+     * where no registry is reachable.
+     */
+    public static boolean dockerAvailable() {
+        String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+        if (!host.startsWith("unix://")) {
+            try {
+                return DockerClientFactory.instance().isDockerAvailable();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        java.net.UnixDomainSocketAddress socket = java.net.UnixDomainSocketAddress.of(host.substring("unix://".length()));
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(socket)) {
+            channel.write(java.nio.ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            java.nio.ByteBuffer answer = java.nio.ByteBuffer.allocate(64);
+            channel.read(answer);
+            return new String(answer.array(), 0, answer.position(), java.nio.charset.StandardCharsets.US_ASCII)
+                    .startsWith("HTTP/1.") && new String(answer.array(), java.nio.charset.StandardCharsets.US_ASCII)
+                    .contains(" 200 ");
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }

@@ -98,7 +98,7 @@ public final class Labs {
         String password = System.getenv("XIDLAB_GUEST_PASSWORD");
         return new VagrantLab.Setup(home(), box, allowStandIn, minutes("XIDLAB_BOOT_MINUTES", 20),
                 minutes("XIDLAB_FIRST_BOOT_MINUTES", 90), minutes("XIDLAB_LOAD_GRACE_MINUTES", 10),
-                password == null || password.isEmpty() ? Optional.empty() : Optional.of(password));
+                password == null || password.isEmpty() ? Optional.empty() : Optional.of(password), Map.of());
     }
 
     private static Duration minutes(String variable, int fallback) {

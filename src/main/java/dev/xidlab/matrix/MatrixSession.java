@@ -81,7 +81,9 @@ public final class MatrixSession {
         } finally {
             progress.close();
         }
-        MatrixSummary summary = VerdictCalculator.summarize(plan, lab.name(), records, adaptive);
+        // Every report names the lab in its header; a lab that is not what it seems (a stand-in guest) says so there.
+        String labHeader = lab.notice().map(n -> lab.name() + " (" + n + ")").orElse(lab.name());
+        MatrixSummary summary = VerdictCalculator.summarize(plan, labHeader, records, adaptive);
         ReportWriter.write(reportDir, summary);
         return summary;
     }

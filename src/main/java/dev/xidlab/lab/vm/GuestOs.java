@@ -87,6 +87,12 @@ public interface GuestOs {
     /** Prints the System log's bugcheck events (1001, Kernel-Power 41) after the cursor, as XML; empty if none. */
     Optional<String> bugcheckEventsScript(String eventCursor);
 
+    /**
+     * Crashes the guest's kernel on purpose, for measuring the lab (empty where only the driver under test can:
+     * Windows has no documented way that does not need another driver).
+     */
+    Optional<String> crashNowScript();
+
     /** The kernel images a symbol store needs to unwind this guest's dumps (empty for the stand-in). */
     List<String> kernelImages();
 

@@ -115,12 +115,26 @@ public final class Libvirt {
     }
 
     public DomainState state(String domain) {
-        String out = virshOrFail("reading the state of " + domain, "domstate", "--reason", domain).strip();
+        return parseState(virshOrFail("reading the state of " + domain, "domstate", "--reason", domain));
+    }
+
+    /** {@code virsh domstate --reason}'s answer. */
+    static DomainState parseState(String answer) {
+        String out = answer.strip();
         Matcher m = STATE.matcher(out);
         if (!m.matches()) {
             throw new LabException("virsh domstate said something unexpected: " + out);
         }
         return new DomainState(m.group(1), m.group(2) == null ? "" : m.group(2));
+    }
+
+    /** Whether a storage pool is active; empty when it is not defined. */
+    public Optional<Boolean> poolActive(String pool) {
+        CommandResult r = virsh("pool-info", pool);
+        if (!r.succeeded()) {
+            return Optional.empty();
+        }
+        return Optional.of(r.stdout().lines().anyMatch(l -> l.startsWith("State:") && l.contains("running")));
     }
 
     /** The domain's name (vagrant-libvirt keeps its UUID in .vagrant/). */
@@ -129,11 +143,28 @@ public final class Libvirt {
     }
 
     /**
-     * Gives the domain's persistent definition the panic device and {@code on_crash=preserve} if it lacks them.
-     * Returns whether the definition changed: a running domain then needs a power cycle for the device to exist.
+     * Makes the domain keep a crashed guest ({@code on_crash=preserve}, set on the running domain and its
+     * definition alike) and gives its definition the panic device if it has none. Returns whether the definition
+     * gained the device: it exists only from the domain's next start, so a running domain needs a power cycle.
+     * A device given on QEMU's command line at creation (the stand-in's pvpanic, through vagrant-libvirt's
+     * qemuargs) counts: it reports to libvirt the same way, and a second one on the same port would not start.
      */
     public boolean ensureCrashSignal(String domain, PanicModel model) {
         String xml = virshOrFail("reading the definition of " + domain, "dumpxml", "--inactive", domain);
+        Document doc = parse(xml);
+        if (!"preserve".equals(text(firstChild(doc.getDocumentElement(), "on_crash")))) {
+            boolean running = state(domain).running() || state(domain).crashed();
+            if (running) {
+                virshOrFail("keeping " + domain + " when it crashes", "set-lifecycle-action", domain, "crash",
+                        "preserve", "--live", "--config");
+            } else {
+                virshOrFail("keeping " + domain + " when it crashes", "set-lifecycle-action", domain, "crash",
+                        "preserve", "--config");
+            }
+        }
+        if (hasPanicDevice(doc, model)) {
+            return false;
+        }
         Optional<String> edited = withCrashSignal(xml, model);
         if (edited.isEmpty()) {
             return false;
@@ -197,6 +228,29 @@ public final class Libvirt {
         return changed ? Optional.of(serialize(doc)) : Optional.empty();
     }
 
+    /** A {@code <panic>} of the model, or for ISA a pvpanic device on QEMU's own command line. */
+    static boolean hasPanicDevice(Document doc, PanicModel model) {
+        String wanted = model.name().toLowerCase(Locale.ROOT);
+        Element devices = firstChild(doc.getDocumentElement(), "devices");
+        if (devices != null && children(devices, "panic").stream().anyMatch(p -> wanted.equals(p.getAttribute("model")))) {
+            return true;
+        }
+        if (model != PanicModel.ISA) {
+            return false;
+        }
+        NodeList args = doc.getElementsByTagName("qemu:arg");
+        for (int i = 0; i < args.getLength(); i++) {
+            if (((Element) args.item(i)).getAttribute("value").startsWith("pvpanic")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(Element e) {
+        return e == null ? "" : e.getTextContent().strip();
+    }
+
     /** Lets a guest stopped at its crash notification go on (write its dump, reboot). */
     public void resume(String domain) {
         virshOrFail("resuming the crashed " + domain, "resume", domain);
@@ -220,12 +274,15 @@ public final class Libvirt {
      */
     public Optional<List<Long>> hypervCrashReport(String domainName) {
         Path log = logDirectory.resolve(domainName + ".log");
-        String text;
         try {
-            text = Files.readString(log);
+            return hypervCrashReportIn(Files.readString(log));
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }
+    }
+
+    /** The last Hyper-V crash report in a domain log's text. */
+    static Optional<List<Long>> hypervCrashReportIn(String text) {
         Matcher m = HYPERV_PANIC.matcher(text);
         List<Long> last = null;
         while (m.find()) {

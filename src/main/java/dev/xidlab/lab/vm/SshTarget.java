@@ -69,6 +69,11 @@ public record SshTarget(String host, int port, String user, Optional<Path> ident
                 ? value.substring(1, value.length() - 1) : value;
     }
 
+    /** The same login at another port (a forwarded one, say). */
+    public SshTarget withPort(int otherPort) {
+        return new SshTarget(host, otherPort, user, identityFile, password);
+    }
+
     @Override
     public String toString() {
         return user + "@" + host + ":" + port;

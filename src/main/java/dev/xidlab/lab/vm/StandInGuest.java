@@ -158,6 +158,11 @@ public final class StandInGuest implements GuestOs {
     }
 
     @Override
+    public Optional<String> crashNowScript() {
+        return Optional.of("sudo -n sh -c 'sync; echo c > /proc/sysrq-trigger'");
+    }
+
+    @Override
     public List<String> kernelImages() {
         return List.of();
     }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -59,9 +60,14 @@ public final class VagrantLab implements Lab {
      * @param firstBootTimeout creating the machine: box import, first start, provisioning, its reboot
      * @param loadGrace        how long a load may run past its time budget before it is a hang
      * @param password         the guest account's password, for boxes without a key for us
+     * @param environment      more for the Vagrantfile to read (XIDLAB_DOMAIN_PREFIX, guest sizes)
      */
     public record Setup(Path home, String box, boolean allowStandIn, Duration bootTimeout, Duration firstBootTimeout,
-                        Duration loadGrace, Optional<String> password) {
+                        Duration loadGrace, Optional<String> password, Map<String, String> environment) {
+
+        public Setup {
+            environment = Map.copyOf(environment);
+        }
 
         public GuestOs guest() {
             return box.equals(StandInGuest.BOX) ? new StandInGuest() : new WindowsGuest();
@@ -204,7 +210,9 @@ public final class VagrantLab implements Lab {
 
     private VagrantMachine machine() {
         if (machine == null) {
-            machine = new VagrantMachine(vagrantRunner, setup.vagrantDir(), acceleration().vagrantEnvironment());
+            Map<String, String> environment = new java.util.HashMap<>(setup.environment());
+            environment.putAll(acceleration().vagrantEnvironment());
+            machine = new VagrantMachine(vagrantRunner, setup.vagrantDir(), environment);
         }
         return machine;
     }
@@ -350,7 +358,7 @@ public final class VagrantLab implements Lab {
                     signal = Signal.SESSION_LOST;
                 }
                 if (status != null) {
-                    Optional<RunOutcome> ended = ended(status, started);
+                    Optional<RunOutcome> ended = ended(status, started, evidenceDir);
                     if (ended.isPresent()) {
                         LabTrace.step("load " + runId + " ended");
                         return ended.get();
@@ -399,14 +407,16 @@ public final class VagrantLab implements Lab {
         }
     }
 
-    private Optional<RunOutcome> ended(CommandResult status, Instant started) {
+    private Optional<RunOutcome> ended(CommandResult status, Instant started, Path evidenceDir) {
         String out = status.stdout().strip();
         if (!status.succeeded()) {
             return Optional.of(new RunOutcome.LabFailure("reading the load's state failed: " + status.lastErrorLine(),
                     since(started)));
         }
         if (out.startsWith("RESULT")) {
-            return Optional.of(result(out.substring("RESULT".length()).strip(), started));
+            String json = out.substring("RESULT".length()).strip();
+            keep(json, evidenceDir);
+            return Optional.of(result(json, started));
         }
         if (out.startsWith("ENDED")) {
             String[] lines = out.split("\\R");
@@ -415,6 +425,16 @@ public final class VagrantLab implements Lab {
                     since(started)));
         }
         return Optional.empty();
+    }
+
+    /** The guest's report stays with the run: it holds what the outcome does not (the pressure's every cycle). */
+    private static void keep(String json, Path evidenceDir) {
+        try {
+            Files.createDirectories(evidenceDir);
+            Files.writeString(Evidence.unused(evidenceDir.resolve("load.json")), json);
+        } catch (IOException e) {
+            // The outcome is read from the text itself; the copy is for the user.
+        }
     }
 
     /** The guest's {@code stress --json} report: survived with the driver's telemetry, or the load's own failure. */
@@ -637,6 +657,123 @@ public final class VagrantLab implements Lab {
 
     private Duration since(Instant started) {
         return Duration.between(started, clock.instant());
+    }
+
+    /**
+     * One crash on purpose, timed on the host's clock alone: from the panic command to the hypervisor's signal, to
+     * a second, idle session's death by unanswered keepalives (the guest is held stopped until then, so no reboot
+     * resets that session early), and from the resume until the guest answers without its marker.
+     */
+    public record CrashTiming(Duration panicSignal, Duration sessionLost, Duration rebootToReady) {
+    }
+
+    public CrashTiming timeACrash() {
+        if (!ready) {
+            throw new LabException("the Vagrant lab is not booted");
+        }
+        String crash = guest.crashNowScript().orElseThrow(() -> new LabException("the " + guest.name() + " guest"
+                + " cannot be crashed on purpose without the driver under test: time a matrix's crash runs instead"));
+        String runId = "probe-" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+        execOrFail("marking the guest", guest.markScript(runId), QUICK);
+        GuestShell canary = shells.apply(machine().sshTarget(setup.password()));
+        java.util.concurrent.CompletableFuture<Instant> lost = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                canary.exec(guest.commandLine("sleep 3600"), Duration.ofHours(1));
+            } catch (GuestUnreachableException e) {
+                // The keepalives went unanswered: what the lab relies on without a panic device.
+            }
+            return clock.instant();
+        });
+        try {
+            sleep(Duration.ofSeconds(2));
+            Instant sent = clock.instant();
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    shell.exec(guest.commandLine(crash), Duration.ofSeconds(30));
+                } catch (LabException e) {
+                    // The guest went down under the command, as it should.
+                }
+            });
+            Instant signalled = null;
+            Instant giveUp = sent.plus(Duration.ofMinutes(2));
+            while (signalled == null && clock.instant().isBefore(giveUp)) {
+                Libvirt.DomainState state = stateOrNull();
+                if (state != null && state.crashed()) {
+                    signalled = clock.instant();
+                } else {
+                    sleep(Duration.ofMillis(100));
+                }
+            }
+            if (signalled == null) {
+                throw new LabException("the guest did not crash within 2 minutes of the panic command");
+            }
+            Instant sessionLost = lost.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            libvirt.resume(domain);
+            Instant resumed = clock.instant();
+            Optional<String> mark = awaitMark(setup.bootTimeout());
+            if (mark.isEmpty() || mark.get().equals(runId)) {
+                throw new LabException("the guest did not come back rebooted within " + setup.bootTimeout().toMinutes()
+                        + " min of the resume");
+            }
+            driverLoaded = false;
+            return new CrashTiming(Duration.between(sent, signalled), Duration.between(sent, sessionLost),
+                    Duration.between(resumed, clock.instant()));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new LabException("the idle session to the guest did not end within 2 minutes of the crash");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted");
+        } finally {
+            canary.close();
+        }
+    }
+
+    /** The host's half of {@code xidlab lab doctor}: never fails, says what is wrong and how to fix it. */
+    public List<LabDoctor.Finding> doctorHost() {
+        return LabDoctor.host(new LabDoctor.Host(machine(), libvirt, this::acceleration, "default",
+                List.of(Path.of("/usr/sbin/dnsmasq"), Path.of("/usr/bin/dnsmasq"))), setup, guest);
+    }
+
+    /**
+     * The guest's half: its own list over SSH when the machine is up (it is not started for this), one SKIPPED
+     * finding when it is not.
+     */
+    public List<LabDoctor.Finding> doctorGuest() {
+        Optional<String> id = machine().domainId();
+        Libvirt.DomainState state = id.map(this::stateOf).orElse(null);
+        if (state == null || !state.running()) {
+            return List.of(new LabDoctor.Finding("guest", LabDoctor.Finding.Status.SKIPPED, "the machine is not up"
+                    + (state == null ? "" : " (" + state + ")"), "xidlab lab up boots it"));
+        }
+        domain = id.get();
+        try {
+            if (shell == null) {
+                shell = shells.apply(machine().sshTarget(setup.password()));
+            }
+        } catch (LabException e) {
+            return List.of(LabDoctor.Finding.fail("SSH login", e.getMessage(), "vagrant ssh-config must answer"));
+        }
+        return LabDoctor.guest(shell, guest);
+    }
+
+    private Libvirt.DomainState stateOf(String id) {
+        try {
+            return libvirt.state(id);
+        } catch (LabException e) {
+            return null;
+        }
+    }
+
+    /** {@code vagrant destroy}: the machine and its disk go (the box stays). For tests and a clean slate. */
+    public void destroyMachine() {
+        if (shell != null) {
+            shell.close();
+            shell = null;
+        }
+        ready = false;
+        uploaded = false;
+        driverLoaded = false;
+        machine().destroy(HALT);
     }
 
     @Override

@@ -236,6 +236,11 @@ public final class WindowsGuest implements GuestOs {
     }
 
     @Override
+    public Optional<String> crashNowScript() {
+        return Optional.empty();
+    }
+
+    @Override
     public List<String> kernelImages() {
         return List.of("C:/Windows/System32/ntoskrnl.exe", "C:/Windows/System32/hal.dll",
                 "C:/Windows/System32/drivers/FLTMGR.SYS", "C:/Windows/System32/drivers/xidfilter.sys");
@@ -245,8 +250,9 @@ public final class WindowsGuest implements GuestOs {
     public List<GuestCheck> checks() {
         return List.of(
                 new GuestCheck("exit codes reach the host",
-                        "exit 3", "keep OpenSSH's DefaultShell unset (cmd.exe): a PowerShell default shell turns every"
-                        + " exit code into 0 or 1 (HKLM:\\SOFTWARE\\OpenSSH DefaultShell)"),
+                        "'exit 3 must come back as 3'; exit 3", "keep OpenSSH's DefaultShell unset (cmd.exe): a"
+                        + " PowerShell default shell turns every exit code into 0 or 1 (HKLM:\\SOFTWARE\\OpenSSH"
+                        + " DefaultShell)", 3),
                 new GuestCheck("administrator session",
                         "$p = [Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()\n"
                                 + "if ($p.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) { 'elevated' }"

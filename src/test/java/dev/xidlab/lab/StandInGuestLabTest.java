@@ -1,0 +1,109 @@
+package dev.xidlab.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.xidlab.device.Device;
+import dev.xidlab.device.KernelModel;
+import dev.xidlab.protocol.ApplyMode;
+import dev.xidlab.protocol.DriverConfig;
+import dev.xidlab.protocol.RegistrationFlag;
+import dev.xidlab.stress.StressProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --lab standin}, what the stand-in guest runs: the kernel model as the driver, its dump written and
+ * synced to the guest's dump directory, then the real kernel panicked. Here the "kernel" is a file and the
+ * panic is recorded, and the refusals that keep it from ever panicking a machine that is not the stand-in are
+ * checked on their own.
+ */
+class StandInGuestLabTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<Path> panics = new ArrayList<>();
+    private StandInGuestLab.Places places;
+
+    @BeforeEach
+    void aStandInGuest() throws Exception {
+        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().orElse(""));
+        places = new StandInGuestLab.Places(Files.writeString(dir.resolve("xidlab-standin"), "stand-in\n"),
+                Files.writeString(dir.resolve("sys_vendor"), "QEMU\n"), Files.writeString(dir.resolve("sysrq"), ""),
+                Files.createDirectories(dir.resolve("crash")), dir.resolve("service-key.bin"));
+    }
+
+    private StandInGuestLab lab(StandInGuestLab.Places where) {
+        return new StandInGuestLab(where, panics::add);
+    }
+
+    @Test
+    void theFieldConfigurationsBugcheckLeavesTheDumpInTheGuestsDumpDirectoryThenPanicsTheKernel() {
+        try (StandInGuestLab lab = lab(places)) {
+            lab.boot();
+            lab.deployDriver().close();
+
+            RunOutcome outcome = lab.stress(SimLab.defaultProfile(), 1, dir.resolve("unused"));
+
+            RunOutcome.Bugchecked b = assertInstanceOf(RunOutcome.Bugchecked.class, outcome);
+            assertEquals(0x1000007FL, b.code());
+            assertTrue(b.dump().orElseThrow().startsWith(places.dumpDirectory()), b.dump().toString());
+            assertTrue(Files.isReadable(b.dump().get()));
+            assertEquals(List.of(places.sysrqTrigger()), panics);
+        }
+    }
+
+    @Test
+    void theDriverLoadsWithTheConfigurationTheHostSavedSoAFixedDriverSurvivesWithoutAPanic() {
+        try (Device saved = dev.xidlab.device.SimDevice.open(places.serviceKey())) {
+            DriverConfig fix = DriverConfig.fieldDefault().withRegistrationForAll(java.util.Set.of(
+                    RegistrationFlag.SKIP_PAGING_IO));
+            saved.setConfig(fix, ApplyMode.NEXT_LOAD);
+        }
+        try (StandInGuestLab lab = lab(places)) {
+            lab.boot();
+            lab.deployDriver().close();
+
+            RunOutcome outcome = lab.stress(SimLab.defaultProfile(), 1, dir.resolve("unused"));
+
+            assertInstanceOf(RunOutcome.Survived.class, outcome);
+            assertEquals(List.of(), panics);
+        }
+    }
+
+    @Test
+    void aMachineWithoutTheStandInsIdentityFileIsNeverPanicked() throws Exception {
+        Files.delete(places.identityFile());
+
+        LabUnavailableException e = assertThrows(LabUnavailableException.class, () -> lab(places).checkAvailable());
+
+        assertTrue(e.getMessage().startsWith("the stand-in lab panics the kernel it runs on, so it runs only inside"),
+                e.getMessage());
+    }
+
+    @Test
+    void aMachineThatIsNotAQemuVirtualMachineIsNeverPanicked() throws Exception {
+        Files.writeString(places.dmiVendor(), "Dell Inc.\n");
+
+        LabUnavailableException e = assertThrows(LabUnavailableException.class, () -> lab(places).checkAvailable());
+
+        assertTrue(e.getMessage().contains("'Dell Inc.', not a QEMU/KVM virtual machine"), e.getMessage());
+    }
+
+    @Test
+    void thisHostIsNotTheStandIn() {
+        LabUnavailableException e = assertThrows(LabUnavailableException.class,
+                () -> new StandInGuestLab().checkAvailable());
+
+        assertTrue(e.getMessage().startsWith("the stand-in lab panics the kernel"), e.getMessage());
+    }
+}

@@ -1,0 +1,146 @@
+package dev.xidlab.lab.vm;
+
+import static dev.xidlab.lab.vm.ScriptedWindowsShell.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xidlab.crash.BugcheckEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The waiting rule for a crashed guest's evidence, against a Windows guest's answers (scripted: there is no
+ * Windows here). Windows answers SSH before it has copied the dump out of the pagefile and logged event 1001, so
+ * the rule waits, bounded, for a new dump whose size holds still or for a bugcheck event; new means not in the
+ * listing taken before the run, by name and stamp, never by comparing a time.
+ */
+class EvidenceTest {
+
+    private static final Path DUMP = Path.of("src/test/resources/dumps/triage_x64.dmp");
+    private static final Path EVENTS = Path.of("src/test/resources/eventlogs/system-bugchecks.xml");
+    private static final String MINI = "C:/Windows/Minidump/";
+    private static final RunMark MARK = new RunMark("run-1", "2200");
+
+    @TempDir
+    Path dir;
+
+    /** A clock the pauses move, so a bounded wait ends without waiting. */
+    private final Instant[] now = {Instant.parse("2026-11-25T12:00:00Z")};
+
+    private Evidence evidence(ScriptedWindowsShell shell) {
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        return new Evidence(shell, new WindowsGuest(), Duration.ofMinutes(10), Duration.ofSeconds(5),
+                d -> now[0] = now[0].plus(d), clock);
+    }
+
+    private static String listing(String... lines) {
+        return String.join("\n", lines) + "\n";
+    }
+
+    @Test
+    void aDumpStillBeingCopiedOutOfThePagefileIsFetchedOnlyOnceItsSizeHoldsStill() throws Exception {
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(""), ok(listing(MINI + "112526-01.dmp\t4096\t1\tmini")),
+                        ok(listing(MINI + "112526-01.dmp\t1400000\t2\tmini")),
+                        ok(listing(MINI + "112526-01.dmp\t1400000\t2\tmini")))
+                .file(MINI + "112526-01.dmp", DUMP);
+        Evidence evidence = evidence(shell);
+        List<GuestDump> before = evidence.listing();
+
+        Evidence.Found found = evidence.collect(before, MARK, dir);
+
+        assertEquals(List.of(dir.resolve("112526-01.dmp")), found.files());
+        assertEquals(0x1000007EL, found.dumps().get(0).header().bugcheck().code());
+        assertEquals(Duration.ofSeconds(10), Duration.between(Instant.parse("2026-11-25T12:00:00Z"), now[0]));
+    }
+
+    @Test
+    void aDumpListedBeforeTheRunIsNotThisRunsEvenWhenItIsOlderOrNewerByTheClock() {
+        GuestDump old = new GuestDump("112426-01.dmp", MINI + "112426-01.dmp", 1400000, "638680000000000000", false);
+
+        assertEquals(List.of(), Evidence.fresh(List.of(old), List.of(old)));
+    }
+
+    @Test
+    void aKernelDumpRewrittenUnderTheSameNameIsNew() {
+        GuestDump before = new GuestDump("MEMORY.DMP", "C:/Windows/MEMORY.DMP", 900000000, "100", true);
+        GuestDump after = new GuestDump("MEMORY.DMP", "C:/Windows/MEMORY.DMP", 900000000, "200", true);
+
+        assertEquals(List.of(after), Evidence.fresh(List.of(before), List.of(after)));
+    }
+
+    @Test
+    void anEvent1001NamingADumpNotYetListedMakesTheRuleWaitForThatDump() throws Exception {
+        String events = Files.readString(EVENTS);
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(""), ok(""), ok(listing(MINI + "112426-01.dmp\t1400000\t2\tmini")),
+                        ok(listing(MINI + "112426-01.dmp\t1400000\t2\tmini")))
+                .answer("wevtutil", ok(events))
+                .file(MINI + "112426-01.dmp", DUMP);
+        Evidence evidence = evidence(shell);
+
+        Evidence.Found found = evidence.collect(evidence.listing(), MARK, dir);
+
+        assertEquals(List.of(dir.resolve("112426-01.dmp"), dir.resolve("system-events.xml")), found.files());
+        assertTrue(found.events().stream().anyMatch(e -> e instanceof BugcheckEvent.WerBugcheck w
+                && w.dumpFileName().equals(java.util.Optional.of("112426-01.dmp"))), found.events().toString());
+    }
+
+    @Test
+    void theEventsAreAskedForAfterTheRunsCursorByRecordIdNotByTime() throws Exception {
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(listing(MINI + "112526-01.dmp\t1400000\t2\tmini")))
+                .file(MINI + "112526-01.dmp", DUMP);
+        Evidence evidence = evidence(shell);
+
+        evidence.collect(List.of(), MARK, dir);
+
+        assertTrue(shell.scripts.stream().anyMatch(s -> s.contains("EventRecordID > 2200")), shell.scripts.toString());
+        assertTrue(shell.scripts.stream().noneMatch(s -> s.contains("TimeCreated")), shell.scripts.toString());
+    }
+
+    @Test
+    void aRebootThatLeftNothingWithinTheBoundIsSaidSo() {
+        ScriptedWindowsShell shell = new ScriptedWindowsShell().answer("MinidumpDir", ok(""));
+
+        Evidence.Found found = evidence(shell).collect(List.of(), MARK, dir);
+
+        assertEquals(List.of(), found.files());
+        assertEquals(List.of("no new dump appeared within 600 s of the guest answering"), found.notes());
+    }
+
+    @Test
+    void evidenceAlreadyInTheDirectoryIsNeverOverwritten() throws Exception {
+        Files.writeString(dir.resolve("112526-01.dmp"), "an earlier run's dump");
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(listing(MINI + "112526-01.dmp\t1400000\t2\tmini")))
+                .file(MINI + "112526-01.dmp", DUMP);
+
+        Evidence.Found found = evidence(shell).collect(List.of(), MARK, dir);
+
+        assertEquals(List.of(dir.resolve("112526-01-2.dmp")), found.files());
+        assertEquals("an earlier run's dump", Files.readString(dir.resolve("112526-01.dmp")));
+    }
+}
