@@ -3,6 +3,7 @@ package dev.xidlab.cli;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.Labs;
+import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,9 @@ public final class LabStatusCommand implements Callable<Integer> {
         for (String name : names) {
             try (Lab lab = MatrixCommand.usage(() -> Labs.open(name))) {
                 lab.checkAvailable();
-                statuses.add(new Status(name, true, "ready"));
+                // How the VM's CPU runs is decided by a probe, never silently: the status says which.
+                statuses.add(new Status(name, true, lab instanceof VagrantLab vm
+                        ? "ready; " + vm.acceleration().describe() : "ready"));
             } catch (LabException e) {
                 statuses.add(new Status(name, false, e.getMessage()));
             }

@@ -107,6 +107,11 @@ class StandInLabIT {
         Path report = dir.resolve("report");
         try (lab; PlainProgress progress = new PlainProgress(new PrintWriter(System.err, true))) {
             try {
+                lab.boot();
+                // The doctor's guest list on the real guest: everything the lab needs is there, or it says why not.
+                List<LabDoctor.Finding> guest = lab.doctorGuest();
+                assertTrue(guest.stream().noneMatch(f -> f.status() == LabDoctor.Finding.Status.FAIL
+                        || f.status() == LabDoctor.Finding.Status.SKIPPED), guest.toString());
                 return MatrixSession.run(plan, lab, report, Shard.WHOLE, null, "xidfilter.sys", progress, false);
             } finally {
                 lab.destroyMachine();

@@ -1,0 +1,87 @@
+package dev.xidlab.lab.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xidlab.lab.CommandResult;
+import dev.xidlab.lab.LabUnavailableException;
+import dev.xidlab.stress.Budget;
+import dev.xidlab.stress.MemoryPressure;
+import dev.xidlab.stress.OperationMix;
+import dev.xidlab.stress.StressProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The VM lab's decisions that need no VM: which guest a box is, that the stand-in is never used by accident, and
+ * what the guest's load is asked to do. The flow itself runs on a real VM in StandInLabIT.
+ */
+class VagrantLabTest {
+
+    @TempDir
+    Path dir;
+
+    private VagrantLab.Setup setup(String box, boolean allowStandIn) throws Exception {
+        Files.createDirectories(dir.resolve("vagrant/standin"));
+        Files.writeString(dir.resolve("vagrant/Vagrantfile"), "# windows\n");
+        Files.writeString(dir.resolve("vagrant/standin/Vagrantfile"), "# stand-in\n");
+        return new VagrantLab.Setup(dir, box, allowStandIn, Duration.ofMinutes(1), Duration.ofMinutes(1),
+                Duration.ofMinutes(1), Optional.empty(), Map.of());
+    }
+
+    /** Records what it is asked; the stand-in's refusal must come before any of it. */
+    private final List<List<String>> asked = new ArrayList<>();
+
+    private VagrantLab lab(VagrantLab.Setup setup) {
+        return new VagrantLab(setup, (command, directory, environment, timeout) -> {
+            asked.add(command);
+            return new CommandResult(1, "", "not expected", false);
+        }, new Libvirt((command, directory, environment, timeout) -> new CommandResult(1, "", "no", false),
+                "qemu:///system", dir), () -> new Acceleration(Acceleration.Kind.TCG, "test"));
+    }
+
+    @Test
+    void theStandInBoxIsRefusedUnlessAskedForBeforeAnythingRuns() throws Exception {
+        LabUnavailableException e = assertThrows(LabUnavailableException.class,
+                () -> lab(setup(StandInGuest.BOX, false)).checkAvailable());
+
+        assertTrue(e.getMessage().contains("pass --allow-stand-in"), e.getMessage());
+        assertEquals(List.of(), asked);
+    }
+
+    @Test
+    void theStandInBoxIsAStandInInItsOwnVagrantDirectoryAndSaysSoInEveryReport() throws Exception {
+        VagrantLab.Setup setup = setup(StandInGuest.BOX, true);
+
+        assertTrue(setup.guest().standIn());
+        assertEquals(dir.resolve("vagrant/standin"), setup.vagrantDir());
+        assertEquals(Optional.of(StandInGuest.NOTICE), lab(setup).notice());
+    }
+
+    @Test
+    void anyOtherBoxIsTheWindowsGuestAndNeedsNoNotice() throws Exception {
+        VagrantLab.Setup setup = setup("xidlab/windows", false);
+
+        assertEquals("Windows", setup.guest().name());
+        assertEquals(dir.resolve("vagrant"), setup.vagrantDir());
+        assertEquals(Optional.empty(), lab(setup).notice());
+    }
+
+    @Test
+    void theGuestsLoadRunsTheDriverAsTheHostConfiguredItWithThePlansProfile() {
+        StressProfile profile = new StressProfile(4, 32, OperationMix.typical(), MemoryPressure.HIGH,
+                new Budget(20_000, Duration.ofSeconds(90)));
+
+        assertEquals(List.of("--as-configured", "--json", "--workers", "4", "--processes", "32", "--mix",
+                OperationMix.typical().label(), "--pressure", "high", "--seed", "7", "--operations", "20000",
+                "--seconds", "90"), VagrantLab.loadArguments(profile, 7));
+    }
+}
