@@ -29,8 +29,15 @@ import java.util.Optional;
  */
 final class Evidence {
 
-    /** What was found: the dumps fetched (minidumps first) and the bugcheck events. */
-    record Found(List<Path> files, List<CrashDump> dumps, List<BugcheckEvent> events, List<String> notes) {
+    /**
+     * What was found: every file fetched, the dumps that read (each with what the guest's listing said it was)
+     * and the bugcheck events.
+     */
+    record Found(List<Path> files, List<Fetched> dumps, List<BugcheckEvent> events, List<String> notes) {
+    }
+
+    /** A dump fetched and read. */
+    record Fetched(GuestDump listed, CrashDump dump) {
     }
 
     interface Pause {
@@ -147,7 +154,7 @@ final class Evidence {
     private Found fetch(List<GuestDump> fresh, List<BugcheckEvent> events, String eventsXml, Path directory,
                         List<String> notes) {
         List<Path> files = new ArrayList<>();
-        List<CrashDump> dumps = new ArrayList<>();
+        List<Fetched> dumps = new ArrayList<>();
         try {
             Files.createDirectories(directory);
             for (GuestDump d : fresh.stream().sorted((a, b) -> Boolean.compare(a.kernelDump(), b.kernelDump())).toList()) {
@@ -155,7 +162,7 @@ final class Evidence {
                 shell.download(d.guestPath(), target);
                 files.add(target);
                 try {
-                    dumps.add(DumpReader.read(target));
+                    dumps.add(new Fetched(d, DumpReader.read(target)));
                 } catch (DumpFormatException e) {
                     notes.add(d.name() + " is not a readable dump (" + e.getMessage() + "): kept as evidence");
                 }

@@ -81,6 +81,9 @@ public interface GuestOs {
      */
     String loadStatusScript(String runId);
 
+    /** The files a load leaves beside its result (its output, a JVM's fatal-error report): fetched when it fails. */
+    List<String> loadLogPaths(String runId);
+
     /** Stops a load that overran its budget (it may not stop: a hung kernel thread does not). */
     String stopLoadScript(String runId);
 

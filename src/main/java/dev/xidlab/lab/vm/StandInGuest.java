@@ -133,7 +133,8 @@ public final class StandInGuest implements GuestOs {
     @Override
     public String startLoadScript(String jar, List<String> stressArguments, String runId) {
         String run = RUNS + "/" + runId;
-        String command = "XIDLAB_SIM_STATE=" + STATE + " java -jar " + jar + " stress --lab standin "
+        String command = "XIDLAB_SIM_STATE=" + STATE + " java " + WindowsGuest.QUICK_JVM + " -XX:ErrorFile=" + run
+                + "-hs_err.log -jar " + jar + " stress --lab standin "
                 + String.join(" ", stressArguments) + " --result " + run + ".json >" + run + ".log 2>&1;"
                 + " echo $? >" + run + ".exit";
         return "sudo -n setsid sh -c '" + command + "' </dev/null >/dev/null 2>&1 & echo started";
@@ -145,6 +146,11 @@ public final class StandInGuest implements GuestOs {
         return "if [ -f " + run + ".json ]; then echo RESULT; cat " + run + ".json;"
                 + " elif [ -f " + run + ".exit ]; then echo \"ENDED $(cat " + run + ".exit)\"; tail -n 5 " + run + ".log;"
                 + " else echo RUNNING; fi";
+    }
+
+    @Override
+    public List<String> loadLogPaths(String runId) {
+        return List.of(RUNS + "/" + runId + ".log", RUNS + "/" + runId + "-hs_err.log");
     }
 
     @Override

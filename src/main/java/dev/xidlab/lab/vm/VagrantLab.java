@@ -359,6 +359,9 @@ public final class VagrantLab implements Lab {
                 }
                 if (status != null) {
                     Optional<RunOutcome> ended = ended(status, started, evidenceDir);
+                    if (ended.isPresent() && ended.get() instanceof RunOutcome.LabFailure) {
+                        keepLoadLogs(runId, evidenceDir);
+                    }
                     if (ended.isPresent()) {
                         LabTrace.step("load " + runId + " ended");
                         return ended.get();
@@ -419,12 +422,24 @@ public final class VagrantLab implements Lab {
             return Optional.of(result(json, started));
         }
         if (out.startsWith("ENDED")) {
-            String[] lines = out.split("\\R");
+            List<String> lines = out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            String said = String.join(" / ", lines.subList(Math.max(1, lines.size() - 3), lines.size()));
             return Optional.of(new RunOutcome.LabFailure("the load ended without a result (exit "
-                    + lines[0].substring("ENDED".length()).strip() + "): " + lines[lines.length - 1].strip(),
+                    + lines.get(0).substring("ENDED".length()).strip() + "): " + (said.isEmpty() ? "no output" : said),
                     since(started)));
         }
         return Optional.empty();
+    }
+
+    /** A load that failed leaves its output (and a JVM's fatal-error report) with the run, for whoever asks why. */
+    private void keepLoadLogs(String runId, Path evidenceDir) {
+        for (String log : guest.loadLogPaths(runId)) {
+            try {
+                shell.download(log, Evidence.unused(evidenceDir.resolve(log.substring(log.lastIndexOf('/') + 1))));
+            } catch (LabException e) {
+                // Not every load leaves every file (no fatal error, no report).
+            }
+        }
     }
 
     /** The guest's report stays with the run: it holds what the outcome does not (the pressure's every cycle). */
@@ -477,12 +492,17 @@ public final class VagrantLab implements Lab {
         }
     }
 
-    /** A bugcheck as the evidence shows it: the dump first, the event log next, the hypervisor's report last. */
+    /**
+     * A bugcheck as the evidence shows it: a dump first, the event log next, the hypervisor's report last. Of the
+     * dumps, the kernel memory dump is the one the run is judged by: a double fault's exhausted thread stack is
+     * behind its trap frame, which a kernel dump holds and a minidump may not (both stay as evidence).
+     */
     private RunOutcome crashed(Evidence.Found found, Optional<List<Long>> panicReport, Signal signal,
                                Duration elapsed) {
         Optional<CrashDump> dump = found.dumps().stream()
-                .max(Comparator.comparing((CrashDump d) -> !d.file().getFileName().toString()
-                        .equalsIgnoreCase("MEMORY.DMP")).thenComparing(d -> d.header().systemTime()));
+                .max(Comparator.comparing((Evidence.Fetched f) -> f.listed().kernelDump())
+                        .thenComparing(f -> f.dump().header().systemTime()))
+                .map(Evidence.Fetched::dump);
         if (dump.isPresent()) {
             var bugcheck = dump.get().header().bugcheck();
             return new RunOutcome.Bugchecked(bugcheck.code(), bugcheck.parameters(), Optional.of(dump.get().file()),

@@ -190,7 +190,8 @@ public final class WindowsGuest implements GuestOs {
         String run = RUNS + "\\" + runId;
         String windowsJar = jar.replace('/', '\\');
         return "$java = (Get-Command java -ErrorAction Stop).Source\n"
-                + "$line = '\"' + $java + '\" -jar \"" + windowsJar + "\" stress --lab local "
+                + "$line = '\"' + $java + '\" -XX:ErrorFile=\"" + run + "-hs_err.log\" -jar \"" + windowsJar
+                + "\" stress --lab local "
                 + String.join(" ", stressArguments).replace("'", "''")
                 + " --result \"" + run + ".json\" > \"" + run + ".log\" 2>&1'\n"
                 + "Set-Content -Path '" + run + ".cmd' -Encoding Ascii -Value @('@echo off', 'cd /d C:\\xidlab', $line,"
@@ -213,6 +214,11 @@ public final class WindowsGuest implements GuestOs {
                 + "elseif (Test-Path \"$run.exit\") { 'ENDED ' + (Get-Content \"$run.exit\" | Select-Object -First 1).Trim()\n"
                 + "  if (Test-Path \"$run.log\") { Get-Content \"$run.log\" -Tail 5 } }\n"
                 + "else { 'RUNNING' }";
+    }
+
+    @Override
+    public List<String> loadLogPaths(String runId) {
+        return List.of(HOME + "/runs/" + runId + ".log", HOME + "/runs/" + runId + "-hs_err.log");
     }
 
     @Override

@@ -72,7 +72,7 @@ class EvidenceTest {
         Evidence.Found found = evidence.collect(before, MARK, dir);
 
         assertEquals(List.of(dir.resolve("112526-01.dmp")), found.files());
-        assertEquals(0x1000007EL, found.dumps().get(0).header().bugcheck().code());
+        assertEquals(0x1000007EL, found.dumps().get(0).dump().header().bugcheck().code());
         assertEquals(Duration.ofSeconds(10), Duration.between(Instant.parse("2026-11-25T12:00:00Z"), now[0]));
     }
 

@@ -200,6 +200,7 @@ class LabDoctorTest {
         public String startLoadScript(String jar, List<String> args, String runId) { throw new UnsupportedOperationException(); }
         public String loadStatusScript(String runId) { throw new UnsupportedOperationException(); }
         public String stopLoadScript(String runId) { throw new UnsupportedOperationException(); }
+        public List<String> loadLogPaths(String runId) { throw new UnsupportedOperationException(); }
         public Optional<String> bugcheckEventsScript(String cursor) { throw new UnsupportedOperationException(); }
         public Optional<String> crashNowScript() { throw new UnsupportedOperationException(); }
         public List<String> kernelImages() { throw new UnsupportedOperationException(); }
