@@ -40,6 +40,14 @@ public interface GuestShell extends AutoCloseable {
     /** Copies a guest file to a host file, replacing it only once the whole file has arrived. */
     void download(String guestPath, Path target);
 
+    /**
+     * Whether the guest's SSH port accepts a TCP connection within the bound: a cheap question to ask every second
+     * while a guest reboots, before a login that costs a key exchange.
+     */
+    default boolean listening(Duration bound) {
+        return true;
+    }
+
     /** Drops the connection; the next call connects again (after the guest rebooted, say). */
     void disconnect();
 

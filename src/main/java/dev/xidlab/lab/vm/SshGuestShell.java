@@ -51,7 +51,13 @@ public final class SshGuestShell implements GuestShell {
         public static final Keepalive DEFAULT = new Keepalive(Duration.ofSeconds(5), 3);
     }
 
-    private static final Duration CONNECT = Duration.ofSeconds(15);
+    /**
+     * The TCP connect: milliseconds to a guest that is up, so a short bound keeps a rebooting guest's polls frequent
+     * (a SYN to a guest that is down waits the whole bound).
+     */
+    private static final Duration CONNECT = Duration.ofSeconds(5);
+    /** Key exchange and login: a guest on a software CPU is slow at both. */
+    private static final Duration LOGIN = Duration.ofSeconds(30);
 
     private final SshTarget target;
     private final Keepalive keepalive;
@@ -75,7 +81,7 @@ public final class SshGuestShell implements GuestShell {
         try (ChannelExec channel = s.createExecChannel(commandLine)) {
             channel.setOut(out);
             channel.setErr(err);
-            channel.open().verify(CONNECT);
+            channel.open().verify(LOGIN);
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             Integer status = channel.getExitStatus();
             if (events.contains(ClientChannelEvent.TIMEOUT) && status == null) {
@@ -101,7 +107,7 @@ public final class SshGuestShell implements GuestShell {
         try {
             channel = s.createExecChannel(commandLine);
             channel.setErr(new ByteArrayOutputStream());
-            channel.open().verify(CONNECT);
+            channel.open().verify(LOGIN);
         } catch (IOException e) {
             throw lost(s, e);
         }
@@ -219,6 +225,16 @@ public final class SshGuestShell implements GuestShell {
         }
     }
 
+    @Override
+    public boolean listening(Duration bound) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(target.host(), target.port()), (int) bound.toMillis());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The open session, or a new one: a rebooted guest is reached again by the next call. */
     private synchronized ClientSession session() {
         if (session != null && session.isOpen()) {
@@ -248,7 +264,7 @@ public final class SshGuestShell implements GuestShell {
                     s.addPublicKeyIdentity(key);
                 }
             }
-            s.auth().verify(CONNECT);
+            s.auth().verify(LOGIN);
         } catch (IOException e) {
             closeQuietly(s);
             if (!s.isOpen() && isConnectionProblem(e)) {

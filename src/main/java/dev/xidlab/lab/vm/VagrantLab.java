@@ -102,7 +102,7 @@ public final class VagrantLab implements Lab {
                 Duration evidenceInterval) {
 
         static Pace of(GuestOs guest) {
-            return new Pace(Duration.ofSeconds(2), 3, Duration.ofSeconds(3),
+            return new Pace(Duration.ofSeconds(2), 3, Duration.ofSeconds(1),
                     guest.standIn() ? Duration.ofMinutes(2) : Duration.ofMinutes(10), Duration.ofSeconds(5));
         }
     }
@@ -569,18 +569,20 @@ public final class VagrantLab implements Lab {
         Instant deadline = clock.instant().plus(bound);
         int attempts = 0;
         while (true) {
-            try {
-                CommandResult r = shell.exec(guest.commandLine(guest.readMarkScript()), Duration.ofSeconds(30));
-                if (r.succeeded()) {
-                    return Optional.of(r.stdout().strip());
+            if (shell.listening(Duration.ofSeconds(1))) {
+                try {
+                    CommandResult r = shell.exec(guest.commandLine(guest.readMarkScript()), Duration.ofSeconds(30));
+                    if (r.succeeded()) {
+                        return Optional.of(r.stdout().strip());
+                    }
+                } catch (GuestUnreachableException e) {
+                    // Listening, but not yet taking logins.
                 }
-            } catch (GuestUnreachableException e) {
-                // Still rebooting.
             }
             if (!clock.instant().isBefore(deadline)) {
                 return Optional.empty();
             }
-            if (++attempts % 10 == 0) {
+            if (++attempts % 60 == 0) {
                 try {
                     GuestShell fresh = shells.apply(machine().sshTarget(setup.password()));
                     shell.close();
