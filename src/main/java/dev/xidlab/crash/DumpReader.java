@@ -36,6 +36,7 @@ public final class DumpReader {
     private static final int MAX_NAME_CHARS = 1024;
     private static final int DRIVER_ENTRY64 = 0x90;
     private static final int DRIVER_ENTRY32_MIN = 0x4C;
+    private static final int MAX_DATA_BLOCKS = 1 << 16;
     /** Everything a triage block refers to lies in the first part of the file; nothing past it is mapped. */
     private static final long MAX_MAPPED = 256L << 20;
     private static final long FILETIME_EPOCH_OFFSET = 11_644_473_600L;
@@ -90,10 +91,16 @@ public final class DumpReader {
                     + " file has 0x%X", b.file(), is64 ? 64 : 32, headerSize, b.fileSize()));
         }
         DumpHeader header = is64 ? header64(b) : header32(b);
-        Optional<TriageData> triage = header.type() == DumpType.TRIAGE
-                ? Optional.of(triage(b, headerSize, is64, header.machine()))
-                : Optional.empty();
-        return new CrashDump(file, b.fileSize(), header, triage);
+        if (header.type() != DumpType.TRIAGE) {
+            return new CrashDump(file, b.fileSize(), header, Optional.empty(), Optional.empty());
+        }
+        try {
+            return new CrashDump(file, b.fileSize(), header, Optional.of(triage(b, headerSize, is64,
+                    header.machine())), Optional.empty());
+        } catch (DumpFormatException e) {
+            // A dump cut short (a pagefile too small, a copy interrupted) still has its stop code: keep the header.
+            return new CrashDump(file, b.fileSize(), header, Optional.empty(), Optional.of(e.getMessage()));
+        }
     }
 
     private static DumpHeader header64(DumpBytes b) throws DumpFormatException {
@@ -186,7 +193,38 @@ public final class DumpReader {
 
         List<LoadedModule> modules = modules(b, is64, driverOffset, driverCount, poolOffset, poolSize);
         List<UnloadedModule> unloaded = unloadedOffset == 0 ? List.of() : unloaded(b, is64, unloadedOffset);
-        return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded);
+        List<CapturedMemory.Range> ranges = new ArrayList<>();
+        ranges.add(new CapturedMemory.Range(topOfStack, stackOffset, stackSize));
+        if (is64) {
+            ranges.addAll(dataBlocks(b, Integer.toUnsignedLong(b.u32(at + 0x78L, "DataBlocksOffset")),
+                    Integer.toUnsignedLong(b.u32(at + 0x7CL, "DataBlocksCount"))));
+        }
+        long exceptionOffset = Integer.toUnsignedLong(b.u32(at + 0x10L, "ExceptionOffset"));
+        Optional<ExceptionRecord> exception = exceptionOffset == 0 ? Optional.empty()
+                : Optional.of(new ExceptionRecord(Integer.toUnsignedLong(b.u32(exceptionOffset, "ExceptionCode")),
+                        b.pointer(exceptionOffset + (is64 ? 0x10 : 0x0C), is64, "ExceptionAddress")));
+        int contextSize = ContextRecords.size(machine);
+        b.require(contextOffset, contextSize, "context record");
+        return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded,
+                new CapturedMemory(b.buffer(), ranges), b.slice(contextOffset, contextSize), exception);
+    }
+
+    /** TRIAGE_DATA_BLOCK64 entries: virtual address, file offset and size of each block of captured memory. */
+    private static List<CapturedMemory.Range> dataBlocks(DumpBytes b, long offset, long count)
+            throws DumpFormatException {
+        if (count > MAX_DATA_BLOCKS) {
+            throw new DumpFormatException(b.file() + ": DataBlocksCount " + count + " is absurd");
+        }
+        b.require(offset, 16 * count, "data blocks");
+        List<CapturedMemory.Range> blocks = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            long entry = offset + 16 * i;
+            long fileOffset = Integer.toUnsignedLong(b.u32(entry + 8, "data block offset"));
+            long size = Integer.toUnsignedLong(b.u32(entry + 12, "data block size"));
+            b.require(fileOffset, size, "data block");
+            blocks.add(new CapturedMemory.Range(b.u64(entry, "data block address"), fileOffset, size));
+        }
+        return blocks;
     }
 
     private static List<LoadedModule> modules(DumpBytes b, boolean is64, long listOffset, long count,

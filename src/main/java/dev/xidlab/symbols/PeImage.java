@@ -2,6 +2,8 @@ package dev.xidlab.symbols;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,7 +15,25 @@ import java.util.Optional;
  */
 public record PeImage(int machine, long timeDateStamp, long sizeOfImage, long imageBase, long exceptionTable,
                       long exceptionTableSize, long exportTable, long exportTableSize,
-                      Optional<PdbKey> pdb) {
+                      Optional<PdbKey> pdb, List<Section> sections) {
+
+    /** A section's RVA range and whether it holds code. */
+    public record Section(String name, long rva, long size, boolean executable) {
+    }
+
+    public PeImage {
+        sections = List.copyOf(sections);
+    }
+
+    /** Whether the RVA lies in a section of code: a return address must. */
+    public boolean executable(long rva) {
+        for (Section s : sections) {
+            if (rva >= s.rva() && rva < s.rva() + s.size()) {
+                return s.executable();
+            }
+        }
+        return false;
+    }
 
     static final int MZ = 0x5A4D;
     static final int PE = 0x00004550;
@@ -25,6 +45,8 @@ public record PeImage(int machine, long timeDateStamp, long sizeOfImage, long im
     private static final int DEBUG_TYPE_CODEVIEW = 2;
     private static final int RSDS = 0x53445352;
     private static final int MAX_DEBUG_ENTRIES = 32;
+    private static final int MAX_SECTIONS = 96;
+    private static final int SCN_MEM_EXECUTE = 0x20000000;
 
     /** Reads the headers of an image; the image may be a file or a module's pages in a dump. */
     public static PeImage read(ImageBytes image, String name) throws PeFormatException {
@@ -56,8 +78,21 @@ public record PeImage(int machine, long timeDateStamp, long sizeOfImage, long im
         long exceptionSize = dir(opt, directories, count, 3, true);
         long debugRva = dir(opt, directories, count, 6, false);
         long debugSize = dir(opt, directories, count, 6, true);
+        int sectionCount = Math.min(file.getShort(2) & 0xFFFF, MAX_SECTIONS);
+        List<Section> sections = new ArrayList<>();
+        for (int i = 0; i < sectionCount; i++) {
+            Optional<ByteBuffer> h = image.slice(nt + 24 + optionalSize + 40L * i, 40);
+            if (h.isEmpty()) {
+                break;
+            }
+            byte[] raw = new byte[8];
+            h.get().get(0, raw);
+            sections.add(new Section(new String(raw, StandardCharsets.US_ASCII).replace("\0", ""),
+                    Integer.toUnsignedLong(h.get().getInt(12)), Integer.toUnsignedLong(h.get().getInt(8)),
+                    (h.get().getInt(36) & SCN_MEM_EXECUTE) != 0));
+        }
         return new PeImage(machine, stamp, sizeOfImage, imageBase, exceptionRva, exceptionSize, exportRva,
-                exportSize, codeView(image, debugRva, debugSize));
+                exportSize, codeView(image, debugRva, debugSize), sections);
     }
 
     private static long dir(ByteBuffer opt, int at, long count, int index, boolean size) {

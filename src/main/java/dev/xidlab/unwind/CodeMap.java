@@ -1,5 +1,7 @@
 package dev.xidlab.unwind;
 
+import dev.xidlab.symbols.AddressSearch;
+import dev.xidlab.symbols.PeImage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,20 +26,8 @@ public final class CodeMap {
     }
 
     public Optional<CodeModule> at(long address) {
-        int lo = 0;
-        int hi = modules.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            CodeModule m = modules.get(mid);
-            if (Long.compareUnsigned(address, m.base()) < 0) {
-                hi = mid - 1;
-            } else if (m.contains(address)) {
-                return Optional.of(m);
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return Optional.empty();
+        long found = AddressSearch.floor(modules.size(), i -> modules.get((int) i).base(), address);
+        return found < 0 ? Optional.empty() : Optional.of(modules.get((int) found)).filter(m -> m.contains(address));
     }
 
     Frame frame(long ip, long sp, FrameSource source) {
@@ -47,9 +37,9 @@ public final class CodeMap {
     }
 
     /**
-     * Every value from {@code from} up the captured stack that points into a module past its headers: the
-     * fallback where unwinding has to stop. Values in the same module and data pages are kept; the frames say
-     * they are scanned, not unwound.
+     * Every value from {@code from} up the captured stack that may be a return address: it points into a module
+     * past its headers and, where the module's image is at hand, into its code right after a call instruction.
+     * The fallback where unwinding has to stop; the frames say they are scanned, not unwound.
      */
     List<Frame> scan(Memory memory, long from, int limit) {
         List<Frame> frames = new ArrayList<>();
@@ -60,11 +50,28 @@ public final class CodeMap {
             }
             long v = value.getAsLong();
             Optional<CodeModule> m = at(v);
-            if (m.isPresent() && v - m.get().base() >= HEADER_PAGE) {
+            if (m.isPresent() && v - m.get().base() >= HEADER_PAGE && mayReturnTo(m.get(), v - m.get().base())) {
                 frames.add(new Frame(v, at, Optional.of(m.get().name()), v - m.get().base(), Optional.empty(),
                         FrameSource.SCANNED));
             }
         }
         return frames;
+    }
+
+    /** Without the image anything in the module may be; with it, only code that follows a call. */
+    private static boolean mayReturnTo(CodeModule module, long rva) {
+        Optional<CodeModule.Image> image = module.image();
+        if (image.isEmpty()) {
+            return true;
+        }
+        if (!image.get().headers().executable(rva)) {
+            return false;
+        }
+        boolean arm64 = image.get().headers().machine() == PeImage.MACHINE_ARM64;
+        byte[] before = new byte[arm64 ? 4 : 7];
+        if (!image.get().bytes().read(rva - before.length, before, 0, before.length)) {
+            return false;
+        }
+        return arm64 ? CallInstructions.arm64Call(before) : CallInstructions.endsWithCall(before);
     }
 }

@@ -1,5 +1,6 @@
 package dev.xidlab.unwind;
 
+import dev.xidlab.symbols.AddressSearch;
 import dev.xidlab.symbols.ImageBytes;
 import dev.xidlab.symbols.PeImage;
 import java.nio.ByteBuffer;
@@ -22,7 +23,10 @@ public final class X64FunctionTable {
     public X64FunctionTable(ImageBytes image, PeImage headers) {
         this.image = image;
         this.table = headers.exceptionTable();
-        this.count = headers.exceptionTableSize() / ENTRY;
+        long entries = headers.exceptionTableSize() / ENTRY;
+        // A table that is not all there (a corrupt directory, a dump missing pages) is no table.
+        this.count = image.read(table, new byte[(int) Math.min(entries * ENTRY, 1 << 24)], 0,
+                (int) Math.min(entries * ENTRY, 1 << 24)) ? entries : 0;
     }
 
     public ImageBytes image() {
@@ -35,24 +39,9 @@ public final class X64FunctionTable {
 
     /** The function containing {@code rva}; empty for a leaf function (no entry) or an unreadable table. */
     public Optional<RuntimeFunction> lookup(long rva) {
-        long lo = 0;
-        long hi = count - 1;
-        while (lo <= hi) {
-            long mid = (lo + hi) >>> 1;
-            Optional<RuntimeFunction> entry = entry(table + mid * ENTRY);
-            if (entry.isEmpty()) {
-                return Optional.empty();
-            }
-            RuntimeFunction f = entry.get();
-            if (rva < f.begin()) {
-                hi = mid - 1;
-            } else if (rva >= f.end()) {
-                lo = mid + 1;
-            } else {
-                return resolveIndirect(f);
-            }
-        }
-        return Optional.empty();
+        long found = AddressSearch.floor(count, i -> image.u32(table + i * ENTRY).orElse(0), rva);
+        return found < 0 ? Optional.empty()
+                : entry(table + found * ENTRY).filter(f -> f.contains(rva)).flatMap(this::resolveIndirect);
     }
 
     Optional<RuntimeFunction> entry(long rva) {

@@ -4,6 +4,7 @@ import dev.xidlab.symbols.ImageBytes;
 import dev.xidlab.symbols.PeImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -76,7 +77,10 @@ final class TestImage implements ImageBytes {
     }
 
     PeImage headers() {
-        return new PeImage(PeImage.MACHINE_AMD64, 0, 0x4000, BASE, PDATA, 12L * functions, 0, 0, Optional.empty());
+        return new PeImage(PeImage.MACHINE_AMD64, 0, 0x4000, BASE, PDATA, 12L * functions, 0, 0, Optional.empty(),
+                List.of(new PeImage.Section(".text", 0x1000, 0x1000, true),
+                        new PeImage.Section(".pdata", PDATA, 0x1000, false),
+                        new PeImage.Section(".xdata", 0x3000, 0x1000, false)));
     }
 
     X64FunctionTable table() {
@@ -84,7 +88,8 @@ final class TestImage implements ImageBytes {
     }
 
     CodeModule module(String name) {
-        return new CodeModule(name, BASE, 0x4000, Optional.of(new CodeModule.Image(this, headers())));
+        CodeModule.Image image = new CodeModule.Image(this, headers());
+        return new CodeModule(name, BASE, 0x4000, () -> Optional.of(image));
     }
 
     @Override

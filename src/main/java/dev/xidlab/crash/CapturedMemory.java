@@ -1,0 +1,82 @@
+package dev.xidlab.crash;
+
+import dev.xidlab.symbols.AddressSearch;
+import dev.xidlab.unwind.Memory;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The virtual memory a triage dump captured: the crashing thread's stack from TopOfStack, and the data blocks
+ * (TRIAGE_DATA_BLOCK: address, file offset, size) the writer copied around the pointers it found, such as the
+ * exception and context records the bugcheck parameters name. Reads go to the mapped file.
+ */
+public final class CapturedMemory implements Memory {
+
+    /** One captured range: {@code size} bytes at virtual {@code address}, stored at {@code fileOffset}. */
+    public record Range(long address, long fileOffset, long size) {
+
+        long end() {
+            return address + size;
+        }
+    }
+
+    private final ByteBuffer file;
+    private final List<Range> ranges;
+
+    /** Overlapping ranges (a data block inside the captured stack) are clipped: the bytes are the same. */
+    CapturedMemory(ByteBuffer file, List<Range> ranges) {
+        this.file = file.duplicate();
+        List<Range> sorted = new ArrayList<>(ranges);
+        sorted.sort(Comparator.comparing(Range::address, Long::compareUnsigned));
+        List<Range> disjoint = new ArrayList<>();
+        for (Range r : sorted) {
+            Range last = disjoint.isEmpty() ? null : disjoint.get(disjoint.size() - 1);
+            if (last != null && Long.compareUnsigned(r.address(), last.end()) < 0) {
+                if (Long.compareUnsigned(r.end(), last.end()) <= 0) {
+                    continue;
+                }
+                long skip = last.end() - r.address();
+                r = new Range(last.end(), r.fileOffset() + skip, r.size() - skip);
+            }
+            if (r.size() > 0) {
+                disjoint.add(r);
+            }
+        }
+        this.ranges = List.copyOf(disjoint);
+    }
+
+    static CapturedMemory none() {
+        return new CapturedMemory(ByteBuffer.allocate(0), List.of());
+    }
+
+    public List<Range> ranges() {
+        return ranges;
+    }
+
+    @Override
+    public boolean read(long address, byte[] dst, int offset, int length) {
+        int done = 0;
+        while (done < length) {
+            long at = address + done;
+            Range r = containing(at);
+            if (r == null) {
+                return false;
+            }
+            int n = (int) Math.min(length - done, r.end() - at);
+            file.get((int) (r.fileOffset() + at - r.address()), dst, offset + done, n);
+            done += n;
+        }
+        return true;
+    }
+
+    private Range containing(long address) {
+        long found = AddressSearch.floor(ranges.size(), i -> ranges.get((int) i).address(), address);
+        if (found < 0) {
+            return null;
+        }
+        Range r = ranges.get((int) found);
+        return Long.compareUnsigned(address, r.end()) < 0 ? r : null;
+    }
+}
