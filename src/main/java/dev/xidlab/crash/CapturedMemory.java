@@ -3,9 +3,10 @@ package dev.xidlab.crash;
 import dev.xidlab.symbols.AddressSearch;
 import dev.xidlab.unwind.Memory;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The virtual memory a triage dump captured: the crashing thread's stack from TopOfStack, and the data blocks
@@ -27,9 +28,9 @@ public final class CapturedMemory implements Memory {
 
     /** Overlapping ranges (a data block inside the captured stack) are clipped: the bytes are the same. */
     CapturedMemory(ByteBuffer file, List<Range> ranges) {
-        this.file = file.duplicate();
+        this.file = file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         List<Range> sorted = new ArrayList<>(ranges);
-        sorted.sort(Comparator.comparing(Range::address, Long::compareUnsigned));
+        sorted.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
         List<Range> disjoint = new ArrayList<>();
         for (Range r : sorted) {
             Range last = disjoint.isEmpty() ? null : disjoint.get(disjoint.size() - 1);
@@ -69,6 +70,16 @@ public final class CapturedMemory implements Memory {
             done += n;
         }
         return true;
+    }
+
+    /** The common read, without copying: a qword inside one range. */
+    @Override
+    public OptionalLong u64(long address) {
+        Range r = containing(address);
+        if (r != null && Long.compareUnsigned(r.end() - address, 8) >= 0) {
+            return OptionalLong.of(file.getLong((int) (r.fileOffset() + address - r.address())));
+        }
+        return Memory.super.u64(address);
     }
 
     private Range containing(long address) {

@@ -19,7 +19,7 @@ final class FaultRecords {
     record Pointer(int parameter, long address, boolean trapFrame) {
 
         String describe() {
-            return String.format("%s at 0x%016x (parameter %d)", trapFrame ? "trap frame" : "context record",
+            return String.format("%s at 0x%016x, parameter %d", trapFrame ? "trap frame" : "context record",
                     address, parameter);
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -41,6 +42,8 @@ public final class SymbolStore {
     private final SymbolPath path;
     private final Consumer<String> warnings;
     private final Set<URI> silentServers = new HashSet<>();
+    /** Lookups already made, found or not: a scan of many dumps of one machine asks the same keys. */
+    private final Map<String, Optional<Path>> looked = new HashMap<>();
     private HttpClient http;
 
     public SymbolStore(SymbolPath path, Consumer<String> warnings) {
@@ -102,6 +105,16 @@ public final class SymbolStore {
     }
 
     private Optional<Path> find(String name, String key) {
+        String k = (name + "/" + key).toLowerCase(Locale.ROOT);
+        Optional<Path> cached = looked.get(k);
+        if (cached == null) {
+            cached = search(name, key);
+            looked.put(k, cached);
+        }
+        return cached;
+    }
+
+    private Optional<Path> search(String name, String key) {
         for (SymbolPath.Location location : path.locations()) {
             Optional<Path> found = Optional.empty();
             if (location instanceof SymbolPath.Local local) {
