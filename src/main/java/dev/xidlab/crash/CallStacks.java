@@ -59,10 +59,11 @@ public final class CallStacks {
             default -> notes.add("x86 dumps are not unwound: the stack is scanned");
         }
         List<CallStack> named = stacks.stream().map(s -> Symbols.name(s, code, store)).toList();
-        List<String> missing = modules.stream().filter(CodeModule::missing).map(CodeModule::name).toList();
+        List<String> missing = modules.stream().filter(CodeModule::missing).map(CodeModule::name)
+                .sorted(String.CASE_INSENSITIVE_ORDER).toList();
         if (!missing.isEmpty()) {
-            notes.add("no image in the symbol store for " + String.join(", ", missing)
-                    + (store.path().locations().isEmpty() ? " (no symbol path: --symbols or _NT_SYMBOL_PATH)" : ""));
+            notes.add("no image of " + String.join(", ", missing) + (store.path().locations().isEmpty()
+                    ? ": no symbol path was given (--symbols or _NT_SYMBOL_PATH)" : " in the symbol path"));
         }
         return new Result(named, notes);
     }
