@@ -64,6 +64,29 @@ final class TestImage implements ImageBytes {
         bytes.putInt(e, begin).putInt(e + 4, end).putInt(e + 8, unwind);
     }
 
+    /** An arm64 .pdata entry: BeginAddress and packed unwind data (or an .xdata RVA when its low bits are 0). */
+    void arm64Entry(int begin, int unwindData) {
+        int e = PDATA + 8 * functions++;
+        bytes.putInt(e, begin).putInt(e + 4, unwindData);
+    }
+
+    /** Raw bytes, e.g. an arm64 .xdata record; returns their RVA. */
+    int xdata(int... words) {
+        int at = xdata;
+        for (int w : words) {
+            bytes.putInt(xdata, w);
+            xdata += 4;
+        }
+        return at;
+    }
+
+    CodeModule arm64Module(String name) {
+        PeImage headers = new PeImage(PeImage.MACHINE_ARM64, 0, 0x4000, BASE, PDATA, 8L * functions, 0, 0,
+                Optional.empty(), List.of(new PeImage.Section(".text", 0x1000, 0x1000, true)));
+        CodeModule.Image image = new CodeModule.Image(this, headers);
+        return new CodeModule(name, BASE, 0x4000, () -> Optional.of(image));
+    }
+
     TestImage code(int rva, int... code) {
         for (int i = 0; i < code.length; i++) {
             bytes.put(rva + i, (byte) code[i]);
