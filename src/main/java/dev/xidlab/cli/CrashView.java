@@ -53,7 +53,7 @@ record CrashView(String file, String time, String bugcheck, String name, List<St
         for (String frame : a.stackSignature()) {
             onStack.merge(frame.substring(0, frame.indexOf('+')), 1, Integer::sum);
         }
-        Optional<String> faulting = a.stacks().stream().findFirst()
+        Optional<String> faulting = a.atFault()
                 .flatMap(s -> s.frames().stream().findFirst())
                 .filter(f -> f.source() == FrameSource.CONTEXT)
                 .map(Frame::describe);

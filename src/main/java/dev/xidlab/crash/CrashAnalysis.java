@@ -28,4 +28,9 @@ public record CrashAnalysis(Path file, DumpHeader header, Bugcheck bugcheck, Opt
         stacks = List.copyOf(stacks);
         notes = List.copyOf(notes);
     }
+
+    /** The stack from the registers at the fault, when the bugcheck's parameters or the dump gave them. */
+    public Optional<CallStack> atFault() {
+        return stacks.stream().filter(s -> s.origin().startsWith(CallStacks.FAULT)).findFirst();
+    }
 }
