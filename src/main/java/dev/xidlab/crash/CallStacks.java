@@ -1,7 +1,6 @@
 package dev.xidlab.crash;
 
-import dev.xidlab.symbols.PeFile;
-import dev.xidlab.symbols.PeFormatException;
+import dev.xidlab.symbols.LoadedImage;
 import dev.xidlab.symbols.PeImage;
 import dev.xidlab.symbols.SymbolStore;
 import dev.xidlab.unwind.Arm64Context;
@@ -9,7 +8,6 @@ import dev.xidlab.unwind.Arm64StackWalk;
 import dev.xidlab.unwind.CallStack;
 import dev.xidlab.unwind.CodeMap;
 import dev.xidlab.unwind.CodeModule;
-import dev.xidlab.unwind.Frame;
 import dev.xidlab.unwind.X64Context;
 import dev.xidlab.unwind.X64StackWalk;
 import java.util.ArrayList;
@@ -70,26 +68,21 @@ public final class CallStacks {
 
     private static Optional<CodeModule.Image> image(SymbolStore store, LoadedModule m, Machine machine,
                                                     List<String> notes) {
-        Optional<PeFile> file = store.loadImage(m.name(), m.timeDateStamp(), m.size());
-        if (file.isEmpty()) {
+        Optional<LoadedImage> loaded = store.loadImage(m.name(), m.timeDateStamp(), m.size());
+        if (loaded.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            PeImage headers = PeImage.read(file.get(), file.get().name());
-            if (headers.machine() != machine.imageType()) {
-                notes.add(String.format("%s: the store's image is for machine 0x%X, the dump is %s", m.name(),
-                        headers.machine(), machine));
-                return Optional.empty();
-            }
-            return Optional.of(new CodeModule.Image(file.get(), headers));
-        } catch (PeFormatException e) {
-            notes.add(e.getMessage());
+        PeImage headers = loaded.get().headers();
+        if (headers.machine() != machine.imageType()) {
+            notes.add(String.format("%s: the store's image is for machine 0x%X, the dump is %s", m.name(),
+                    headers.machine(), machine));
             return Optional.empty();
         }
+        return Optional.of(new CodeModule.Image(loaded.get().file(), headers));
     }
 
     private static void x64(TriageData triage, Bugcheck bugcheck, CodeMap code, List<CallStack> stacks) {
-        X64StackWalk walk = new X64StackWalk(code, triage.memory());
+        X64StackWalk walk = new X64StackWalk(code, triage.memory(), triage.stackEnd());
         X64Context dumpContext = ContextRecords.x64(triage.context());
         Optional<FaultRecords.Pointer> pointer = FaultRecords.pointer(bugcheck);
         Optional<X64Context> fault = pointer.flatMap(p -> FaultRecords.x64(p, triage.memory()));
@@ -114,7 +107,7 @@ public final class CallStacks {
     }
 
     private static void arm64(TriageData triage, Bugcheck bugcheck, CodeMap code, List<CallStack> stacks) {
-        Arm64StackWalk walk = new Arm64StackWalk(code, triage.memory());
+        Arm64StackWalk walk = new Arm64StackWalk(code, triage.memory(), triage.stackEnd());
         Optional<FaultRecords.Pointer> pointer = FaultRecords.pointer(bugcheck);
         pointer.flatMap(p -> FaultRecords.arm64(p, triage.memory()))
                 .ifPresent(c -> stacks.add(walk.walk(FAULT + " (" + pointer.get().describe() + ")", c)));

@@ -21,39 +21,61 @@ public final class CapturedMemory implements Memory {
         long end() {
             return address + size;
         }
+
+        boolean contains(long at) {
+            return Long.compareUnsigned(at - address, size) < 0;
+        }
     }
 
     private final ByteBuffer file;
-    private final List<Range> ranges;
+    private final Range stack;
+    private final List<Range> unsorted;
+    private List<Range> blocks;
 
-    /** Overlapping ranges (a data block inside the captured stack) are clipped: the bytes are the same. */
-    CapturedMemory(ByteBuffer file, List<Range> ranges) {
+    /**
+     * The stack is searched first: almost every read of a walk lands there, and the data blocks (a triage dump
+     * has some thousands) are only sorted when a read misses it. Overlapping blocks (a block inside the captured
+     * stack) are clipped: the bytes are the same.
+     */
+    CapturedMemory(ByteBuffer file, Range stack, List<Range> blocks) {
         this.file = file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        List<Range> sorted = new ArrayList<>(ranges);
-        sorted.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
-        List<Range> disjoint = new ArrayList<>();
-        for (Range r : sorted) {
-            Range last = disjoint.isEmpty() ? null : disjoint.get(disjoint.size() - 1);
-            if (last != null && Long.compareUnsigned(r.address(), last.end()) < 0) {
-                if (Long.compareUnsigned(r.end(), last.end()) <= 0) {
-                    continue;
-                }
-                long skip = last.end() - r.address();
-                r = new Range(last.end(), r.fileOffset() + skip, r.size() - skip);
-            }
-            if (r.size() > 0) {
-                disjoint.add(r);
-            }
-        }
-        this.ranges = List.copyOf(disjoint);
+        this.stack = stack;
+        this.unsorted = List.copyOf(blocks);
     }
 
     static CapturedMemory none() {
-        return new CapturedMemory(ByteBuffer.allocate(0), List.of());
+        return new CapturedMemory(ByteBuffer.allocate(0), new Range(0, 0, 0), List.of());
     }
 
+    /** Every captured range, the stack first. */
     public List<Range> ranges() {
-        return ranges;
+        List<Range> all = new ArrayList<>();
+        all.add(stack);
+        all.addAll(blocks());
+        return all;
+    }
+
+    private List<Range> blocks() {
+        if (blocks == null) {
+            List<Range> sorted = new ArrayList<>(unsorted);
+            sorted.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
+            List<Range> disjoint = new ArrayList<>();
+            for (Range r : sorted) {
+                Range last = disjoint.isEmpty() ? null : disjoint.get(disjoint.size() - 1);
+                if (last != null && Long.compareUnsigned(r.address(), last.end()) < 0) {
+                    if (Long.compareUnsigned(r.end(), last.end()) <= 0) {
+                        continue;
+                    }
+                    long skip = last.end() - r.address();
+                    r = new Range(last.end(), r.fileOffset() + skip, r.size() - skip);
+                }
+                if (r.size() > 0) {
+                    disjoint.add(r);
+                }
+            }
+            blocks = List.copyOf(disjoint);
+        }
+        return blocks;
     }
 
     @Override
@@ -83,11 +105,15 @@ public final class CapturedMemory implements Memory {
     }
 
     private Range containing(long address) {
-        long found = AddressSearch.floor(ranges.size(), i -> ranges.get((int) i).address(), address);
+        if (stack.contains(address)) {
+            return stack;
+        }
+        List<Range> sorted = blocks();
+        long found = AddressSearch.floor(sorted.size(), i -> sorted.get((int) i).address(), address);
         if (found < 0) {
             return null;
         }
-        Range r = ranges.get((int) found);
-        return Long.compareUnsigned(address, r.end()) < 0 ? r : null;
+        Range r = sorted.get((int) found);
+        return r.contains(address) ? r : null;
     }
 }

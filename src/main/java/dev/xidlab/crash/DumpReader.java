@@ -193,12 +193,8 @@ public final class DumpReader {
 
         List<LoadedModule> modules = modules(b, is64, driverOffset, driverCount, poolOffset, poolSize);
         List<UnloadedModule> unloaded = unloadedOffset == 0 ? List.of() : unloaded(b, is64, unloadedOffset);
-        List<CapturedMemory.Range> ranges = new ArrayList<>();
-        ranges.add(new CapturedMemory.Range(topOfStack, stackOffset, stackSize));
-        if (is64) {
-            ranges.addAll(dataBlocks(b, Integer.toUnsignedLong(b.u32(at + 0x78L, "DataBlocksOffset")),
-                    Integer.toUnsignedLong(b.u32(at + 0x7CL, "DataBlocksCount"))));
-        }
+        List<CapturedMemory.Range> blocks = is64 ? dataBlocks(b, Integer.toUnsignedLong(b.u32(at + 0x78L,
+                "DataBlocksOffset")), Integer.toUnsignedLong(b.u32(at + 0x7CL, "DataBlocksCount"))) : List.of();
         long exceptionOffset = Integer.toUnsignedLong(b.u32(at + 0x10L, "ExceptionOffset"));
         Optional<ExceptionRecord> exception = exceptionOffset == 0 ? Optional.empty()
                 : Optional.of(new ExceptionRecord(Integer.toUnsignedLong(b.u32(exceptionOffset, "ExceptionCode")),
@@ -206,7 +202,8 @@ public final class DumpReader {
         int contextSize = ContextRecords.size(machine);
         b.require(contextOffset, contextSize, "context record");
         return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded,
-                new CapturedMemory(b.buffer(), ranges), b.slice(contextOffset, contextSize), exception);
+                new CapturedMemory(b.buffer(), new CapturedMemory.Range(topOfStack, stackOffset, stackSize), blocks),
+                b.slice(contextOffset, contextSize), exception);
     }
 
     /** TRIAGE_DATA_BLOCK64 entries: virtual address, file offset and size of each block of captured memory. */

@@ -21,4 +21,9 @@ public record TriageData(long sizeOfDump, long instructionPointer, long stackPoi
         modules = List.copyOf(modules);
         unloaded = List.copyOf(unloaded);
     }
+
+    /** Where the captured stack ends: TopOfStack plus what was captured of it. */
+    public long stackEnd() {
+        return topOfStack + 8L * stack.size();
+    }
 }

@@ -70,9 +70,12 @@ public final class SymbolStore {
         return find(key.name(), key.key());
     }
 
-    /** The image, read and cached; empty when no location has it or it is not a readable PE file. */
-    public Optional<PeFile> loadImage(String name, long timeDateStamp, long sizeOfImage) {
-        return image(name, timeDateStamp, sizeOfImage).flatMap(p -> parsed(p, PeFile.class, () -> PeFile.open(p)));
+    /** The image with its headers, read and cached; empty when no location has it or it is not a PE image. */
+    public Optional<LoadedImage> loadImage(String name, long timeDateStamp, long sizeOfImage) {
+        return image(name, timeDateStamp, sizeOfImage).flatMap(p -> parsed(p, LoadedImage.class, () -> {
+            PeFile file = PeFile.open(p);
+            return new LoadedImage(file, PeImage.read(file, p.toString()));
+        }));
     }
 
     /** The PDB, read and cached; a PDB that is there but unreadable is a warning. */

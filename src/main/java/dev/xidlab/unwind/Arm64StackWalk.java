@@ -19,11 +19,17 @@ public final class Arm64StackWalk {
 
     private final CodeMap code;
     private final Memory memory;
+    private final long stackEnd;
     private final Map<String, Arm64FunctionTable> tables = new HashMap<>();
 
-    public Arm64StackWalk(CodeMap code, Memory memory) {
+    /**
+     * @param stackEnd where the thread's stack ends (its base, exclusive): a scan of what unwinding could not
+     *                 reach goes up to it and no further
+     */
+    public Arm64StackWalk(CodeMap code, Memory memory, long stackEnd) {
         this.code = code;
         this.memory = memory;
+        this.stackEnd = stackEnd;
     }
 
     public CallStack walk(String origin, Arm64Context start) {
@@ -74,7 +80,7 @@ public final class Arm64StackWalk {
             fp = next;
         }
         if (scanRest) {
-            frames.addAll(code.scan(memory, sp, X64StackWalk.MAX_FRAMES - frames.size()));
+            frames.addAll(code.scan(memory, sp, stackEnd, X64StackWalk.MAX_FRAMES - frames.size()));
         }
         return new CallStack(origin, frames, notes);
     }

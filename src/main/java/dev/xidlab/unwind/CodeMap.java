@@ -37,13 +37,13 @@ public final class CodeMap {
     }
 
     /**
-     * Every value from {@code from} up the captured stack that may be a return address: it points into a module
+     * Every value from {@code from} up to the stack's end that may be a return address: it points into a module
      * past its headers and, where the module's image is at hand, into its code right after a call instruction.
      * The fallback where unwinding has to stop; the frames say they are scanned, not unwound.
      */
-    List<Frame> scan(Memory memory, long from, int limit) {
+    List<Frame> scan(Memory memory, long from, long stackEnd, int limit) {
         List<Frame> frames = new ArrayList<>();
-        for (long at = from; frames.size() < limit; at += 8) {
+        for (long at = from; frames.size() < limit && Long.compareUnsigned(at + 8, stackEnd) <= 0; at += 8) {
             var value = memory.u64(at);
             if (value.isEmpty()) {
                 break;

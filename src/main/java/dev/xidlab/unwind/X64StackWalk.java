@@ -18,12 +18,18 @@ public final class X64StackWalk {
 
     private final CodeMap code;
     private final Memory memory;
+    private final long stackEnd;
     private final X64Unwinder unwinder;
     private final Map<String, X64FunctionTable> tables = new HashMap<>();
 
-    public X64StackWalk(CodeMap code, Memory memory) {
+    /**
+     * @param stackEnd where the thread's stack ends (its base, exclusive): a scan of what unwinding could not
+     *                 reach goes up to it and no further
+     */
+    public X64StackWalk(CodeMap code, Memory memory, long stackEnd) {
         this.code = code;
         this.memory = memory;
+        this.stackEnd = stackEnd;
         this.unwinder = new X64Unwinder(memory);
     }
 
@@ -48,7 +54,7 @@ public final class X64StackWalk {
             }
             CodeModule m = module.get();
             if (m.image().isEmpty()) {
-                notes.add(String.format("the chain stops at %s+0x%x: no image of %s in the symbol store, the rest"
+                notes.add(String.format("the chain stops at %s+0x%x: no image of %s in the symbol path, the rest"
                         + " is scanned", m.name(), ctx.rip() - m.base(), m.name()));
                 break;
             }
@@ -81,7 +87,7 @@ public final class X64StackWalk {
             returnAddress = !next.machineFrame();
         }
         if (scanRest) {
-            frames.addAll(code.scan(memory, ctx.rsp(), MAX_FRAMES - frames.size()));
+            frames.addAll(code.scan(memory, ctx.rsp(), stackEnd, MAX_FRAMES - frames.size()));
         }
         return new CallStack(origin, frames, notes);
     }

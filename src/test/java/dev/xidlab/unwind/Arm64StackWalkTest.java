@@ -40,7 +40,7 @@ class Arm64StackWalkTest {
     void theChainOfFrameRecordsGivesEachCallersReturnAddress() {
         threeRecords();
 
-        CallStack s = new Arm64StackWalk(withoutImage(), stack).walk("test", new Arm64Context(PC, S, S + 0x40,
+        CallStack s = new Arm64StackWalk(withoutImage(), stack, TestStack.END).walk("test", new Arm64Context(PC, S, S + 0x40,
                 BASE + 0x3008));
 
         assertEquals(List.of("ntoskrnl.exe+0x1010 context", "ntoskrnl.exe+0x3008 fp-chain",
@@ -52,7 +52,7 @@ class Arm64StackWalkTest {
     void withoutAnImageLrIsTheCallerWhenTheFirstRecordSavedAnotherAddress() {
         threeRecords();
 
-        CallStack s = new Arm64StackWalk(withoutImage(), stack).walk("test", new Arm64Context(PC, S, S + 0x40, LR));
+        CallStack s = new Arm64StackWalk(withoutImage(), stack, TestStack.END).walk("test", new Arm64Context(PC, S, S + 0x40, LR));
 
         assertEquals("ntoskrnl.exe+0x2004 context", describe(s).get(1), "a leaf: its caller is still only in lr");
         assertEquals(5, s.frames().size());
@@ -65,7 +65,7 @@ class Arm64StackWalkTest {
         // packed: Flag 1, FunctionLength 0x40 instructions, CR 3 (stp fp,lr; mov fp,sp), FrameSize 2.
         image.arm64Entry(0x1000, 1 | 0x40 << 2 | 3 << 21 | 2 << 23);
 
-        CallStack s = new Arm64StackWalk(new CodeMap(List.of(image.arm64Module("x.sys"))), stack)
+        CallStack s = new Arm64StackWalk(new CodeMap(List.of(image.arm64Module("x.sys"))), stack, TestStack.END)
                 .walk("test", new Arm64Context(PC, S, S + 0x40, LR));
 
         assertEquals(List.of("x.sys+0x1010 context", "x.sys+0x3008 fp-chain", "x.sys+0x3108 fp-chain",
@@ -78,7 +78,7 @@ class Arm64StackWalkTest {
         TestImage image = new TestImage();
         image.arm64Entry(0x1000, 1 | 0x40 << 2 | 3 << 21 | 2 << 23);
 
-        CallStack s = new Arm64StackWalk(new CodeMap(List.of(image.arm64Module("x.sys"))), stack)
+        CallStack s = new Arm64StackWalk(new CodeMap(List.of(image.arm64Module("x.sys"))), stack, TestStack.END)
                 .walk("test", new Arm64Context(BASE + 0x1004, S, S + 0x40, LR));
 
         assertEquals("x.sys+0x2004 context", describe(s).get(1));
@@ -115,7 +115,7 @@ class Arm64StackWalkTest {
     void aChainLeavingTheCapturedStackStopsWithANoteAndTheRestIsScanned() {
         stack.put(S + 0x40, 0xffff9b0000001000L).put(S + 0x48, BASE + 0x3008).put(S + 0x60, BASE + 0x3300);
 
-        CallStack s = new Arm64StackWalk(withoutImage(), stack).walk("test", new Arm64Context(PC, S, S + 0x40,
+        CallStack s = new Arm64StackWalk(withoutImage(), stack, TestStack.END).walk("test", new Arm64Context(PC, S, S + 0x40,
                 BASE + 0x3008));
 
         assertTrue(s.notes().get(0).startsWith("the frame chain leaves the captured stack at fp"), s.notes().toString());

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 final class TestStack implements Memory {
 
     static final long BASE = 0xffff850429890000L;
+    /** Beyond any stack a test builds. */
+    static final long END = BASE + 0x100000;
 
     private final ByteBuffer bytes;
 
