@@ -37,6 +37,7 @@ public final class CallStacks {
 
     static final String FAULT = "at the fault";
     static final String BUGCHECK = "at KeBugCheckEx";
+    private static final long KE_BUGCHECK_EX_EXTENT = 0x400;
 
     private CallStacks() {
     }
@@ -88,10 +89,10 @@ public final class CallStacks {
         Optional<X64Context> fault = pointer.flatMap(p -> FaultRecords.x64(p, triage.memory()));
         String faultOrigin = pointer.map(FaultRecords.Pointer::describe).orElse("");
 
-        // The dump's context is the thread at KeBugCheckEx, unless the writer stored the fault's context there
+        // The dump's context is the thread in KeBugCheckEx, unless the writer stored the fault's context there
         // (triage dumps of 0x7E do): then KeBugCheckEx's frame is the exception record's address at TopOfStack.
         Optional<ExceptionRecord> bugcheckCall = triage.exception()
-                .filter(e -> e.code() == ExceptionRecord.BREAKPOINT && e.address() != dumpContext.rip());
+                .filter(e -> e.code() == ExceptionRecord.BREAKPOINT && !insideKeBugCheckEx(dumpContext.rip(), e));
         X64Context atBugcheck = bugcheckCall.map(e -> X64Context.of(e.address(), triage.topOfStack()))
                 .orElse(dumpContext);
         if (fault.isEmpty() && bugcheckCall.isPresent()) {
@@ -104,6 +105,14 @@ public final class CallStacks {
         stacks.add(walk.walk(BUGCHECK + (bugcheckCall.isPresent()
                 ? " (the exception record's address, the stack from TopOfStack)" : " (the dump's context record)"),
                 atBugcheck));
+    }
+
+    /**
+     * Whether an instruction pointer lies in KeBugCheckEx itself (a context it captured of its own thread), which
+     * starts at the dump's breakpoint address and is far shorter than this.
+     */
+    private static boolean insideKeBugCheckEx(long ip, ExceptionRecord bugcheck) {
+        return Long.compareUnsigned(ip - bugcheck.address(), KE_BUGCHECK_EX_EXTENT) < 0;
     }
 
     private static void arm64(TriageData triage, Bugcheck bugcheck, CodeMap code, List<CallStack> stacks) {

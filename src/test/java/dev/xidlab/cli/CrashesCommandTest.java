@@ -73,7 +73,7 @@ class CrashesCommandTest {
     void showJsonCarriesBothStacksFrameByFrameTheModulesTheUnloadedDriversAndTheNotes() throws Exception {
         var r = XidlabCommandLineTest.run("crashes", "show", "--json", "--symbols", SYMBOLS, FIXTURE);
 
-        JsonNode json = JsonOutput.mapper().readTree(r.out());
+        JsonNode json = Json.mapper().readTree(r.out());
         JsonNode fault = json.get("stacks").get(0);
         assertEquals(17, fault.get("chainFrames").asInt());
         JsonNode second = fault.get("frames").get(1);
