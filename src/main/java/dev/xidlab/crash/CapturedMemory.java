@@ -27,9 +27,13 @@ public final class CapturedMemory implements Memory {
         }
     }
 
+    /** sizeof(TRIAGE_DATA_BLOCK64): ULONG64 address, ULONG file offset, ULONG size. */
+    static final int BLOCK_ENTRY = 16;
+
     private final ByteBuffer file;
     private final Range stack;
-    private final List<Range> unsorted;
+    private final long blocksOffset;
+    private final long blocksCount;
     private List<Range> blocks;
 
     /**
@@ -37,14 +41,15 @@ public final class CapturedMemory implements Memory {
      * has some thousands) are only sorted when a read misses it. Overlapping blocks (a block inside the captured
      * stack) are clipped: the bytes are the same.
      */
-    CapturedMemory(ByteBuffer file, Range stack, List<Range> blocks) {
+    CapturedMemory(ByteBuffer file, Range stack, long blocksOffset, long blocksCount) {
         this.file = file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.stack = stack;
-        this.unsorted = List.copyOf(blocks);
+        this.blocksOffset = blocksOffset;
+        this.blocksCount = blocksCount;
     }
 
     static CapturedMemory none() {
-        return new CapturedMemory(ByteBuffer.allocate(0), new Range(0, 0, 0), List.of());
+        return new CapturedMemory(ByteBuffer.allocate(0), new Range(0, 0, 0), 0, 0);
     }
 
     /** Every captured range, the stack first. */
@@ -57,7 +62,12 @@ public final class CapturedMemory implements Memory {
 
     private List<Range> blocks() {
         if (blocks == null) {
-            List<Range> sorted = new ArrayList<>(unsorted);
+            List<Range> sorted = new ArrayList<>((int) blocksCount);
+            for (long i = 0; i < blocksCount; i++) {
+                int entry = (int) (blocksOffset + BLOCK_ENTRY * i);
+                sorted.add(new Range(file.getLong(entry), Integer.toUnsignedLong(file.getInt(entry + 8)),
+                        Integer.toUnsignedLong(file.getInt(entry + 12))));
+            }
             sorted.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
             List<Range> disjoint = new ArrayList<>();
             for (Range r : sorted) {

@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -193,8 +192,9 @@ public final class DumpReader {
 
         List<LoadedModule> modules = modules(b, is64, driverOffset, driverCount, poolOffset, poolSize);
         List<UnloadedModule> unloaded = unloadedOffset == 0 ? List.of() : unloaded(b, is64, unloadedOffset);
-        List<CapturedMemory.Range> blocks = is64 ? dataBlocks(b, Integer.toUnsignedLong(b.u32(at + 0x78L,
-                "DataBlocksOffset")), Integer.toUnsignedLong(b.u32(at + 0x7CL, "DataBlocksCount"))) : List.of();
+        long blocksOffset = is64 ? Integer.toUnsignedLong(b.u32(at + 0x78L, "DataBlocksOffset")) : 0;
+        long blocksCount = is64 ? Integer.toUnsignedLong(b.u32(at + 0x7CL, "DataBlocksCount")) : 0;
+        checkDataBlocks(b, blocksOffset, blocksCount);
         long exceptionOffset = Integer.toUnsignedLong(b.u32(at + 0x10L, "ExceptionOffset"));
         Optional<ExceptionRecord> exception = exceptionOffset == 0 ? Optional.empty()
                 : Optional.of(new ExceptionRecord(Integer.toUnsignedLong(b.u32(exceptionOffset, "ExceptionCode")),
@@ -202,26 +202,25 @@ public final class DumpReader {
         int contextSize = ContextRecords.size(machine);
         b.require(contextOffset, contextSize, "context record");
         return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded,
-                new CapturedMemory(b.buffer(), new CapturedMemory.Range(topOfStack, stackOffset, stackSize), blocks),
+                new CapturedMemory(b.buffer(), new CapturedMemory.Range(topOfStack, stackOffset, stackSize),
+                        blocksOffset, blocksCount),
                 b.slice(contextOffset, contextSize), exception);
     }
 
-    /** TRIAGE_DATA_BLOCK64 entries: virtual address, file offset and size of each block of captured memory. */
-    private static List<CapturedMemory.Range> dataBlocks(DumpBytes b, long offset, long count)
-            throws DumpFormatException {
+    /**
+     * TRIAGE_DATA_BLOCK64 entries (virtual address, file offset, size of each block of captured memory) must lie
+     * in the file; {@link CapturedMemory} reads them when a read first misses the stack.
+     */
+    private static void checkDataBlocks(DumpBytes b, long offset, long count) throws DumpFormatException {
         if (count > MAX_DATA_BLOCKS) {
             throw new DumpFormatException(b.file() + ": DataBlocksCount " + count + " is absurd");
         }
-        b.require(offset, 16 * count, "data blocks");
-        List<CapturedMemory.Range> blocks = new ArrayList<>();
+        b.require(offset, CapturedMemory.BLOCK_ENTRY * count, "data blocks");
         for (long i = 0; i < count; i++) {
-            long entry = offset + 16 * i;
-            long fileOffset = Integer.toUnsignedLong(b.u32(entry + 8, "data block offset"));
-            long size = Integer.toUnsignedLong(b.u32(entry + 12, "data block size"));
-            b.require(fileOffset, size, "data block");
-            blocks.add(new CapturedMemory.Range(b.u64(entry, "data block address"), fileOffset, size));
+            long entry = offset + CapturedMemory.BLOCK_ENTRY * i;
+            b.require(Integer.toUnsignedLong(b.u32(entry + 8, "data block offset")),
+                    Integer.toUnsignedLong(b.u32(entry + 12, "data block size")), "data block");
         }
-        return blocks;
     }
 
     private static List<LoadedModule> modules(DumpBytes b, boolean is64, long listOffset, long count,
@@ -249,7 +248,7 @@ public final class DumpReader {
             }
             modules.add(new LoadedModule(poolName(b, nameOffset, poolOffset, poolSize), base, size, stamp));
         }
-        modules.sort(Comparator.comparing(LoadedModule::base, Long::compareUnsigned));
+        modules.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));
         return modules;
     }
 

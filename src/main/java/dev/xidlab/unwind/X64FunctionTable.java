@@ -24,9 +24,9 @@ public final class X64FunctionTable {
         this.image = image;
         this.table = headers.exceptionTable();
         long entries = headers.exceptionTableSize() / ENTRY;
-        // A table that is not all there (a corrupt directory, a dump missing pages) is no table.
-        this.count = image.read(table, new byte[(int) Math.min(entries * ENTRY, 1 << 24)], 0,
-                (int) Math.min(entries * ENTRY, 1 << 24)) ? entries : 0;
+        // A directory pointing past the image (a corrupt header) is no table; a page missing inside it (a dump)
+        // makes a lookup find nothing.
+        this.count = table + entries * ENTRY <= image.size() ? entries : 0;
     }
 
     public ImageBytes image() {
