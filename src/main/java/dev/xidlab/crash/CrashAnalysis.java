@@ -1,5 +1,6 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.unwind.CallStack;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -10,13 +11,26 @@ import java.util.Optional;
  *
  * @param recursionDepth how often the most repeated frame of a non-system module occurs (0: no recursion)
  * @param recursionFrame that frame, e.g. "xidfilter.sys+0x104c"
+ * @param stackSignature every captured stack value inside a module, as module+offset (the scan)
+ * @param stacks         the call stacks unwound from the fault's and KeBugCheckEx's contexts, fault first
+ * @param notes          what limited the analysis: missing images, where chains stopped, a truncated file
+ * @param truncated      the file was cut short or partly written: only the header's stop could be read
  */
 public record CrashAnalysis(Path file, DumpHeader header, Bugcheck bugcheck, Optional<String> crashModule,
                             int recursionDepth, Optional<String> recursionFrame, List<String> stackSignature,
-                            List<LoadedModule> modules, boolean reentry) {
+                            List<LoadedModule> modules, boolean reentry, List<UnloadedModule> unloaded,
+                            List<CallStack> stacks, List<String> notes, boolean truncated) {
 
     public CrashAnalysis {
         stackSignature = List.copyOf(stackSignature);
         modules = List.copyOf(modules);
+        unloaded = List.copyOf(unloaded);
+        stacks = List.copyOf(stacks);
+        notes = List.copyOf(notes);
+    }
+
+    /** The stack from the registers at the fault, when the bugcheck's parameters or the dump gave them. */
+    public Optional<CallStack> atFault() {
+        return stacks.stream().filter(s -> s.origin().startsWith(CallStacks.FAULT)).findFirst();
     }
 }

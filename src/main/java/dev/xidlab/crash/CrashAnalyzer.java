@@ -1,5 +1,7 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.symbols.AddressSearch;
+import dev.xidlab.symbols.SymbolStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,18 +30,30 @@ public final class CrashAnalyzer {
     private CrashAnalyzer() {
     }
 
+    /** Without symbols: stacks stop at the first frame whose image is not at hand, and the rest is scanned. */
     public static CrashAnalysis analyze(Path dumpFile, String filterModule) throws DumpFormatException {
-        return analyze(DumpReader.read(dumpFile), filterModule);
+        return analyze(DumpReader.read(dumpFile), filterModule, SymbolStore.none());
+    }
+
+    public static CrashAnalysis analyze(Path dumpFile, String filterModule, SymbolStore symbols)
+            throws DumpFormatException {
+        return analyze(DumpReader.read(dumpFile), filterModule, symbols);
     }
 
     public static CrashAnalysis analyze(CrashDump dump, String filterModule) {
+        return analyze(dump, filterModule, SymbolStore.none());
+    }
+
+    public static CrashAnalysis analyze(CrashDump dump, String filterModule, SymbolStore symbols) {
         Bugcheck bugcheck = dump.header().bugcheck();
         if (dump.triage().isEmpty()) {
-            // Full and kernel dumps need symbols and page tables to walk a stack; the stop itself still counts.
+            // Full and kernel dumps need page tables to walk a stack; the stop itself still counts.
+            List<String> notes = dump.damage().map(d -> List.of("truncated: " + d)).orElse(List.of());
             return new CrashAnalysis(dump.file(), dump.header(), bugcheck, Optional.empty(), 0, Optional.empty(),
-                    List.of(), List.of(), false);
+                    List.of(), List.of(), false, List.of(), List.of(), notes, dump.truncated());
         }
         TriageData triage = dump.triage().get();
+        CallStacks.Result stacks = CallStacks.of(dump, triage, symbols);
         List<StackFrame> frames = frames(triage.stack(), triage.modules());
         List<String> signature = frames.stream().map(StackFrame::signature).toList();
 
@@ -67,7 +81,8 @@ public final class CrashAnalyzer {
 
         return new CrashAnalysis(dump.file(), dump.header(), bugcheck,
                 crashModule(recursionFrame, bugcheck, triage, frames), depth, recursionFrame, signature,
-                triage.modules(), bugcheck.isDoubleFault() && filterRepeats);
+                triage.modules(), bugcheck.isDoubleFault() && filterRepeats, triage.unloaded(), stacks.stacks(),
+                stacks.notes(), false);
     }
 
     private static List<StackFrame> frames(List<Long> stack, List<LoadedModule> modules) {
@@ -82,20 +97,8 @@ public final class CrashAnalyzer {
 
     /** The module holding an address; modules are sorted by base. */
     static Optional<LoadedModule> locate(long address, List<LoadedModule> modules) {
-        int lo = 0;
-        int hi = modules.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            LoadedModule m = modules.get(mid);
-            if (Long.compareUnsigned(address, m.base()) < 0) {
-                hi = mid - 1;
-            } else if (m.contains(address)) {
-                return Optional.of(m);
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return Optional.empty();
+        long found = AddressSearch.floor(modules.size(), i -> modules.get((int) i).base(), address);
+        return found < 0 ? Optional.empty() : Optional.of(modules.get((int) found)).filter(m -> m.contains(address));
     }
 
     /**

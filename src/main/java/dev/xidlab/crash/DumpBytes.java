@@ -21,6 +21,17 @@ final class DumpBytes {
         this.file = file;
     }
 
+    /** The whole file's buffer (position 0), for views such as captured memory that outlive the parse. */
+    ByteBuffer buffer() {
+        return buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** {@code length} bytes at {@code offset} as a little-endian buffer of their own (checked first). */
+    ByteBuffer slice(long offset, int length) throws DumpFormatException {
+        require(offset, length, "slice");
+        return buffer.slice((int) offset, length).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     long fileSize() {
         return fileSize;
     }

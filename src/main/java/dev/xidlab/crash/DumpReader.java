@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +35,7 @@ public final class DumpReader {
     private static final int MAX_NAME_CHARS = 1024;
     private static final int DRIVER_ENTRY64 = 0x90;
     private static final int DRIVER_ENTRY32_MIN = 0x4C;
+    private static final int MAX_DATA_BLOCKS = 1 << 16;
     /** Everything a triage block refers to lies in the first part of the file; nothing past it is mapped. */
     private static final long MAX_MAPPED = 256L << 20;
     private static final long FILETIME_EPOCH_OFFSET = 11_644_473_600L;
@@ -90,10 +90,16 @@ public final class DumpReader {
                     + " file has 0x%X", b.file(), is64 ? 64 : 32, headerSize, b.fileSize()));
         }
         DumpHeader header = is64 ? header64(b) : header32(b);
-        Optional<TriageData> triage = header.type() == DumpType.TRIAGE
-                ? Optional.of(triage(b, headerSize, is64, header.machine()))
-                : Optional.empty();
-        return new CrashDump(file, b.fileSize(), header, triage);
+        if (header.type() != DumpType.TRIAGE) {
+            return new CrashDump(file, b.fileSize(), header, Optional.empty(), Optional.empty());
+        }
+        try {
+            return new CrashDump(file, b.fileSize(), header, Optional.of(triage(b, headerSize, is64,
+                    header.machine())), Optional.empty());
+        } catch (DumpFormatException e) {
+            // A dump cut short (a pagefile too small, a copy interrupted) still has its stop code: keep the header.
+            return new CrashDump(file, b.fileSize(), header, Optional.empty(), Optional.of(e.getMessage()));
+        }
     }
 
     private static DumpHeader header64(DumpBytes b) throws DumpFormatException {
@@ -186,7 +192,35 @@ public final class DumpReader {
 
         List<LoadedModule> modules = modules(b, is64, driverOffset, driverCount, poolOffset, poolSize);
         List<UnloadedModule> unloaded = unloadedOffset == 0 ? List.of() : unloaded(b, is64, unloadedOffset);
-        return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded);
+        long blocksOffset = is64 ? Integer.toUnsignedLong(b.u32(at + 0x78L, "DataBlocksOffset")) : 0;
+        long blocksCount = is64 ? Integer.toUnsignedLong(b.u32(at + 0x7CL, "DataBlocksCount")) : 0;
+        checkDataBlocks(b, blocksOffset, blocksCount);
+        long exceptionOffset = Integer.toUnsignedLong(b.u32(at + 0x10L, "ExceptionOffset"));
+        Optional<ExceptionRecord> exception = exceptionOffset == 0 ? Optional.empty()
+                : Optional.of(new ExceptionRecord(Integer.toUnsignedLong(b.u32(exceptionOffset, "ExceptionCode")),
+                        b.pointer(exceptionOffset + (is64 ? 0x10 : 0x0C), is64, "ExceptionAddress")));
+        int contextSize = ContextRecords.size(machine);
+        b.require(contextOffset, contextSize, "context record");
+        return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded,
+                new CapturedMemory(b.buffer(), new CapturedMemory.Range(topOfStack, stackOffset, stackSize),
+                        blocksOffset, blocksCount),
+                b.slice(contextOffset, contextSize), exception);
+    }
+
+    /**
+     * TRIAGE_DATA_BLOCK64 entries (virtual address, file offset, size of each block of captured memory) must lie
+     * in the file; {@link CapturedMemory} reads them when a read first misses the stack.
+     */
+    private static void checkDataBlocks(DumpBytes b, long offset, long count) throws DumpFormatException {
+        if (count > MAX_DATA_BLOCKS) {
+            throw new DumpFormatException(b.file() + ": DataBlocksCount " + count + " is absurd");
+        }
+        b.require(offset, CapturedMemory.BLOCK_ENTRY * count, "data blocks");
+        for (long i = 0; i < count; i++) {
+            long entry = offset + CapturedMemory.BLOCK_ENTRY * i;
+            b.require(Integer.toUnsignedLong(b.u32(entry + 8, "data block offset")),
+                    Integer.toUnsignedLong(b.u32(entry + 12, "data block size")), "data block");
+        }
     }
 
     private static List<LoadedModule> modules(DumpBytes b, boolean is64, long listOffset, long count,
@@ -214,7 +248,7 @@ public final class DumpReader {
             }
             modules.add(new LoadedModule(poolName(b, nameOffset, poolOffset, poolSize), base, size, stamp));
         }
-        modules.sort(Comparator.comparing(LoadedModule::base, Long::compareUnsigned));
+        modules.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));
         return modules;
     }
 

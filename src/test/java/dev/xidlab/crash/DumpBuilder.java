@@ -24,6 +24,9 @@ final class DumpBuilder {
     private final List<Module> modules = new ArrayList<>();
     private final List<Long> stack = new ArrayList<>();
 
+    private Long bugcheckAt;
+    private Long contextRip;
+
     DumpBuilder bits32() {
         is64 = false;
         machine = 0x14C;
@@ -52,6 +55,18 @@ final class DumpBuilder {
     }
 
     /** Values on the captured stack, top first. */
+    /** The dump's exception record: a breakpoint at {@code address}, as a bugcheck records KeBugCheckEx. */
+    DumpBuilder bugcheckAt(long address) {
+        this.bugcheckAt = address;
+        return this;
+    }
+
+    /** The RIP of the dump's context record (by default the first stack value). */
+    DumpBuilder contextRip(long rip) {
+        this.contextRip = rip;
+        return this;
+    }
+
     DumpBuilder stack(long... values) {
         for (long v : values) {
             stack.add(v);
@@ -106,7 +121,12 @@ final class DumpBuilder {
         for (int i = 0x348; i < 0x348 + 0x4D0; i++) {
             b.put(i, (byte) 0);
         }
-        b.putLong(0x348 + 0xF8, stack.isEmpty() ? 0 : stack.get(0)).putLong(0x348 + 0x98, 0xffff850400001000L);
+        b.putLong(0x348 + 0xF8, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0))
+                .putLong(0x348 + 0x98, 0xffff850400001000L);
+        if (bugcheckAt != null) {
+            b.putInt(0xF00, (int) ExceptionRecord.BREAKPOINT).putInt(0xF04, 1).putLong(0xF10, bugcheckAt);
+            b.putInt(header + 0x10, 0xF00);
+        }
         b.putInt(0xF98, 4).putLong(0xFA0, valid + 4).putLong(0xFA8, 133_500_000_000_000_000L)
                 .putLong(0x1030, 600_000_000L);
         b.putInt(header + 0x04, valid + 4).putInt(header + 0x08, valid).putInt(header + 0x0C, 0x348)

@@ -1,0 +1,125 @@
+package dev.xidlab.crash;
+
+import dev.xidlab.symbols.LoadedImage;
+import dev.xidlab.symbols.PeImage;
+import dev.xidlab.symbols.SymbolStore;
+import dev.xidlab.unwind.Arm64Context;
+import dev.xidlab.unwind.Arm64StackWalk;
+import dev.xidlab.unwind.CallStack;
+import dev.xidlab.unwind.CodeMap;
+import dev.xidlab.unwind.CodeModule;
+import dev.xidlab.unwind.X64Context;
+import dev.xidlab.unwind.X64StackWalk;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The call stacks of a triage dump: the one at the fault, from the record the bugcheck's parameters name (the
+ * context record of 0x7E and 0x3B, the trap frame of 0x8E and, where it lies in the captured memory, of 0x7F),
+ * and the one at KeBugCheckEx, from the dump's own context. Each is unwound with the images a symbol store has,
+ * and its frames named from their PDBs.
+ */
+public final class CallStacks {
+
+    /** Both stacks (the fault's first when there is one) and what limited them. */
+    public record Result(List<CallStack> stacks, List<String> notes) {
+
+        public Result {
+            stacks = List.copyOf(stacks);
+            notes = List.copyOf(notes);
+        }
+
+        public Optional<CallStack> atFault() {
+            return stacks.stream().filter(s -> s.origin().startsWith(FAULT)).findFirst();
+        }
+    }
+
+    static final String FAULT = "at the fault";
+    static final String BUGCHECK = "at KeBugCheckEx";
+    private static final long KE_BUGCHECK_EX_EXTENT = 0x400;
+
+    private CallStacks() {
+    }
+
+    public static Result of(CrashDump dump, TriageData triage, SymbolStore store) {
+        List<CodeModule> modules = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Machine machine = dump.header().machine();
+        for (LoadedModule m : triage.modules()) {
+            modules.add(new CodeModule(m.name(), m.base(), m.size(), () -> image(store, m, machine, notes)));
+        }
+        CodeMap code = new CodeMap(modules);
+        Bugcheck bugcheck = dump.header().bugcheck();
+        List<CallStack> stacks = new ArrayList<>();
+        switch (machine) {
+            case X64 -> x64(triage, bugcheck, code, stacks);
+            case ARM64 -> arm64(triage, bugcheck, code, stacks);
+            default -> notes.add("x86 dumps are not unwound: the stack is scanned");
+        }
+        List<CallStack> named = stacks.stream().map(s -> Symbols.name(s, code, store)).toList();
+        List<String> missing = modules.stream().filter(CodeModule::missing).map(CodeModule::name)
+                .sorted(String.CASE_INSENSITIVE_ORDER).toList();
+        if (!missing.isEmpty()) {
+            notes.add("no image of " + String.join(", ", missing) + (store.path().locations().isEmpty()
+                    ? ": no symbol path was given (--symbols or _NT_SYMBOL_PATH)" : " in the symbol path"));
+        }
+        return new Result(named, notes);
+    }
+
+    private static Optional<CodeModule.Image> image(SymbolStore store, LoadedModule m, Machine machine,
+                                                    List<String> notes) {
+        Optional<LoadedImage> loaded = store.loadImage(m.name(), m.timeDateStamp(), m.size());
+        if (loaded.isEmpty()) {
+            return Optional.empty();
+        }
+        PeImage headers = loaded.get().headers();
+        if (headers.machine() != machine.imageType()) {
+            notes.add(String.format("%s: the store's image is for machine 0x%X, the dump is %s", m.name(),
+                    headers.machine(), machine));
+            return Optional.empty();
+        }
+        return Optional.of(new CodeModule.Image(loaded.get().file(), headers));
+    }
+
+    private static void x64(TriageData triage, Bugcheck bugcheck, CodeMap code, List<CallStack> stacks) {
+        X64StackWalk walk = new X64StackWalk(code, triage.memory(), triage.stackEnd());
+        X64Context dumpContext = ContextRecords.x64(triage.context());
+        Optional<FaultRecords.Pointer> pointer = FaultRecords.pointer(bugcheck);
+        Optional<X64Context> fault = pointer.flatMap(p -> FaultRecords.x64(p, triage.memory()));
+        String faultOrigin = pointer.map(FaultRecords.Pointer::describe).orElse("");
+
+        // The dump's context is the thread in KeBugCheckEx, unless the writer stored the fault's context there
+        // (triage dumps of 0x7E do): then KeBugCheckEx's frame is the exception record's address at TopOfStack.
+        Optional<ExceptionRecord> bugcheckCall = triage.exception()
+                .filter(e -> e.code() == ExceptionRecord.BREAKPOINT && !insideKeBugCheckEx(dumpContext.rip(), e));
+        X64Context atBugcheck = bugcheckCall.map(e -> X64Context.of(e.address(), triage.topOfStack()))
+                .orElse(dumpContext);
+        if (fault.isEmpty() && bugcheckCall.isPresent()) {
+            fault = Optional.of(dumpContext);
+            faultOrigin = "the dump's context record";
+        }
+        if (fault.isPresent()) {
+            stacks.add(walk.walk(FAULT + " (" + faultOrigin + ")", fault.get()));
+        }
+        stacks.add(walk.walk(BUGCHECK + (bugcheckCall.isPresent()
+                ? " (the exception record's address, the stack from TopOfStack)" : " (the dump's context record)"),
+                atBugcheck));
+    }
+
+    /**
+     * Whether an instruction pointer lies in KeBugCheckEx itself (a context it captured of its own thread), which
+     * starts at the dump's breakpoint address and is far shorter than this.
+     */
+    private static boolean insideKeBugCheckEx(long ip, ExceptionRecord bugcheck) {
+        return Long.compareUnsigned(ip - bugcheck.address(), KE_BUGCHECK_EX_EXTENT) < 0;
+    }
+
+    private static void arm64(TriageData triage, Bugcheck bugcheck, CodeMap code, List<CallStack> stacks) {
+        Arm64StackWalk walk = new Arm64StackWalk(code, triage.memory(), triage.stackEnd());
+        Optional<FaultRecords.Pointer> pointer = FaultRecords.pointer(bugcheck);
+        pointer.flatMap(p -> FaultRecords.arm64(p, triage.memory()))
+                .ifPresent(c -> stacks.add(walk.walk(FAULT + " (" + pointer.get().describe() + ")", c)));
+        stacks.add(walk.walk(BUGCHECK + " (the dump's context record)", ContextRecords.arm64(triage.context())));
+    }
+}
