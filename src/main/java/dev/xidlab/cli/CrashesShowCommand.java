@@ -3,7 +3,6 @@ package dev.xidlab.cli;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.DumpFormatException;
-import dev.xidlab.crash.TriageData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -57,19 +56,25 @@ public final class CrashesShowCommand implements Callable<Integer> {
         out.printf("time              %s (up %s)%n", view.time(), view.upTime());
         analysis.header().bitmapPresentPages().ifPresent(p -> out.printf("pages present     %d%n", p));
         if (analysis.modules().isEmpty()) {
-            out.println("stack             not in this dump type (a full or kernel dump needs a debugger)");
+            out.println("stack             not in this dump (it holds no memory this reader can walk)");
         } else {
             out.printf("modules loaded    %d%n", analysis.modules().size());
+            view.overflowedStack().ifPresent(o -> out.printf("overflowed stack  %s%n", o.describe()));
             out.printf("modules on stack  %s%n", view.modulesOnStack());
             out.printf("crash module      %s%n", view.crashModule().orElse("unknown"));
             out.printf("recursion         %s%n", view.recursionDepth() == 0 ? "none"
                     : view.recursionFrame().orElse("?") + " repeats " + view.recursionDepth() + " times");
-            out.println("stack (top first):");
+            if (!view.recursionPattern().isEmpty()) {
+                out.printf("one turn          %s%n", String.join(" < ", view.recursionPattern()));
+            }
+            out.println(view.overflowedStack().isPresent() ? "overflowed stack (innermost first):"
+                    : "stack (top first):");
             view.stack().stream().limit(32).forEach(f -> out.println("  " + f));
             if (view.stack().size() > 32) {
                 out.printf("  ... %d more%n", view.stack().size() - 32);
             }
         }
+        view.notes().forEach(n -> out.printf("note              %s%n", n));
         out.printf("verdict           %s%n", view.verdict());
         out.flush();
         return ExitCode.OK;
