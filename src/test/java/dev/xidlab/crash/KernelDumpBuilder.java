@@ -207,7 +207,7 @@ final class KernelDumpBuilder {
         b.putLong(0x348 + 0xF8, contextRip).putLong(0x348 + 0x98, contextRsp);
         b.putLong(0xFA0, b.capacity()).putLong(0xFA8, 133_500_000_000_000_000L).putLong(0x1030, 600_000_000L);
         if (bitmap) {
-            b.putInt(0xF98, 5);
+            b.putInt(0xF98, bitmapSignature.equals("SDMP") ? 6 : 5);   // DUMP_TYPE_BITMAP_KERNEL / _FULL
             b.put(0x2000, bitmapSignature.getBytes(StandardCharsets.US_ASCII));
             b.put(0x2004, "DUMP".getBytes(StandardCharsets.US_ASCII));
             b.putLong(0x2020, firstPage).putLong(0x2028, present.size()).putLong(0x2030, maxPfn + 1);
