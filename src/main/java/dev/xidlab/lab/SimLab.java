@@ -140,6 +140,12 @@ public final class SimLab implements Lab {
                 if (r.bugchecked()) {
                     return bugchecked(r, done, elapsed(started), evidenceDir);
                 }
+                if (r.hung()) {
+                    // The model sees the deadlock the moment it forms: no time had to pass to call it a hang.
+                    return new RunOutcome.Hung("a thread waits for the in-page read it must itself finish"
+                            + " (same-thread-fault=wait), at callback nesting depth " + r.crashDepth(), Duration.ZERO,
+                            done, elapsed(started), Optional.of(m.readStats()), List.of());
+                }
             }
             return new RunOutcome.Survived(done, elapsed(started), m.readStats());
         } catch (DeviceException e) {
