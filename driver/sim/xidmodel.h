@@ -99,7 +99,7 @@ typedef struct _XM_RESULT {
 
 //
 //  How a machine is configured: what a bugcheck writes, how pagefile-backed
-//  memory is read back, and the assumption the model makes where Windows'
+//  memory is read back, and the assumptions the model makes where Windows'
 //  behaviour is not documented. Set before XmBoot; kept across boots.
 //
 #define XM_DUMP_MINI                0x00000001u     // %SystemRoot%\Minidump\MMDDYY-NN.dmp (always)
@@ -113,11 +113,15 @@ typedef struct _XM_RESULT {
 #define XM_SAME_THREAD_WAIT         1u  // ... waits for that read, as a collided fault would: the thread can never
                                         // finish it, and the machine hangs
 
+#define XM_REQUESTOR_FAULTING_THREAD 0u // a paging read names the faulting thread's process as its requestor
+#define XM_REQUESTOR_ANY_PROCESS    1u  // ... names a process drawn from the live ones (the per-level reading)
+
 typedef struct _XM_OPTIONS {
     uint32_t Size;              // sizeof(XM_OPTIONS)
     uint32_t DumpKinds;         // XM_DUMP_*
     uint32_t PagingPath;        // XM_PAGING_*
     uint32_t SameThreadFault;   // XM_SAME_THREAD_*
+    uint32_t PagingRequestor;   // XM_REQUESTOR_*
 } XM_OPTIONS;
 
 XM_EXPORT XM_MACHINE *XmCreate(void);

@@ -393,7 +393,7 @@ XmUserProcessCount(
     return Machine->UserProcessCount;
 }
 
-static XM_PROCESS *
+XM_PROCESS *
 XmRandomUserProcess(
     XM_MACHINE *Machine
     )
@@ -503,6 +503,7 @@ XmCreate(
     m->Options.DumpKinds = XM_DUMP_MINI;
     m->Options.PagingPath = XM_PAGING_FILESYSTEM;
     m->Options.SameThreadFault = XM_SAME_THREAD_REFAULT;
+    m->Options.PagingRequestor = XM_REQUESTOR_FAULTING_THREAD;
     return m;
 }
 
@@ -514,7 +515,8 @@ XmConfigure(
 {
     if (Options == NULL || Options->Size != sizeof(XM_OPTIONS) ||
         (Options->DumpKinds & ~(XM_DUMP_MINI | XM_DUMP_KERNEL)) != 0 || (Options->DumpKinds & XM_DUMP_MINI) == 0 ||
-        Options->PagingPath > XM_PAGING_STORE || Options->SameThreadFault > XM_SAME_THREAD_WAIT) {
+        Options->PagingPath > XM_PAGING_STORE || Options->SameThreadFault > XM_SAME_THREAD_WAIT ||
+        Options->PagingRequestor > XM_REQUESTOR_ANY_PROCESS) {
         return XM_STATUS_INVALID_PARAMETER;
     }
     pthread_mutex_lock(&Machine->Lock);

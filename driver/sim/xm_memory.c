@@ -35,9 +35,12 @@ Abstract:
     (XM_OPTIONS.SameThreadFault, reported in every run's record): a fault on a
     page whose read THIS thread has in flight. It happens in the re-entry crash:
     the CID page's read goes down the filter stack, the filter's callback looks
-    the same process up again (the paging read's requestor is the faulting
-    thread's process, as FltGetRequestorProcessId documents it), and that
-    lookup touches the page being read.
+    the same process up again, and that lookup touches the page being read.
+    The nested lookup asks for the same process because a page fault's paging
+    read is issued on the faulting thread (MiIssueHardFault, MiPageRead and
+    IoPageReadEx run on it, as every stack of this crash shows) and
+    FltGetRequestorProcessId names "the process that the requesting thread is
+    currently attached to", which the fault did not change.
 
       XM_SAME_THREAD_REFAULT  the memory manager reads it again, through the
                               filters again: the recursion the field dumps show,
@@ -45,6 +48,15 @@ Abstract:
       XM_SAME_THREAD_WAIT     it waits for the read, as for another thread's;
                               the read cannot finish while its own thread waits
                               in the filter's callback: the machine hangs.
+
+    Under that documented rule a nested lookup never meets another CID page, so
+    a nested callback in the lookup's chain is never survived. The second
+    switch (XM_OPTIONS.PagingRequestor) offers the other reading of the field
+    dumps, where a paging read names some other process: with
+    XM_REQUESTOR_ANY_PROCESS each paging read of pagefile-backed memory names a
+    process drawn from the live ones, each level's lookup touches that
+    process's CID page, and the recursion goes on only while those pages are
+    out.
 
     The model runs one operation at a time. A hard fault's read completes, in
     modelled time, when its thread runs its next operation: the other workers
@@ -121,7 +133,9 @@ Routine Description:
     Reads a page back: MiIssueHardFault, then either the store manager or
     MiPageRead -> IoPageReadEx, whose paging read (IRP_MJ_READ, IRP_PAGING_IO |
     IRP_NOCACHE, the faulting thread as requestor) passes through the filters
-    before the page is resident. The page is in flight meanwhile.
+    before the page is resident. The page is in flight meanwhile. The paging
+    read's requestor is the faulting thread's process, or with
+    XM_REQUESTOR_ANY_PROCESS a live process drawn at random.
 
 --*/
 {
@@ -136,10 +150,13 @@ Routine Description:
         Machine->StoreReads++;
         XmPopFrame(Machine);
     } else {
+        XM_PROCESS *requestor = Machine->Options.PagingRequestor == XM_REQUESTOR_ANY_PROCESS &&
+                                XmPagefileBacked(Page) ? XmRandomUserProcess(Machine) : Machine->Current->Process;
+
         XmPushFrame(Machine, XmFnMiPageRead);
         XmPushFrame(Machine, XmFnIoPageReadEx);
         Machine->PagingReads++;
-        XmFltDispatchFile(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, Machine->Current->Process,
+        XmFltDispatchFile(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, requestor,
                           Page->Kind == XmPageImage ? XF_IO_TARGET_IMAGE : XF_IO_TARGET_PAGING_FILE);
         XmPopFrame(Machine);
         XmPopFrame(Machine);

@@ -17,9 +17,9 @@ Abstract:
     pre-operation callback runs for it BEFORE the page is resident again.
     XM_PAGING_STORE models the Windows 10+ store manager, where it does not.
 
-    The other one, named and switchable (XM_OPTIONS.SameThreadFault), is what a
-    fault on a page whose read the same thread has in flight does: see
-    xm_memory.c.
+    Two more are named and switchable (XM_OPTIONS.SameThreadFault and
+    PagingRequestor): what a fault on a page whose read the same thread has in
+    flight does, and which process a paging read names: see xm_memory.c.
 
 Environment:
 
@@ -291,6 +291,7 @@ uint32_t XmRandomBelow(XM_RANDOM *Random, uint32_t Bound);
 void XmPushFrame(XM_MACHINE *Machine, XM_FUNCTION Function);
 void XmPopFrame(XM_MACHINE *Machine);
 uint32_t XmCidPageOf(uint64_t Handle);
+XM_PROCESS *XmRandomUserProcess(XM_MACHINE *Machine);
 XM_PROCESS *XmProcessFromAddress(XM_MACHINE *Machine, void *Address);
 void *XmProcessAddress(XM_PROCESS *Process);
 uint64_t XmThreadAddress(XM_THREAD *Thread);

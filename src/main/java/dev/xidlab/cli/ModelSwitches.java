@@ -25,8 +25,14 @@ public final class ModelSwitches {
                     + " or wait for that read like any collided fault (wait: the machine hangs).")
     String sameThreadFault;
 
+    @Option(names = "--paging-requestor", paramLabel = "faulting-thread|any-process",
+            description = "The model's named assumption for the process a paging read names: the faulting thread's"
+                    + " (default, as FltGetRequestorProcessId documents it: a nested lookup asks for the same"
+                    + " process), or any live process (each nested lookup touches its own CID page).")
+    String pagingRequestor;
+
     boolean given() {
-        return dump != null || pagingPath != null || sameThreadFault != null;
+        return dump != null || pagingPath != null || sameThreadFault != null || pagingRequestor != null;
     }
 
     /** The options with these switches applied; a bad value is a usage error. */
@@ -36,16 +42,18 @@ public final class ModelSwitches {
             o = dump == null ? o : o.withDump(Labels.parse(ModelOptions.Dump.class, dump, "dump"));
             o = pagingPath == null ? o
                     : o.withPagingPath(Labels.parse(ModelOptions.PagingPath.class, pagingPath, "paging path"));
-            return sameThreadFault == null ? o : o.withSameThreadFault(Labels.parse(
+            o = sameThreadFault == null ? o : o.withSameThreadFault(Labels.parse(
                     ModelOptions.SameThreadFault.class, sameThreadFault, "same-thread fault"));
+            return pagingRequestor == null ? o : o.withPagingRequestor(Labels.parse(
+                    ModelOptions.PagingRequestor.class, pagingRequestor, "paging requestor"));
         });
     }
 
     /** The switches belong to the kernel model: on another lab they are a usage error, not silently ignored. */
     void requireModelLab(String labName) {
         if (given() && !Labs.SIM.equalsIgnoreCase(labName)) {
-            throw new CliException(ExitCode.USAGE, "--dump, --paging-path and --same-thread-fault set up the kernel"
-                    + " model (--lab sim); a real kernel has its own behaviour");
+            throw new CliException(ExitCode.USAGE, "--dump, --paging-path, --same-thread-fault and --paging-requestor"
+                    + " set up the kernel model (--lab sim); a real kernel has its own behaviour");
         }
     }
 }

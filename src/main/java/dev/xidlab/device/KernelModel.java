@@ -85,6 +85,7 @@ public final class KernelModel implements AutoCloseable {
         o.dumpKinds = options.dump() == ModelOptions.Dump.KERNEL ? 3 : 1;
         o.pagingPath = options.pagingPath().ordinal();
         o.sameThreadFault = options.sameThreadFault().ordinal();
+        o.pagingRequestor = options.pagingRequestor().ordinal();
         check("configure the model", LIBRARY.XmConfigure(live(), o));
     }
 

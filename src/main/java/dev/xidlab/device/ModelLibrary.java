@@ -52,12 +52,13 @@ interface ModelLibrary extends Library {
     }
 
     /** XM_OPTIONS. */
-    @Structure.FieldOrder({"size", "dumpKinds", "pagingPath", "sameThreadFault"})
+    @Structure.FieldOrder({"size", "dumpKinds", "pagingPath", "sameThreadFault", "pagingRequestor"})
     final class Options extends Structure {
         public int size;
         public int dumpKinds;
         public int pagingPath;
         public int sameThreadFault;
+        public int pagingRequestor;
     }
 
     Pointer XmCreate();

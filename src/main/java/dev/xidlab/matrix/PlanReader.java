@@ -38,7 +38,8 @@ import java.util.Set;
  *   - {name: fix, mode: lookup, skip: skip-paging-io, skipFor: {read: skip-paging-io},
  *      guard: nesting, guardStack: 4096, selfTest: false}
  *   - {name: other, load: own, stress: {...}}                      # its own load: at most INCONCLUSIVE
- * model: {dump: kernel, pagingPath: store, sameThreadFault: wait}   # the kernel model's; every key optional
+ * model: {dump: kernel, pagingPath: store, sameThreadFault: wait, pagingRequestor: any-process}
+ *                                                                   # the kernel model's; every key optional
  * </pre>
  *
  * A fix's own {@code stress} block without {@code load: own} is refused: a lighter load must never pass as a fix.
@@ -47,7 +48,8 @@ public final class PlanReader {
 
     private static final Set<String> ROOT_KEYS = Set.of("name", "runs", "seed", "threshold", "maxCoverageLoss",
             "stress", "configurations", "model");
-    private static final Set<String> MODEL_KEYS = Set.of("dump", "pagingPath", "sameThreadFault");
+    private static final Set<String> MODEL_KEYS = Set.of("dump", "pagingPath", "sameThreadFault",
+            "pagingRequestor");
     private static final Set<String> CONFIG_KEYS = Set.of("name", "role", "mode", "skip", "skipFor", "guard",
             "guardStack", "selfTest", "load", "stress");
     private static final String LOAD_OWN = "own";
@@ -205,7 +207,9 @@ public final class PlanReader {
         return new ModelOptions(parse(node.fields.get("dump"), ModelOptions.Dump.class, "dump", d.dump()),
                 parse(node.fields.get("pagingPath"), ModelOptions.PagingPath.class, "paging path", d.pagingPath()),
                 parse(node.fields.get("sameThreadFault"), ModelOptions.SameThreadFault.class, "same-thread fault",
-                        d.sameThreadFault()));
+                        d.sameThreadFault()),
+                parse(node.fields.get("pagingRequestor"), ModelOptions.PagingRequestor.class, "paging requestor",
+                        d.pagingRequestor()));
     }
 
     private StressProfile stress(LocatedNode node, StressProfile base) throws PlanException {
