@@ -1,15 +1,24 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.crash.ScanEntry;
+import dev.xidlab.device.Device;
+import dev.xidlab.device.KernelModel;
+import dev.xidlab.device.ModelOptions;
+import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.lab.SimLab;
+import dev.xidlab.protocol.ApplyMode;
+import dev.xidlab.protocol.DriverConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -17,9 +26,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code xidlab bench crashes DUMP}: how fast a dump is parsed and attributed, and a scan of many. */
+/**
+ * {@code xidlab bench crashes DUMP}: how fast a dump is parsed and attributed, a scan of many, and the analysis of
+ * the kernel memory dump the kernel model writes for the baseline's double fault (page walk, module list, the
+ * overflowed stack behind the trap frame).
+ */
 @Command(name = "crashes", mixinStandardHelpOptions = true,
-        description = "Time parsing and attributing one dump (warm), and scanning a directory of copies of it.",
+        description = {"Time parsing and attributing one dump (warm), and scanning a directory of copies of it.",
+                "Where the kernel model runs, also the analysis of the kernel memory dump it writes for the"
+                        + " baseline's crash."},
         footer = ExitCode.FOOTER)
 public final class BenchCrashesCommand implements Callable<Integer> {
 
@@ -39,9 +54,15 @@ public final class BenchCrashesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The figures, as the README reports them. */
+    /** The figures, as the README reports them; the kernel dump's are absent where the model cannot run. */
     record Figures(String dump, long dumpBytes, int iterations, double millisPerDumpWarm, int copies,
-                   double scanSeconds, double dumpsPerSecond, long heapMiB, String machine) {
+                   double scanSeconds, double dumpsPerSecond, long heapMiB, Optional<KernelDumpFigures> kernelDump,
+                   String machine) {
+    }
+
+    /** The model's kernel memory dump of the re-entry crash, analysed warm. */
+    record KernelDumpFigures(long bytes, long pagesPresent, int iterations, double millisPerDumpWarm,
+                             int recursionDepth) {
     }
 
     @Override
@@ -74,9 +95,9 @@ public final class BenchCrashesCommand implements Callable<Integer> {
                 double seconds = (System.nanoTime() - scanStart) / 1e9;
                 Runtime rt = Runtime.getRuntime();
                 System.gc();        // what stays live, not what the scan left for the collector
+                long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
                 Figures f = new Figures(dump.toString(), Files.size(dump), iterations, perDump, entries.size(),
-                        seconds, entries.size() / seconds, (rt.totalMemory() - rt.freeMemory()) >> 20,
-                        BenchMachine.describe());
+                        seconds, entries.size() / seconds, heap, kernelDump(dir), BenchMachine.describe());
                 print(f);
             } finally {
                 try (Stream<Path> walk = Files.walk(dir)) {
@@ -91,6 +112,38 @@ public final class BenchCrashesCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** Crashes the model's baseline with a kernel dump and times its analysis; empty where the model cannot run. */
+    private Optional<KernelDumpFigures> kernelDump(Path scratch) throws DumpFormatException, IOException {
+        if (KernelModel.unavailableReason().isPresent()) {
+            return Optional.empty();
+        }
+        Path kernel;
+        try (SimLab lab = new SimLab(ModelOptions.DEFAULTS.withDump(ModelOptions.Dump.KERNEL))) {
+            lab.boot();
+            try (Device device = lab.deployDriver()) {
+                device.setConfig(DriverConfig.fieldDefault(), ApplyMode.NEXT_LOAD);
+                device.reload();
+            }
+            RunOutcome outcome = lab.stress(SimLab.defaultProfile(), 1, scratch.resolve("kernel"));
+            if (!(outcome instanceof RunOutcome.Bugchecked b) || b.dump().isEmpty()) {
+                throw new CliException(ExitCode.INTERNAL, "the model's baseline did not crash with a dump: " + outcome);
+            }
+            kernel = b.dump().get();
+        }
+        int rounds = Math.max(1, iterations / 4);
+        for (int i = 0; i < Math.min(rounds, 200); i++) {
+            CrashAnalyzer.analyze(kernel, "xidfilter.sys");
+        }
+        CrashAnalysis a = null;
+        long start = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            a = CrashAnalyzer.analyze(kernel, "xidfilter.sys");
+        }
+        double perDump = (System.nanoTime() - start) / 1e6 / rounds;
+        return Optional.of(new KernelDumpFigures(Files.size(kernel), a.header().bitmapPresentPages().orElse(0L),
+                rounds, perDump, a.recursionDepth()));
+    }
+
     private void print(Figures f) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -101,6 +154,11 @@ public final class BenchCrashesCommand implements Callable<Integer> {
                 f.iterations(), f.dumpBytes());
         out.printf("scan of %d copies        %.2f s, %.0f dumps/s%n", f.copies(), f.scanSeconds(), f.dumpsPerSecond());
         out.printf("heap in use after        %d MiB%n", f.heapMiB());
+        f.kernelDump().ifPresentOrElse(k -> out.printf("kernel dump, warm        %.3f ms per dump (%d iterations, the"
+                        + " model's %d-byte SDMP dump of %d pages: page walk, modules, the overflowed stack, recursion"
+                        + " %d deep)%n", k.millisPerDumpWarm(), k.iterations(), k.bytes(), k.pagesPresent(),
+                        k.recursionDepth()),
+                () -> out.printf("kernel dump              not measured: %s%n", KernelModel.unavailableReason().get()));
         out.printf("machine                  %s%n", f.machine());
         out.flush();
     }
