@@ -13,7 +13,7 @@ public enum MemoryPressure {
     LOW(25, true),
     HIGH(75, true),
     AGING_LOW(45, false),
-    AGING_HIGH(53, false);
+    AGING_HIGH(55, false);
 
     private final int percent;
     private final boolean purgesLists;

@@ -152,7 +152,7 @@ class KernelModelMemoryTest {
         StressProfile crowded = new StressProfile(4, 128, OperationMix.typical(), MemoryPressure.AGING_HIGH,
                 Budget.ofOperations(20_000));
         int deepest = 0;
-        for (long seed = 1; seed <= 5; seed++) {
+        for (long seed = 1; seed <= 20 && deepest < 3; seed++) {
             KernelModel.BatchResult r = run(any, DriverConfig.fieldDefault(), crowded, seed);
             if (!r.bugchecked()) {
                 deepest = Math.max(deepest, model.readStats().maxNestingDepth());

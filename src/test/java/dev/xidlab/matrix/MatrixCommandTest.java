@@ -103,7 +103,7 @@ class MatrixCommandTest {
         CliRun unknown = xidlab("matrix", "--lab", "hyperv", "--report", dir.toString());
 
         assertEquals(ExitCode.USAGE, unknown.exitCode());
-        assertEquals("xidlab: unknown lab 'hyperv' (expected sim, vagrant or local)\n", unknown.err());
+        assertEquals("xidlab: unknown lab 'hyperv' (expected sim, vagrant, local or standin)\n", unknown.err());
     }
 
     @Test

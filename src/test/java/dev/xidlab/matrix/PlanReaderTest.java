@@ -201,9 +201,9 @@ class PlanReaderTest {
 
     @Test
     void anUnknownModelKeyOrValueIsRefusedWithItsLine() {
-        assertEquals("plan.yaml line 21: unknown key 'paging' in model (known: dump, pagingPath, pagingRequestor,"
+        assertEquals("plan.yaml line 23: unknown key 'paging' in model (known: dump, pagingPath, pagingRequestor,"
                 + " sameThreadFault)", message(PLAN + "model:\n  paging: store\n"));
-        assertEquals("plan.yaml line 21: unknown same-thread fault 'retry' (expected one of: refault, wait)",
+        assertEquals("plan.yaml line 23: unknown same-thread fault 'retry' (expected one of: refault, wait)",
                 message(PLAN + "model:\n  sameThreadFault: retry\n"));
     }
 
