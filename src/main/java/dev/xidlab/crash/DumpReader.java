@@ -142,7 +142,10 @@ public final class DumpReader {
     private static KernelDump kernel(DumpBytes b, DumpHeader header) throws DumpFormatException {
         List<String> notes = new ArrayList<>();
         Optional<PhysicalPages> pages;
-        if (PhysicalBitmap.present(b)) {
+        if (header.type().rdmp()) {
+            notes.add("a dump WinDbg's .dump wrote (an 'RDMP' layout): its memory is not read, only its header");
+            pages = Optional.empty();
+        } else if (PhysicalBitmap.present(b)) {
             pages = PhysicalBitmap.read(b, notes).map(p -> p);
         } else if (b.u32(PhysicalRuns.DESCRIPTOR, "NumberOfRuns") == PAGE) {
             notes.add("the header has no physical memory descriptor (its space still holds the 'PAGE' fill)");

@@ -178,4 +178,13 @@ class DumpReaderTest {
         assertEquals(3L << 30, dump.fileSize());
         assertTrue(after - before < (64L << 20), "heap grew by " + ((after - before) >> 20) + " MiB");
     }
+
+    @Test
+    void aDumpWinDbgWroteIsReadAsItsHeaderWithANote() throws Exception {
+        CrashDump d = DumpReader.read(new DumpBuilder().type(8).build(), Path.of("k.dmp"));
+
+        assertEquals(DumpType.KERNEL_MEMORY, d.header().type());
+        assertTrue(d.kernel().orElseThrow().memory().isEmpty());
+        assertTrue(d.kernel().orElseThrow().notes().get(0).contains("'RDMP'"), d.kernel().orElseThrow().notes().toString());
+    }
 }
