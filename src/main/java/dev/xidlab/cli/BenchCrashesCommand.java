@@ -5,6 +5,13 @@ import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.crash.ScanEntry;
+import dev.xidlab.device.Device;
+import dev.xidlab.device.KernelModel;
+import dev.xidlab.device.ModelOptions;
+import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.lab.SimLab;
+import dev.xidlab.protocol.ApplyMode;
+import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.symbols.SymbolStore;
 import dev.xidlab.unwind.CallStack;
 import java.io.IOException;
@@ -15,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -24,12 +32,16 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code xidlab bench crashes DUMP}: how fast a dump is parsed, unwound with the images and PDBs of a symbol path
- * and attributed, and a scan of many.
+ * and attributed, a scan of many, and the analysis of the kernel memory dump the kernel model writes for the
+ * baseline's double fault (page walk, module list, the overflowed stack behind the trap frame, both stacks unwound
+ * with the .pdata of the dump's own module images).
  */
 @Command(name = "crashes", mixinStandardHelpOptions = true,
         description = {"Time triage of one dump (warm): parsing, unwinding both stacks with the images of the symbol"
                 + " path, naming frames from its PDBs, attribution; and a scan of a directory of copies of it.",
-                "Parsed images and PDBs are cached per store file, as in a scan: warm means they are parsed."},
+                "Parsed images and PDBs are cached per store file, as in a scan: warm means they are parsed.",
+                "Where the kernel model runs, also the analysis of the kernel memory dump it writes for the"
+                        + " baseline's crash."},
         footer = ExitCode.FOOTER)
 public final class BenchCrashesCommand implements Callable<Integer> {
 
@@ -52,10 +64,15 @@ public final class BenchCrashesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The figures, as the README reports them. */
+    /** The figures, as the README reports them; the kernel dump's are absent where the model cannot run. */
     record Figures(String dump, long dumpBytes, String symbols, long framesUnwound, int iterations,
-                   double millisPerDumpWarm, double cpuMillisPerDumpWarm, int copies, double scanSeconds, double dumpsPerSecond, long heapMiB,
-                   String machine) {
+                   double millisPerDumpWarm, double cpuMillisPerDumpWarm, int copies, double scanSeconds,
+                   double dumpsPerSecond, long heapMiB, Optional<KernelDumpFigures> kernelDump, String machine) {
+    }
+
+    /** The model's kernel memory dump of the re-entry crash, analysed warm. */
+    record KernelDumpFigures(long bytes, long pagesPresent, int iterations, double millisPerDumpWarm,
+                             int recursionDepth, long framesUnwound) {
     }
 
     @Override
@@ -70,7 +87,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
         } catch (DumpFormatException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
-        long unwound = first.stacks().stream().mapToLong(CallStack::chainLength).sum();
+        long unwound = unwound(first);
         try {
             for (int i = 0; i < Math.min(iterations, 500); i++) {
                 CrashAnalyzer.analyze(dump, "xidfilter.sys", store);
@@ -95,9 +112,9 @@ public final class BenchCrashesCommand implements Callable<Integer> {
                 double seconds = (System.nanoTime() - scanStart) / 1e9;
                 Runtime rt = Runtime.getRuntime();
                 System.gc();        // what stays live, not what the scan left for the collector
+                long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
                 Figures f = new Figures(dump.toString(), Files.size(dump), symbols.describe(), unwound, iterations,
-                        perDump, cpuPerDump, entries.size(),
-                        seconds, entries.size() / seconds, (rt.totalMemory() - rt.freeMemory()) >> 20,
+                        perDump, cpuPerDump, entries.size(), seconds, entries.size() / seconds, heap, kernelDump(dir),
                         BenchMachine.describe());
                 print(f);
             } finally {
@@ -113,6 +130,42 @@ public final class BenchCrashesCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** Crashes the model's baseline with a kernel dump and times its analysis; empty where the model cannot run. */
+    private Optional<KernelDumpFigures> kernelDump(Path scratch) throws DumpFormatException, IOException {
+        if (KernelModel.unavailableReason().isPresent()) {
+            return Optional.empty();
+        }
+        Path kernel;
+        try (SimLab lab = new SimLab(ModelOptions.DEFAULTS.withDump(ModelOptions.Dump.KERNEL))) {
+            lab.boot();
+            try (Device device = lab.deployDriver()) {
+                device.setConfig(DriverConfig.fieldDefault(), ApplyMode.NEXT_LOAD);
+                device.reload();
+            }
+            RunOutcome outcome = lab.stress(SimLab.defaultProfile(), 1, scratch.resolve("kernel"));
+            if (!(outcome instanceof RunOutcome.Bugchecked b) || b.dump().isEmpty()) {
+                throw new CliException(ExitCode.INTERNAL, "the model's baseline did not crash with a dump: " + outcome);
+            }
+            kernel = b.dump().get();
+        }
+        int rounds = Math.max(1, iterations / 4);
+        for (int i = 0; i < Math.min(rounds, 200); i++) {
+            CrashAnalyzer.analyze(kernel, "xidfilter.sys");
+        }
+        CrashAnalysis a = null;
+        long start = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            a = CrashAnalyzer.analyze(kernel, "xidfilter.sys");
+        }
+        double perDump = (System.nanoTime() - start) / 1e6 / rounds;
+        return Optional.of(new KernelDumpFigures(Files.size(kernel), a.header().bitmapPresentPages().orElse(0L),
+                rounds, perDump, a.recursionDepth(), unwound(a)));
+    }
+
+    private static long unwound(CrashAnalysis a) {
+        return a.stacks().stream().mapToLong(CallStack::chainLength).sum();
+    }
+
     private void print(Figures f) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -125,6 +178,11 @@ public final class BenchCrashesCommand implements Callable<Integer> {
                 f.millisPerDumpWarm(), f.cpuMillisPerDumpWarm(), f.iterations(), f.dumpBytes());
         out.printf("scan of %d copies        %.2f s, %.0f dumps/s%n", f.copies(), f.scanSeconds(), f.dumpsPerSecond());
         out.printf("heap in use after        %d MiB%n", f.heapMiB());
+        f.kernelDump().ifPresentOrElse(k -> out.printf("kernel dump, warm        %.3f ms per dump (%d iterations, the"
+                        + " model's %d-byte SDMP dump of %d pages: page walk, modules, the overflowed stack, recursion"
+                        + " %d deep, %d frames unwound from the dump's .pdata)%n", k.millisPerDumpWarm(),
+                        k.iterations(), k.bytes(), k.pagesPresent(), k.recursionDepth(), k.framesUnwound()),
+                () -> out.printf("kernel dump              not measured: %s%n", KernelModel.unavailableReason().get()));
         out.printf("machine                  %s%n", f.machine());
         out.flush();
     }

@@ -3,6 +3,7 @@ package dev.xidlab.cli;
 import dev.xidlab.crash.Bugcheck;
 import dev.xidlab.crash.BugcheckNames;
 import dev.xidlab.crash.CrashAnalysis;
+import dev.xidlab.crash.OverflowedStack;
 import dev.xidlab.unwind.CallStack;
 import dev.xidlab.unwind.Frame;
 import dev.xidlab.unwind.FrameSource;
@@ -13,15 +14,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A crash as --json shows it: numbers in hex as WinDbg writes them, the call stacks frame by frame, the modules
- * with their bases, sizes and timestamps, the unloaded drivers, and the notes that say what limited the analysis.
+ * A crash as --json shows it: numbers in hex as WinDbg writes them, the call stacks frame by frame, a double
+ * fault's overflowed stack, the modules with their bases, sizes and timestamps, the unloaded drivers, and the notes
+ * that say what limited the analysis.
  */
 record CrashView(String file, String time, String bugcheck, String name, List<String> parameters, String meaning,
                  List<String> parameterMeanings, String dumpType, String machine, int processors, int build,
                  String upTime, boolean truncated, Optional<String> crashModule, Optional<String> faultingFrame,
-                 int recursionDepth, Optional<String> recursionFrame, boolean reentry,
-                 List<StackView> stacks, List<String> notes, Map<String, Integer> modulesOnStack, List<String> scan,
-                 List<ModuleView> modules, List<UnloadedView> unloaded) {
+                 int recursionDepth, Optional<String> recursionFrame, List<String> recursionPattern,
+                 boolean reentry, Optional<OverflowView> overflowedStack, List<StackView> stacks, List<String> notes,
+                 Map<String, Integer> modulesOnStack, List<String> scan, List<ModuleView> modules,
+                 List<UnloadedView> unloaded) {
 
     /** One frame: where, which module, the symbol when known, and how it was found. */
     record FrameView(String ip, String sp, String module, String offset, String symbol, String frame, String how) {
@@ -47,6 +50,27 @@ record CrashView(String file, String time, String bugcheck, String name, List<St
     record UnloadedView(String name, String start, String end) {
     }
 
+    /** A double fault's exhausted stack: the trap frame behind which it was found, and how much of it was used. */
+    record OverflowView(String trapFrame, String trapFrameFoundBy, String rip, String rsp, String stackLimit,
+                        String stackTop, boolean baseFound, long bytesUsed, long intoGuardPage, String readFrom) {
+
+        static OverflowView of(OverflowedStack o) {
+            return new OverflowView(hex(o.trapFrame().address()), o.trapFrame().foundBy(), hex(o.trapFrame().rip()),
+                    hex(o.trapFrame().rsp()), hex(o.stackLimit()), hex(o.stackTop()), o.baseFound(), o.bytesUsed(),
+                    o.intoGuardPage(), o.memory());
+        }
+
+        /** "RSP 0x... 0xa0 bytes into the guard page below the stack limit 0x...; 0x6060 bytes used". */
+        String describe() {
+            String where = intoGuardPage > 0
+                    ? String.format("0x%X bytes into the guard page below the stack limit %s", intoGuardPage,
+                    stackLimit) : "stack limit " + stackLimit;
+            return String.format("trap frame %s (%s): RIP %s, RSP %s, %s; %s0x%X bytes used up to %s%s", trapFrame,
+                    trapFrameFoundBy, rip, rsp, where, baseFound ? "" : "at least ", bytesUsed, stackTop,
+                    baseFound ? " (the stack's base)" : "");
+        }
+    }
+
     static CrashView of(CrashAnalysis a) {
         Bugcheck b = a.bugcheck();
         Map<String, Integer> onStack = new LinkedHashMap<>();
@@ -62,8 +86,8 @@ record CrashView(String file, String time, String bugcheck, String name, List<St
                 BugcheckNames.parameters(b.code()), a.header().type().name().toLowerCase(Locale.ROOT),
                 a.header().machine().name().toLowerCase(Locale.ROOT), a.header().processors(), a.header().build(),
                 a.header().upTime().toString(), a.truncated(), a.crashModule(), faulting, a.recursionDepth(),
-                a.recursionFrame(), a.reentry(), a.stacks().stream().map(StackView::of).toList(), a.notes(), onStack,
-                a.stackSignature(),
+                a.recursionFrame(), a.recursionPattern(), a.reentry(), a.overflow().map(OverflowView::of),
+                a.stacks().stream().map(StackView::of).toList(), a.notes(), onStack, a.stackSignature(),
                 a.modules().stream().map(m -> new ModuleView(m.name(), hex(m.base()), hex(m.size()),
                         hex(m.timeDateStamp()))).toList(),
                 a.unloaded().stream().map(u -> new UnloadedView(u.name(), hex(u.start()), hex(u.end()))).toList());

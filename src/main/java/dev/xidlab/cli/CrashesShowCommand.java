@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code xidlab crashes show FILE}. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = {"One dump: header, the call stack at the fault and at KeBugCheckEx (unwound with the modules'"
-                + " images from the symbol path, named from their PDBs), attribution, and whether it is the re-entry"
-                + " crash.",
+        description = {"One dump (a minidump, or a 64-bit full or kernel memory dump): header, the call stack at the"
+                + " fault and at KeBugCheckEx (unwound with the modules' images from the symbol path, or from the"
+                + " kernel memory dump's own pages; named from their PDBs), for a double fault the overflowed stack"
+                + " behind its trap frame, attribution, and whether it is the re-entry crash.",
                 "Exit 1 when the dump is truncated (only its header's stop could be read)."},
         footer = ExitCode.FOOTER)
 public final class CrashesShowCommand implements Callable<Integer> {
@@ -75,15 +76,19 @@ public final class CrashesShowCommand implements Callable<Integer> {
         if (!analysis.modules().isEmpty()) {
             out.printf("modules loaded    %d (%d unloaded)%n", analysis.modules().size(), analysis.unloaded().size());
             out.printf("symbols           %s%n", symbols.describe());
+            view.overflowedStack().ifPresent(o -> out.printf("overflowed stack  %s%n", o.describe()));
             out.printf("crash module      %s%n", view.crashModule().orElse("unknown"));
             view.faultingFrame().ifPresent(f -> out.printf("faulting frame    %s%n", f));
             out.printf("recursion         %s%n", view.recursionDepth() == 0 ? "none"
                     : view.recursionFrame().orElse("?") + " repeats " + view.recursionDepth() + " times");
+            if (!view.recursionPattern().isEmpty()) {
+                out.printf("one turn          %s%n", String.join(" < ", view.recursionPattern()));
+            }
             for (CrashView.StackView stack : view.stacks()) {
                 printStack(out, stack);
             }
         } else if (!view.truncated()) {
-            out.println("stack             not in this dump type (a full or kernel dump needs its page tables)");
+            out.println("stack             not in this dump (it holds no memory this reader can walk)");
         }
         if (!view.notes().isEmpty()) {
             out.println("notes");

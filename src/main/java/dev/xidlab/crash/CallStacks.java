@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The call stacks of a triage dump: the one at the fault, from the record the bugcheck's parameters name (the
- * context record of 0x7E and 0x3B, the trap frame of 0x8E and, where it lies in the captured memory, of 0x7F),
- * and the one at KeBugCheckEx, from the dump's own context. Each is unwound with the images a symbol store has,
- * and its frames named from their PDBs.
+ * The call stacks of a dump: the one at the fault, from the record the bugcheck's parameters name (the context
+ * record of 0x7E and 0x3B, the trap frame of 0x8E and 0x139, and of 0x7F the trap frame the double-fault analysis
+ * found, or parameter 2's where the memory holds it), and the one at KeBugCheckEx, from the dump's own context.
+ * Each is unwound with the images a symbol store has, and its frames named from their PDBs.
  */
 public final class CallStacks {
 
@@ -42,19 +42,23 @@ public final class CallStacks {
     private CallStacks() {
     }
 
-    public static Result of(CrashDump dump, TriageData triage, SymbolStore store) {
+    /**
+     * @param overflow a double fault's exhausted stack, when the analysis found it: the fault's stack starts at its
+     *                 trap frame and is read up to its top
+     */
+    static Result of(DumpHeader header, StackSource source, Optional<OverflowedStack> overflow, SymbolStore store) {
         List<CodeModule> modules = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        Machine machine = dump.header().machine();
-        for (LoadedModule m : triage.modules()) {
+        Machine machine = header.machine();
+        for (LoadedModule m : source.modules()) {
             modules.add(new CodeModule(m.name(), m.base(), m.size(), () -> image(store, m, machine, notes)));
         }
         CodeMap code = new CodeMap(modules);
-        Bugcheck bugcheck = dump.header().bugcheck();
+        Bugcheck bugcheck = header.bugcheck();
         List<CallStack> stacks = new ArrayList<>();
         switch (machine) {
-            case X64 -> x64(triage, bugcheck, code, stacks);
-            case ARM64 -> arm64(triage, bugcheck, code, stacks);
+            case X64 -> x64(source, bugcheck, overflow, code, stacks);
+            case ARM64 -> arm64(source, bugcheck, code, stacks);
             default -> notes.add("x86 dumps are not unwound: the stack is scanned");
         }
         List<CallStack> named = stacks.stream().map(s -> Symbols.name(s, code, store)).toList();
@@ -82,29 +86,40 @@ public final class CallStacks {
         return Optional.of(new CodeModule.Image(loaded.get().file(), headers));
     }
 
-    private static void x64(TriageData triage, Bugcheck bugcheck, CodeMap code, List<CallStack> stacks) {
-        X64StackWalk walk = new X64StackWalk(code, triage.memory(), triage.stackEnd());
-        X64Context dumpContext = ContextRecords.x64(triage.context());
+    private static void x64(StackSource source, Bugcheck bugcheck, Optional<OverflowedStack> overflow, CodeMap code,
+                            List<CallStack> stacks) {
+        X64Context dumpContext = ContextRecords.x64(source.context());
         Optional<FaultRecords.Pointer> pointer = FaultRecords.pointer(bugcheck);
-        Optional<X64Context> fault = pointer.flatMap(p -> FaultRecords.x64(p, triage.memory()));
-        String faultOrigin = pointer.map(FaultRecords.Pointer::describe).orElse("");
+        Optional<X64Context> fault;
+        String faultOrigin;
+        long faultStackEnd = source.stackEnd();
+        if (overflow.isPresent()) {
+            TrapFrame tf = overflow.get().trapFrame();
+            fault = ContextRecords.x64TrapFrame(source.memory(), tf.address());
+            faultOrigin = String.format("trap frame at 0x%016x, found by %s", tf.address(), tf.foundBy());
+            faultStackEnd = overflow.get().stackTop();
+        } else {
+            fault = pointer.flatMap(p -> FaultRecords.x64(p, source.memory()));
+            faultOrigin = pointer.map(FaultRecords.Pointer::describe).orElse("");
+        }
 
         // The dump's context is the thread in KeBugCheckEx, unless the writer stored the fault's context there
         // (triage dumps of 0x7E do): then KeBugCheckEx's frame is the exception record's address at TopOfStack.
-        Optional<ExceptionRecord> bugcheckCall = triage.exception()
+        Optional<ExceptionRecord> bugcheckCall = source.exception()
                 .filter(e -> e.code() == ExceptionRecord.BREAKPOINT && !insideKeBugCheckEx(dumpContext.rip(), e));
-        X64Context atBugcheck = bugcheckCall.map(e -> X64Context.of(e.address(), triage.topOfStack()))
+        X64Context atBugcheck = bugcheckCall.map(e -> X64Context.of(e.address(), source.topOfStack()))
                 .orElse(dumpContext);
         if (fault.isEmpty() && bugcheckCall.isPresent()) {
             fault = Optional.of(dumpContext);
             faultOrigin = "the dump's context record";
         }
         if (fault.isPresent()) {
-            stacks.add(walk.walk(FAULT + " (" + faultOrigin + ")", fault.get()));
+            stacks.add(new X64StackWalk(code, source.memory(), faultStackEnd)
+                    .walk(FAULT + " (" + faultOrigin + ")", fault.get()));
         }
-        stacks.add(walk.walk(BUGCHECK + (bugcheckCall.isPresent()
-                ? " (the exception record's address, the stack from TopOfStack)" : " (the dump's context record)"),
-                atBugcheck));
+        stacks.add(new X64StackWalk(code, source.memory(), source.stackEnd()).walk(BUGCHECK
+                + (bugcheckCall.isPresent() ? " (the exception record's address, the stack from TopOfStack)"
+                : " (the dump's context record)"), atBugcheck));
     }
 
     /**
@@ -115,11 +130,11 @@ public final class CallStacks {
         return Long.compareUnsigned(ip - bugcheck.address(), KE_BUGCHECK_EX_EXTENT) < 0;
     }
 
-    private static void arm64(TriageData triage, Bugcheck bugcheck, CodeMap code, List<CallStack> stacks) {
-        Arm64StackWalk walk = new Arm64StackWalk(code, triage.memory(), triage.stackEnd());
+    private static void arm64(StackSource source, Bugcheck bugcheck, CodeMap code, List<CallStack> stacks) {
+        Arm64StackWalk walk = new Arm64StackWalk(code, source.memory(), source.stackEnd());
         Optional<FaultRecords.Pointer> pointer = FaultRecords.pointer(bugcheck);
-        pointer.flatMap(p -> FaultRecords.arm64(p, triage.memory()))
+        pointer.flatMap(p -> FaultRecords.arm64(p, source.memory()))
                 .ifPresent(c -> stacks.add(walk.walk(FAULT + " (" + pointer.get().describe() + ")", c)));
-        stacks.add(walk.walk(BUGCHECK + " (the dump's context record)", ContextRecords.arm64(triage.context())));
+        stacks.add(walk.walk(BUGCHECK + " (the dump's context record)", ContextRecords.arm64(source.context())));
     }
 }

@@ -1,129 +1,140 @@
 package dev.xidlab.crash;
 
 import dev.xidlab.symbols.AddressSearch;
-import dev.xidlab.unwind.Memory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.xidlab.unwind.MemoryAbsentException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
- * The virtual memory a triage dump captured: the crashing thread's stack from TopOfStack, and the data blocks
- * (TRIAGE_DATA_BLOCK: address, file offset, size) the writer copied around the pointers it found, such as the
- * exception and context records the bugcheck parameters name. Reads go to the mapped file.
+ * The kernel memory a minidump captured: the crashing thread's stack from TopOfStack, the data page, and the
+ * TRIAGE_DATA_BLOCKs (each {u64 Address, u32 Offset, u32 Size}; Windows 10 adds some thousands: the windows around
+ * pointers found on the stack and in the captured structures, such as the exception and context records the
+ * bugcheck parameters name). Anything else is absent. Reads go to the mapped file.
+ *
+ * <p>The stack is searched first: almost every read of a walk lands there, and the block table is read and sorted
+ * only when a read first misses it, so a minidump whose walks need no block costs nothing more. Overlapping blocks
+ * (Windows trims overlaps only partly) are clipped against each other: the bytes are the same.
  */
-public final class CapturedMemory implements Memory {
+public final class CapturedMemory extends DumpMemory {
 
-    /** One captured range: {@code size} bytes at virtual {@code address}, stored at {@code fileOffset}. */
-    public record Range(long address, long fileOffset, long size) {
+    /** sizeof(TRIAGE_DATA_BLOCK64): ULONG64 address, ULONG file offset, ULONG size. */
+    static final int BLOCK_ENTRY = 16;
+    private static final long MAX_BLOCKS = 1 << 16;
+
+    /** Captured bytes: [address, address + size) stored at fileOffset. */
+    record Region(long address, long size, long fileOffset) {
 
         long end() {
             return address + size;
         }
 
-        boolean contains(long at) {
-            return Long.compareUnsigned(at - address, size) < 0;
+        boolean contains(long va) {
+            return Long.compareUnsigned(va - address, size) < 0;
         }
     }
 
-    /** sizeof(TRIAGE_DATA_BLOCK64): ULONG64 address, ULONG file offset, ULONG size. */
-    static final int BLOCK_ENTRY = 16;
-
-    private final ByteBuffer file;
-    private final Range stack;
+    private final DumpBytes bytes;
+    private final Region stack;
+    private final List<Region> fixed;
     private final long blocksOffset;
-    private final long blocksCount;
-    private List<Range> blocks;
+    private final long blockCount;
+    private volatile List<Region> blocks;
+    private final List<String> notes = new ArrayList<>();
 
     /**
-     * The stack is searched first: almost every read of a walk lands there, and the data blocks (a triage dump
-     * has some thousands) are only sorted when a read misses it. Overlapping blocks (a block inside the captured
-     * stack) are clipped: the bytes are the same.
+     * @param stack the captured stack, from TopOfStack
+     * @param fixed other regions the triage block names directly (the data page)
      */
-    CapturedMemory(ByteBuffer file, Range stack, long blocksOffset, long blocksCount) {
-        this.file = file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    CapturedMemory(DumpBytes bytes, Region stack, List<Region> fixed, long blocksOffset, long blockCount) {
+        super(bytes);
+        this.bytes = bytes;
         this.stack = stack;
+        this.fixed = List.copyOf(fixed);
         this.blocksOffset = blocksOffset;
-        this.blocksCount = blocksCount;
-    }
-
-    static CapturedMemory none() {
-        return new CapturedMemory(ByteBuffer.allocate(0), new Range(0, 0, 0), 0, 0);
-    }
-
-    /** Every captured range, the stack first. */
-    public List<Range> ranges() {
-        List<Range> all = new ArrayList<>();
-        all.add(stack);
-        all.addAll(blocks());
-        return all;
-    }
-
-    private List<Range> blocks() {
-        if (blocks == null) {
-            List<Range> sorted = new ArrayList<>((int) blocksCount);
-            for (long i = 0; i < blocksCount; i++) {
-                int entry = (int) (blocksOffset + BLOCK_ENTRY * i);
-                sorted.add(new Range(file.getLong(entry), Integer.toUnsignedLong(file.getInt(entry + 8)),
-                        Integer.toUnsignedLong(file.getInt(entry + 12))));
-            }
-            sorted.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
-            List<Range> disjoint = new ArrayList<>();
-            for (Range r : sorted) {
-                Range last = disjoint.isEmpty() ? null : disjoint.get(disjoint.size() - 1);
-                if (last != null && Long.compareUnsigned(r.address(), last.end()) < 0) {
-                    if (Long.compareUnsigned(r.end(), last.end()) <= 0) {
-                        continue;
-                    }
-                    long skip = last.end() - r.address();
-                    r = new Range(last.end(), r.fileOffset() + skip, r.size() - skip);
-                }
-                if (r.size() > 0) {
-                    disjoint.add(r);
-                }
-            }
-            blocks = List.copyOf(disjoint);
-        }
-        return blocks;
+        this.blockCount = blockCount;
     }
 
     @Override
-    public boolean read(long address, byte[] dst, int offset, int length) {
-        int done = 0;
-        while (done < length) {
-            long at = address + done;
-            Range r = containing(at);
-            if (r == null) {
-                return false;
-            }
-            int n = (int) Math.min(length - done, r.end() - at);
-            file.get((int) (r.fileOffset() + at - r.address()), dst, offset + done, n);
-            done += n;
-        }
-        return true;
+    public String describe() {
+        return "the minidump's captured memory";
     }
 
-    /** The common read, without copying: a qword inside one range. */
+    /** What did not add up in the data block table (blocks outside the file), once a read needed the table. */
+    synchronized List<String> notes() {
+        return List.copyOf(notes);
+    }
+
     @Override
-    public OptionalLong u64(long address) {
-        Range r = containing(address);
-        if (r != null && Long.compareUnsigned(r.end() - address, 8) >= 0) {
-            return OptionalLong.of(file.getLong((int) (r.fileOffset() + address - r.address())));
+    Piece piece(long address) throws MemoryAbsentException {
+        Region r = stack.contains(address) ? stack : find(address);
+        if (r == null) {
+            throw new MemoryAbsentException(address, "not captured in this minidump");
         }
-        return Memory.super.u64(address);
+        return new Piece(r.fileOffset() + (address - r.address()), r.size() - (address - r.address()));
     }
 
-    private Range containing(long address) {
-        if (stack.contains(address)) {
-            return stack;
-        }
-        List<Range> sorted = blocks();
+    private Region find(long address) {
+        List<Region> sorted = blocks();
         long found = AddressSearch.floor(sorted.size(), i -> sorted.get((int) i).address(), address);
         if (found < 0) {
             return null;
         }
-        Range r = sorted.get((int) found);
+        Region r = sorted.get((int) found);
         return r.contains(address) ? r : null;
+    }
+
+    private List<Region> blocks() {
+        List<Region> b = blocks;
+        return b != null ? b : readBlocks();
+    }
+
+    private synchronized List<Region> readBlocks() {
+        if (blocks != null) {
+            return blocks;
+        }
+        List<Region> all = new ArrayList<>(fixed);
+        if (blockCount > MAX_BLOCKS) {
+            notes.add("DataBlocksCount " + blockCount + " is absurd: the data blocks are ignored");
+        } else if (blockCount > 0 && !bytes.contains(blocksOffset, BLOCK_ENTRY * blockCount)) {
+            notes.add(String.format("the data block table at 0x%X lies outside the file: the data blocks are"
+                    + " ignored", blocksOffset));
+        } else {
+            int outside = 0;
+            for (long i = 0; i < blockCount; i++) {
+                long entry = blocksOffset + BLOCK_ENTRY * i;
+                try {
+                    long address = bytes.u64(entry, "TRIAGE_DATA_BLOCK.Address");
+                    long offset = Integer.toUnsignedLong(bytes.u32(entry + 8, "TRIAGE_DATA_BLOCK.Offset"));
+                    long size = Integer.toUnsignedLong(bytes.u32(entry + 12, "TRIAGE_DATA_BLOCK.Size"));
+                    if (bytes.contains(offset, size) && Long.compareUnsigned(address + size, address) >= 0) {
+                        all.add(new Region(address, size, offset));
+                    } else {
+                        outside++;
+                    }
+                } catch (DumpFormatException e) {
+                    outside++;
+                }
+            }
+            if (outside > 0) {
+                notes.add(outside + " data block(s) lie outside the file and are ignored");
+            }
+        }
+        all.sort((x, y) -> Long.compareUnsigned(x.address(), y.address()));
+        List<Region> disjoint = new ArrayList<>();
+        for (Region r : all) {
+            Region last = disjoint.isEmpty() ? null : disjoint.get(disjoint.size() - 1);
+            if (last != null && Long.compareUnsigned(r.address(), last.end()) < 0) {
+                if (Long.compareUnsigned(r.end(), last.end()) <= 0) {
+                    continue;
+                }
+                long skip = last.end() - r.address();
+                r = new Region(last.end(), r.size() - skip, r.fileOffset() + skip);
+            }
+            if (r.size() > 0) {
+                disjoint.add(r);
+            }
+        }
+        blocks = List.copyOf(disjoint);
+        return blocks;
     }
 }

@@ -1,7 +1,8 @@
 package dev.xidlab.crash;
 
 import dev.xidlab.unwind.Arm64Context;
-import dev.xidlab.unwind.Memory;
+import dev.xidlab.unwind.MemoryAbsentException;
+import dev.xidlab.unwind.VirtualMemory;
 import dev.xidlab.unwind.X64Context;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,8 +18,6 @@ public final class ContextRecords {
     static final int X64_CONTEXT = 0x4D0;
     static final int ARM64_CONTEXT = 0x390;
     static final int X86_CONTEXT = 0x2CC;
-    /** sizeof(KTRAP_FRAME) on x64. */
-    static final int X64_TRAP_FRAME = 0x190;
 
     /** CONTEXT.Rax; the sixteen integer registers follow in unwind-code order, then Rip. */
     private static final int X64_RAX = 0x78;
@@ -47,19 +46,19 @@ public final class ContextRecords {
     }
 
     /** An x64 CONTEXT in captured memory (the record 0x7E's parameter 4 and 0x3B's parameter 3 point at). */
-    public static Optional<X64Context> x64(Memory memory, long address) {
+    public static Optional<X64Context> x64(VirtualMemory memory, long address) {
         return bytes(memory, address, X64_CONTEXT).map(ContextRecords::x64);
     }
 
     /**
      * An x64 KTRAP_FRAME: the volatile registers, Rbx/Rdi/Rsi/Rbp (saved only on some paths, so kept as read), and
-     * the machine frame the processor pushed (Rip at 0x168, Rsp at 0x180). R12-R15 are not in a trap frame.
+     * the machine frame the processor pushed (see {@link TrapFrame}). R12-R15 are not in a trap frame.
      */
-    public static Optional<X64Context> x64TrapFrame(Memory memory, long address) {
-        return bytes(memory, address, X64_TRAP_FRAME).map(t -> {
-            X64Context c = X64Context.of(t.getLong(0x168), t.getLong(0x180));
+    public static Optional<X64Context> x64TrapFrame(VirtualMemory memory, long address) {
+        return bytes(memory, address, TrapFrame.SIZE).map(t -> {
+            X64Context c = X64Context.of(t.getLong(TrapFrame.RIP), t.getLong(TrapFrame.RSP));
             int[][] saved = {{0, 0x30}, {1, 0x38}, {2, 0x40}, {8, 0x48}, {9, 0x50}, {10, 0x58}, {11, 0x60},
-                    {3, 0x140}, {7, 0x148}, {6, 0x150}, {5, 0x158}};
+                    {3, 0x140}, {7, 0x148}, {6, 0x150}, {5, TrapFrame.RBP}};
             for (int[] s : saved) {
                 c = c.with(s[0], t.getLong(s[1]));
             }
@@ -74,13 +73,15 @@ public final class ContextRecords {
                 c.getLong(ARM64_FP + 8));
     }
 
-    public static Optional<Arm64Context> arm64(Memory memory, long address) {
+    public static Optional<Arm64Context> arm64(VirtualMemory memory, long address) {
         return bytes(memory, address, ARM64_CONTEXT).map(ContextRecords::arm64);
     }
 
-    private static Optional<ByteBuffer> bytes(Memory memory, long address, int size) {
-        byte[] b = new byte[size];
-        return memory.read(address, b, 0, size) ? Optional.of(ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN))
-                : Optional.empty();
+    private static Optional<ByteBuffer> bytes(VirtualMemory memory, long address, int size) {
+        try {
+            return Optional.of(memory.bytes(address, size));
+        } catch (MemoryAbsentException e) {
+            return Optional.empty();
+        }
     }
 }

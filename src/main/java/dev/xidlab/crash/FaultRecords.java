@@ -1,10 +1,9 @@
 package dev.xidlab.crash;
 
 import dev.xidlab.unwind.Arm64Context;
-import dev.xidlab.unwind.Memory;
+import dev.xidlab.unwind.MemoryAbsentException;
+import dev.xidlab.unwind.VirtualMemory;
 import dev.xidlab.unwind.X64Context;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
@@ -26,7 +25,7 @@ final class FaultRecords {
 
     private static final int CONTEXT_AMD64 = 0x00100000;
     private static final int CONTEXT_ARM64 = 0x00400000;
-    private static final int KERNEL_CS = 0x10;
+    /** KGDT64_R3_CODE | 3: a trap from user mode. */
     private static final int USER_CS = 0x33;
 
     private FaultRecords() {
@@ -43,29 +42,32 @@ final class FaultRecords {
         };
     }
 
-    static Optional<X64Context> x64(Pointer p, Memory memory) {
+    static Optional<X64Context> x64(Pointer p, VirtualMemory memory) {
         if (p.trapFrame()) {
-            byte[] cs = new byte[2];
-            if (!memory.read(p.address() + 0x170, cs, 0, 2)) {
+            int segment;
+            try {
+                segment = memory.bytes(p.address() + TrapFrame.SEG_CS, 2).getShort(0) & 0xFFFF;
+            } catch (MemoryAbsentException e) {
                 return Optional.empty();
             }
-            int segment = ByteBuffer.wrap(cs).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFF;
-            return segment == KERNEL_CS || segment == USER_CS ? ContextRecords.x64TrapFrame(memory, p.address())
-                    : Optional.empty();
+            return segment == TrapFrame.KERNEL_CS || segment == USER_CS
+                    ? ContextRecords.x64TrapFrame(memory, p.address()) : Optional.empty();
         }
         return flags(memory, p.address() + 0x30, CONTEXT_AMD64) ? ContextRecords.x64(memory, p.address())
                 : Optional.empty();
     }
 
-    static Optional<Arm64Context> arm64(Pointer p, Memory memory) {
+    static Optional<Arm64Context> arm64(Pointer p, VirtualMemory memory) {
         // An arm64 KTRAP_FRAME is laid out otherwise; only context records are read here.
         return !p.trapFrame() && flags(memory, p.address(), CONTEXT_ARM64) ? ContextRecords.arm64(memory, p.address())
                 : Optional.empty();
     }
 
-    private static boolean flags(Memory memory, long at, int machineFlag) {
-        byte[] f = new byte[4];
-        return memory.read(at, f, 0, 4)
-                && (ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).getInt() & machineFlag) == machineFlag;
+    private static boolean flags(VirtualMemory memory, long at, int machineFlag) {
+        try {
+            return (memory.bytes(at, 4).getInt(0) & machineFlag) == machineFlag;
+        } catch (MemoryAbsentException e) {
+            return false;
+        }
     }
 }

@@ -8,7 +8,8 @@ import java.util.Optional;
  * The TRIAGE_DUMP32/64 block of a kernel minidump: the crashing thread's context and captured stack, and the
  * loaded and unloaded drivers. {@code stack} holds the captured stack values, top of stack first.
  *
- * @param memory    the captured stack and data blocks, by virtual address
+ * @param memory    everything the minidump captured (the stack, the data page and the data blocks) by virtual
+ *                  address
  * @param context   the CONTEXT record the dump holds (the machine's layout), read by {@link ContextRecords}
  * @param exception the dump's exception record: for a bugcheck, a breakpoint at KeBugCheckEx
  */

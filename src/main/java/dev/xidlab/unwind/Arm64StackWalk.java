@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Walks an arm64 kernel stack by its frame-pointer chain: Windows arm64 code keeps x29 pointing at a frame
@@ -18,7 +17,7 @@ import java.util.OptionalLong;
 public final class Arm64StackWalk {
 
     private final CodeMap code;
-    private final Memory memory;
+    private final VirtualMemory memory;
     private final long stackEnd;
     private final Map<String, Arm64FunctionTable> tables = new HashMap<>();
 
@@ -26,7 +25,7 @@ public final class Arm64StackWalk {
      * @param stackEnd where the thread's stack ends (its base, exclusive): a scan of what unwinding could not
      *                 reach goes up to it and no further
      */
-    public Arm64StackWalk(CodeMap code, Memory memory, long stackEnd) {
+    public Arm64StackWalk(CodeMap code, VirtualMemory memory, long stackEnd) {
         this.code = code;
         this.memory = memory;
         this.stackEnd = stackEnd;
@@ -49,13 +48,17 @@ public final class Arm64StackWalk {
                 scanRest = false;
                 break;
             }
-            OptionalLong previous = memory.u64(fp);
-            OptionalLong saved = memory.u64(fp + 8);
-            if (previous.isEmpty() || saved.isEmpty()) {
-                notes.add(String.format("the frame chain leaves the captured stack at fp 0x%016x", fp));
+            long previous;
+            long saved;
+            try {
+                previous = memory.u64(fp);
+                saved = memory.u64(fp + 8);
+            } catch (MemoryAbsentException e) {
+                notes.add(String.format("the frame chain leaves the captured stack at fp 0x%016x (%s)", fp,
+                        e.getMessage()));
                 break;
             }
-            long ret = strip(saved.getAsLong());
+            long ret = strip(saved);
             if (ret == 0) {
                 scanRest = false;                       // the thread's first frame
                 break;
@@ -72,7 +75,7 @@ public final class Arm64StackWalk {
             }
             sp = fp + 16;
             frames.add(code.frame(ret, sp, FrameSource.FP_CHAIN));
-            long next = previous.getAsLong();
+            long next = previous;
             if (next != 0 && Long.compareUnsigned(next, fp) <= 0) {
                 notes.add(String.format("the frame chain stops at fp 0x%016x: the next record is not above it", fp));
                 break;
@@ -98,8 +101,11 @@ public final class Arm64StackWalk {
             }
             return true;                                // no entry: a leaf function
         }
-        OptionalLong saved = memory.u64(fp + 8);
-        return saved.isEmpty() || strip(saved.getAsLong()) != lr;
+        try {
+            return strip(memory.u64(fp + 8)) != lr;
+        } catch (MemoryAbsentException e) {
+            return true;
+        }
     }
 
     /**

@@ -41,14 +41,15 @@ public final class CodeMap {
      * past its headers and, where the module's image is at hand, into its code right after a call instruction.
      * The fallback where unwinding has to stop; the frames say they are scanned, not unwound.
      */
-    List<Frame> scan(Memory memory, long from, long stackEnd, int limit) {
+    List<Frame> scan(VirtualMemory memory, long from, long stackEnd, int limit) {
         List<Frame> frames = new ArrayList<>();
         for (long at = from; frames.size() < limit && Long.compareUnsigned(at + 8, stackEnd) <= 0; at += 8) {
-            var value = memory.u64(at);
-            if (value.isEmpty()) {
-                break;
+            long v;
+            try {
+                v = memory.u64(at);
+            } catch (MemoryAbsentException e) {
+                break;                  // the captured stack ends here
             }
-            long v = value.getAsLong();
             Optional<CodeModule> m = at(v);
             if (m.isPresent() && v - m.get().base() >= HEADER_PAGE && mayReturnTo(m.get(), v - m.get().base())) {
                 frames.add(new Frame(v, at, Optional.of(m.get().name()), v - m.get().base(), Optional.empty(),

@@ -17,7 +17,7 @@ public final class X64StackWalk {
     static final int MAX_FRAMES = 512;
 
     private final CodeMap code;
-    private final Memory memory;
+    private final VirtualMemory memory;
     private final long stackEnd;
     private final X64Unwinder unwinder;
     private final Map<String, X64FunctionTable> tables = new HashMap<>();
@@ -26,7 +26,7 @@ public final class X64StackWalk {
      * @param stackEnd where the thread's stack ends (its base, exclusive): a scan of what unwinding could not
      *                 reach goes up to it and no further
      */
-    public X64StackWalk(CodeMap code, Memory memory, long stackEnd) {
+    public X64StackWalk(CodeMap code, VirtualMemory memory, long stackEnd) {
         this.code = code;
         this.memory = memory;
         this.stackEnd = stackEnd;

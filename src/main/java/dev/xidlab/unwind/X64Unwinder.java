@@ -30,9 +30,9 @@ public final class X64Unwinder {
         }
     }
 
-    private final Memory stack;
+    private final VirtualMemory stack;
 
-    public X64Unwinder(Memory stack) {
+    public X64Unwinder(VirtualMemory stack) {
         this.stack = stack;
     }
 
@@ -114,11 +114,11 @@ public final class X64Unwinder {
                 long rsp = ctx.rsp();
                 switch (op) {
                     case X64UnwindInfo.PUSH_NONVOL -> {
-                        OptionalLong v = stack.u64(rsp);
-                        if (v.isEmpty()) {
-                            return notCaptured(rsp);
+                        try {
+                            ctx = ctx.with(info4, stack.u64(rsp)).with(X64Context.RSP, rsp + 8);
+                        } catch (MemoryAbsentException e) {
+                            return notCaptured(e);
                         }
-                        ctx = ctx.with(info4, v.getAsLong()).with(X64Context.RSP, rsp + 8);
                     }
                     case X64UnwindInfo.ALLOC_LARGE -> {
                         long size = info4 == 0 ? 8L * slots[i + 1] : slots[i + 1] | ((long) slots[i + 2] << 16);
@@ -136,23 +136,22 @@ public final class X64Unwinder {
                     case X64UnwindInfo.SAVE_NONVOL, X64UnwindInfo.SAVE_NONVOL_FAR -> {
                         long at = frame + (op == X64UnwindInfo.SAVE_NONVOL ? 8L * slots[i + 1]
                                 : slots[i + 1] | ((long) slots[i + 2] << 16));
-                        OptionalLong v = stack.u64(at);
-                        if (v.isEmpty()) {
-                            return notCaptured(at);
+                        try {
+                            ctx = ctx.with(info4, stack.u64(at));
+                        } catch (MemoryAbsentException e) {
+                            return notCaptured(e);
                         }
-                        ctx = ctx.with(info4, v.getAsLong());
                     }
                     case X64UnwindInfo.SAVE_XMM128, X64UnwindInfo.SAVE_XMM128_FAR -> {
                         // XMM registers play no part in finding callers; the slot only has to be stepped over.
                     }
                     case X64UnwindInfo.PUSH_MACHFRAME -> {
                         long at = rsp + (info4 != 0 ? 8 : 0);   // an error code sits below the machine frame
-                        OptionalLong rip = stack.u64(at);
-                        OptionalLong callerRsp = stack.u64(at + 24);
-                        if (rip.isEmpty() || callerRsp.isEmpty()) {
-                            return notCaptured(at);
+                        try {
+                            ctx = ctx.withRip(stack.u64(at)).with(X64Context.RSP, stack.u64(at + 24));
+                        } catch (MemoryAbsentException e) {
+                            return notCaptured(e);
                         }
-                        ctx = ctx.withRip(rip.getAsLong()).with(X64Context.RSP, callerRsp.getAsLong());
                         machineFrame = true;
                     }
                     default -> {
@@ -241,11 +240,11 @@ public final class X64Unwinder {
         }
         for (int p = 0; p < pops; p++) {
             long rsp = ctx.rsp();
-            OptionalLong v = stack.u64(rsp);
-            if (v.isEmpty()) {
-                return Optional.of(notCaptured(rsp));
+            try {
+                ctx = ctx.with(popped[p], stack.u64(rsp)).with(X64Context.RSP, rsp + 8);
+            } catch (MemoryAbsentException e) {
+                return Optional.of(notCaptured(e));
             }
-            ctx = ctx.with(popped[p], v.getAsLong()).with(X64Context.RSP, rsp + 8);
         }
         return Optional.of(popReturn(ctx, false, true));
     }
@@ -275,15 +274,17 @@ public final class X64Unwinder {
 
     private Step popReturn(X64Context ctx, boolean machineFrame, boolean epilog) {
         long rsp = ctx.rsp();
-        OptionalLong ret = stack.u64(rsp);
-        if (ret.isEmpty()) {
-            return notCaptured(rsp);
+        try {
+            return new Step.Unwound(ctx.withRip(stack.u64(rsp)).with(X64Context.RSP, rsp + 8), machineFrame,
+                    epilog);
+        } catch (MemoryAbsentException e) {
+            return notCaptured(e);
         }
-        return new Step.Unwound(ctx.withRip(ret.getAsLong()).with(X64Context.RSP, rsp + 8), machineFrame, epilog);
     }
 
-    private static Step notCaptured(long address) {
-        return new Step.Failed(String.format("the stack at 0x%016x is not in the dump", address));
+    private static Step notCaptured(MemoryAbsentException e) {
+        return new Step.Failed(String.format("the stack at 0x%016x is not in the dump (%s)", e.address(),
+                e.reason()));
     }
 
     private static int le32(byte[] b, int at) {

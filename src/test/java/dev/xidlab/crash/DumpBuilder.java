@@ -23,6 +23,12 @@ final class DumpBuilder {
     private String bitmapSignature = "SDMP";
     private final List<Module> modules = new ArrayList<>();
     private final List<Long> stack = new ArrayList<>();
+    private long topOfStack = 0xffff850400001000L;
+    private final List<Block> blocks = new ArrayList<>();
+
+    /** A TRIAGE_DATA_BLOCK: bytes captured at an address. */
+    record Block(long address, byte[] bytes) {
+    }
 
     private Long bugcheckAt;
     private Long contextRip;
@@ -54,7 +60,18 @@ final class DumpBuilder {
         return this;
     }
 
-    /** Values on the captured stack, top first. */
+    /** Where the captured stack (and the context's RSP) starts. */
+    DumpBuilder topOfStack(long address) {
+        topOfStack = address;
+        return this;
+    }
+
+    /** Memory the minidump captured beyond its stack, as a data block. */
+    DumpBuilder dataBlock(long address, byte[] bytes) {
+        blocks.add(new Block(address, bytes));
+        return this;
+    }
+
     /** The dump's exception record: a breakpoint at {@code address}, as a bugcheck records KeBugCheckEx. */
     DumpBuilder bugcheckAt(long address) {
         this.bugcheckAt = address;
@@ -67,6 +84,7 @@ final class DumpBuilder {
         return this;
     }
 
+    /** Values on the captured stack, top first. */
     DumpBuilder stack(long... values) {
         for (long v : values) {
             stack.add(v);
@@ -109,7 +127,9 @@ final class DumpBuilder {
         for (Module m : modules) {
             poolSize += align8(4 + 2 * (m.path().length() + 1));
         }
-        int valid = poolOffset + poolSize;
+        int blockTable = align8(poolOffset + poolSize);
+        int blockData = blockTable + 16 * blocks.size();
+        int valid = blockData + blocks.stream().mapToInt(x -> align8(x.bytes().length)).sum();
         ByteBuffer b = buffer(valid + 4);
         fill(b, header);
         b.put(0, "PAGEDU64".getBytes(StandardCharsets.US_ASCII));
@@ -122,7 +142,7 @@ final class DumpBuilder {
             b.put(i, (byte) 0);
         }
         b.putLong(0x348 + 0xF8, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0))
-                .putLong(0x348 + 0x98, 0xffff850400001000L);
+                .putLong(0x348 + 0x98, topOfStack);
         if (bugcheckAt != null) {
             b.putInt(0xF00, (int) ExceptionRecord.BREAKPOINT).putInt(0xF04, 1).putLong(0xF10, bugcheckAt);
             b.putInt(header + 0x10, 0xF00);
@@ -133,7 +153,16 @@ final class DumpBuilder {
                 .putInt(header + 0x18, header + 0x80).putInt(header + 0x28, stackOffset)
                 .putInt(header + 0x2C, 8 * stack.size()).putInt(header + 0x30, driverOffset)
                 .putInt(header + 0x34, modules.size()).putInt(header + 0x38, poolOffset)
-                .putInt(header + 0x3C, poolSize).putLong(header + 0x48, 0xffff850400001000L);
+                .putInt(header + 0x3C, poolSize).putLong(header + 0x48, topOfStack)
+                .putInt(header + 0x78, blocks.isEmpty() ? 0 : blockTable).putInt(header + 0x7C, blocks.size());
+        int data = blockData;
+        for (int i = 0; i < blocks.size(); i++) {
+            Block x = blocks.get(i);
+            b.putLong(blockTable + 16 * i, x.address()).putInt(blockTable + 16 * i + 8, data)
+                    .putInt(blockTable + 16 * i + 12, x.bytes().length);
+            b.put(data, x.bytes());
+            data += align8(x.bytes().length);
+        }
         b.putInt(header + 0x80, 0);
         for (int i = 0; i < stack.size(); i++) {
             b.putLong(stackOffset + 8 * i, stack.get(i));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.unwind.MemoryAbsentException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -168,9 +169,7 @@ class DumpReaderTest {
         TriageData t = DumpReader.read(FIXTURE).triage().orElseThrow();
         long context = 0xffff850429891720L;    // 0x1000007E's parameter 4, inside the captured stack
 
-        byte[] flags = new byte[4];
-        assertTrue(t.memory().read(context + 0x30, flags, 0, 4));
-        assertEquals(0x10001F, ByteBuffer.wrap(flags).order(ByteOrder.LITTLE_ENDIAN).getInt(), "CONTEXT_FULL");
+        assertEquals(0x10001F, t.memory().bytes(context + 0x30, 4).getInt(0), "CONTEXT_FULL");
         assertEquals(0xfffff8048b58334cL, ContextRecords.x64(t.memory(), context).orElseThrow().rip());
     }
 
@@ -188,10 +187,12 @@ class DumpReaderTest {
 
         // The first TRIAGE_DATA_BLOCK: 0x9c bytes at 0xfffff8047c62a7a0, stored at file offset 0x206a8.
         byte[] fromMemory = new byte[0x9c];
-        assertTrue(m.read(0xfffff8047c62a7a0L, fromMemory, 0, fromMemory.length));
+        m.read(0xfffff8047c62a7a0L, fromMemory, 0, fromMemory.length);
         byte[] fromFile = java.util.Arrays.copyOfRange(Files.readAllBytes(FIXTURE), 0x206a8, 0x206a8 + 0x9c);
         assertEquals(java.util.HexFormat.of().formatHex(fromFile), java.util.HexFormat.of().formatHex(fromMemory));
-        assertFalse(m.read(0xfffff8047c62a7a0L + 0x9c, new byte[8], 0, 8), "nothing past the block");
+        MemoryAbsentException past = assertThrows(MemoryAbsentException.class,
+                () -> m.read(0xfffff8047c62a7a0L + 0x9c, new byte[8], 0, 8), "nothing past the block");
+        assertEquals(0xfffff8047c62a7a0L + 0x9c, past.address());
     }
 
     @Test
@@ -210,5 +211,14 @@ class DumpReaderTest {
         long after = rt.totalMemory() - rt.freeMemory();
         assertEquals(3L << 30, dump.fileSize());
         assertTrue(after - before < (64L << 20), "heap grew by " + ((after - before) >> 20) + " MiB");
+    }
+
+    @Test
+    void aDumpWinDbgWroteIsReadAsItsHeaderWithANote() throws Exception {
+        CrashDump d = DumpReader.read(new DumpBuilder().type(8).build(), Path.of("k.dmp"));
+
+        assertEquals(DumpType.KERNEL_MEMORY, d.header().type());
+        assertTrue(d.kernel().orElseThrow().memory().isEmpty());
+        assertTrue(d.kernel().orElseThrow().notes().get(0).contains("'RDMP'"), d.kernel().orElseThrow().notes().toString());
     }
 }

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** A captured stack: qwords from {@code base} up, everything else not captured. */
-final class TestStack implements Memory {
+final class TestStack implements VirtualMemory {
 
     static final long BASE = 0xffff850429890000L;
     /** Beyond any stack a test builds. */
@@ -22,12 +22,17 @@ final class TestStack implements Memory {
     }
 
     @Override
-    public boolean read(long address, byte[] dst, int offset, int length) {
+    public void read(long address, byte[] dst, int offset, int length) throws MemoryAbsentException {
         long o = address - BASE;
         if (o < 0 || o + length > bytes.capacity()) {
-            return false;
+            throw new MemoryAbsentException(o < 0 ? address : BASE + Math.max(o, bytes.capacity()),
+                    "not on the test stack");
         }
         bytes.get((int) o, dst, offset, length);
-        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "the test stack";
     }
 }
