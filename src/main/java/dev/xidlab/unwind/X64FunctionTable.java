@@ -25,7 +25,7 @@ public final class X64FunctionTable {
         this.table = headers.exceptionTable();
         long entries = headers.exceptionTableSize() / ENTRY;
         // A directory pointing past the image (a corrupt header) is no table; a page missing inside it (a dump)
-        // makes a lookup find nothing.
+        // makes a lookup that needs it unreadable.
         this.count = table + entries * ENTRY <= image.size() ? entries : 0;
     }
 
@@ -37,11 +37,52 @@ public final class X64FunctionTable {
         return count;
     }
 
-    /** The function containing {@code rva}; empty for a leaf function (no entry) or an unreadable table. */
-    public Optional<RuntimeFunction> lookup(long rva) {
-        long found = AddressSearch.floor(count, i -> image.u32(table + i * ENTRY).orElse(0), rva);
-        return found < 0 ? Optional.empty()
-                : entry(table + found * ENTRY).filter(f -> f.contains(rva)).flatMap(this::resolveIndirect);
+    /** What a lookup found: the function holding the address, no entry (a leaf function), or a table it could not read. */
+    public sealed interface Lookup {
+
+        record Found(RuntimeFunction function) implements Lookup {
+        }
+
+        /** No entry covers the address: a leaf function, whose return address is at RSP. */
+        record Leaf() implements Lookup {
+        }
+
+        /**
+         * An entry the search needed is not readable: an image from a dump whose .pdata page is paged out. Taking
+         * that for a leaf would invent a frame.
+         */
+        record Unreadable(long rva) implements Lookup {
+        }
+    }
+
+    /** The function containing {@code rva}. */
+    public Lookup lookup(long rva) {
+        long[] unreadable = {-1};
+        long found = AddressSearch.floor(count, i -> {
+            long at = table + i * ENTRY;
+            var begin = image.u32(at);
+            if (begin.isEmpty()) {
+                unreadable[0] = at;
+                return Long.MAX_VALUE;      // compared unsigned: above everything, so the search moves down
+            }
+            return begin.getAsLong();
+        }, rva);
+        if (unreadable[0] >= 0) {
+            return new Lookup.Unreadable(unreadable[0]);
+        }
+        if (found < 0) {
+            return new Lookup.Leaf();
+        }
+        Optional<RuntimeFunction> entry = entry(table + found * ENTRY);
+        if (entry.isEmpty()) {
+            return new Lookup.Unreadable(table + found * ENTRY);
+        }
+        if (!entry.get().contains(rva)) {
+            return new Lookup.Leaf();
+        }
+        Optional<RuntimeFunction> resolved = resolveIndirect(entry.get());
+        return resolved.<Lookup>map(Lookup.Found::new)
+                .orElseGet(() -> new Lookup.Unreadable(entry.get().unwindInfo() - INDIRECT));
     }
 
     Optional<RuntimeFunction> entry(long rva) {

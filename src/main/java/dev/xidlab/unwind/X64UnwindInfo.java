@@ -53,8 +53,19 @@ record X64UnwindInfo(int version, int flags, int sizeOfProlog, int frameRegister
             }
             chained = Optional.of(X64FunctionTable.decode(parent.get()));
         }
-        return Optional.of(new X64UnwindInfo(version, flags, head.get().get(1) & 0xFF, b3 & 0xF, b3 >>> 4, slots,
-                chained));
+        X64UnwindInfo info = new X64UnwindInfo(version, flags, head.get().get(1) & 0xFF, b3 & 0xF, b3 >>> 4, slots,
+                chained);
+        return info.operandsFit() ? Optional.of(info) : Optional.empty();
+    }
+
+    /** Whether every operation's operand slots lie within the count the header gives: corrupt data otherwise. */
+    private boolean operandsFit() {
+        for (int i = 0; i < slots.length; i += width(i)) {
+            if (i + width(i) > slots.length) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int codeOffset(int slot) {

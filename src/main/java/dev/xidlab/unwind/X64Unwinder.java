@@ -44,16 +44,20 @@ public final class X64Unwinder {
      */
     public Step unwind(X64Context ctx, long base, X64FunctionTable table, boolean returnAddress) {
         long rva = ctx.rip() - base;
-        Optional<RuntimeFunction> found = table.lookup(returnAddress ? rva - 1 : rva);
-        if (found.isEmpty()) {
+        X64FunctionTable.Lookup found = table.lookup(returnAddress ? rva - 1 : rva);
+        if (found instanceof X64FunctionTable.Lookup.Unreadable u) {
+            return new Step.Failed(String.format("the function table entry at +0x%x is not readable (its .pdata page"
+                    + " is not in the image's source)", u.rva()));
+        }
+        if (found instanceof X64FunctionTable.Lookup.Leaf) {
             return popReturn(ctx, false, false);
         }
-        RuntimeFunction function = found.get();
+        RuntimeFunction function = ((X64FunctionTable.Lookup.Found) found).function();
         ImageBytes image = table.image();
         Optional<X64UnwindInfo> info = X64UnwindInfo.read(image, function.unwindInfo());
         if (info.isEmpty()) {
-            return new Step.Failed(String.format("unwind information of the function at +0x%x is not readable",
-                    function.begin()));
+            return new Step.Failed(String.format("unwind information of the function at +0x%x is not readable (or"
+                    + " its codes overrun their count)", function.begin()));
         }
         long offset = rva - function.begin();
         X64UnwindInfo primary = info.get();

@@ -17,6 +17,7 @@ final class TestImage implements ImageBytes {
     static final int PDATA = 0x2000;
 
     private final ByteBuffer bytes = ByteBuffer.allocate(0x4000).order(ByteOrder.LITTLE_ENDIAN);
+    private final java.util.Set<Integer> missingPages = new java.util.HashSet<>();
     private int functions;
     private int xdata = 0x3000;
 
@@ -94,6 +95,12 @@ final class TestImage implements ImageBytes {
         return this;
     }
 
+    /** The page holding {@code rva} is not available, as a page a dump did not keep. */
+    TestImage withoutPage(int rva) {
+        missingPages.add(rva >>> 12);
+        return this;
+    }
+
     TestImage putInt(int rva, int value) {
         bytes.putInt(rva, value);
         return this;
@@ -124,6 +131,11 @@ final class TestImage implements ImageBytes {
     public boolean read(long rva, byte[] dst, int offset, int length) {
         if (rva < 0 || rva + length > 0x4000) {
             return false;
+        }
+        for (long page = rva >>> 12; length > 0 && page <= (rva + length - 1) >>> 12; page++) {
+            if (missingPages.contains((int) page)) {
+                return false;
+            }
         }
         bytes.get((int) rva, dst, offset, length);
         return true;

@@ -321,4 +321,29 @@ class X64UnwinderTest {
 
         assertEquals(RET, ((X64Unwinder.Step.Unwound) step).caller().rip());
     }
+
+    @Test
+    void aFunctionTableWhosePageIsMissingStopsTheUnwindInsteadOfTakingTheFrameForALeaf() {
+        image.function(0x1000, 0x1100, info(0, 4, 0, 0, slot(4, ALLOC_SMALL, 4)));
+        image.withoutPage(TestImage.PDATA);
+        stack.put(S, RET);
+
+        X64Unwinder.Step step = new X64Unwinder(stack).unwind(at(S).withRip(BASE + 0x1050), BASE, image.table(),
+                false);
+
+        assertEquals(new X64Unwinder.Step.Failed("the function table entry at +0x2000 is not readable (its .pdata"
+                + " page is not in the image's source)"), step);
+    }
+
+    @Test
+    void unwindCodesWhoseOperandsRunPastTheirCountAreRefusedAsCorrupt() {
+        // ALLOC_LARGE with info 0 takes the next slot as its size, but the header counts only the one slot.
+        image.function(0x1000, 0x1100, info(0, 7, 0, 0, slot(7, ALLOC_LARGE, 0)));
+
+        X64Unwinder.Step step = new X64Unwinder(stack).unwind(at(S).withRip(BASE + 0x1050), BASE, image.table(),
+                false);
+
+        assertEquals(new X64Unwinder.Step.Failed("unwind information of the function at +0x1000 is not readable (or"
+                + " its codes overrun their count)"), step);
+    }
 }
