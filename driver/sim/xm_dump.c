@@ -158,14 +158,24 @@ Routine Description:
     modelled frame, laid from the stack base down, holds the return address
     into its caller in its top 8 bytes (where x64 code finds it when the
     frame's allocation is popped) and, 8 bytes above its bottom, the thread's
-    process (a kernel pointer in no module, as real stacks are full of).
+    process (a kernel pointer in no module, as real stacks are full of). On
+    the thread that double-faulted inside a function's prologue, the call into
+    that function had pushed its return address below the last frame.
 
 --*/
 {
+    const XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
     uint64_t top = XmStackBase(Thread);
     uint32_t i;
 
     memset(Buffer, 0, Length);
+    if (Thread == df->Thread && !df->CallFaulted && Thread->FrameCount > 0) {
+        uint64_t slot = top - Thread->StackUsed - 8;
+        if (slot >= Address && slot + 8 <= Address + Length) {
+            Put64(Buffer, (uint32_t)(slot - Address),
+                  XmReturnAddress((XM_FUNCTION)Thread->Frames[Thread->FrameCount - 1]));
+        }
+    }
     for (i = 0; i < Thread->FrameCount; i++) {
         uint32_t bytes = XmFunctions[Thread->Frames[i]].FrameBytes;
         uint64_t bottom = top - bytes;
@@ -181,7 +191,6 @@ Routine Description:
         }
         top = bottom;
     }
-    (void)Machine;
 }
 
 void

@@ -31,11 +31,15 @@ Abstract:
         address and its granted access (the ObjectPointerBits encoding of
         real handle tables is not modelled);
       - each module's headers (DOS, PE32+ with SizeOfImage, TimeDateStamp,
-        CheckSum and an exception directory), the code pages the modelled
-        functions start in (int3 filler: the model has no code), and a .pdata
+        CheckSum and an exception directory), the code pages of the modelled
+        functions from their start to their call site (int3 filler: the model
+        has no code, only the call instruction each return address follows, so
+        a scan can tell a return address from a stale pointer), and a .pdata
         page whose RUNTIME_FUNCTIONs and UNWIND_INFOs describe each modelled
         function's frame (UWOP_ALLOC of its frame size less the return
-        address), so an x64 unwinder can walk the stacks;
+        address; for KiDoubleFaultAbort the machine frame the processor
+        pushed), so an x64 unwinder can walk both stacks, from KeBugCheckEx
+        through the trap frame onto the exhausted thread stack;
       - PsLoadedModuleList and a KLDR_DATA_TABLE_ENTRY per module (DllBase
         0x30, SizeOfImage 0x40, FullDllName 0x48, BaseDllName 0x58).
 
@@ -57,6 +61,7 @@ Environment:
 #define XM_KDUMP_ENTRY_SPAN     0x200u                  // one KLDR entry and its name
 #define XM_KDUMP_ADDRESS_BITS   0x000ffffffffff000ull
 #define XM_KDUMP_LFANEW         0x100u
+#define XM_TRAP_FRAME_MACHINE_PART 0x160u                   // KTRAP_FRAME.ErrorCode: the processor's push starts here
 
 //
 //  The address space a kernel dump is built from: physical pages handed out
@@ -273,12 +278,13 @@ XmKdImage(
 
 Routine Description:
 
-    A module's headers, the code pages its modelled functions start in, and
-    its .pdata page (last page of the image): RUNTIME_FUNCTION {Begin, End,
-    UnwindInfo} per function in address order, then the UNWIND_INFOs (version
+    A module's headers, the code pages of its modelled functions with the call
+    instruction before each return address, and its .pdata page (last page of
+    the image): RUNTIME_FUNCTION {Begin, End, UnwindInfo} per function in
+    address order, then the UNWIND_INFOs (version
     1, a 4-byte prologue, one allocation: none for a frame that is only its
     return address, UWOP_ALLOC_SMALL up to 128 bytes, else UWOP_ALLOC_LARGE
-    with the size in 8-byte units).
+    with the size in 8-byte units; KiDoubleFaultAbort's is a machine frame).
 
 --*/
 {
@@ -334,16 +340,26 @@ Routine Description:
     }
 
     for (i = 0; i < count; i++) {
-        uint64_t code = m->Base + (XmFunctions[functions[i]].Rva & ~0xFFFu);
-        uint64_t *pte = XmKsPte(Space, code);
-        if (pte == NULL) {
-            return 0;
-        }
-        if ((*pte & 1) == 0) {
-            if ((page = XmKsMap(Space, code)) == NULL) {
+        const XM_FUNCTION_INFO *f = &XmFunctions[functions[i]];
+        uint64_t code;
+
+        for (code = m->Base + (f->Rva & ~0xFFFu); code <= m->Base + f->Rva + f->CallSite; code += 0x1000) {
+            uint64_t *pte = XmKsPte(Space, code);
+            if (pte == NULL) {
                 return 0;
             }
-            memset(page, 0xCC, 0x1000);
+            if ((*pte & 1) == 0) {
+                if ((page = XmKsMap(Space, code)) == NULL) {
+                    return 0;
+                }
+                memset(page, 0xCC, 0x1000);
+            }
+        }
+        if (f->CallSite >= XM_CALL_SIZE) {
+            static const uint8_t call[XM_CALL_SIZE] = { 0xE8, 0, 0, 0, 0 };   // call rel32: the callee varies
+            if (!XmKsWrite(Space, m->Base + f->Rva + f->CallSite - XM_CALL_SIZE, call, sizeof(call))) {
+                return 0;
+            }
         }
     }
 
@@ -363,7 +379,24 @@ Routine Description:
         ui[0] = 1;                                                      // version 1, no flags
         ui[1] = 4;                                                      // SizeOfProlog
         ui[3] = 0;                                                      // no frame register
-        if (alloc == 0) {
+        if (functions[i] == XmFnKiDoubleFaultAbort) {
+            //
+            //  Entered by the processor, not called: it pushed the error
+            //  code and the machine frame (KTRAP_FRAME from 0x160), and the
+            //  handler allocates the rest of the trap frame below them. So
+            //  UWOP_ALLOC_LARGE of 0x160, then UWOP_PUSH_MACHFRAME with an
+            //  error code: an unwinder steps from here to the interrupted
+            //  RIP and RSP, onto the exhausted thread stack.
+            //
+            ui[1] = 7;                                                  // sub rsp, imm32
+            ui[2] = 3;
+            ui[4] = 7;
+            ui[5] = 1;                                                  // UWOP_ALLOC_LARGE, size / 8 next
+            *(uint16_t *)(ui + 6) = (uint16_t)(XM_TRAP_FRAME_MACHINE_PART / 8);
+            ui[8] = 0;
+            ui[9] = (uint8_t)(10 | (1 << 4));                           // UWOP_PUSH_MACHFRAME, error code
+            unwind += 12;
+        } else if (alloc == 0) {
             ui[2] = 0;                                                  // no allocation: nothing to undo
             unwind += 4;
         } else if (alloc <= 128) {

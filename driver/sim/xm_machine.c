@@ -136,9 +136,13 @@ XmDoubleFault(
 
 Routine Description:
 
-    The frame of Function does not fit: its prologue moves RSP below the stack
-    limit, and the first store there faults in the guard page. The processor
-    cannot push the page fault's frame onto that page either, so it raises a
+    The frame of Function does not fit. The call into it pushes the return
+    address; its prologue then moves RSP below the stack limit, and the first
+    store there faults in the guard page. When the frames above fill the stack
+    to its limit exactly, the call's own push is that first touch instead: the
+    fault is at the caller's call instruction, with RSP at the limit (a fault
+    leaves RSP as it was before the instruction). Either way the processor
+    cannot push the page fault's frame onto the guard page, so it raises a
     double fault, which runs on its own stack (TSS.IST[1]): KiDoubleFaultAbort
     saves a KTRAP_FRAME at the top of it and calls KeBugCheckEx through
     KiBugCheckDispatch. The parameters are laid out as Windows 8 and later lay
@@ -150,11 +154,19 @@ Routine Description:
     XM_THREAD *t = Machine->Current;
     const XM_FUNCTION_INFO *f = &XmFunctions[Function];
     XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
+    uint64_t callerRsp = XmStackBase(t) - t->StackUsed;
 
     df->Thread = t;
-    df->Function = Function;
-    df->Rip = XmModules[f->Module].Base + f->Rva + 4;                   // after the push of its prologue
-    df->Rsp = XmStackBase(t) - t->StackUsed - f->FrameBytes;
+    df->CallFaulted = t->StackUsed + 8 > XM_KERNEL_STACK_SIZE && t->FrameCount > 0;
+    if (df->CallFaulted) {
+        df->Function = t->Frames[t->FrameCount - 1];
+        df->Rip = XmReturnAddress((XM_FUNCTION)df->Function) - XM_CALL_SIZE;
+        df->Rsp = callerRsp;
+    } else {
+        df->Function = Function;
+        df->Rip = XmModules[f->Module].Base + f->Rva + 4;               // after the push of its prologue
+        df->Rsp = callerRsp - f->FrameBytes;
+    }
     df->TrapFrame = XM_IST_STACK_BASE - 0x20 - XM_TRAP_FRAME_SIZE;      // ...e50, as public dumps show it
     df->ContextRsp = df->TrapFrame - XmFunctions[XmFnKiBugCheckDispatch].FrameBytes - 8;
     XmBugCheck(Machine, 0x1000007Full, 8, df->TrapFrame, df->Rsp, df->Rip);

@@ -149,10 +149,10 @@ typedef struct _XM_THREAD {
 //
 typedef struct _XM_DOUBLE_FAULT {
     XM_THREAD *Thread;
-    uint32_t Function;          // XM_FUNCTION whose frame did not fit
-    uint32_t Reserved;
-    uint64_t Rip;               // the faulting instruction: that function's prologue
-    uint64_t Rsp;               // the thread's RSP at the fault: below its stack limit, in the guard page
+    uint32_t Function;          // XM_FUNCTION the fault is in: the one whose frame did not fit, or its caller
+    uint32_t CallFaulted;       // the call's push of the return address was the first touch of the guard page
+    uint64_t Rip;               // the faulting instruction: that function's prologue, or the caller's call
+    uint64_t Rsp;               // the thread's RSP at the fault: in the guard page, or at the stack limit
     uint64_t TrapFrame;         // the KTRAP_FRAME on the double-fault stack
     uint64_t ContextRsp;        // KeBugCheckEx's RSP on the double-fault stack
 } XM_DOUBLE_FAULT;
@@ -165,6 +165,7 @@ uint64_t XmStackBase(const XM_THREAD *Thread);
 #define XM_IST_STACK_SIZE       0x6000u
 #define XM_TRAP_FRAME_SIZE      0x190u                  // KTRAP_FRAME, x64
 #define XM_KERNEL_CS            0x10u
+#define XM_CALL_SIZE            5u                      // call rel32: a return address is 5 bytes past its call
 #define XM_KERNEL_SS            0x18u
 
 typedef enum _XM_PAGE_KIND { XmPageCid, XmPageImage, XmPageOther } XM_PAGE_KIND;

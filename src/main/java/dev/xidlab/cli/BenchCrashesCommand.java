@@ -72,7 +72,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
 
     /** The model's kernel memory dump of the re-entry crash, analysed warm. */
     record KernelDumpFigures(long bytes, long pagesPresent, int iterations, double millisPerDumpWarm,
-                             int recursionDepth, long framesUnwound) {
+                             double cpuMillisPerDumpWarm, int recursionDepth, long framesUnwound) {
     }
 
     @Override
@@ -153,13 +153,16 @@ public final class BenchCrashesCommand implements Callable<Integer> {
             CrashAnalyzer.analyze(kernel, "xidfilter.sys");
         }
         CrashAnalysis a = null;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int i = 0; i < rounds; i++) {
             a = CrashAnalyzer.analyze(kernel, "xidfilter.sys");
         }
         double perDump = (System.nanoTime() - start) / 1e6 / rounds;
+        double cpuPerDump = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds;
         return Optional.of(new KernelDumpFigures(Files.size(kernel), a.header().bitmapPresentPages().orElse(0L),
-                rounds, perDump, a.recursionDepth(), unwound(a)));
+                rounds, perDump, cpuPerDump, a.recursionDepth(), unwound(a)));
     }
 
     private static long unwound(CrashAnalysis a) {
@@ -178,10 +181,11 @@ public final class BenchCrashesCommand implements Callable<Integer> {
                 f.millisPerDumpWarm(), f.cpuMillisPerDumpWarm(), f.iterations(), f.dumpBytes());
         out.printf("scan of %d copies        %.2f s, %.0f dumps/s%n", f.copies(), f.scanSeconds(), f.dumpsPerSecond());
         out.printf("heap in use after        %d MiB%n", f.heapMiB());
-        f.kernelDump().ifPresentOrElse(k -> out.printf("kernel dump, warm        %.3f ms per dump (%d iterations, the"
-                        + " model's %d-byte SDMP dump of %d pages: page walk, modules, the overflowed stack, recursion"
-                        + " %d deep, %d frames unwound from the dump's .pdata)%n", k.millisPerDumpWarm(),
-                        k.iterations(), k.bytes(), k.pagesPresent(), k.recursionDepth(), k.framesUnwound()),
+        f.kernelDump().ifPresentOrElse(k -> out.printf("kernel dump, warm        %.3f ms per dump, %.3f ms of CPU (%d"
+                        + " iterations, the model's %d-byte SDMP dump of %d pages: page walk, modules, the overflowed"
+                        + " stack, recursion %d deep, %d frames unwound from the dump's .pdata)%n",
+                        k.millisPerDumpWarm(), k.cpuMillisPerDumpWarm(), k.iterations(), k.bytes(), k.pagesPresent(),
+                        k.recursionDepth(), k.framesUnwound()),
                 () -> out.printf("kernel dump              not measured: %s%n", KernelModel.unavailableReason().get()));
         out.printf("machine                  %s%n", f.machine());
         out.flush();

@@ -1,6 +1,8 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.symbols.ImageBytes;
 import dev.xidlab.symbols.LoadedImage;
+import dev.xidlab.symbols.PeFormatException;
 import dev.xidlab.symbols.PeImage;
 import dev.xidlab.symbols.SymbolStore;
 import dev.xidlab.unwind.Arm64Context;
@@ -8,6 +10,7 @@ import dev.xidlab.unwind.Arm64StackWalk;
 import dev.xidlab.unwind.CallStack;
 import dev.xidlab.unwind.CodeMap;
 import dev.xidlab.unwind.CodeModule;
+import dev.xidlab.unwind.MemoryAbsentException;
 import dev.xidlab.unwind.X64Context;
 import dev.xidlab.unwind.X64StackWalk;
 import java.util.ArrayList;
@@ -18,7 +21,8 @@ import java.util.Optional;
  * The call stacks of a dump: the one at the fault, from the record the bugcheck's parameters name (the context
  * record of 0x7E and 0x3B, the trap frame of 0x8E and 0x139, and of 0x7F the trap frame the double-fault analysis
  * found, or parameter 2's where the memory holds it), and the one at KeBugCheckEx, from the dump's own context.
- * Each is unwound with the images a symbol store has, and its frames named from their PDBs.
+ * Each is unwound with the modules' images, from a symbol store or, in a kernel memory dump, from the dump's own
+ * pages, and its frames named from their PDBs.
  */
 public final class CallStacks {
 
@@ -38,6 +42,8 @@ public final class CallStacks {
     static final String FAULT = "at the fault";
     static final String BUGCHECK = "at KeBugCheckEx";
     private static final long KE_BUGCHECK_EX_EXTENT = 0x400;
+    /** The PE headers a module's image starts with: what must be readable before the image counts as present. */
+    private static final int HEADER_PROBE = 0x40;
 
     private CallStacks() {
     }
@@ -51,7 +57,7 @@ public final class CallStacks {
         List<String> notes = new ArrayList<>();
         Machine machine = header.machine();
         for (LoadedModule m : source.modules()) {
-            modules.add(new CodeModule(m.name(), m.base(), m.size(), () -> image(store, m, machine, notes)));
+            modules.add(new CodeModule(m.name(), m.base(), m.size(), () -> image(store, source, m, machine, notes)));
         }
         CodeMap code = new CodeMap(modules);
         Bugcheck bugcheck = header.bugcheck();
@@ -65,25 +71,57 @@ public final class CallStacks {
         List<String> missing = modules.stream().filter(CodeModule::missing).map(CodeModule::name)
                 .sorted(String.CASE_INSENSITIVE_ORDER).toList();
         if (!missing.isEmpty()) {
-            notes.add("no image of " + String.join(", ", missing) + (store.path().locations().isEmpty()
-                    ? ": no symbol path was given (--symbols or _NT_SYMBOL_PATH)" : " in the symbol path"));
+            boolean noPath = store.path().locations().isEmpty();
+            String where = source.imagesInMemory()
+                    ? (noPath ? " in the dump, and no symbol path was given (--symbols or _NT_SYMBOL_PATH)"
+                    : " in the dump or the symbol path")
+                    : (noPath ? ": no symbol path was given (--symbols or _NT_SYMBOL_PATH)" : " in the symbol path");
+            notes.add("no image of " + String.join(", ", missing) + where);
         }
         return new Result(named, notes);
     }
 
-    private static Optional<CodeModule.Image> image(SymbolStore store, LoadedModule m, Machine machine,
-                                                    List<String> notes) {
+    /**
+     * A module's image: the store's file when the symbol path has it (the whole image, whatever was paged out),
+     * else, where the dump's memory holds images, the module's pages in the dump.
+     */
+    private static Optional<CodeModule.Image> image(SymbolStore store, StackSource source, LoadedModule m,
+                                                    Machine machine, List<String> notes) {
         Optional<LoadedImage> loaded = store.loadImage(m.name(), m.timeDateStamp(), m.size());
-        if (loaded.isEmpty()) {
+        if (loaded.isPresent()) {
+            return checked(m, loaded.get().file(), loaded.get().headers(), "the store's image", machine, notes);
+        }
+        return source.imagesInMemory() ? inDump(source, m, machine, notes) : Optional.empty();
+    }
+
+    private static Optional<CodeModule.Image> inDump(StackSource source, LoadedModule m, Machine machine,
+                                                     List<String> notes) {
+        try {
+            source.memory().read(m.base(), new byte[HEADER_PROBE], 0, HEADER_PROBE);
+        } catch (MemoryAbsentException e) {
+            notes.add(String.format("%s: its image's headers are not in the dump (%s)", m.name(), e.getMessage()));
             return Optional.empty();
         }
-        PeImage headers = loaded.get().headers();
+        ImageInDump image = new ImageInDump(source.memory(), m);
+        PeImage headers;
+        try {
+            headers = PeImage.read(image, m.name());
+        } catch (PeFormatException e) {
+            notes.add(e.getMessage() + image.lastAbsence().map(a -> " (" + a.getMessage() + ")").orElse("")
+                    + ": its frames are not unwound from the dump");
+            return Optional.empty();
+        }
+        return checked(m, image, headers, "the dump's image", machine, notes);
+    }
+
+    private static Optional<CodeModule.Image> checked(LoadedModule m, ImageBytes bytes, PeImage headers,
+                                                      String source, Machine machine, List<String> notes) {
         if (headers.machine() != machine.imageType()) {
-            notes.add(String.format("%s: the store's image is for machine 0x%X, the dump is %s", m.name(),
+            notes.add(String.format("%s: %s is for machine 0x%X, the dump is %s", m.name(), source,
                     headers.machine(), machine));
             return Optional.empty();
         }
-        return Optional.of(new CodeModule.Image(loaded.get().file(), headers));
+        return Optional.of(new CodeModule.Image(bytes, headers));
     }
 
     private static void x64(StackSource source, Bugcheck bugcheck, Optional<OverflowedStack> overflow, CodeMap code,

@@ -23,12 +23,16 @@ public final class KernelMemory extends DumpMemory {
     private static final long PROTOTYPE = 1L << 10;
     private static final long TRANSITION = 1L << 11;
     private static final String[] LEVELS = {"PML4E", "PDPTE", "PDE", "PTE"};
+    private static final int RECENT = 64;
 
     private final DumpBytes bytes;
     private final PhysicalPages physical;
     private final long directoryTableBase;
-    /** The last page translated and its file offset: stacks and lists are read a word at a time. */
-    private volatile Mapping last = new Mapping(-1, -1);
+    /**
+     * Pages translated lately and their file offsets, by the page number's low bits: a walk reads a stack a word at
+     * a time and, between its words, module images' .pdata, .xdata and code, so one page would not do.
+     */
+    private final Mapping[] recent = new Mapping[RECENT];
 
     private record Mapping(long page, long fileOffset) {
     }
@@ -100,8 +104,9 @@ public final class KernelMemory extends DumpMemory {
     /** The file offset of the page holding {@code va}. */
     private long pageFileOffset(long va) throws MemoryAbsentException {
         long page = VirtualMemory.pageOf(va);
-        Mapping m = last;
-        if (m.page() == page) {
+        int slot = (int) (page >>> 12) & (RECENT - 1);
+        Mapping m = recent[slot];          // a record's fields are final: a racing read sees a whole one or null
+        if (m != null && m.page() == page) {
             return m.fileOffset();
         }
         long pa = translate(page);
@@ -109,7 +114,7 @@ public final class KernelMemory extends DumpMemory {
         if (fileOffset == PhysicalPages.NOT_IN_DUMP) {
             throw new MemoryAbsentException(va, physical.absence(pa >>> 12));
         }
-        last = new Mapping(page, fileOffset);
+        recent[slot] = new Mapping(page, fileOffset);
         return fileOffset;
     }
 

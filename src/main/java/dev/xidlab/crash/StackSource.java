@@ -11,13 +11,15 @@ import java.util.Optional;
  * What a dump holds of the thread that called KeBugCheckEx, whatever the dump's type: its registers (the CONTEXT
  * record), the dump's exception record, the stack from its RSP, the loaded and unloaded drivers, and the memory
  * everything else is read through. A minidump gives them from its triage block; a kernel memory dump from its
- * header, its page tables and PsLoadedModuleList.
+ * header, its page tables and PsLoadedModuleList, and its memory holds the modules' images too.
  *
- * @param stack the stack's values from {@code topOfStack} up, as far as the dump holds them
+ * @param stack          the stack's values from {@code topOfStack} up, as far as the dump holds them
+ * @param imagesInMemory the memory holds the loaded modules' images (a kernel memory dump), so a walk can read
+ *                       their headers and unwind data from it
  */
 record StackSource(ByteBuffer context, Optional<ExceptionRecord> exception, long instructionPointer,
                    long stackPointer, long topOfStack, List<Long> stack, List<LoadedModule> modules,
-                   List<UnloadedModule> unloaded, VirtualMemory memory) {
+                   List<UnloadedModule> unloaded, VirtualMemory memory, boolean imagesInMemory) {
 
     /** What a triage writer keeps of the current stack (16 KiB); a kernel dump's is read as far. */
     static final int KERNEL_STACK_CAPTURE = 16 * 1024;
@@ -35,7 +37,7 @@ record StackSource(ByteBuffer context, Optional<ExceptionRecord> exception, long
 
     static StackSource of(TriageData t) {
         return new StackSource(t.context(), t.exception(), t.instructionPointer(), t.stackPointer(), t.topOfStack(),
-                t.stack(), t.modules(), t.unloaded(), t.memory());
+                t.stack(), t.modules(), t.unloaded(), t.memory(), false);
     }
 
     /**
@@ -59,6 +61,6 @@ record StackSource(ByteBuffer context, Optional<ExceptionRecord> exception, long
             }
         }
         return Optional.of(new StackSource(k.context(), k.exception(), k.contextRip(), k.contextRsp(),
-                k.contextRsp(), stack, modules, List.of(), memory));
+                k.contextRsp(), stack, modules, List.of(), memory, true));
     }
 }

@@ -3,9 +3,13 @@ package dev.xidlab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.device.KernelModel;
 import dev.xidlab.json.Json;
+import dev.xidlab.protocol.DriverConfig;
+import dev.xidlab.testing.ModelCrash;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -182,5 +186,26 @@ class CrashesCommandTest {
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().contains("no such file or directory"), r.err());
+    }
+
+    @Test
+    void showOfTheModelsKernelDumpPrintsTheOverflowedStackAndBothStacksUnwoundWithTheDumpsOwnImages()
+            throws Exception {
+        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
+        Path kernelDump = ModelCrash.withKernelDump(DriverConfig.fieldDefault(), dir).dump().orElseThrow();
+
+        var r = XidlabCommandLineTest.run("crashes", "show", kernelDump.toString());
+
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("dump              bitmap_kernel, x64"), r.out());
+        assertTrue(r.out().contains("overflowed stack  trap frame 0xFFFFF8047E6A9E50 (parameter 2): RIP"), r.out());
+        assertTrue(r.out().contains("one turn          xidfilter.sys+0x1913 < xidfilter.sys+0x105c <"), r.out());
+        assertTrue(r.out().contains("stack at the fault (trap frame at 0xfffff8047e6a9e50, found by parameter 2): 137"
+                + " frames from unwinding"), r.out());
+        assertTrue(r.out().contains("stack at KeBugCheckEx (the dump's context record): 140 frames from unwinding"),
+                r.out());
+        assertTrue(r.out().contains("unwound  xidfilter.sys+0x1913"), r.out());
+        assertFalse(r.out().contains("scanned"), r.out());
+        assertTrue(r.out().contains("verdict           RE-ENTRY CRASH"), r.out());
     }
 }

@@ -3,14 +3,21 @@ package dev.xidlab.crash;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.xidlab.device.KernelModel;
+import dev.xidlab.protocol.DriverConfig;
+import dev.xidlab.testing.ModelCrash;
+import dev.xidlab.unwind.CallStack;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutates kernel memory dumps of the re-entry crash (a bitmap dump and a full dump with runs) ten thousand times,
@@ -63,6 +70,54 @@ class KernelDumpFuzzTest {
         assertTrue(analysed > 0 && refused > 0 && reentry > 0,
                 "analysed " + analysed + ", refused " + refused + ", still the re-entry crash " + reentry);
         assertTrue(after - before < (64L << 20), "heap grew by " + ((after - before) >> 20) + " MiB");
+    }
+
+    /**
+     * The kernel model's own kernel dump, whose module images (headers, .pdata, .xdata, code) the stacks are unwound
+     * with: mutants of its pages, wherever they fall (headers, function tables, unwind codes, the stacks, the trap
+     * frame), end in a chain that stops with a one-line note, never in an exception or a walk without end.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void everyMutantOfTheModelsKernelDumpIsUnwoundOrStoppedWithOneLine(@TempDir Path dir) throws Exception {
+        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
+        byte[] original = Files.readAllBytes(ModelCrash.withKernelDump(DriverConfig.fieldDefault(), dir).dump()
+                .orElseThrow());
+        int firstPage = (int) ByteBuffer.wrap(original).order(ByteOrder.LITTLE_ENDIAN).getLong(0x2020);
+        SplittableRandom random = new SplittableRandom(0x5DA7AL);
+        int unwound = 0;
+        int stopped = 0;
+        for (int i = 0; i < MUTANTS / 5; i++) {
+            byte[] bytes = original.clone();
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            for (int c = 1 + random.nextInt(8); c > 0; c--) {
+                int at = firstPage + random.nextInt(bytes.length - firstPage - 8);
+                if (random.nextBoolean()) {
+                    b.put(at, (byte) (b.get(at) ^ (1 << random.nextInt(8))));
+                } else {
+                    b.putLong(at & ~3, random.nextInt(3) == 0 ? wild(random) : random.nextLong(0x100000));
+                }
+            }
+            String name = "mutant-" + i + ".dmp";
+            try {
+                CrashAnalysis a = CrashAnalyzer.analyze(DumpReader.read(bytes, Path.of(name)), "xidfilter.sys");
+                a.notes().forEach(n -> assertEquals(1, n.lines().count(), n));
+                for (CallStack stack : a.stacks()) {
+                    stack.notes().forEach(n -> assertEquals(1, n.lines().count(), n));
+                    assertTrue(stack.frames().size() <= 512, stack.frames().size() + " frames");
+                    if (stack.notes().isEmpty() && stack.chainLength() > 100) {
+                        unwound++;
+                    } else {
+                        stopped++;
+                    }
+                }
+            } catch (DumpFormatException e) {
+                assertTrue(e.getMessage().startsWith(name + ": "), e.getMessage());
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                fail("mutant " + i + " escaped with " + e, e);
+            }
+        }
+        assertTrue(unwound > 0 && stopped > 0, "unwound whole " + unwound + ", stopped " + stopped);
     }
 
     /** One change where the structure lives. */
