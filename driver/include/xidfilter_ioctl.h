@@ -99,7 +99,8 @@ typedef uint64_t XF_U64;
 #define XF_REG_SKIP_PAGING_IO       0x00000001u
 #define XF_REG_SKIP_CACHED_IO       0x00000002u
 #define XF_REG_SKIP_NON_DASD_IO     0x00000004u
-#define XF_REG_VALID_MASK           0x00000007u
+#define XF_REG_SKIP_NON_CACHED_NON_PAGING_IO 0x00000008u  // Windows 8 and later
+#define XF_REG_VALID_MASK           0x0000000Fu
 
 //
 //  How the pre-operation callback computes the per-process id (Xid).

@@ -11,13 +11,15 @@ Abstract:
     the driver's own portable core (driver/core/xf_core.c).
 
     One XM_MACHINE is one modelled Windows machine: processes and a pageable CID
-    handle table, a system working set with a pagefile, a filter manager that
-    honours registration flags, 0x6000-byte kernel stacks, and bugchecks that
-    write real kernel minidumps. Machines are independent; several may run in
-    one process at once.
+    handle table, an aging system working set with standby and modified lists
+    and a pagefile, a filter manager that honours registration flags,
+    0x6000-byte kernel stacks with a double-fault stack, and bugchecks that
+    write real kernel minidumps and, when asked, kernel memory dumps. Machines
+    are independent; several may run in one process at once.
 
     Every routine returns an NTSTATUS. After a bugcheck a machine answers
-    XM_STATUS_MACHINE_CRASHED to everything but XmBoot and XmGetCrash.
+    XM_STATUS_MACHINE_CRASHED (after a hang XM_STATUS_MACHINE_HUNG) to
+    everything but XmBoot, XmConfigure and XmGetCrash.
 
 Environment:
 
@@ -45,6 +47,7 @@ extern "C" {
 #define XM_STATUS_ALREADY_LOADED        ((int32_t)0xC000010E)  // STATUS_IMAGE_ALREADY_LOADED
 #define XM_STATUS_OBJECT_NAME_NOT_FOUND ((int32_t)0xC0000034)
 #define XM_STATUS_INVALID_HANDLE        ((int32_t)0xC0000008)
+#define XM_STATUS_MACHINE_HUNG          ((int32_t)0xC00000B5)  // STATUS_IO_TIMEOUT: it stopped answering
 
 typedef struct XM_MACHINE XM_MACHINE;
 
@@ -57,10 +60,20 @@ typedef struct _XM_PROFILE {
     uint32_t CreatePercent;     // operation mix, adding up to 100
     uint32_t ReadPercent;
     uint32_t WritePercent;
-    uint32_t PressurePercent;   // share of resident pageable pages evicted per pressure cycle, 0..100
+    uint32_t PressurePercent;   // memory demand per pressure cycle, as a share of the pageable pages, 0..100
+    uint32_t PressureFlags;     // XM_PRESSURE_*
+    uint32_t Reserved;          // must be zero
     uint64_t Operations;        // budget: file operations to issue
     uint64_t Seed;              // every random choice of the run derives from it
 } XM_PROFILE;
+
+//
+//  After each pressure cycle's demand, also empty the working sets, flush the
+//  modified list and purge the standby list, as the Windows lab's load does
+//  through NtSetSystemInformation(SystemMemoryListInformation): every pageable
+//  page is then in the pagefile and its next touch is a hard fault.
+//
+#define XM_PRESSURE_PURGE_LISTS     0x00000001u
 
 //
 //  How a batch or a request ended.
@@ -74,10 +87,50 @@ typedef struct _XM_RESULT {
     uint64_t BugCheckCode;
     uint64_t BugCheckParameters[4];
     char DumpPath[512];         // the minidump written, empty when none could be
+    char KernelDumpPath[512];   // the kernel memory dump written (XM_DUMP_KERNEL), empty when none
+    uint32_t Hung;              // non-zero when the machine stopped making progress (see XM_SAME_THREAD_WAIT)
+    uint32_t HungDepth;         // callback nesting depth on the thread that hung
+    uint64_t SoftFaults;        // faults resolved from the standby or modified list, no I/O
+    uint64_t HardFaults;        // faults that read the page (paging I/O or the store)
+    uint64_t CollidedFaults;    // faults that waited for another thread's read in flight
+    uint64_t SameThreadFaults;  // faults on a page whose read the same thread has in flight
+    uint64_t StoreReads;        // hard faults the store manager resolved without file-system I/O
 } XM_RESULT;
+
+//
+//  How a machine is configured: what a bugcheck writes, how pagefile-backed
+//  memory is read back, and the assumptions the model makes where Windows'
+//  behaviour is not documented. Set before XmBoot; kept across boots.
+//
+#define XM_DUMP_MINI                0x00000001u     // %SystemRoot%\Minidump\MMDDYY-NN.dmp (always)
+#define XM_DUMP_KERNEL              0x00000002u     // also a kernel memory dump (SDMP bitmap), MEMORY-NN.DMP
+
+#define XM_PAGING_FILESYSTEM        0u  // hard faults of pagefile-backed memory are paging reads of the pagefile
+#define XM_PAGING_STORE             1u  // Windows 10+ store manager: pagefile-backed pages come back without
+                                        // passing through the file-system stack (image pages still do)
+
+#define XM_SAME_THREAD_REFAULT      0u  // a fault on the page whose read this thread has in flight reads it again
+#define XM_SAME_THREAD_WAIT         1u  // ... waits for that read, as a collided fault would: the thread can never
+                                        // finish it, and the machine hangs
+
+#define XM_REQUESTOR_FAULTING_THREAD 0u // a paging read names the faulting thread's process as its requestor
+#define XM_REQUESTOR_ANY_PROCESS    1u  // ... names a process drawn from the live ones (the issue's per-level reading)
+
+typedef struct _XM_OPTIONS {
+    uint32_t Size;              // sizeof(XM_OPTIONS)
+    uint32_t DumpKinds;         // XM_DUMP_*
+    uint32_t PagingPath;        // XM_PAGING_*
+    uint32_t SameThreadFault;   // XM_SAME_THREAD_*
+    uint32_t PagingRequestor;   // XM_REQUESTOR_*
+} XM_OPTIONS;
 
 XM_EXPORT XM_MACHINE *XmCreate(void);
 XM_EXPORT void XmDestroy(XM_MACHINE *Machine);
+
+//
+//  The machine's configuration (XM_OPTIONS), from the next boot on.
+//
+XM_EXPORT int32_t XmConfigure(XM_MACHINE *Machine, const XM_OPTIONS *Options);
 
 //
 //  Boots a clean machine (or reboots a crashed one). The service key survives a
@@ -152,7 +205,8 @@ XM_EXPORT int32_t XmApplyMemoryPressure(XM_MACHINE *Machine, uint32_t Percent, u
 XM_EXPORT int32_t XmRunBatch(XM_MACHINE *Machine, const XM_PROFILE *Profile, XM_RESULT *Result);
 
 //
-//  The last bugcheck of this boot (Result->Bugchecked is 0 when none).
+//  The last bugcheck (or hang) of this boot (Result->Bugchecked and Hung are 0
+//  when none).
 //
 XM_EXPORT int32_t XmGetCrash(XM_MACHINE *Machine, XM_RESULT *Result);
 

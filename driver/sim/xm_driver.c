@@ -236,7 +236,7 @@ Routine Description:
     XmPushFrame(m, XmFnPsLookupProcessByProcessId);
     XmPushFrame(m, XmFnPspReferenceCidTableEntry);
     if (ProcessId % 4 == 0 && index < XM_CID_PAGES * XM_CID_PAGE_ENTRIES) {
-        XmTouchPage(m, XmCidPageOf(ProcessId));
+        XmTouchPage(m, XmCidPageOf(ProcessId), 0);
         if (!m->Cid[index].IsThread) {
             process = m->Cid[index].Process;
         }
@@ -352,7 +352,7 @@ Routine Description:
         abort();                            // the core never asks for one beyond its maximum depth
     }
     XmPushFrame(m, XmFnXfSelfTestTouch);
-    XmTouchPage(m, XM_CID_PAGES + Page);
+    XmTouchPage(m, XM_CID_PAGES + Page, 0);
     XmPopFrame(m);
 }
 

@@ -8,28 +8,42 @@ Abstract:
 
     Writes the kernel minidump a crashed model machine leaves behind, in the
     format Windows writes to %SystemRoot%\Minidump (the layout public dump
-    parsers agree on: kdmp-parser, rizin, Volatility):
+    parsers agree on: kdmp-parser, rizin, Volatility), and what the minidump
+    and the kernel memory dump (xm_kdump.c) share: the DUMP_HEADER64 and the
+    contents of the stacks.
 
       0x0000  DUMP_HEADER64, 0x2000 bytes, unused space filled with "PAGE":
-              'PAGE' 'DU64', versions, MachineImageType 0x8664, processors,
-              BugCheckCode at 0x38, four parameters from 0x40, the CONTEXT of
-              the crashing thread at 0x348, an EXCEPTION_RECORD64 at 0xF00,
-              DumpType 4 (triage) at 0xF98, RequiredDumpSpace, SystemTime,
-              SystemUpTime at 0x1030
+              'PAGE' 'DU64', versions, DirectoryTableBase, PsLoadedModuleList,
+              MachineImageType 0x8664, processors, BugCheckCode at 0x38, four
+              parameters from 0x40, the CONTEXT of the processor that
+              bugchecked at 0x348, an EXCEPTION_RECORD64 at 0xF00, DumpType at
+              0xF98, RequiredDumpSpace, SystemTime, SystemUpTime at 0x1030
       0x2000  TRIAGE_DUMP64, 0x80 bytes; every offset in it is a file offset
               then   unloaded drivers (a count, none here)
-              then   the crashing thread's stack from TopOfStack (RSP) upward
+              then   the call stack: from the context's RSP up, at most 16 KiB
               then   the driver list: 0x90-byte entries (a ULONG string-pool
                      offset for the name, then an LDR_DATA_TABLE_ENTRY64 with
                      DllBase at entry+0x38, SizeOfImage at +0x48, CheckSum at
                      +0x80 and TimeDateStamp at +0x88)
               then   the string pool: per name a ULONG character count, the
                      UTF-16 characters and a NUL, each entry 8-aligned
+              then   TRIAGE_DATA_BLOCKs ({u64 Address, u32 Offset, u32 Size})
+                     and their bytes
               last   the 'DGRT' valid marker at ValidOffset
 
-    The stack holds, for every modelled frame, its return address in the top
-    8 bytes of the frame, so a reader that maps stack values onto the driver
-    list finds ntoskrnl, FLTMGR and xidfilter frames as in a real dump.
+    What a double fault's minidump holds. The context is the one KeBugCheckEx
+    was called with, and on x64 that is on the double-fault stack, so the call
+    stack Windows captures (from the context's RSP, at most 16 KiB: the
+    debugger's triage writer caps it at MAX_TRIAGE_STACK_SIZE) is that small
+    stack: KeBugCheckEx, KiBugCheckDispatch, KiDoubleFaultAbort and its
+    KTRAP_FRAME. Whether the exhausted thread stack is in the minidump is not
+    documented: the triage writer adds data blocks for memory that the context
+    and the captured memory point to (Windows 10 minidumps carry hundreds, the
+    0x100 bytes around each pointer), and the trap frame's RSP points into that
+    stack. The model writes, as data blocks, the thread stack from its limit up,
+    16 KiB of it: what a writer that followed the trap frame's RSP as far as its
+    stack cap would keep. On a real machine prefer the kernel memory dump, which
+    holds the whole stack; the collector says when a minidump does not.
 
 Environment:
 
@@ -50,6 +64,7 @@ Environment:
 #define XM_CONTEXT_OFFSET       0x348u
 #define XM_EXCEPTION_OFFSET     0xF00u
 #define XM_STACK_CAPTURE        0x4000u     // the triage writer keeps at most this much stack
+#define XM_TRIAGE_BLOCK_SIZE    16u
 
 static void
 Put32(
@@ -79,7 +94,7 @@ Align8(
     return (Value + 7u) & ~7u;
 }
 
-static uint64_t
+uint64_t
 XmReturnAddress(
     XM_FUNCTION Caller
     )
@@ -89,9 +104,10 @@ XmReturnAddress(
     return XmModules[f->Module].Base + f->Rva + f->CallSite;
 }
 
-static void
+void
 XmNameDumpFile(
     const char *Directory,
+    const char *Pattern,
     char *Path,
     uint32_t PathLength
     )
@@ -99,7 +115,10 @@ XmNameDumpFile(
 
 Routine Description:
 
-    Windows names minidumps MMDDYY-NN.dmp, NN counting the day's dumps.
+    Windows names minidumps MMDDYY-NN.dmp, NN counting the day's dumps; the
+    kernel memory dump is MEMORY.DMP, which the model numbers the same way so
+    several crashes in one directory keep theirs. Pattern is a printf format
+    with the date (three %02d) and the number (%02d).
 
 --*/
 {
@@ -110,13 +129,197 @@ Routine Description:
 
     localtime_r(&now, &local);
     for (n = 1; n < 100; n++) {
-        snprintf(Path, PathLength, "%s/%02d%02d%02d-%02d.dmp", Directory, local.tm_mon + 1, local.tm_mday,
-                 local.tm_year % 100, n);
+        char name[64];
+        snprintf(name, sizeof(name), Pattern, local.tm_mon + 1, local.tm_mday, local.tm_year % 100, n);
+        snprintf(Path, PathLength, "%s/%s", Directory, name);
         if (stat(Path, &st) != 0) {
             return;
         }
     }
 }
+
+/*************************************************************************
+    What both dumps hold
+*************************************************************************/
+
+void
+XmRenderStack(
+    XM_MACHINE *Machine,
+    const XM_THREAD *Thread,
+    uint64_t Address,
+    uint8_t *Buffer,
+    uint32_t Length
+    )
+/*++
+
+Routine Description:
+
+    The bytes of a thread's kernel stack in [Address, Address + Length): each
+    modelled frame, laid from the stack base down, holds the return address
+    into its caller in its top 8 bytes (where x64 code finds it when the
+    frame's allocation is popped) and, 8 bytes above its bottom, the thread's
+    process (a kernel pointer in no module, as real stacks are full of). On
+    the thread that double-faulted inside a function's prologue, the call into
+    that function had pushed its return address below the last frame.
+
+--*/
+{
+    const XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
+    uint64_t top = XmStackBase(Thread);
+    uint32_t i;
+
+    memset(Buffer, 0, Length);
+    if (Thread == df->Thread && !df->CallFaulted && Thread->FrameCount > 0) {
+        uint64_t slot = top - Thread->StackUsed - 8;
+        if (slot >= Address && slot + 8 <= Address + Length) {
+            Put64(Buffer, (uint32_t)(slot - Address),
+                  XmReturnAddress((XM_FUNCTION)Thread->Frames[Thread->FrameCount - 1]));
+        }
+    }
+    for (i = 0; i < Thread->FrameCount; i++) {
+        uint32_t bytes = XmFunctions[Thread->Frames[i]].FrameBytes;
+        uint64_t bottom = top - bytes;
+        uint64_t slots[2] = { bottom + 8, top - 8 };
+        uint64_t values[2] = { (uint64_t)(uintptr_t)XmProcessAddress(Thread->Process),
+                               i > 0 ? XmReturnAddress((XM_FUNCTION)Thread->Frames[i - 1]) : 0 };
+        uint32_t s;
+
+        for (s = 0; s < 2; s++) {
+            if (values[s] != 0 && slots[s] >= Address && slots[s] + 8 <= Address + Length) {
+                Put64(Buffer, (uint32_t)(slots[s] - Address), values[s]);
+            }
+        }
+        top = bottom;
+    }
+}
+
+void
+XmRenderDoubleFaultStack(
+    XM_MACHINE *Machine,
+    uint64_t Address,
+    uint8_t *Buffer,
+    uint32_t Length
+    )
+/*++
+
+Routine Description:
+
+    The bytes of the double-fault stack in [Address, Address + Length): from
+    the top, 0x20 bytes the handler leaves, then the KTRAP_FRAME (its last 0x30
+    bytes the processor's own push: error code, RIP, CS, RFLAGS, RSP, SS; the
+    model fills Rip at +0x168, SegCs +0x170, EFlags +0x178, Rsp +0x180, SegSs
+    +0x188 and Rbp +0x158, the thread's frame pointer at the fault), below it
+    the return into KiDoubleFaultAbort, KiBugCheckDispatch's frame, and the
+    return into KiBugCheckDispatch where KeBugCheckEx's RSP points.
+
+--*/
+{
+    const XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
+    uint8_t frame[XM_TRAP_FRAME_SIZE];
+    uint64_t at;
+    struct { uint64_t Where; uint64_t Value; } words[] = {
+        { df->ContextRsp, XmReturnAddress(XmFnKiBugCheckDispatch) },
+        { df->TrapFrame - 8, XmReturnAddress(XmFnKiDoubleFaultAbort) },
+    };
+    uint32_t w;
+
+    memset(Buffer, 0, Length);
+    memset(frame, 0, sizeof(frame));
+    Put64(frame, 0x158, df->Rsp + XmFunctions[df->Function].FrameBytes);
+    Put64(frame, 0x168, df->Rip);
+    Put32(frame, 0x170, XM_KERNEL_CS);
+    Put32(frame, 0x178, 0x00010282);
+    Put64(frame, 0x180, df->Rsp);
+    Put32(frame, 0x188, XM_KERNEL_SS);
+    for (at = df->TrapFrame; at < df->TrapFrame + XM_TRAP_FRAME_SIZE; at++) {
+        if (at >= Address && at < Address + Length) {
+            Buffer[at - Address] = frame[at - df->TrapFrame];
+        }
+    }
+    for (w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+        if (words[w].Where >= Address && words[w].Where + 8 <= Address + Length) {
+            Put64(Buffer, (uint32_t)(words[w].Where - Address), words[w].Value);
+        }
+    }
+}
+
+/*++
+
+Routine Description:
+
+    The DUMP_HEADER64 of either dump, with the context of the processor that
+    bugchecked: for a double fault, KeBugCheckEx's entry on the double-fault
+    stack. Returns its size.
+
+--*/
+uint32_t
+XmDumpHeader(
+    XM_MACHINE *Machine,
+    uint8_t *Dump,
+    uint32_t DumpType
+    )
+{
+    const XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
+    uint32_t i;
+
+    for (i = 0; i < XM_DUMP_HEADER_SIZE; i += 4) {
+        memcpy(Dump + i, "PAGE", 4);
+    }
+    memcpy(Dump + 0x04, "DU64", 4);
+    Put32(Dump, 0x08, 0xF);                                 // free build
+    Put32(Dump, 0x0C, 19041);                               // Windows 10 2004
+    Put64(Dump, 0x10, 0x1ad000);                            // DirectoryTableBase (the kernel dump sets its own)
+    Put64(Dump, 0x18, 0xfffff8047c6fc500ull);               // PfnDataBase
+    Put64(Dump, 0x20, 0xfffff8047c62a390ull);               // PsLoadedModuleList
+    Put64(Dump, 0x28, 0xfffff8047c61e200ull);               // PsActiveProcessHead
+    Put32(Dump, 0x30, 0x8664);                              // IMAGE_FILE_MACHINE_AMD64
+    Put32(Dump, 0x34, 2);                                   // processors
+    Put32(Dump, 0x38, (uint32_t)Machine->Crash.BugCheckCode);
+    Put32(Dump, 0x3C, 0);
+    for (i = 0; i < 4; i++) {
+        Put64(Dump, 0x40 + 8 * i, Machine->Crash.BugCheckParameters[i]);
+    }
+    Put64(Dump, 0x80, 0xfffff8047c600b20ull);               // KdDebuggerDataBlock
+
+    memset(Dump + XM_CONTEXT_OFFSET, 0, XM_EXCEPTION_OFFSET - XM_CONTEXT_OFFSET);
+    Put32(Dump, XM_CONTEXT_OFFSET + 0x30, 0x0010001F);      // CONTEXT_AMD64 | CONTEXT_FULL | SEGMENTS
+    Put32(Dump, XM_CONTEXT_OFFSET + 0x38, XM_KERNEL_CS);    // SegCs
+    Put32(Dump, XM_CONTEXT_OFFSET + 0x42, XM_KERNEL_SS);    // SegSs
+    Put32(Dump, XM_CONTEXT_OFFSET + 0x44, 0x00000282);      // EFlags
+    Put64(Dump, XM_CONTEXT_OFFSET + 0x80, Machine->Crash.BugCheckCode);           // Rcx: the code
+    Put64(Dump, XM_CONTEXT_OFFSET + 0x88, Machine->Crash.BugCheckParameters[0]); // Rdx: parameter 1
+    Put64(Dump, XM_CONTEXT_OFFSET + 0x98, df->ContextRsp);  // Rsp
+    Put64(Dump, XM_CONTEXT_OFFSET + 0xF8, XmModules[XmModNtoskrnl].Base + XmFunctions[XmFnKeBugCheckEx].Rva);
+    memset(Dump + XM_EXCEPTION_OFFSET, 0, 0x98);
+
+    Put32(Dump, 0xF98, DumpType);
+    Put64(Dump, 0xFA8, Machine->BootTime + Machine->Clock); // SystemTime
+    Put64(Dump, 0x1030, Machine->Clock);                    // SystemUpTime
+    Put32(Dump, 0x1038, 0xCFF);                             // MiniDumpFields
+    Put32(Dump, 0x1040, 1);                                 // ProductType: workstation
+    Put32(Dump, 0x1044, 0x110);                             // SuiteMask
+    return XM_DUMP_HEADER_SIZE;
+}
+
+int
+XmWriteDumpFile(
+    const char *Path,
+    const uint8_t *Data,
+    size_t Size
+    )
+{
+    FILE *f = fopen(Path, "wb");
+    int ok = f != NULL && fwrite(Data, 1, Size, f) == Size;
+
+    if (f != NULL && fclose(f) != 0) {
+        ok = 0;
+    }
+    return ok;
+}
+
+/*************************************************************************
+    The minidump
+*************************************************************************/
 
 int
 XmWriteMinidump(
@@ -125,23 +328,29 @@ XmWriteMinidump(
     uint32_t PathLength
     )
 {
-    XM_THREAD *t = Machine->Current;
-    uint64_t stackBase = 0xffff850429898000ull + (uint64_t)t->Slot * 0x8000;
-    uint64_t topOfStack = stackBase - t->StackUsed;
-    uint32_t stackBytes = t->StackUsed < XM_STACK_CAPTURE ? t->StackUsed : XM_STACK_CAPTURE;
+    const XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
+    uint64_t istTop = XM_IST_STACK_BASE;
+    uint32_t stackBytes = (uint32_t)(istTop - df->ContextRsp);
+    uint64_t blockAddress = XmStackBase(df->Thread) - XM_KERNEL_STACK_SIZE;     // the stack limit
+    uint32_t blockBytes = XM_STACK_CAPTURE;
     uint32_t unloadedOffset = XM_DUMP_HEADER_SIZE + XM_TRIAGE_SIZE;
     uint32_t stackOffset = unloadedOffset + 8;
     uint32_t driverOffset = Align8(stackOffset + stackBytes);
     uint32_t poolOffset = driverOffset + XmModCount * XM_DRIVER_ENTRY_SIZE;
-    uint32_t poolSize = 0, validOffset, size, i, offset;
+    uint32_t poolSize = 0, blockTable, blockData, validOffset, size, i, offset;
     uint8_t *d;
-    FILE *f;
     int ok;
 
+    if (df->Thread == NULL || stackBytes > XM_STACK_CAPTURE) {
+        Path[0] = '\0';
+        return 0;                                   // the model bugchecks only for double faults
+    }
     for (i = 0; i < XmModCount; i++) {
         poolSize += Align8(4 + 2 * ((uint32_t)strlen(XmModules[i].Path) + 1));
     }
-    validOffset = poolOffset + poolSize;
+    blockTable = poolOffset + poolSize;
+    blockData = blockTable + XM_TRIAGE_BLOCK_SIZE;
+    validOffset = blockData + blockBytes;
     size = validOffset + 4;
 
     d = calloc(1, size);
@@ -150,51 +359,13 @@ XmWriteMinidump(
         return 0;
     }
 
-    //
-    //  DUMP_HEADER64.
-    //
-    for (i = 0; i < XM_DUMP_HEADER_SIZE; i += 4) {
-        memcpy(d + i, "PAGE", 4);
-    }
-    memcpy(d + 0x00, "PAGE", 4);
-    memcpy(d + 0x04, "DU64", 4);
-    Put32(d, 0x08, 0xF);                                // free build
-    Put32(d, 0x0C, 19041);                              // Windows 10 2004
-    Put64(d, 0x10, 0x1ad000);                           // DirectoryTableBase
-    Put64(d, 0x18, 0xfffff8047c6fc500ull);              // PfnDataBase
-    Put64(d, 0x20, 0xfffff8047c62a390ull);              // PsLoadedModuleList
-    Put64(d, 0x28, 0xfffff8047c61e200ull);              // PsActiveProcessHead
-    Put32(d, 0x30, 0x8664);                             // IMAGE_FILE_MACHINE_AMD64
-    Put32(d, 0x34, 2);                                  // processors
-    Put32(d, 0x38, (uint32_t)Machine->Crash.BugCheckCode);
-    Put32(d, 0x3C, 0);
-    for (i = 0; i < 4; i++) {
-        Put64(d, 0x40 + 8 * i, Machine->Crash.BugCheckParameters[i]);
-    }
-    Put64(d, 0x80, 0xfffff8047c600b20ull);              // KdDebuggerDataBlock
-
-    memset(d + XM_CONTEXT_OFFSET, 0, XM_EXCEPTION_OFFSET - XM_CONTEXT_OFFSET);
-    Put32(d, XM_CONTEXT_OFFSET + 0x30, 0x0010001F);     // CONTEXT_AMD64 | CONTEXT_FULL | SEGMENTS
-    Put32(d, XM_CONTEXT_OFFSET + 0x38, 0x0010);         // SegCs
-    Put32(d, XM_CONTEXT_OFFSET + 0x42, 0x0018);         // SegSs
-    Put32(d, XM_CONTEXT_OFFSET + 0x44, 0x00000282);     // EFlags
-    Put64(d, XM_CONTEXT_OFFSET + 0x98, topOfStack);     // Rsp
-    Put64(d, XM_CONTEXT_OFFSET + 0xF8, Machine->Crash.BugCheckParameters[3]);   // Rip
-    memset(d + XM_EXCEPTION_OFFSET, 0, 0x98);
-
-    Put32(d, 0xF98, 4);                                 // DumpType: triage
-    Put64(d, 0xFA0, size);                              // RequiredDumpSpace
-    Put64(d, 0xFA8, Machine->BootTime + Machine->Clock);
-    Put64(d, 0x1030, Machine->Clock);                   // SystemUpTime
-    Put32(d, 0x1038, 0xCFF);                            // MiniDumpFields
-    Put32(d, 0x1040, 1);                                // ProductType: workstation
-    Put32(d, 0x1044, 0x110);                            // SuiteMask
+    XmDumpHeader(Machine, d, 4);                    // DumpType: triage
+    Put64(d, 0xFA0, size);                          // RequiredDumpSpace
 
     //
     //  TRIAGE_DUMP64.
     //
-    memset(d + XM_DUMP_HEADER_SIZE, 0, XM_TRIAGE_SIZE);
-    Put32(d, 0x2004, size);                             // SizeOfDump
+    Put32(d, 0x2004, size);                         // SizeOfDump
     Put32(d, 0x2008, validOffset);
     Put32(d, 0x200C, XM_CONTEXT_OFFSET);
     Put32(d, 0x2010, XM_EXCEPTION_OFFSET);
@@ -205,27 +376,13 @@ XmWriteMinidump(
     Put32(d, 0x2034, XmModCount);
     Put32(d, 0x2038, poolOffset);
     Put32(d, 0x203C, poolSize);
-    Put32(d, 0x2044, 0xFFFFFFFF);                       // TriageOptions
-    Put64(d, 0x2048, topOfStack);
+    Put32(d, 0x2044, 0xFFFFFFFF);                   // TriageOptions
+    Put64(d, 0x2048, df->ContextRsp);               // TopOfStack
+    Put32(d, 0x2078, blockTable);                   // DataBlocksOffset
+    Put32(d, 0x207C, 1);                            // DataBlocksCount
 
-    Put32(d, unloadedOffset, 0);                        // no unloaded drivers
-
-    //
-    //  The stack, innermost frame first: each frame's last 8 bytes return into
-    //  its caller; a local slot holds the thread's process (a kernel pointer in
-    //  no module, as real stacks are full of).
-    //
-    offset = 0;
-    for (i = t->FrameCount; i-- > 0 && offset < stackBytes;) {
-        uint32_t bytes = XmFunctions[t->Frames[i]].FrameBytes;
-        if (offset + 16 <= stackBytes) {
-            Put64(d, stackOffset + offset + 8, (uint64_t)(uintptr_t)XmProcessAddress(t->Process));
-        }
-        if (i > 0 && offset + bytes <= stackBytes) {
-            Put64(d, stackOffset + offset + bytes - 8, XmReturnAddress((XM_FUNCTION)t->Frames[i - 1]));
-        }
-        offset += bytes;
-    }
+    Put32(d, unloadedOffset, 0);                    // no unloaded drivers
+    XmRenderDoubleFaultStack(Machine, df->ContextRsp, d + stackOffset, stackBytes);
 
     //
     //  Driver list and string pool.
@@ -248,14 +405,18 @@ XmWriteMinidump(
         offset += Align8(4 + 2 * (chars + 1));
     }
 
-    Put32(d, validOffset, 0x44475254);                  // TRIAGE_DUMP_VALID, 'DGRT'
+    //
+    //  The data block: the exhausted thread stack from its limit.
+    //
+    Put64(d, blockTable, blockAddress);
+    Put32(d, blockTable + 8, blockData);
+    Put32(d, blockTable + 12, blockBytes);
+    XmRenderStack(Machine, df->Thread, blockAddress, d + blockData, blockBytes);
 
-    XmNameDumpFile(Machine->DumpDirectory, Path, PathLength);
-    f = fopen(Path, "wb");
-    ok = f != NULL && fwrite(d, 1, size, f) == size;
-    if (f != NULL && fclose(f) != 0) {
-        ok = 0;
-    }
+    Put32(d, validOffset, 0x44475254);              // TRIAGE_DUMP_VALID, 'DGRT'
+
+    XmNameDumpFile(Machine->DumpDirectory, "%02d%02d%02d-%02d.dmp", Path, PathLength);
+    ok = XmWriteDumpFile(Path, d, size);
     if (!ok) {
         Path[0] = '\0';
     }

@@ -9,12 +9,16 @@ Abstract:
     The filter manager as far as the crash needs it: one registered minifilter,
     its per-operation registration flags fixed at registration, and the
     dispatch that calls its pre-operation callback unless a flag says to skip
-    the operation:
+    the operation, then passes the operation down to the file system:
 
       FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO    IRP_PAGING_IO set
       FLTFL_OPERATION_REGISTRATION_SKIP_CACHED_IO    read/write without IRP_NOCACHE (and not paging)
       FLTFL_OPERATION_REGISTRATION_SKIP_NON_DASD_IO  I/O on a file rather than a volume (all of the
                                                      model's I/O)
+      FLTFL_OPERATION_REGISTRATION_SKIP_NON_CACHED_NON_PAGING_IO (0x8, Windows 8 and later)
+                                                     read/write with IRP_NOCACHE and without
+                                                     IRP_PAGING_IO: non-cached I/O an application asked for
+                                                     (paging I/O, also non-cached, is still seen)
 
     Unregistering waits for callbacks in flight (a rundown), so the filter can
     be unregistered and registered again while operations run. A test can
@@ -102,6 +106,7 @@ XmFltSkips(
 {
     int paging = (IrpFlags & XM_IRP_PAGING_IO) != 0;
     int cached = Operation != XF_OP_CREATE && !paging && (IrpFlags & XM_IRP_NOCACHE) == 0;
+    int nonCachedNonPaging = Operation != XF_OP_CREATE && !paging && (IrpFlags & XM_IRP_NOCACHE) != 0;
 
     if ((Flags & XF_REG_SKIP_PAGING_IO) != 0 && paging) {
         return 1;
@@ -112,7 +117,40 @@ XmFltSkips(
     if ((Flags & XF_REG_SKIP_NON_DASD_IO) != 0) {
         return 1;
     }
+    if ((Flags & XF_REG_SKIP_NON_CACHED_NON_PAGING_IO) != 0 && nonCachedNonPaging) {
+        return 1;
+    }
     return 0;
+}
+
+static void
+XmFileSystem(
+    XM_MACHINE *Machine,
+    uint32_t Operation,
+    uint32_t IrpFlags
+    )
+/*++
+
+Routine Description:
+
+    The file system below the filters. For an operation an application issued
+    it touches its paged pool (FCBs, the cache manager's maps): pages of the
+    "other" kind, written on a write. Its paging path touches nothing
+    pageable, as a file system's must not.
+
+--*/
+{
+    uint32_t i;
+
+    if ((IrpFlags & XM_IRP_PAGING_IO) != 0) {
+        return;
+    }
+    XmPushFrame(Machine, XmFnNtfsCommonRead);
+    for (i = 0; i < XM_FS_PAGES_PER_OP; i++) {
+        XmTouchPage(Machine, XM_CID_PAGES + XM_IMAGE_PAGES + XmRandomBelow(&Machine->Random, XM_OTHER_PAGES),
+                    Operation == XF_OP_WRITE);
+    }
+    XmPopFrame(Machine);
 }
 
 void
@@ -147,10 +185,10 @@ XmFltDispatchFile(
 Routine Description:
 
     An IRP reaching the filter manager's device: IofCallDriver, FltpDispatch,
-    the pre-callback worker, and the filter's callback when its registration
-    does not skip the operation. Target is the file the IRP is for
-    (XF_IO_TARGET_*), what the callback data's file object tells a real
-    driver.
+    the pre-callback worker, the filter's callback when its registration
+    does not skip the operation, then the file system. Target is the file the
+    IRP is for (XF_IO_TARGET_*), what the callback data's file object tells a
+    real driver.
 
 --*/
 {
@@ -169,8 +207,9 @@ Routine Description:
         XmDriverPreOperation(Machine, &data);
         Machine->Filter.InFlight--;
     }
-
     XmPopFrame(Machine);
+
+    XmFileSystem(Machine, Operation, IrpFlags);
     XmPopFrame(Machine);
     XmPopFrame(Machine);
 }

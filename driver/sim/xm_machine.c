@@ -6,10 +6,9 @@ Module Name:
 
 Abstract:
 
-    The modelled machine: kernel stacks and the double fault, pageable pages and
-    page faults that issue paging I/O, processes and the CID handle table,
-    memory pressure, the batches of file operations, and the exported entry
-    points of libxidmodel.so.
+    The modelled machine: kernel stacks and the double fault, processes and the
+    CID handle table, the batches of file operations, and the exported entry
+    points of libxidmodel.so. Pageable memory and its faults are xm_memory.c's.
 
     Frame sizes are plausible x64 figures, not measurements of one build: a
     KTRAP_FRAME is 0x190 bytes and sits on the stack at every system-call entry
@@ -36,6 +35,7 @@ const XM_MODULE_INFO XmModules[XmModCount] = {
     { "\\SystemRoot\\system32\\hal.dll",             0xfffff8047b944000ull, 0x000bc000u, 0x2b4a6d59u, 0x000c3a12u },
     { "\\SystemRoot\\System32\\drivers\\FLTMGR.SYS", 0xfffff80477e00000ull, 0x00074000u, 0x5a0d8f6bu, 0x0007d1e4u },
     { "\\SystemRoot\\System32\\drivers\\xidfilter.sys", 0xfffff8047a3c0000ull, 0x00009000u, 0x6560b2a1u, 0x0000f3c8u },
+    { "\\SystemRoot\\System32\\Drivers\\Ntfs.sys",    0xfffff80478200000ull, 0x002f8000u, 0x3f0e6a77u, 0x002ff2b4u },
 };
 
 //
@@ -61,6 +61,12 @@ const XM_FUNCTION_INFO XmFunctions[XmFnCount] = {
     [XmFnIoPageReadEx]              = { "IoPageReadEx",               XmModNtoskrnl,  0x2fd0a0, 0x08e, 0x070 },
     [XmFnNtDeviceIoControlFile]     = { "NtDeviceIoControlFile",      XmModNtoskrnl,  0x5db2c0, 0x056, 0x090 },
     [XmFnXfDeviceControl]           = { "XfDeviceControl",            XmModXidFilter, 0x001200, 0x060, 0x070 },
+    [XmFnMiWaitForInPageComplete]   = { "MiWaitForInPageComplete",    XmModNtoskrnl,  0x2fa310, 0x0e1, 0x080 },
+    [XmFnSmPageRead]                = { "SmPageRead",                 XmModNtoskrnl,  0x3b2c70, 0x1a4, 0x0f0 },
+    [XmFnNtfsCommonRead]            = { "NtfsCommonRead",             XmModNtfs,      0x0152a0, 0x3c6, 0x1e0 },
+    [XmFnKiDoubleFaultAbort]        = { "KiDoubleFaultAbort",         XmModNtoskrnl,  0x3d04c0, 0x2c3, 0x190 },
+    [XmFnKiBugCheckDispatch]        = { "KiBugCheckDispatch",         XmModNtoskrnl,  0x3d58c0, 0x069, 0x140 },
+    [XmFnKeBugCheckEx]              = { "KeBugCheckEx",               XmModNtoskrnl,  0x3f5e40, 0x000, 0x008 },
 };
 
 #define XM_PROCESS_VA_BASE  0xffffa58000000000ull
@@ -104,6 +110,68 @@ XmThreadAddress(
     return XM_THREAD_VA_BASE + (uint64_t)Thread->Slot * 0x800;
 }
 
+uint64_t
+XmStackBase(
+    const XM_THREAD *Thread
+    )
+/*++
+
+Routine Description:
+
+    Where a thread's 0x6000-byte kernel stack ends (its initial RSP side).
+    Stacks are 0x8000 apart, so below each limit is an unmapped guard page and
+    above each base an unmapped page, as Windows keeps them.
+
+--*/
+{
+    return 0xffff850429898000ull + (uint64_t)Thread->Slot * 0x8000;
+}
+
+static void
+XmDoubleFault(
+    XM_MACHINE *Machine,
+    XM_FUNCTION Function
+    )
+/*++
+
+Routine Description:
+
+    The frame of Function does not fit. The call into it pushes the return
+    address; its prologue then moves RSP below the stack limit, and the first
+    store there faults in the guard page. When the frames above fill the stack
+    to its limit exactly, the call's own push is that first touch instead: the
+    fault is at the caller's call instruction, with RSP at the limit (a fault
+    leaves RSP as it was before the instruction). Either way the processor
+    cannot push the page fault's frame onto the guard page, so it raises a
+    double fault, which runs on its own stack (TSS.IST[1]): KiDoubleFaultAbort
+    saves a KTRAP_FRAME at the top of it and calls KeBugCheckEx through
+    KiBugCheckDispatch. The parameters are laid out as Windows 8 and later lay
+    them for 0x7F/8 (see dev.xidlab.crash.DoubleFaultAnalyzer): the trap
+    frame, the RSP and the RIP of the fault.
+
+--*/
+{
+    XM_THREAD *t = Machine->Current;
+    const XM_FUNCTION_INFO *f = &XmFunctions[Function];
+    XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
+    uint64_t callerRsp = XmStackBase(t) - t->StackUsed;
+
+    df->Thread = t;
+    df->CallFaulted = t->StackUsed + 8 > XM_KERNEL_STACK_SIZE && t->FrameCount > 0;
+    if (df->CallFaulted) {
+        df->Function = t->Frames[t->FrameCount - 1];
+        df->Rip = XmReturnAddress((XM_FUNCTION)df->Function) - XM_CALL_SIZE;
+        df->Rsp = callerRsp;
+    } else {
+        df->Function = Function;
+        df->Rip = XmModules[f->Module].Base + f->Rva + 4;               // after the push of its prologue
+        df->Rsp = callerRsp - f->FrameBytes;
+    }
+    df->TrapFrame = XM_IST_STACK_BASE - 0x20 - XM_TRAP_FRAME_SIZE;      // ...e50, as public dumps show it
+    df->ContextRsp = df->TrapFrame - XmFunctions[XmFnKiBugCheckDispatch].FrameBytes - 8;
+    XmBugCheck(Machine, 0x1000007Full, 8, df->TrapFrame, df->Rsp, df->Rip);
+}
+
 void
 XmPushFrame(
     XM_MACHINE *Machine,
@@ -123,12 +191,7 @@ Routine Description:
     uint32_t cost = XmFunctions[Function].FrameBytes;
 
     if (t->StackUsed + cost > XM_KERNEL_STACK_SIZE || t->FrameCount == XM_MAX_FRAMES) {
-        const XM_FUNCTION_INFO *f = &XmFunctions[Function];
-        uint64_t stackBase = 0xffff850429898000ull + (uint64_t)t->Slot * 0x8000;
-        XmBugCheck(Machine, 0x1000007Full, 8,
-                   0xfffff8047e6a9e70ull,                               // the double-fault TSS
-                   stackBase - XM_KERNEL_STACK_SIZE,                    // the stack limit it hit
-                   XmModules[f->Module].Base + f->Rva);                 // where it was entering
+        XmDoubleFault(Machine, Function);
     }
     t->StackUsed += cost;
     t->Frames[t->FrameCount++] = (uint16_t)Function;
@@ -158,73 +221,6 @@ XmCidPageOf(
     )
 {
     return (uint32_t)((Handle / 4) / XM_CID_PAGE_ENTRIES);
-}
-
-void
-XmTouchPage(
-    XM_MACHINE *Machine,
-    uint32_t Page
-    )
-/*++
-
-Routine Description:
-
-    An access to pageable memory. A resident page costs nothing. A paged-out one
-    is a hard fault: the trap frame and the memory manager's frames go on the
-    stack and the page is read back with paging I/O through the file-system
-    stack, so filters see it, before it is resident again.
-
---*/
-{
-    XM_PAGE *page = &Machine->Pages[Page];
-
-    if (page->Resident) {
-        return;
-    }
-
-    XmPushFrame(Machine, XmFnKiPageFault);
-    XmPushFrame(Machine, XmFnMmAccessFault);
-    XmPushFrame(Machine, XmFnMiIssueHardFault);
-    XmPushFrame(Machine, XmFnMiPageRead);
-    XmPushFrame(Machine, XmFnIoPageReadEx);
-
-    Machine->PagingReads++;
-    XmFltDispatchFile(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, Machine->Current->Process,
-                      page->Kind == XmPageImage ? XF_IO_TARGET_IMAGE : XF_IO_TARGET_PAGING_FILE);
-    page->Resident = 1;
-
-    XmPopFrame(Machine);
-    XmPopFrame(Machine);
-    XmPopFrame(Machine);
-    XmPopFrame(Machine);
-    XmPopFrame(Machine);
-}
-
-static uint64_t
-XmEvict(
-    XM_MACHINE *Machine,
-    uint32_t Percent
-    )
-/*++
-
-Routine Description:
-
-    One pressure cycle: the working-set manager trims each resident pageable
-    page with the given probability; trimmed pages go to the pagefile.
-
---*/
-{
-    uint64_t evicted = 0;
-    uint32_t i;
-
-    for (i = 0; i < XM_PAGES; i++) {
-        if (Machine->Pages[i].Resident && XmRandomBelow(&Machine->Random, 100) < Percent) {
-            Machine->Pages[i].Resident = 0;
-            evicted++;
-        }
-    }
-    Machine->Evictions += evicted;
-    return evicted;
 }
 
 /*************************************************************************
@@ -306,12 +302,12 @@ XmProcessCreate(
 
 Routine Description:
 
-    PspInsertProcess in short: a CID entry (writing it touches its page), a
-    create time, the process-notify callouts.
+    PspInsertProcess in short: a CID entry (writing it touches its page), the
+    CID entries of its threads, a create time, the process-notify callouts.
 
 --*/
 {
-    uint32_t slot, index;
+    uint32_t slot, index, t;
     XM_PROCESS *process = NULL;
 
     for (slot = 0; slot < XM_MAX_PROCESSES; slot++) {
@@ -327,9 +323,16 @@ Routine Description:
     if (index == 0) {
         return NULL;
     }
-    XmTouchPage(Machine, XmCidPageOf((uint64_t)index * 4));
+    XmTouchPage(Machine, XmCidPageOf((uint64_t)index * 4), 1);
 
     memset(process, 0, sizeof(*process));
+    for (t = 0; t < XM_THREADS_PER_PROCESS; t++) {
+        process->ThreadIds[t] = XmCidAllocate(Machine);     // its threads: their tids spread the pids out
+        if (process->ThreadIds[t] != 0) {
+            Machine->Cid[process->ThreadIds[t]].IsThread = 1;
+            XmTouchPage(Machine, XmCidPageOf((uint64_t)process->ThreadIds[t] * 4), 1);
+        }
+    }
     process->InUse = 1;
     process->Slot = slot;
     process->ProcessId = (uint64_t)index * 4;
@@ -355,12 +358,18 @@ XmProcessExit(
     XM_PROCESS *Process
     )
 {
-    uint32_t index = (uint32_t)(Process->ProcessId / 4);
+    uint32_t index = (uint32_t)(Process->ProcessId / 4), t;
 
     if (Machine->NotifyRegistered) {
         XmDriverProcessNotify(Machine, Process, 0);
     }
-    XmTouchPage(Machine, XmCidPageOf(Process->ProcessId));
+    for (t = 0; t < XM_THREADS_PER_PROCESS; t++) {
+        if (Process->ThreadIds[t] != 0) {
+            XmTouchPage(Machine, XmCidPageOf((uint64_t)Process->ThreadIds[t] * 4), 1);
+            XmCidFree(Machine, Process->ThreadIds[t]);
+        }
+    }
+    XmTouchPage(Machine, XmCidPageOf(Process->ProcessId), 1);
     XmCidFree(Machine, index);
     if (Process->UserIndex != XM_NOT_USER) {
         XM_PROCESS *last = Machine->UserProcesses[--Machine->UserProcessCount];
@@ -396,7 +405,7 @@ XmUserProcessCount(
     return Machine->UserProcessCount;
 }
 
-static XM_PROCESS *
+XM_PROCESS *
 XmRandomUserProcess(
     XM_MACHINE *Machine
     )
@@ -405,6 +414,29 @@ XmRandomUserProcess(
         return Machine->SystemProcess;
     }
     return Machine->UserProcesses[XmRandomBelow(&Machine->Random, Machine->UserProcessCount)];
+}
+
+static XM_PROCESS *
+XmIssuingProcess(
+    XM_MACHINE *Machine
+    )
+/*++
+
+Routine Description:
+
+    The process a file operation comes from. I/O is not spread evenly: a few
+    processes (the busy eighth of the load's, services and the foreground
+    application) issue nine operations in ten; the others wake up now and then,
+    which is when a CID page that aged out of the working set is looked up.
+
+--*/
+{
+    uint32_t busy = Machine->UserProcessCount / 8;
+
+    if (busy > 0 && XmRandomBelow(&Machine->Random, 10) < 9) {
+        return Machine->UserProcesses[XmRandomBelow(&Machine->Random, busy)];
+    }
+    return XmRandomUserProcess(Machine);
 }
 
 /*************************************************************************
@@ -424,8 +456,8 @@ XmBugCheck(
 
 Routine Description:
 
-    KeBugCheckEx: records the stop, writes the minidump, and unwinds to the
-    entry point that ran the machine. The machine takes no more work until it is
+    KeBugCheckEx: records the stop, writes the minidump (and the kernel memory
+    dump when configured), and unwinds to the entry point that ran the machine. The machine takes no more work until it is
     booted again.
 
 --*/
@@ -453,6 +485,9 @@ Routine Description:
 
     if (Machine->DumpDirectory[0] != '\0') {
         XmWriteMinidump(Machine, Machine->Crash.DumpPath, sizeof(Machine->Crash.DumpPath));
+        if ((Machine->Options.DumpKinds & XM_DUMP_KERNEL) != 0) {
+            XmWriteKernelDump(Machine, Machine->Crash.KernelDumpPath, sizeof(Machine->Crash.KernelDumpPath));
+        }
     }
     if (Machine->CrashJump == NULL) {
         abort();
@@ -476,7 +511,30 @@ XmCreate(
     }
     pthread_mutex_init(&m->Lock, NULL);
     pthread_mutex_init(&m->CoreLock, NULL);
+    m->Options.Size = sizeof(m->Options);
+    m->Options.DumpKinds = XM_DUMP_MINI;
+    m->Options.PagingPath = XM_PAGING_FILESYSTEM;
+    m->Options.SameThreadFault = XM_SAME_THREAD_REFAULT;
+    m->Options.PagingRequestor = XM_REQUESTOR_FAULTING_THREAD;
     return m;
+}
+
+int32_t
+XmConfigure(
+    XM_MACHINE *Machine,
+    const XM_OPTIONS *Options
+    )
+{
+    if (Options == NULL || Options->Size != sizeof(XM_OPTIONS) ||
+        (Options->DumpKinds & ~(XM_DUMP_MINI | XM_DUMP_KERNEL)) != 0 || (Options->DumpKinds & XM_DUMP_MINI) == 0 ||
+        Options->PagingPath > XM_PAGING_STORE || Options->SameThreadFault > XM_SAME_THREAD_WAIT ||
+        Options->PagingRequestor > XM_REQUESTOR_ANY_PROCESS) {
+        return XM_STATUS_INVALID_PARAMETER;
+    }
+    pthread_mutex_lock(&Machine->Lock);
+    Machine->Options = *Options;
+    pthread_mutex_unlock(&Machine->Lock);
+    return XM_STATUS_SUCCESS;
 }
 
 void
@@ -512,7 +570,7 @@ XmBoot(
 
 Routine Description:
 
-    A clean boot: every pageable page resident, the system processes, the
+    A clean boot: every pageable page in the working set, the system processes, the
     controller process, a system thread, the controller's thread and 64 worker
     threads. The driver is not loaded; the service key is kept.
 
@@ -533,6 +591,8 @@ Routine Description:
     memset(&Machine->Core, 0, sizeof(Machine->Core));
     Machine->ServiceKey = key;
     Machine->Crashed = 0;
+    Machine->Hung = 0;
+    memset(&Machine->DoubleFault, 0, sizeof(Machine->DoubleFault));
     Machine->DriverLoaded = 0;
     Machine->NotifyRegistered = 0;
     memset(Machine->Handles, 0, sizeof(Machine->Handles));
@@ -544,6 +604,13 @@ Routine Description:
     Machine->Booted = 0;
     Machine->PagingReads = 0;
     Machine->Evictions = 0;
+    Machine->SoftFaults = 0;
+    Machine->HardFaults = 0;
+    Machine->CollidedFaults = 0;
+    Machine->SameThreadFaults = 0;
+    Machine->StoreReads = 0;
+    Machine->OperationNumber = 0;
+    Machine->Workers = 1;
     Machine->Clock = 0;
     Machine->BootTime = XmNowAsSystemTime();
     Machine->Random.State = 0x5851f42d4c957f2dull;
@@ -551,11 +618,7 @@ Routine Description:
     if (DumpDirectory != NULL) {
         strncpy(Machine->DumpDirectory, DumpDirectory, sizeof(Machine->DumpDirectory) - 1);
     }
-    for (i = 0; i < XM_PAGES; i++) {
-        Machine->Pages[i].Kind = i < XM_CID_PAGES ? XmPageCid
-                               : i < XM_CID_PAGES + XM_IMAGE_PAGES ? XmPageImage : XmPageOther;
-        Machine->Pages[i].Resident = 1;
-    }
+    XmMemoryBoot(Machine);
 
     //
     //  Handle 0 is never used; the System process is pid 4 and owns the first
@@ -638,17 +701,19 @@ XmSaveServiceKey(
 //  Every entry point that runs modelled kernel code does it under the machine
 //  lock with a crash target set: a bugcheck anywhere below unwinds here.
 //
+#define XM_DOWN(Machine) ((Machine)->Hung ? XM_STATUS_MACHINE_HUNG : XM_STATUS_MACHINE_CRASHED)
+
 #define XM_ENTER(Machine, jump)                                 \
     pthread_mutex_lock(&(Machine)->Lock);                       \
     if ((Machine)->Crashed || !(Machine)->Booted) {             \
         pthread_mutex_unlock(&(Machine)->Lock);                 \
-        return XM_STATUS_MACHINE_CRASHED;                       \
+        return XM_DOWN(Machine);                                \
     }                                                           \
     (Machine)->CrashJump = &(jump);                             \
     if (setjmp(jump) != 0) {                                    \
         (Machine)->CrashJump = NULL;                            \
         pthread_mutex_unlock(&(Machine)->Lock);                 \
-        return XM_STATUS_MACHINE_CRASHED;                       \
+        return XM_DOWN(Machine);                                \
     }
 
 #define XM_LEAVE(Machine)                                       \
@@ -867,7 +932,7 @@ Routine Description:
     if (Machine->Crashed || !Machine->Booted) {
         pthread_mutex_unlock(&Machine->Lock);
         free(system);
-        return XM_STATUS_MACHINE_CRASHED;
+        return XM_DOWN(Machine);
     }
     if (Handle == 0 ? !Machine->DriverLoaded : !XmHandleValid(Machine, Handle)) {
         pthread_mutex_unlock(&Machine->Lock);
@@ -879,7 +944,7 @@ Routine Description:
         Machine->CrashJump = NULL;
         pthread_mutex_unlock(&Machine->Lock);
         free(system);
-        return XM_STATUS_MACHINE_CRASHED;
+        return XM_DOWN(Machine);
     }
 
     Machine->Current = Machine->ControllerThread;
@@ -1007,7 +1072,7 @@ XmApplyMemoryPressure(
     }
     XM_ENTER(Machine, jump);
     Machine->Random.State = Seed;
-    XmEvict(Machine, Percent);
+    XmPressureCycle(Machine, Percent, 0);
     XM_LEAVE(Machine);
     return XM_STATUS_SUCCESS;
 }
@@ -1020,7 +1085,8 @@ XmProfileValid(
     return Profile->Workers >= 1 && Profile->Workers <= 64 &&
            Profile->Processes >= 1 && Profile->Processes <= 4096 &&
            Profile->CreatePercent + Profile->ReadPercent + Profile->WritePercent == 100 &&
-           Profile->PressurePercent <= 100;
+           Profile->PressurePercent <= 100 && (Profile->PressureFlags & ~XM_PRESSURE_PURGE_LISTS) == 0 &&
+           Profile->Reserved == 0;
 }
 
 static void
@@ -1049,7 +1115,7 @@ Routine Description:
         flags |= XM_IRP_NOCACHE;
     }
 
-    worker->Process = XmRandomUserProcess(Machine);
+    worker->Process = XmIssuingProcess(Machine);
     worker->StackUsed = 0;
     worker->FrameCount = 0;
     Machine->Current = worker;
@@ -1066,6 +1132,7 @@ Routine Description:
     XmPopFrame(Machine);
     XmPopFrame(Machine);
     Machine->Clock += XM_TICKS_PER_OP;
+    Machine->OperationNumber++;
 }
 
 static void
@@ -1122,7 +1189,7 @@ Routine Description:
     pthread_mutex_lock(&Machine->Lock);
     if (Machine->Crashed || !Machine->Booted) {
         pthread_mutex_unlock(&Machine->Lock);
-        return XM_STATUS_MACHINE_CRASHED;       // a crash of an earlier batch is not this batch's
+        return XM_DOWN(Machine);                // a crash of an earlier batch is not this batch's
     }
     pthread_mutex_unlock(&Machine->Lock);
 
@@ -1134,6 +1201,7 @@ Routine Description:
         }
         if (i == 0) {
             Machine->Random.State = Profile->Seed;
+            Machine->Workers = Profile->Workers;
         }
         Machine->CrashJump = &jump;
         if (setjmp(jump) != 0) {
@@ -1145,7 +1213,7 @@ Routine Description:
             XmChurn(Machine, Profile);
         }
         if (Profile->PressurePercent > 0 && i % XM_PRESSURE_INTERVAL == XM_PRESSURE_INTERVAL - 1) {
-            XmEvict(Machine, Profile->PressurePercent);
+            XmPressureCycle(Machine, Profile->PressurePercent, Profile->PressureFlags);
         }
         XmRunOperation(Machine, Profile, i);
         done++;
@@ -1159,8 +1227,13 @@ Routine Description:
     Result->Operations = done;
     Result->PagingReads = Machine->PagingReads;
     Result->Evictions = Machine->Evictions;
+    Result->SoftFaults = Machine->SoftFaults;
+    Result->HardFaults = Machine->HardFaults;
+    Result->CollidedFaults = Machine->CollidedFaults;
+    Result->SameThreadFaults = Machine->SameThreadFaults;
+    Result->StoreReads = Machine->StoreReads;
     pthread_mutex_unlock(&Machine->Lock);
-    return Machine->Crashed ? XM_STATUS_MACHINE_CRASHED : XM_STATUS_SUCCESS;
+    return Machine->Crashed ? XM_DOWN(Machine) : XM_STATUS_SUCCESS;
 }
 
 int32_t

@@ -15,6 +15,11 @@ Abstract:
     is resolved by paging I/O (IRP_MJ_READ with IRP_PAGING_IO | IRP_NOCACHE) that
     passes through the file-system filter stack, so the minifilter's
     pre-operation callback runs for it BEFORE the page is resident again.
+    XM_PAGING_STORE models the Windows 10+ store manager, where it does not.
+
+    Two more are named and switchable (XM_OPTIONS.SameThreadFault and
+    PagingRequestor): what a fault on a page whose read the same thread has in
+    flight does, and which process a paging read names: see xm_memory.c.
 
 Environment:
 
@@ -27,6 +32,7 @@ Environment:
 
 #include <pthread.h>
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "xidmodel.h"
 #include "../core/xf_core.h"
@@ -36,12 +42,16 @@ Environment:
 #define XM_MAX_THREADS          72u         // 64 workers + system + controller + spare
 #define XM_MAX_PROCESSES        4200u
 #define XM_CID_PAGE_ENTRIES     256u        // 4 KiB handle-table page of 16-byte entries
-#define XM_CID_PAGES            24u         // 6144 handles: pids and tids up to 24572
+#define XM_CID_PAGES            128u        // 32768 handles: pids and tids up to 131068
 #define XM_IMAGE_PAGES          XF_SELFTEST_MAX_DEPTH   // pageable pages of xidfilter.sys (the self-test's)
 #define XM_OTHER_PAGES          464u        // the rest of paged pool competing for the working set
 #define XM_PAGES                (XM_CID_PAGES + XM_IMAGE_PAGES + XM_OTHER_PAGES)
 #define XM_PRESSURE_INTERVAL    32u         // file operations between two pressure cycles
 #define XM_CHURN_INTERVAL       16u         // file operations between two process exits/creations
+#define XM_THREADS_PER_PROCESS  6u          // thread ids a user process takes from the CID table with its pid
+#define XM_MAX_AGE              7u          // working-set age saturates here (aging passes without an access)
+#define XM_STANDBY_SHARE        4u          // the working set is trimmed to leave 1/4 of the frames as standby
+#define XM_FS_PAGES_PER_OP      1u          // paged pool the file system touches for one non-paging operation
 
 #define XM_IRP_NOCACHE          0x00000001u
 #define XM_IRP_PAGING_IO        0x00000002u
@@ -72,6 +82,12 @@ typedef enum _XM_FUNCTION {
     XmFnIoPageReadEx,
     XmFnNtDeviceIoControlFile,
     XmFnXfDeviceControl,
+    XmFnMiWaitForInPageComplete,    // a collided fault waits for another thread's read
+    XmFnSmPageRead,                 // the store manager resolves a hard fault (XM_PAGING_STORE)
+    XmFnNtfsCommonRead,             // the file system below the filters, touching its paged pool
+    XmFnKiDoubleFaultAbort,         // on the double-fault stack: the handler, its KTRAP_FRAME
+    XmFnKiBugCheckDispatch,
+    XmFnKeBugCheckEx,
     XmFnCount
 } XM_FUNCTION;
 
@@ -80,6 +96,7 @@ typedef enum _XM_MODULE {
     XmModHal,
     XmModFltMgr,
     XmModXidFilter,
+    XmModNtfs,
     XmModCount
 } XM_MODULE;
 
@@ -112,6 +129,7 @@ typedef struct _XM_PROCESS {
     uint64_t ProcessId;
     uint64_t CreateTime;        // 100 ns units since 1601, as KeQuerySystemTime
     int64_t References;
+    uint32_t ThreadIds[XM_THREADS_PER_PROCESS];    // CID indexes of its threads, 0 for none
 } XM_PROCESS;
 
 typedef struct _XM_THREAD {
@@ -124,11 +142,57 @@ typedef struct _XM_THREAD {
     uint32_t MaxFrames;
 } XM_THREAD;
 
+//
+//  The double fault as the processor and KiDoubleFaultAbort leave it: the
+//  thread whose stack ran out, the frame that did not fit, and where the
+//  KTRAP_FRAME went on the double-fault (IST) stack.
+//
+typedef struct _XM_DOUBLE_FAULT {
+    XM_THREAD *Thread;
+    uint32_t Function;          // XM_FUNCTION the fault is in: the one whose frame did not fit, or its caller
+    uint32_t CallFaulted;       // the call's push of the return address was the first touch of the guard page
+    uint64_t Rip;               // the faulting instruction: that function's prologue, or the caller's call
+    uint64_t Rsp;               // the thread's RSP at the fault: in the guard page, or at the stack limit
+    uint64_t TrapFrame;         // the KTRAP_FRAME on the double-fault stack
+    uint64_t ContextRsp;        // KeBugCheckEx's RSP on the double-fault stack
+} XM_DOUBLE_FAULT;
+
+//
+//  Where things are in the modelled kernel's address space (xm_machine.c).
+//
+uint64_t XmStackBase(const XM_THREAD *Thread);
+#define XM_IST_STACK_BASE       0xfffff8047e6aa000ull   // the double-fault stack's top (TSS.IST[1])
+#define XM_IST_STACK_SIZE       0x6000u
+#define XM_TRAP_FRAME_SIZE      0x190u                  // KTRAP_FRAME, x64
+#define XM_KERNEL_CS            0x10u
+#define XM_CALL_SIZE            5u                      // call rel32: a return address is 5 bytes past its call
+#define XM_KERNEL_SS            0x18u
+
 typedef enum _XM_PAGE_KIND { XmPageCid, XmPageImage, XmPageOther } XM_PAGE_KIND;
 
+//
+//  Where a pageable page is, as the memory manager tracks it (xm_memory.c).
+//
+typedef enum _XM_PAGE_STATE {
+    XmPageActive,       // in the system working set: a valid PTE
+    XmPageStandby,      // trimmed, clean: a transition PTE, a soft fault brings it back
+    XmPageModified,     // trimmed, dirty: a transition PTE until the modified page writer writes it
+    XmPageOut,          // in the pagefile (or, for image pages, only in the image file): a hard fault
+    XmPageInPage        // a read in flight: a transition PTE with its read in progress
+} XM_PAGE_STATE;
+
 typedef struct _XM_PAGE {
-    uint8_t Kind;
-    uint8_t Resident;
+    uint8_t Kind;           // XM_PAGE_KIND
+    uint8_t State;          // XM_PAGE_STATE
+    uint8_t Age;            // aging passes since the last access, up to XM_MAX_AGE
+    uint8_t Accessed;       // the PTE's access bit: set by a touch, cleared by aging
+    uint8_t Dirty;          // written since it was last written to the pagefile
+    uint8_t ReadDepth;      // reads of it the owning thread has in flight at once (its chain is running)
+    uint16_t Reserved;
+    uint32_t ReadThread;    // slot + 1 of the thread whose read is in flight, 0 when none
+    uint32_t Reserved2;
+    uint64_t ReadDone;      // the operation number at which that read has completed
+    uint64_t ListedAt;      // when it went to the standby list: the oldest are repurposed first
 } XM_PAGE;
 
 typedef struct _XM_CID_ENTRY {
@@ -166,10 +230,13 @@ struct XM_MACHINE {
     pthread_mutex_t Lock;               // one modelled operation or request at a time
     pthread_mutex_t CoreLock;           // XfPlatLock
     char DumpDirectory[400];
+    XM_OPTIONS Options;
 
     int Booted;
-    int Crashed;
+    int Crashed;                        // bugchecked or hung: it takes no more work until booted
+    int Hung;
     XM_RESULT Crash;
+    XM_DOUBLE_FAULT DoubleFault;
     uint64_t BootTime;                  // 100 ns since 1601
     uint64_t Clock;                     // advances per modelled operation
 
@@ -202,6 +269,14 @@ struct XM_MACHINE {
 
     uint64_t PagingReads;
     uint64_t Evictions;
+    uint64_t SoftFaults;
+    uint64_t HardFaults;
+    uint64_t CollidedFaults;
+    uint64_t SameThreadFaults;
+    uint64_t StoreReads;
+    uint64_t OperationNumber;           // operations run this boot: the clock of in-page reads
+    uint32_t Workers;                   // of the running load: how long a read keeps its thread waiting
+    uint32_t Reserved;
 
     jmp_buf *CrashJump;                 // where a bugcheck unwinds to
     XM_RANDOM Random;
@@ -216,12 +291,20 @@ uint64_t XmRandomNext(XM_RANDOM *Random);
 uint32_t XmRandomBelow(XM_RANDOM *Random, uint32_t Bound);
 void XmPushFrame(XM_MACHINE *Machine, XM_FUNCTION Function);
 void XmPopFrame(XM_MACHINE *Machine);
-void XmTouchPage(XM_MACHINE *Machine, uint32_t Page);
 uint32_t XmCidPageOf(uint64_t Handle);
+XM_PROCESS *XmRandomUserProcess(XM_MACHINE *Machine);
 XM_PROCESS *XmProcessFromAddress(XM_MACHINE *Machine, void *Address);
 void *XmProcessAddress(XM_PROCESS *Process);
 uint64_t XmThreadAddress(XM_THREAD *Thread);
 void XmBugCheck(XM_MACHINE *Machine, uint64_t Code, uint64_t P1, uint64_t P2, uint64_t P3, uint64_t P4);
+
+//
+//  xm_memory.c
+//
+void XmMemoryBoot(XM_MACHINE *Machine);
+void XmTouchPage(XM_MACHINE *Machine, uint32_t Page, int Write);
+void XmPressureCycle(XM_MACHINE *Machine, uint32_t Percent, uint32_t Flags);
+void XmHang(XM_MACHINE *Machine);
 
 //
 //  xm_fltmgr.c
@@ -253,8 +336,20 @@ int32_t XmDriverDeviceControl(XM_MACHINE *Machine, uint32_t Code, const void *In
                               void *Out, uint32_t OutLength, uint32_t *BytesReturned);
 
 //
-//  xm_dump.c
+//  xm_dump.c: the minidump, and what both dump writers share
 //
 int XmWriteMinidump(XM_MACHINE *Machine, char *Path, uint32_t PathLength);
+uint32_t XmDumpHeader(XM_MACHINE *Machine, uint8_t *Dump, uint32_t DumpType);
+void XmRenderStack(XM_MACHINE *Machine, const XM_THREAD *Thread, uint64_t Address, uint8_t *Buffer,
+                   uint32_t Length);
+void XmRenderDoubleFaultStack(XM_MACHINE *Machine, uint64_t Address, uint8_t *Buffer, uint32_t Length);
+uint64_t XmReturnAddress(XM_FUNCTION Caller);
+void XmNameDumpFile(const char *Directory, const char *Pattern, char *Path, uint32_t PathLength);
+int XmWriteDumpFile(const char *Path, const uint8_t *Data, size_t Size);
+
+//
+//  xm_kdump.c: the kernel memory dump
+//
+int XmWriteKernelDump(XM_MACHINE *Machine, char *Path, uint32_t PathLength);
 
 #endif // XM_MODEL_H

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
         description = {"Every dump (*.dmp) and event-log export (*.xml from wevtutil or Get-WinEvent) under the"
                 + " paths, one line each, sorted by time, with a summary by bugcheck and by module.",
                 "A file that cannot be read is reported on its line and the scan goes on; exit 2 when a FILE named"
-                        + " on the command line could not be read."},
+                        + " on the command line could not be read, else 1 when a dump was truncated (its header's stop"
+                        + " is listed)."},
         footer = ExitCode.FOOTER)
 public final class CrashesScanCommand implements Callable<Integer> {
 
@@ -33,6 +34,9 @@ public final class CrashesScanCommand implements Callable<Integer> {
             description = "The minifilter whose recursion makes the re-entry crash (default: ${DEFAULT-VALUE}).")
     String filterModule;
 
+    @CommandLine.Mixin
+    SymbolOptions symbols;
+
     @Option(names = "--json", description = "Print JSON for machines instead of a table.")
     boolean json;
 
@@ -41,11 +45,12 @@ public final class CrashesScanCommand implements Callable<Integer> {
 
     /** The scan as --json prints it. */
     record Line(String kind, String file, String time, String bugcheck, String name, String module,
-                boolean reentry, int recursionDepth, List<String> events, String error) {
+                String faultingFrame, boolean reentry, int recursionDepth, boolean truncated, List<String> events,
+                String error) {
     }
 
     record Summary(List<Line> entries, Map<String, Integer> byBugcheck, Map<String, Integer> byModule,
-                   int reentryCrashes, int unreadable) {
+                   int reentryCrashes, int unreadable, int truncated) {
     }
 
     @Override
@@ -57,7 +62,8 @@ public final class CrashesScanCommand implements Callable<Integer> {
         }
         List<ScanEntry> entries;
         try {
-            entries = CrashScan.scan(CrashScan.collect(paths), filterModule);
+            entries = CrashScan.scan(CrashScan.collect(paths), filterModule,
+                    symbols.store(spec.commandLine().getErr()));
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, "cannot list " + paths + ": " + e.getMessage());
         }
@@ -70,7 +76,10 @@ public final class CrashesScanCommand implements Callable<Integer> {
         }
         boolean namedFileFailed = entries.stream().anyMatch(e -> e instanceof ScanEntry.Unreadable
                 && paths.contains(e.file()));
-        return namedFileFailed ? ExitCode.USAGE : ExitCode.OK;
+        if (namedFileFailed) {
+            return ExitCode.USAGE;
+        }
+        return summary.truncated() > 0 ? ExitCode.CHECK_FAILED : ExitCode.OK;
     }
 
     private static Summary summarize(List<ScanEntry> entries) {
@@ -79,27 +88,31 @@ public final class CrashesScanCommand implements Callable<Integer> {
         Map<String, Integer> byModule = new TreeMap<>();
         int reentry = 0;
         int unreadable = 0;
+        int truncated = 0;
         for (ScanEntry entry : entries) {
             if (entry instanceof ScanEntry.Dump d) {
                     CrashView v = CrashView.of(d.analysis());
                     List<String> events = d.events().stream().map(CrashesScanCommand::eventName).toList();
-                    lines.add(new Line("dump", d.file().toString(), v.time(), v.bugcheck(), v.name(),
-                            v.crashModule().orElse("unknown"), v.reentry(), v.recursionDepth(), events, null));
-                    byBugcheck.merge(v.bugcheck() + " " + v.name(), 1, Integer::sum);
-                    byModule.merge(v.crashModule().orElse("unknown"), 1, Integer::sum);
+                lines.add(new Line("dump", d.file().toString(), v.time(), v.bugcheck(), v.name(),
+                        v.crashModule().orElse("unknown"), v.faultingFrame().orElse(null), v.reentry(),
+                        v.recursionDepth(), v.truncated(), events, null));
+                byBugcheck.merge(v.bugcheck() + " " + v.name(), 1, Integer::sum);
+                byModule.merge(v.crashModule().orElse("unknown"), 1, Integer::sum);
                 reentry += v.reentry() ? 1 : 0;
+                truncated += v.truncated() ? 1 : 0;
             } else if (entry instanceof ScanEntry.Event e) {
-                    String code = CrashView.hex(e.event().bugcheck().code());
-                    lines.add(new Line("event", e.file().toString(), e.time().toString(), code,
-                            e.event().bugcheck().name(), "no dump", false, 0, List.of(eventName(e.event())), null));
+                String code = CrashView.hex(e.event().bugcheck().code());
+                lines.add(new Line("event", e.file().toString(), e.time().toString(), code,
+                        e.event().bugcheck().name(), "no dump", null, false, 0, false, List.of(eventName(e.event())),
+                        null));
                 byBugcheck.merge(code + " " + e.event().bugcheck().name(), 1, Integer::sum);
             } else if (entry instanceof ScanEntry.Unreadable u) {
-                    lines.add(new Line("unreadable", u.file().toString(), null, null, null, null, false, 0,
-                            List.of(), u.reason()));
+                lines.add(new Line("unreadable", u.file().toString(), null, null, null, null, null, false, 0,
+                        false, List.of(), u.reason()));
                 unreadable++;
             }
         }
-        return new Summary(lines, byBugcheck, byModule, reentry, unreadable);
+        return new Summary(lines, byBugcheck, byModule, reentry, unreadable, truncated);
     }
 
     private static String eventName(BugcheckEvent event) {
@@ -108,13 +121,15 @@ public final class CrashesScanCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Summary s) {
-        TextTable table = new TextTable("time", "bugcheck", "name", "module", "re-entry", "events", "file");
+        TextTable table = new TextTable("time", "bugcheck", "name", "module", "faulting frame", "re-entry", "events",
+                "file");
         for (Line l : s.entries()) {
             if (l.error() != null) {
-                table.row("-", "-", "UNREADABLE", "-", "-", "-", l.error());
+                table.row("-", "-", "UNREADABLE", "-", "-", "-", "-", l.error());
             } else {
-                table.row(l.time(), l.bugcheck(), l.name(), l.module(),
-                        l.reentry() ? "yes (depth " + l.recursionDepth() + ")" : "no", l.events().size(), l.file());
+                table.row(l.time(), l.bugcheck(), l.name(), l.module(), l.faultingFrame() == null ? "-"
+                        : l.faultingFrame(), l.truncated() ? "TRUNCATED" : l.reentry() ? "yes (depth "
+                        + l.recursionDepth() + ")" : "no", l.events().size(), l.file());
             }
         }
         table.print(out);
@@ -126,7 +141,8 @@ public final class CrashesScanCommand implements Callable<Integer> {
         TextTable byModule = new TextTable("module", "crashes");
         s.byModule().forEach(byModule::row);
         byModule.print(out);
-        out.printf("%n%d re-entry crash(es), %d unreadable file(s)%n", s.reentryCrashes(), s.unreadable());
+        out.printf("%n%d re-entry crash(es), %d unreadable file(s), %d truncated dump(s)%n", s.reentryCrashes(),
+                s.unreadable(), s.truncated());
         out.flush();
     }
 }

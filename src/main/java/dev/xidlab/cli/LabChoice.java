@@ -1,5 +1,6 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.Labs;
@@ -20,7 +21,12 @@ final class LabChoice {
      * @throws CliException (usage) for an unknown name; ({@code unavailableExit}) with the lab's reason
      */
     static Lab openAvailable(String name, StandInOption standIn, int unavailableExit) {
-        Lab lab = MatrixCommand.usage(() -> Labs.open(name, standIn.allowStandIn));
+        return openAvailable(name, standIn, ModelOptions.DEFAULTS, unavailableExit);
+    }
+
+    /** The same, with the kernel model's options when the lab is the model. */
+    static Lab openAvailable(String name, StandInOption standIn, ModelOptions options, int unavailableExit) {
+        Lab lab = MatrixCommand.usage(() -> Labs.open(name, standIn.allowStandIn, options));
         try {
             lab.checkAvailable();
             return lab;

@@ -42,6 +42,9 @@ public final class MatrixCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PlanOptions planOptions;
 
+    @CommandLine.Mixin
+    ModelSwitches model;
+
     @Option(names = "--report", paramLabel = "DIR", defaultValue = "xidlab-report",
             description = "Where results.jsonl, the reports and the dumps go (default ${DEFAULT-VALUE}).")
     Path report;
@@ -71,13 +74,15 @@ public final class MatrixCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        model.requireModelLab(labName);
         Plan plan = planOptions.plan();
+        plan = plan.withModel(model.applyTo(plan.model()));
         Shard slice = shard == null ? Shard.WHOLE : usage(() -> Shard.parse(shard));
         if (Boolean.TRUE.equals(adaptive) && !slice.whole()) {
             throw new CliException(ExitCode.USAGE, "--adaptive decides the next runs from the results so far, so it"
                     + " cannot run a --shard: run the matrix whole, or the shards without --adaptive");
         }
-        Lab lab = LabChoice.openAvailable(labName, standIn, ExitCode.USAGE);
+        Lab lab = LabChoice.openAvailable(labName, standIn, plan.model(), ExitCode.USAGE);
         try {
             ResultsFile.Contents previous;
             try {
@@ -159,6 +164,9 @@ public final class MatrixCommand implements Callable<Integer> {
             var r = c.representativeCrash().get();
             out.printf("%n%s: %s%n", r.id(), r.describeCrash());
         });
+        if (s.model() != null) {
+            out.printf("%nkernel model: %s%n", s.model());
+        }
         if (s.adaptive()) {
             out.printf("%n%s%n", ReportWriter.runsLine(s));
         }

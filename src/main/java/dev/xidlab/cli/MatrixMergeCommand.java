@@ -34,6 +34,9 @@ public final class MatrixMergeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PlanOptions planOptions;
 
+    @CommandLine.Mixin
+    ModelSwitches model;
+
     @Option(names = "--report", paramLabel = "DIR", required = true, description = "Where the merged results go.")
     Path report;
 
@@ -46,6 +49,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Plan plan = planOptions.plan();
+        plan = plan.withModel(model.applyTo(plan.model()));
         Path out = report.resolve(MatrixSession.RESULTS);
         if (Files.exists(out)) {
             throw new CliException(ExitCode.USAGE, out + " already exists: merge into an empty --report directory");

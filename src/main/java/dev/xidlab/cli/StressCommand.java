@@ -5,6 +5,7 @@ import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.json.Json;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
@@ -60,8 +61,12 @@ public final class StressCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOptions config;
 
-    @Option(names = "--pressure", paramLabel = "none|low|high", defaultValue = "high",
-            description = "Memory pressure (default ${DEFAULT-VALUE}).")
+    @CommandLine.Mixin
+    ModelSwitches model;
+
+    @Option(names = "--pressure", paramLabel = "none|low|high|aging-low|aging-high", defaultValue = "high",
+            description = "Memory pressure (default ${DEFAULT-VALUE}): low and high also empty the memory lists"
+                    + " every cycle; the aging levels let the working set manager choose by age.")
     String pressure;
 
     @Option(names = "--operations", paramLabel = "N", description = "Operation budget (default 20000).")
@@ -107,7 +112,9 @@ public final class StressCommand implements Callable<Integer> {
                 Labels.parse(MemoryPressure.class, pressure, "memory pressure"),
                 new Budget(operations == null ? (seconds == null ? 20_000 : 0) : operations,
                         seconds == null ? null : Duration.ofSeconds(seconds))));
-        try (Lab lab = LabChoice.openAvailable(labName, standIn, ExitCode.ENVIRONMENT)) {
+        model.requireModelLab(labName);
+        try (Lab lab = LabChoice.openAvailable(labName, standIn, model.applyTo(ModelOptions.DEFAULTS),
+                ExitCode.ENVIRONMENT)) {
             RunOutcome outcome;
             try {
                 lab.boot();

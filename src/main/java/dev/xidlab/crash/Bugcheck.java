@@ -11,37 +11,6 @@ public record Bugcheck(long code, List<Long> parameters) {
     public static final long UNEXPECTED_KERNEL_MODE_TRAP = 0x7F;
     public static final long DOUBLE_FAULT = 8;
 
-    private static final Map<Long, String> NAMES = Map.ofEntries(
-            Map.entry(0x0AL, "IRQL_NOT_LESS_OR_EQUAL"),
-            Map.entry(0x1EL, "KMODE_EXCEPTION_NOT_HANDLED"),
-            Map.entry(0x24L, "NTFS_FILE_SYSTEM"),
-            Map.entry(0x3BL, "SYSTEM_SERVICE_EXCEPTION"),
-            Map.entry(0x4EL, "PFN_LIST_CORRUPT"),
-            Map.entry(0x50L, "PAGE_FAULT_IN_NONPAGED_AREA"),
-            Map.entry(0x7AL, "KERNEL_DATA_INPAGE_ERROR"),
-            Map.entry(0x7EL, "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED"),
-            Map.entry(0x7FL, "UNEXPECTED_KERNEL_MODE_TRAP"),
-            Map.entry(0x8EL, "KERNEL_MODE_EXCEPTION_NOT_HANDLED"),
-            Map.entry(0x9FL, "DRIVER_POWER_STATE_FAILURE"),
-            Map.entry(0xC2L, "BAD_POOL_CALLER"),
-            Map.entry(0xC4L, "DRIVER_VERIFIER_DETECTED_VIOLATION"),
-            Map.entry(0xD1L, "DRIVER_IRQL_NOT_LESS_OR_EQUAL"),
-            Map.entry(0xEFL, "CRITICAL_PROCESS_DIED"),
-            Map.entry(0xF7L, "DRIVER_OVERRAN_STACK_BUFFER"),
-            Map.entry(0x101L, "CLOCK_WATCHDOG_TIMEOUT"),
-            Map.entry(0x119L, "VIDEO_SCHEDULER_INTERNAL_ERROR"),
-            Map.entry(0x124L, "WHEA_UNCORRECTABLE_ERROR"),
-            Map.entry(0x133L, "DPC_WATCHDOG_VIOLATION"),
-            Map.entry(0x139L, "KERNEL_SECURITY_CHECK_FAILURE"),
-            Map.entry(0x13AL, "KERNEL_MODE_HEAP_CORRUPTION"),
-            Map.entry(0x144L, "BUGCODE_USB3_DRIVER"),
-            Map.entry(0x154L, "UNEXPECTED_STORE_EXCEPTION"),
-            Map.entry(0x15FL, "CONNECTED_STANDBY_WATCHDOG_TIMEOUT_LIVEDUMP"),
-            Map.entry(0x1A1L, "WIN32K_CALLOUT_WATCHDOG_LIVEDUMP"),
-            Map.entry(0x1E0L, "KERNEL_STACK_LOCKED_AT_EXIT"),
-            Map.entry(0xE2L, "MANUALLY_INITIATED_CRASH"),
-            Map.entry(0xDEADDEADL, "MANUALLY_INITIATED_CRASH1"));
-
     private static final Map<Long, String> TRAPS = Map.of(
             0L, "divide error", 1L, "debug trap", 3L, "breakpoint", 4L, "overflow", 5L, "bound check",
             6L, "invalid opcode", 7L, "NPX not available", 8L, "double fault (the kernel stack ran out)",
@@ -56,16 +25,16 @@ public record Bugcheck(long code, List<Long> parameters) {
 
     /** The code without the 0x10000000 flag of the _M ("more parameters") forms. */
     public long baseCode() {
+        return baseCode(code);
+    }
+
+    static long baseCode(long code) {
         return (code & 0xF0000000L) == 0x10000000L ? code & 0x0FFFFFFFL : code;
     }
 
     /** e.g. "UNEXPECTED_KERNEL_MODE_TRAP_M" for 0x1000007F; "UNKNOWN_BUGCHECK" for codes not in the table. */
     public String name() {
-        String base = NAMES.get(baseCode());
-        if (base == null) {
-            return "UNKNOWN_BUGCHECK";
-        }
-        return baseCode() != code ? base + "_M" : base;
+        return BugcheckNames.name(code);
     }
 
     public long parameter(int number) {

@@ -1,5 +1,6 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.symbols.SymbolStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,11 @@ public final class CrashScan {
     }
 
     public static List<ScanEntry> scan(List<Path> files, String filterModule) {
+        return scan(files, filterModule, SymbolStore.none());
+    }
+
+    /** Reads each file; the symbol store (and its cache of parsed images and PDBs) serves every dump. */
+    public static List<ScanEntry> scan(List<Path> files, String filterModule, SymbolStore symbols) {
         List<ScanEntry.Dump> dumps = new ArrayList<>();
         List<ScanEntry.Event> events = new ArrayList<>();
         List<ScanEntry> entries = new ArrayList<>();
@@ -52,7 +58,7 @@ public final class CrashScan {
                         events.add(new ScanEntry.Event(file, e.time(), e));
                     }
                 } else {
-                    CrashAnalysis a = CrashAnalyzer.analyze(file, filterModule);
+                    CrashAnalysis a = CrashAnalyzer.analyze(file, filterModule, symbols);
                     dumps.add(new ScanEntry.Dump(file, a.header().systemTime(), a, List.of()));
                 }
             } catch (DumpFormatException e) {

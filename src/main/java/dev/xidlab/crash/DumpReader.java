@@ -2,7 +2,6 @@ package dev.xidlab.crash;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,14 +9,15 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads Windows kernel crash dumps (DUMP_HEADER32/64 of every dump type, and the TRIAGE_DUMP32/64 block of
- * minidumps) from a memory-mapped file: only the pages holding the header and the triage data are touched, so
- * a 2 GiB MEMORY.DMP costs no heap. Every count and offset is checked against the file before it is used.
+ * Reads Windows kernel crash dumps (DUMP_HEADER32/64 of every dump type, the TRIAGE_DUMP32/64 block of
+ * minidumps, and the physical memory layout of 64-bit full and kernel memory dumps) from a memory-mapped file:
+ * only the pages holding what is asked for are touched, so a MEMORY.DMP of any size costs no heap. Every count
+ * and offset is checked against the file before it is used.
  */
 public final class DumpReader {
 
@@ -30,14 +30,15 @@ public final class DumpReader {
 
     private static final int HEADER64 = 0x2000;
     private static final int HEADER32 = 0x1000;
+    private static final long CONTEXT64 = 0x348;
     private static final int MAX_MODULES = 4096;
     private static final int MAX_UNLOADED = 1024;
     private static final int MAX_STACK = 1 << 20;
     private static final int MAX_NAME_CHARS = 1024;
     private static final int DRIVER_ENTRY64 = 0x90;
     private static final int DRIVER_ENTRY32_MIN = 0x4C;
-    /** Everything a triage block refers to lies in the first part of the file; nothing past it is mapped. */
-    private static final long MAX_MAPPED = 256L << 20;
+    /** DUMP_HEADER64.Exception: the EXCEPTION_RECORD64 of the stop. */
+    private static final long EXCEPTION64 = 0xF00;
     private static final long FILETIME_EPOCH_OFFSET = 11_644_473_600L;
 
     private DumpReader() {
@@ -46,9 +47,7 @@ public final class DumpReader {
     public static CrashDump read(Path file) throws DumpFormatException {
         String name = file.toString();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, MAX_MAPPED));
-            return parse(new DumpBytes(mapped, size, name), file);
+            return parse(DumpBytes.map(channel, name), file);
         } catch (IOException e) {
             throw new DumpFormatException(name + ": cannot read: " + e.getMessage());
         }
@@ -90,10 +89,21 @@ public final class DumpReader {
                     + " file has 0x%X", b.file(), is64 ? 64 : 32, headerSize, b.fileSize()));
         }
         DumpHeader header = is64 ? header64(b) : header32(b);
-        Optional<TriageData> triage = header.type() == DumpType.TRIAGE
-                ? Optional.of(triage(b, headerSize, is64, header.machine()))
+        if (header.type() == DumpType.TRIAGE) {
+            try {
+                return new CrashDump(file, b.fileSize(), header, Optional.of(triage(b, headerSize, is64,
+                        header.machine())), Optional.empty(), Optional.empty());
+            } catch (DumpFormatException e) {
+                // A dump cut short (a pagefile too small, a copy interrupted) still has its stop code: keep the
+                // header.
+                return new CrashDump(file, b.fileSize(), header, Optional.empty(), Optional.empty(),
+                        Optional.of(e.getMessage()));
+            }
+        }
+        Optional<KernelDump> kernel = is64 && header.type() != DumpType.HEADER_ONLY
+                ? Optional.of(kernel(b, header))
                 : Optional.empty();
-        return new CrashDump(file, b.fileSize(), header, triage);
+        return new CrashDump(file, b.fileSize(), header, Optional.empty(), kernel, Optional.empty());
     }
 
     private static DumpHeader header64(DumpBytes b) throws DumpFormatException {
@@ -131,6 +141,38 @@ public final class DumpReader {
                     b.file(), type.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), at));
         }
         return Optional.of(b.u64(at + 0x28L, "TotalPresentPages"));
+    }
+
+    /**
+     * The memory of a 64-bit full or kernel memory dump: a bitmap when an SDMP/FDMP header follows the dump
+     * header (bitmap dumps, and the summary dumps of type 2), else the header's physical memory runs. A layout
+     * that cannot be used leaves the dump readable as a header, with the reason as a note.
+     */
+    private static KernelDump kernel(DumpBytes b, DumpHeader header) throws DumpFormatException {
+        List<String> notes = new ArrayList<>();
+        Optional<PhysicalPages> pages;
+        if (header.type().rdmp()) {
+            notes.add("a dump WinDbg's .dump wrote (an 'RDMP' layout): its memory is not read, only its header");
+            pages = Optional.empty();
+        } else if (PhysicalBitmap.present(b)) {
+            pages = PhysicalBitmap.read(b, notes).map(p -> p);
+        } else if (b.u32(PhysicalRuns.DESCRIPTOR, "NumberOfRuns") == PAGE) {
+            notes.add("the header has no physical memory descriptor (its space still holds the 'PAGE' fill)");
+            pages = Optional.empty();
+        } else {
+            PhysicalRuns runs = PhysicalRuns.read(b);
+            notes.addAll(runs.notes());
+            pages = Optional.of(runs);
+        }
+        if (header.machine() != Machine.X64) {
+            notes.add("only x64 page tables are walked: the " + header.machine().name().toLowerCase(Locale.ROOT)
+                    + " dump's memory is not read");
+            pages = Optional.empty();
+        }
+        long directoryTableBase = b.u64(0x10, "DirectoryTableBase");
+        return new KernelDump(pages.map(p -> new KernelMemory(b, p, directoryTableBase)),
+                b.u64(0x20, "PsLoadedModuleList"), b.slice(CONTEXT64, ContextRecords.X64_CONTEXT, "context record"),
+                exception(b, EXCEPTION64, true), notes);
     }
 
     private static TriageData triage(DumpBytes b, int at, boolean is64, Machine machine) throws DumpFormatException {
@@ -186,7 +228,41 @@ public final class DumpReader {
 
         List<LoadedModule> modules = modules(b, is64, driverOffset, driverCount, poolOffset, poolSize);
         List<UnloadedModule> unloaded = unloadedOffset == 0 ? List.of() : unloaded(b, is64, unloadedOffset);
-        return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded);
+        long exceptionOffset = Integer.toUnsignedLong(b.u32(at + 0x10L, "ExceptionOffset"));
+        Optional<ExceptionRecord> exception = exceptionOffset == 0 ? Optional.empty()
+                : exception(b, exceptionOffset, is64);
+        return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded,
+                captured(b, at, is64, topOfStack, stackOffset, stackSize),
+                b.slice(contextOffset, ContextRecords.size(machine), "context record"), exception);
+    }
+
+    /** The code and address of an EXCEPTION_RECORD32/64; a zeroed record (no exception) reads as none. */
+    private static Optional<ExceptionRecord> exception(DumpBytes b, long offset, boolean is64)
+            throws DumpFormatException {
+        long code = Integer.toUnsignedLong(b.u32(offset, "ExceptionCode"));
+        long address = b.pointer(offset + (is64 ? 0x10 : 0x0C), is64, "ExceptionAddress");
+        return code == 0 && address == 0 ? Optional.empty() : Optional.of(new ExceptionRecord(code, address));
+    }
+
+    /**
+     * What the minidump captured, by address: the stack, the data page, and (64-bit) the data blocks, whose table
+     * is read only when a read first misses the stack.
+     */
+    private static CapturedMemory captured(DumpBytes b, int at, boolean is64, long topOfStack, long stackOffset,
+                                           long stackSize) throws DumpFormatException {
+        CapturedMemory.Region stack = new CapturedMemory.Region(topOfStack, stackSize, stackOffset);
+        if (!is64) {
+            return new CapturedMemory(b, stack, List.of(), 0, 0);
+        }
+        List<CapturedMemory.Region> fixed = new ArrayList<>();
+        long dataPage = b.u64(at + 0x60L, "DataPageAddress");
+        long dataPageOffset = Integer.toUnsignedLong(b.u32(at + 0x68L, "DataPageOffset"));
+        long dataPageSize = Integer.toUnsignedLong(b.u32(at + 0x6CL, "DataPageSize"));
+        if (dataPage != 0 && b.contains(dataPageOffset, dataPageSize)) {
+            fixed.add(new CapturedMemory.Region(dataPage, dataPageSize, dataPageOffset));
+        }
+        return new CapturedMemory(b, stack, fixed, Integer.toUnsignedLong(b.u32(at + 0x78L, "DataBlocksOffset")),
+                Integer.toUnsignedLong(b.u32(at + 0x7CL, "DataBlocksCount")));
     }
 
     private static List<LoadedModule> modules(DumpBytes b, boolean is64, long listOffset, long count,
@@ -214,7 +290,7 @@ public final class DumpReader {
             }
             modules.add(new LoadedModule(poolName(b, nameOffset, poolOffset, poolSize), base, size, stamp));
         }
-        modules.sort(Comparator.comparing(LoadedModule::base, Long::compareUnsigned));
+        modules.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));
         return modules;
     }
 

@@ -10,6 +10,11 @@ public enum Machine {
         this.imageType = imageType;
     }
 
+    /** IMAGE_FILE_MACHINE_*: what a PE image for this machine says in its file header. */
+    public int imageType() {
+        return imageType;
+    }
+
     static Machine of(int imageType, String file) throws DumpFormatException {
         for (Machine m : values()) {
             if (m.imageType == imageType) {

@@ -24,6 +24,8 @@ public final class KernelModel implements AutoCloseable {
     public static final int MACHINE_CRASHED = 0xC00002EA;
     /** NTSTATUS for a request to a device that does not exist (driver not loaded). */
     public static final int OBJECT_NAME_NOT_FOUND = 0xC0000034;
+    /** NTSTATUS the model answers once its machine has hung (STATUS_IO_TIMEOUT). */
+    public static final int MACHINE_HUNG = 0xC00000B5;
 
     private static final ModelLibrary LIBRARY = load();
 
@@ -31,9 +33,20 @@ public final class KernelModel implements AutoCloseable {
 
     private Pointer machine;
 
-    /** How a batch ended. */
-    public record BatchResult(long operations, long pagingReads, long evictions, boolean bugchecked,
-                              int crashDepth, long bugCheckCode, List<Long> parameters, Optional<Path> dump) {
+    /**
+     * How a batch ended.
+     *
+     * @param hung       the machine stopped making progress (a thread waiting on a read it must itself finish)
+     * @param crashDepth callback nesting depth on the thread that bugchecked or hung
+     * @param kernelDump the kernel memory dump, when the machine is configured to write one
+     */
+    public record BatchResult(long operations, long pagingReads, long evictions, boolean bugchecked, boolean hung,
+                              int crashDepth, long bugCheckCode, List<Long> parameters, Optional<Path> dump,
+                              Optional<Path> kernelDump, Faults faults) {
+    }
+
+    /** The memory manager's page faults since boot, by how they were resolved. */
+    public record Faults(long soft, long hard, long collided, long sameThread, long storeReads) {
     }
 
     private static ModelLibrary load() {
@@ -63,6 +76,17 @@ public final class KernelModel implements AutoCloseable {
         if (machine == null) {
             throw new DeviceException("the kernel model could not allocate a machine");
         }
+    }
+
+    /** Sets how the machine behaves from its next boot on. */
+    public void configure(ModelOptions options) {
+        ModelLibrary.Options o = new ModelLibrary.Options();
+        o.size = o.size();
+        o.dumpKinds = options.dump() == ModelOptions.Dump.KERNEL ? 3 : 1;
+        o.pagingPath = options.pagingPath().ordinal();
+        o.sameThreadFault = options.sameThreadFault().ordinal();
+        o.pagingRequestor = options.pagingRequestor().ordinal();
+        check("configure the model", LIBRARY.XmConfigure(live(), o));
     }
 
     /** Boots a clean machine (or reboots a crashed one); minidumps go to dumpDirectory. */
@@ -177,21 +201,23 @@ public final class KernelModel implements AutoCloseable {
         p.readPercent = profile.mix().readPercent();
         p.writePercent = profile.mix().writePercent();
         p.pressurePercent = profile.pressure().percent();
+        p.pressureFlags = profile.pressure().purgesLists() ? ModelLibrary.PRESSURE_PURGE_LISTS : 0;
         p.operations = operations;
         p.seed = seed;
         ModelLibrary.Result r = new ModelLibrary.Result();
         int status = LIBRARY.XmRunBatch(live(), p, r);
-        if (status != MACHINE_CRASHED || r.bugchecked == 0) {
+        boolean ended = (status == MACHINE_CRASHED && r.bugchecked != 0) || (status == MACHINE_HUNG && r.hung != 0);
+        if (!ended) {
             check("run a batch", status);
         }
         return toBatchResult(r);
     }
 
-    /** The last bugcheck of this boot, if any. */
+    /** The last bugcheck (or hang) of this boot, if any. */
     public Optional<BatchResult> crash() {
         ModelLibrary.Result r = new ModelLibrary.Result();
         LIBRARY.XmGetCrash(live(), r);
-        return r.bugchecked != 0 ? Optional.of(toBatchResult(r)) : Optional.empty();
+        return r.bugchecked != 0 || r.hung != 0 ? Optional.of(toBatchResult(r)) : Optional.empty();
     }
 
     /** The driver's telemetry read from its memory: available after a bugcheck too. */
@@ -217,18 +243,27 @@ public final class KernelModel implements AutoCloseable {
     }
 
     private static BatchResult toBatchResult(ModelLibrary.Result r) {
+        return new BatchResult(r.operations, r.pagingReads, r.evictions, r.bugchecked != 0, r.hung != 0,
+                r.hung != 0 ? r.hungDepth : r.crashDepth, r.bugCheckCode, List.of(r.bugCheckParameters[0],
+                        r.bugCheckParameters[1], r.bugCheckParameters[2], r.bugCheckParameters[3]),
+                path(r.dumpPath), path(r.kernelDumpPath),
+                new Faults(r.softFaults, r.hardFaults, r.collidedFaults, r.sameThreadFaults, r.storeReads));
+    }
+
+    private static Optional<Path> path(byte[] nulTerminated) {
         int end = 0;
-        while (end < r.dumpPath.length && r.dumpPath[end] != 0) {
+        while (end < nulTerminated.length && nulTerminated[end] != 0) {
             end++;
         }
-        String dump = new String(r.dumpPath, 0, end, StandardCharsets.UTF_8);
-        return new BatchResult(r.operations, r.pagingReads, r.evictions, r.bugchecked != 0, r.crashDepth,
-                r.bugCheckCode, List.of(r.bugCheckParameters[0], r.bugCheckParameters[1], r.bugCheckParameters[2],
-                        r.bugCheckParameters[3]),
-                dump.isEmpty() ? Optional.empty() : Optional.of(Path.of(dump)));
+        return end == 0 ? Optional.empty()
+                : Optional.of(Path.of(new String(nulTerminated, 0, end, StandardCharsets.UTF_8)));
     }
 
     private static void check(String what, int status) {
+        if (status == MACHINE_HUNG) {
+            throw new DeviceException("cannot " + what + ": the modelled machine has hung", status,
+                    NtStatus.toWin32(status));
+        }
         if (status == MACHINE_CRASHED) {
             throw new DeviceException("cannot " + what + ": the modelled machine has bugchecked", status,
                     NtStatus.toWin32(status));

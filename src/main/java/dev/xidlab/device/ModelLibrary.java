@@ -11,7 +11,7 @@ interface ModelLibrary extends Library {
 
     /** XM_PROFILE. */
     @Structure.FieldOrder({"workers", "processes", "createPercent", "readPercent", "writePercent",
-            "pressurePercent", "operations", "seed"})
+            "pressurePercent", "pressureFlags", "reserved", "operations", "seed"})
     final class Profile extends Structure {
         public int workers;
         public int processes;
@@ -19,13 +19,19 @@ interface ModelLibrary extends Library {
         public int readPercent;
         public int writePercent;
         public int pressurePercent;
+        public int pressureFlags;
+        public int reserved;
         public long operations;
         public long seed;
     }
 
+    /** XM_PRESSURE_PURGE_LISTS. */
+    int PRESSURE_PURGE_LISTS = 1;
+
     /** XM_RESULT. */
     @Structure.FieldOrder({"operations", "pagingReads", "evictions", "bugchecked", "crashDepth", "bugCheckCode",
-            "bugCheckParameters", "dumpPath"})
+            "bugCheckParameters", "dumpPath", "kernelDumpPath", "hung", "hungDepth", "softFaults", "hardFaults",
+            "collidedFaults", "sameThreadFaults", "storeReads"})
     final class Result extends Structure {
         public long operations;
         public long pagingReads;
@@ -35,11 +41,31 @@ interface ModelLibrary extends Library {
         public long bugCheckCode;
         public long[] bugCheckParameters = new long[4];
         public byte[] dumpPath = new byte[512];
+        public byte[] kernelDumpPath = new byte[512];
+        public int hung;
+        public int hungDepth;
+        public long softFaults;
+        public long hardFaults;
+        public long collidedFaults;
+        public long sameThreadFaults;
+        public long storeReads;
+    }
+
+    /** XM_OPTIONS. */
+    @Structure.FieldOrder({"size", "dumpKinds", "pagingPath", "sameThreadFault", "pagingRequestor"})
+    final class Options extends Structure {
+        public int size;
+        public int dumpKinds;
+        public int pagingPath;
+        public int sameThreadFault;
+        public int pagingRequestor;
     }
 
     Pointer XmCreate();
 
     void XmDestroy(Pointer machine);
+
+    int XmConfigure(Pointer machine, Options options);
 
     int XmBoot(Pointer machine, String dumpDirectory);
 

@@ -1,5 +1,6 @@
 package dev.xidlab.lab;
 
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.vm.Acceleration;
 import dev.xidlab.lab.vm.Libvirt;
 import dev.xidlab.lab.vm.VagrantLab;
@@ -41,9 +42,19 @@ public final class Labs {
      * @throws IllegalArgumentException for an unknown name or a bad XIDLAB_* setting (a usage error)
      */
     public static Lab open(String name, boolean allowStandIn) {
+        return open(name, allowStandIn, ModelOptions.DEFAULTS);
+    }
+
+    /**
+     * The lab, with the kernel model's options for {@code sim} (a real kernel has its own behaviour: the options
+     * do not apply to the other labs).
+     *
+     * @throws IllegalArgumentException for an unknown name or a bad XIDLAB_* setting (a usage error)
+     */
+    public static Lab open(String name, boolean allowStandIn, ModelOptions options) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case SIM:
-                return new SimLab();
+                return new SimLab(options);
             case VAGRANT:
                 VagrantLab.Setup setup = vagrantSetup(allowStandIn);
                 return new VagrantLab(setup, vagrantRunner(setup), Libvirt.system(new ProcessCommandRunner()),

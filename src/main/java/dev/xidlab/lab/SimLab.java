@@ -4,6 +4,7 @@ import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.device.IoctlDevice;
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.device.SimTransport;
 import dev.xidlab.stress.Budget;
 import dev.xidlab.stress.MemoryPressure;
@@ -24,23 +25,24 @@ import java.util.regex.Pattern;
 /**
  * The default lab: a kernel-model machine in this process. Boot is a clean model boot (the service key
  * survives, as the registry does), deploy loads xidfilter, stress runs the profile as batches of modelled file
- * operations, and a bugcheck leaves a real-format minidump that is moved to the evidence directory, never over
- * an earlier one.
+ * operations, and a bugcheck leaves a real-format minidump (and, with {@link ModelOptions.Dump#KERNEL}, a kernel
+ * memory dump) that is moved to the evidence directory, never over an earlier one.
  */
 public final class SimLab implements Lab {
 
-    private static final Pattern MODEL_DUMP_NAME = Pattern.compile("(\\d{6})-\\d+\\.dmp");
+    private static final Pattern MODEL_DUMP_NAME = Pattern.compile("(MEMORY-)?(\\d{6})-\\d+\\.(dmp|DMP)");
 
     /** Operations per batch when the budget is a time: the model checks the clock between batches. */
     private static final long TIME_BUDGET_BATCH = 5_000;
 
     private final Path serviceKey;
+    private final ModelOptions options;
     private KernelModel model;
     private Path dumpScratch;
 
     /** A model machine whose registry lives only as long as this lab. */
     public SimLab() {
-        this(null);
+        this(null, ModelOptions.DEFAULTS);
     }
 
     /**
@@ -48,7 +50,21 @@ public final class SimLab implements Lab {
      * with the configuration the last {@code xidlab driver set} saved, as on a real machine after a reboot.
      */
     public SimLab(Path serviceKey) {
+        this(serviceKey, ModelOptions.DEFAULTS);
+    }
+
+    /** A model machine set up with these options (dumps, paging path, the named assumptions). */
+    public SimLab(ModelOptions options) {
+        this(null, options);
+    }
+
+    public SimLab(Path serviceKey, ModelOptions options) {
         this.serviceKey = serviceKey;
+        this.options = options;
+    }
+
+    public ModelOptions options() {
+        return options;
     }
 
     /**
@@ -78,6 +94,7 @@ public final class SimLab implements Lab {
         try {
             if (model == null) {
                 model = new KernelModel();
+                model.configure(options);
                 dumpScratch = Files.createTempDirectory("xidlab-sim-dumps");
             }
             model.boot(dumpScratch);
@@ -123,6 +140,12 @@ public final class SimLab implements Lab {
                 if (r.bugchecked()) {
                     return bugchecked(r, done, elapsed(started), evidenceDir);
                 }
+                if (r.hung()) {
+                    // The model sees the deadlock the moment it forms: no time had to pass to call it a hang.
+                    return new RunOutcome.Hung("a thread waits for the in-page read it must itself finish"
+                            + " (same-thread-fault=wait), at callback nesting depth " + r.crashDepth(), Duration.ZERO,
+                            done, elapsed(started), Optional.of(m.readStats()), List.of());
+                }
             }
             return new RunOutcome.Survived(done, elapsed(started), m.readStats());
         } catch (DeviceException e) {
@@ -132,33 +155,41 @@ public final class SimLab implements Lab {
 
     private RunOutcome bugchecked(KernelModel.BatchResult r, long done, Duration elapsed, Path evidenceDir) {
         List<Path> evidence = new ArrayList<>();
-        Optional<Path> dump = Optional.empty();
-        if (r.dump().isPresent()) {
-            try {
-                Files.createDirectories(evidenceDir);
-                Path target = keep(r.dump().get(), evidenceDir);
-                dump = Optional.of(target);
-                evidence.add(target);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot keep the model's dump in " + evidenceDir, e);
-            }
+        Optional<Path> dump = keepIfWritten(r.dump(), evidenceDir);
+        Optional<Path> kernelDump = keepIfWritten(r.kernelDump(), evidenceDir);
+        dump.ifPresent(evidence::add);
+        kernelDump.ifPresent(evidence::add);
+        // The kernel dump holds the whole overflowed stack: when there is one, it is the dump the run is judged by.
+        return new RunOutcome.Bugchecked(r.bugCheckCode(), r.parameters(), kernelDump.or(() -> dump), evidence,
+                done, elapsed, Optional.of(model.readStats()));
+    }
+
+    private static Optional<Path> keepIfWritten(Optional<Path> written, Path evidenceDir) {
+        if (written.isEmpty()) {
+            return Optional.empty();
         }
-        return new RunOutcome.Bugchecked(r.bugCheckCode(), r.parameters(), dump, evidence, done, elapsed,
-                Optional.of(model.readStats()));
+        try {
+            Files.createDirectories(evidenceDir);
+            return Optional.of(keep(written.get(), evidenceDir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the model's dump in " + evidenceDir, e);
+        }
     }
 
     /**
      * Moves a dump into the evidence directory under a name no earlier dump there has: evidence is never
-     * overwritten, however many runs share the directory. The model names a dump MMDDYY-NN.dmp; it is kept as
-     * Windows names minidumps, MMDDYY-NNNNN-NN.dmp, with the first free number. Any other name keeps its own, with
-     * -2, -3 ... before the extension when taken.
+     * overwritten, however many runs share the directory. The model names a minidump MMDDYY-NN.dmp and a kernel
+     * dump MEMORY-MMDDYY-NN.DMP; they are kept as Windows names minidumps, MMDDYY-NNNNN-NN.dmp (the kernel dump
+     * with its MEMORY- prefix and .DMP), with the first free number. Any other name keeps its own, with -2, -3 ...
+     * before the extension when taken.
      */
     static Path keep(Path dump, Path evidenceDir) throws IOException {
         String name = dump.getFileName().toString();
         Matcher model = MODEL_DUMP_NAME.matcher(name);
         int dot = name.lastIndexOf('.');
         for (int n = 1; ; n++) {
-            String candidate = model.matches() ? String.format("%s-%05d-01.dmp", model.group(1), n)
+            String candidate = model.matches() ? String.format("%s%s-%05d-01.%s",
+                    model.group(1) == null ? "" : model.group(1), model.group(2), n, model.group(3))
                     : n == 1 ? name : dot < 0 ? name + "-" + n : name.substring(0, dot) + "-" + n + name.substring(dot);
             Path target = evidenceDir.resolve(candidate);
             try {

@@ -1,5 +1,6 @@
 package dev.xidlab.matrix;
 
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.protocol.Labels;
 import dev.xidlab.stress.StressProfile;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,11 @@ import java.util.List;
 
 /**
  * What a matrix runs: configurations x runs from a seed; the threshold a fix's failure rate must stay under and the
- * baseline's re-entry rate above; and the share of the baseline's non-paging callbacks a fix may stop seeing.
+ * baseline's re-entry rate above; the share of the baseline's non-paging callbacks a fix may stop seeing; and how
+ * the kernel model is set up when the lab is the model ({@link ModelOptions}; a real kernel has its own).
  */
 public record Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
-                   double maxCoverageLoss) {
+                   double maxCoverageLoss, ModelOptions model) {
 
     public static final int MAX_RUNS = 100_000;
     public static final double DEFAULT_MAX_COVERAGE_LOSS = 0.05;
@@ -23,8 +25,16 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         this(name, configs, runs, seed, threshold, DEFAULT_MAX_COVERAGE_LOSS);
     }
 
+    public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
+                double maxCoverageLoss) {
+        this(name, configs, runs, seed, threshold, maxCoverageLoss, ModelOptions.DEFAULTS);
+    }
+
     public Plan {
         configs = List.copyOf(configs);
+        if (model == null) {
+            throw new IllegalArgumentException("a plan needs model options (ModelOptions.DEFAULTS for none)");
+        }
         if (runs < 1 || runs > MAX_RUNS) {
             throw new IllegalArgumentException("runs must be 1.." + MAX_RUNS + ", not " + runs);
         }
@@ -50,19 +60,23 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
     }
 
     public Plan withRuns(int newRuns) {
-        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss);
+        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss, model);
     }
 
     public Plan withSeed(long newSeed) {
-        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss);
+        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss, model);
     }
 
     public Plan withThreshold(double newThreshold) {
-        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss);
+        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss, model);
     }
 
     public Plan withMaxCoverageLoss(double share) {
-        return new Plan(name, configs, runs, seed, threshold, share);
+        return new Plan(name, configs, runs, seed, threshold, share, model);
+    }
+
+    public Plan withModel(ModelOptions newModel) {
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, newModel);
     }
 
     public PlannedConfig baseline() {
@@ -91,8 +105,9 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
     }
 
     /**
-     * Identifies what the results of a plan mean: configurations, loads and seed. The run count, threshold and
-     * coverage share are left out, so a resumed matrix may add runs or judge with other limits.
+     * Identifies what the results of a plan mean: configurations, loads, seed and (when not the defaults, so the
+     * fingerprints of plans written before stay as they were) the kernel model's options. The run count,
+     * threshold and coverage share are left out, so a resumed matrix may add runs or judge with other limits.
      */
     public String fingerprint() {
         StringBuilder canonical = new StringBuilder().append(name).append('|').append(seed);
@@ -103,6 +118,9 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
                     .append(',').append(s.workers()).append(',').append(s.processes())
                     .append(',').append(s.mix()).append(',').append(Labels.label(s.pressure()))
                     .append(',').append(s.budget());
+        }
+        if (!model.equals(ModelOptions.DEFAULTS)) {
+            canonical.append("|model:").append(model.describe());
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString()

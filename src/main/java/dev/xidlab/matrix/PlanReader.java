@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.GuardFlag;
 import dev.xidlab.protocol.Labels;
@@ -37,6 +38,8 @@ import java.util.Set;
  *   - {name: fix, mode: lookup, skip: skip-paging-io, skipFor: {read: skip-paging-io},
  *      guard: nesting, guardStack: 4096, selfTest: false}
  *   - {name: other, load: own, stress: {...}}                      # its own load: at most INCONCLUSIVE
+ * model: {dump: kernel, pagingPath: store, sameThreadFault: wait, pagingRequestor: any-process}
+ *                                                                   # the kernel model's; every key optional
  * </pre>
  *
  * A fix's own {@code stress} block without {@code load: own} is refused: a lighter load must never pass as a fix.
@@ -44,7 +47,9 @@ import java.util.Set;
 public final class PlanReader {
 
     private static final Set<String> ROOT_KEYS = Set.of("name", "runs", "seed", "threshold", "maxCoverageLoss",
-            "stress", "configurations");
+            "stress", "configurations", "model");
+    private static final Set<String> MODEL_KEYS = Set.of("dump", "pagingPath", "sameThreadFault",
+            "pagingRequestor");
     private static final Set<String> CONFIG_KEYS = Set.of("name", "role", "mode", "skip", "skipFor", "guard",
             "guardStack", "selfTest", "load", "stress");
     private static final String LOAD_OWN = "own";
@@ -109,7 +114,8 @@ public final class PlanReader {
                     planned,
                     integer(root.fields.get("runs"), DefaultPlan.RUNS, 1, Plan.MAX_RUNS, "runs"),
                     root.fields.containsKey("seed") ? longValue(root.fields.get("seed"), "seed") : DefaultPlan.SEED,
-                    decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD, "threshold"), maxLoss);
+                    decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD, "threshold"), maxLoss,
+                    model(root.fields.get("model")));
         } catch (IllegalArgumentException e) {
             throw error(configs, e.getMessage());
         }
@@ -190,6 +196,20 @@ public final class PlanReader {
             }
         }
         return new PlannedConfig(name, role, config, stress(node.fields.get("stress"), planStress), ownLoad);
+    }
+
+    private ModelOptions model(LocatedNode node) throws PlanException {
+        if (node == null) {
+            return ModelOptions.DEFAULTS;
+        }
+        object(node, "model", MODEL_KEYS);
+        ModelOptions d = ModelOptions.DEFAULTS;
+        return new ModelOptions(parse(node.fields.get("dump"), ModelOptions.Dump.class, "dump", d.dump()),
+                parse(node.fields.get("pagingPath"), ModelOptions.PagingPath.class, "paging path", d.pagingPath()),
+                parse(node.fields.get("sameThreadFault"), ModelOptions.SameThreadFault.class, "same-thread fault",
+                        d.sameThreadFault()),
+                parse(node.fields.get("pagingRequestor"), ModelOptions.PagingRequestor.class, "paging requestor",
+                        d.pagingRequestor()));
     }
 
     private StressProfile stress(LocatedNode node, StressProfile base) throws PlanException {

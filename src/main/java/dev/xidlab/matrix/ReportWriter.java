@@ -79,6 +79,9 @@ public final class ReportWriter {
         md.append("Lab `").append(s.lab()).append("`, ").append(runsLine(s)).append(", threshold ")
                 .append(percent(s.threshold())).append(", plan fingerprint `").append(s.fingerprint())
                 .append("`.\n\n");
+        if (s.model() != null) {
+            md.append("Kernel model: ").append(s.model()).append(".\n\n");
+        }
         md.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n|---|---|---:|---:|---:|---:|---:|---:|---|---:"
                 + "|---:|---|\n");
         for (ConfigResult c : s.configs()) {
@@ -134,6 +137,9 @@ public final class ReportWriter {
                 .append(s.verdict().label()).append("</strong> &mdash; ").append(esc(s.reason())).append("</p>\n");
         h.append("<p>Lab <code>").append(esc(s.lab())).append("</code>, ").append(esc(runsLine(s)))
                 .append(", threshold ").append(percent(s.threshold())).append(".</p>\n");
+        if (s.model() != null) {
+            h.append("<p id=\"model\">Kernel model: ").append(esc(s.model())).append(".</p>\n");
+        }
         h.append(chart(s));
         h.append("<table><tr>");
         COLUMNS.forEach(col -> h.append("<th>").append(esc(col)).append("</th>"));

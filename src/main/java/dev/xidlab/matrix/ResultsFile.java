@@ -46,7 +46,8 @@ public final class ResultsFile implements AutoCloseable {
         ResultsFile file = new ResultsFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE));
         file.append(new ResultsHeader("header", ResultsHeader.FORMAT, plan.name(), plan.fingerprint(), lab,
-                Instant.now().toString(), adaptive ? Boolean.TRUE : null));
+                Instant.now().toString(), adaptive ? Boolean.TRUE : null,
+                VerdictCalculator.modelOf(plan, lab)));
         return file;
     }
 

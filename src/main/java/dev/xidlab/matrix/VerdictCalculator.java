@@ -1,6 +1,7 @@
 package dev.xidlab.matrix;
 
 import dev.xidlab.protocol.XidMode;
+import dev.xidlab.lab.Labs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,11 @@ import java.util.function.Predicate;
  * says how many more runs would settle it.
  */
 public final class VerdictCalculator {
+
+    /** The kernel model's options as the report names them, for the model's lab only. */
+    static String modelOf(Plan plan, String lab) {
+        return Labs.SIM.equals(lab) ? plan.model().describe() : null;
+    }
 
     private VerdictCalculator() {
     }
@@ -67,7 +73,7 @@ public final class VerdictCalculator {
             planned = plan.configs().size() * plan.runs();
         }
         return new MatrixSummary(plan.name(), plan.fingerprint(), lab, plan.threshold(), plan.maxCoverageLoss(),
-                adaptive, planned, records.size(), Math.max(0, saved), verdict, reason, results, rules.text());
+                adaptive, planned, records.size(), Math.max(0, saved), verdict, reason, results, rules.text(), modelOf(plan, lab));
     }
 
     static Map<String, Tally> tallies(Plan plan, List<RunRecord> records) {

@@ -204,8 +204,9 @@ public final class WindowsStressLoad {
 
     /**
      * Takes the pressure's share of available memory once and holds it for the run; each cycle touches every
-     * page of it again (so the memory manager must take pages from elsewhere) and then empties the working sets,
-     * writes out the modified list, purges the standby list and trims the paged pool. A step that fails stops the
+     * page of it again (so the memory manager must take pages from elsewhere) and then, for {@code low} and
+     * {@code high}, empties the working sets, writes out the modified list, purges the standby list and trims the
+     * paged pool (the aging levels leave the choice to the working set manager). A step that fails stops the
      * load: pressure that silently did nothing would make a fix look good.
      */
     private static void pressure(MemoryPressure level, List<PressureCycle> cycles, AtomicBoolean stop) {
@@ -230,7 +231,8 @@ public final class WindowsStressLoad {
                     }
                 }
                 java.util.Map<String, String> statuses = new java.util.LinkedHashMap<>();
-                for (SystemMemoryTrim step : SystemMemoryTrim.values()) {
+                for (SystemMemoryTrim step : level.purgesLists() ? SystemMemoryTrim.values()
+                        : new SystemMemoryTrim[0]) {
                     int ntstatus = step.issue();
                     statuses.put(step.call(), String.format("0x%08X", ntstatus));
                     if (ntstatus < 0) {

@@ -66,7 +66,7 @@ class XidlabCommandLineTest {
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertEquals("xidlab: unknown registration flag 'skip-everything' (expected one of: skip-paging-io,"
-                + " skip-cached-io, skip-non-dasd-io)\n", r.err());
+                + " skip-cached-io, skip-non-dasd-io, skip-non-cached-non-paging-io)\n", r.err());
     }
 
     @Test

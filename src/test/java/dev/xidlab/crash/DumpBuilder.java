@@ -23,6 +23,15 @@ final class DumpBuilder {
     private String bitmapSignature = "SDMP";
     private final List<Module> modules = new ArrayList<>();
     private final List<Long> stack = new ArrayList<>();
+    private long topOfStack = 0xffff850400001000L;
+    private final List<Block> blocks = new ArrayList<>();
+
+    /** A TRIAGE_DATA_BLOCK: bytes captured at an address. */
+    record Block(long address, byte[] bytes) {
+    }
+
+    private Long bugcheckAt;
+    private Long contextRip;
 
     DumpBuilder bits32() {
         is64 = false;
@@ -48,6 +57,30 @@ final class DumpBuilder {
 
     DumpBuilder module(String path, long base, int size) {
         modules.add(new Module(path, base, size));
+        return this;
+    }
+
+    /** Where the captured stack (and the context's RSP) starts. */
+    DumpBuilder topOfStack(long address) {
+        topOfStack = address;
+        return this;
+    }
+
+    /** Memory the minidump captured beyond its stack, as a data block. */
+    DumpBuilder dataBlock(long address, byte[] bytes) {
+        blocks.add(new Block(address, bytes));
+        return this;
+    }
+
+    /** The dump's exception record: a breakpoint at {@code address}, as a bugcheck records KeBugCheckEx. */
+    DumpBuilder bugcheckAt(long address) {
+        this.bugcheckAt = address;
+        return this;
+    }
+
+    /** The RIP of the dump's context record (by default the first stack value). */
+    DumpBuilder contextRip(long rip) {
+        this.contextRip = rip;
         return this;
     }
 
@@ -94,7 +127,9 @@ final class DumpBuilder {
         for (Module m : modules) {
             poolSize += align8(4 + 2 * (m.path().length() + 1));
         }
-        int valid = poolOffset + poolSize;
+        int blockTable = align8(poolOffset + poolSize);
+        int blockData = blockTable + 16 * blocks.size();
+        int valid = blockData + blocks.stream().mapToInt(x -> align8(x.bytes().length)).sum();
         ByteBuffer b = buffer(valid + 4);
         fill(b, header);
         b.put(0, "PAGEDU64".getBytes(StandardCharsets.US_ASCII));
@@ -106,14 +141,28 @@ final class DumpBuilder {
         for (int i = 0x348; i < 0x348 + 0x4D0; i++) {
             b.put(i, (byte) 0);
         }
-        b.putLong(0x348 + 0xF8, stack.isEmpty() ? 0 : stack.get(0)).putLong(0x348 + 0x98, 0xffff850400001000L);
+        b.putLong(0x348 + 0xF8, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0))
+                .putLong(0x348 + 0x98, topOfStack);
+        if (bugcheckAt != null) {
+            b.putInt(0xF00, (int) ExceptionRecord.BREAKPOINT).putInt(0xF04, 1).putLong(0xF10, bugcheckAt);
+            b.putInt(header + 0x10, 0xF00);
+        }
         b.putInt(0xF98, 4).putLong(0xFA0, valid + 4).putLong(0xFA8, 133_500_000_000_000_000L)
                 .putLong(0x1030, 600_000_000L);
         b.putInt(header + 0x04, valid + 4).putInt(header + 0x08, valid).putInt(header + 0x0C, 0x348)
                 .putInt(header + 0x18, header + 0x80).putInt(header + 0x28, stackOffset)
                 .putInt(header + 0x2C, 8 * stack.size()).putInt(header + 0x30, driverOffset)
                 .putInt(header + 0x34, modules.size()).putInt(header + 0x38, poolOffset)
-                .putInt(header + 0x3C, poolSize).putLong(header + 0x48, 0xffff850400001000L);
+                .putInt(header + 0x3C, poolSize).putLong(header + 0x48, topOfStack)
+                .putInt(header + 0x78, blocks.isEmpty() ? 0 : blockTable).putInt(header + 0x7C, blocks.size());
+        int data = blockData;
+        for (int i = 0; i < blocks.size(); i++) {
+            Block x = blocks.get(i);
+            b.putLong(blockTable + 16 * i, x.address()).putInt(blockTable + 16 * i + 8, data)
+                    .putInt(blockTable + 16 * i + 12, x.bytes().length);
+            b.put(data, x.bytes());
+            data += align8(x.bytes().length);
+        }
         b.putInt(header + 0x80, 0);
         for (int i = 0; i < stack.size(); i++) {
             b.putLong(stackOffset + 8 * i, stack.get(i));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.unwind.MemoryAbsentException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -122,13 +123,15 @@ class DumpReaderTest {
     }
 
     @Test
-    void aTruncatedTriageBlockNamesWhatLiesOutside() throws Exception {
+    void aTruncatedDumpKeepsItsHeadersStopAndNamesWhatLiesOutside() throws Exception {
         byte[] real = Files.readAllBytes(FIXTURE);
 
-        DumpFormatException e = assertThrows(DumpFormatException.class,
-                () -> DumpReader.read(real, 0x10000, Path.of("cut.dmp")));
+        CrashDump cut = DumpReader.read(real, 0x10000, Path.of("cut.dmp"));
 
-        assertTrue(e.getMessage().contains("lies outside the file"), e.getMessage());
+        assertTrue(cut.truncated());
+        assertTrue(cut.triage().isEmpty());
+        assertEquals(0x1000007EL, cut.header().bugcheck().code());
+        assertTrue(cut.damage().orElseThrow().contains("lies outside the file"), cut.damage().orElseThrow());
     }
 
     @Test
@@ -136,29 +139,60 @@ class DumpReaderTest {
         byte[] real = Files.readAllBytes(FIXTURE);
         ByteBuffer.wrap(real).order(ByteOrder.LITTLE_ENDIAN).putInt(0x2034, 0x7FFFFFFF);
 
-        DumpFormatException e = assertThrows(DumpFormatException.class, () -> DumpReader.read(real, Path.of("a")));
+        CrashDump dump = DumpReader.read(real, Path.of("a"));
 
-        assertTrue(e.getMessage().contains("DriverCount 2147483647 is absurd"), e.getMessage());
+        assertTrue(dump.damage().orElseThrow().contains("DriverCount 2147483647 is absurd"), dump.toString());
     }
 
     @Test
-    void aMissingValidMarkerIsRefused() throws Exception {
+    void aMissingValidMarkerLeavesTheTriageBlockUnread() throws Exception {
         byte[] real = Files.readAllBytes(FIXTURE);
         real[0x13a288] = 'X';
 
-        DumpFormatException e = assertThrows(DumpFormatException.class, () -> DumpReader.read(real, Path.of("a")));
+        CrashDump dump = DumpReader.read(real, Path.of("a"));
 
-        assertTrue(e.getMessage().contains("no 'DGRT' marker at 0x13A288"), e.getMessage());
+        assertTrue(dump.damage().orElseThrow().contains("no 'DGRT' marker at 0x13A288"), dump.toString());
     }
 
     @Test
-    void aDriverNameOutsideTheStringPoolIsRefused() throws Exception {
+    void aDriverNameOutsideTheStringPoolLeavesTheTriageBlockUnread() throws Exception {
         byte[] real = Files.readAllBytes(FIXTURE);
         ByteBuffer.wrap(real).order(ByteOrder.LITTLE_ENDIAN).putInt(0x10828, 0x100);
 
-        DumpFormatException e = assertThrows(DumpFormatException.class, () -> DumpReader.read(real, Path.of("a")));
+        CrashDump dump = DumpReader.read(real, Path.of("a"));
 
-        assertTrue(e.getMessage().contains("outside the string pool"), e.getMessage());
+        assertTrue(dump.damage().orElseThrow().contains("outside the string pool"), dump.toString());
+    }
+
+    @Test
+    void theRealMinidumpCapturedTheContextRecordItsBugcheckNames() throws Exception {
+        TriageData t = DumpReader.read(FIXTURE).triage().orElseThrow();
+        long context = 0xffff850429891720L;    // 0x1000007E's parameter 4, inside the captured stack
+
+        assertEquals(0x10001F, t.memory().bytes(context + 0x30, 4).getInt(0), "CONTEXT_FULL");
+        assertEquals(0xfffff8048b58334cL, ContextRecords.x64(t.memory(), context).orElseThrow().rip());
+    }
+
+    @Test
+    void theRealMinidumpsExceptionRecordIsTheBreakpointAtKeBugCheckEx() throws Exception {
+        ExceptionRecord e = DumpReader.read(FIXTURE).triage().orElseThrow().exception().orElseThrow();
+
+        assertEquals(ExceptionRecord.BREAKPOINT, e.code());
+        assertEquals(0xfffff8047bdf5a80L, e.address(), "ntoskrnl.exe+0x3f5a80");
+    }
+
+    @Test
+    void theRealMinidumpsDataBlocksAreReadableByAddress() throws Exception {
+        CapturedMemory m = DumpReader.read(FIXTURE).triage().orElseThrow().memory();
+
+        // The first TRIAGE_DATA_BLOCK: 0x9c bytes at 0xfffff8047c62a7a0, stored at file offset 0x206a8.
+        byte[] fromMemory = new byte[0x9c];
+        m.read(0xfffff8047c62a7a0L, fromMemory, 0, fromMemory.length);
+        byte[] fromFile = java.util.Arrays.copyOfRange(Files.readAllBytes(FIXTURE), 0x206a8, 0x206a8 + 0x9c);
+        assertEquals(java.util.HexFormat.of().formatHex(fromFile), java.util.HexFormat.of().formatHex(fromMemory));
+        MemoryAbsentException past = assertThrows(MemoryAbsentException.class,
+                () -> m.read(0xfffff8047c62a7a0L + 0x9c, new byte[8], 0, 8), "nothing past the block");
+        assertEquals(0xfffff8047c62a7a0L + 0x9c, past.address());
     }
 
     @Test
@@ -177,5 +211,14 @@ class DumpReaderTest {
         long after = rt.totalMemory() - rt.freeMemory();
         assertEquals(3L << 30, dump.fileSize());
         assertTrue(after - before < (64L << 20), "heap grew by " + ((after - before) >> 20) + " MiB");
+    }
+
+    @Test
+    void aDumpWinDbgWroteIsReadAsItsHeaderWithANote() throws Exception {
+        CrashDump d = DumpReader.read(new DumpBuilder().type(8).build(), Path.of("k.dmp"));
+
+        assertEquals(DumpType.KERNEL_MEMORY, d.header().type());
+        assertTrue(d.kernel().orElseThrow().memory().isEmpty());
+        assertTrue(d.kernel().orElseThrow().notes().get(0).contains("'RDMP'"), d.kernel().orElseThrow().notes().toString());
     }
 }

@@ -228,7 +228,7 @@ class SimDeviceTest {
     @Test
     void unknownRegistrationBitsAreInvalidParameterAndChangeNothing() {
         ByteBuffer request = ByteBuffer.wrap(validSetConfig()).order(ByteOrder.LITTLE_ENDIAN);
-        request.putInt(16 + Wire.CONFIG.offset("OperationFlags") + 8, 0x8);
+        request.putInt(16 + Wire.CONFIG.offset("OperationFlags") + 8, 0x10);
 
         assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request.array(), 24));
         assertEquals(DriverConfig.fieldDefault(), device.config());

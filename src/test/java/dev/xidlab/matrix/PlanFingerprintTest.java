@@ -3,6 +3,7 @@ package dev.xidlab.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.xidlab.device.ModelOptions;
 import org.junit.jupiter.api.Test;
 
 /** A plan's fingerprint decides whether --resume accepts a results file: it must not drift between versions. */
@@ -22,5 +23,14 @@ class PlanFingerprintTest {
     @Test
     void theSeedIs() {
         assertNotEquals(DefaultPlan.plan().fingerprint(), DefaultPlan.plan().withSeed(2).fingerprint());
+    }
+
+    @Test
+    void theKernelModelsOptionsAreWhenTheyAreNotTheDefaults() {
+        Plan plan = DefaultPlan.plan();
+
+        assertEquals(plan.fingerprint(), plan.withModel(ModelOptions.DEFAULTS).fingerprint());
+        assertNotEquals(plan.fingerprint(), plan.withModel(ModelOptions.DEFAULTS
+                .withSameThreadFault(ModelOptions.SameThreadFault.WAIT)).fingerprint());
     }
 }

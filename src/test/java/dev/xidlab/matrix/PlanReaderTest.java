@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.protocol.GuardFlag;
 import dev.xidlab.protocol.Operation;
 import dev.xidlab.protocol.RegistrationFlag;
@@ -186,5 +187,32 @@ class PlanReaderTest {
 
         assertTrue(m.startsWith("plan.yaml line "), m);
         assertEquals(1, m.lines().count());
+    }
+
+    @Test
+    void aModelBlockSetsTheKernelModelsOptions() throws Exception {
+        Plan p = PlanReader.parse(PLAN + "model: {dump: kernel, pagingPath: store, sameThreadFault: wait,"
+                + " pagingRequestor: any-process}\n", "plan.yaml", false);
+
+        assertEquals(new ModelOptions(ModelOptions.Dump.KERNEL, ModelOptions.PagingPath.STORE,
+                ModelOptions.SameThreadFault.WAIT, ModelOptions.PagingRequestor.ANY_PROCESS), p.model());
+        assertEquals(ModelOptions.DEFAULTS, PlanReader.parse(PLAN, "plan.yaml", false).model());
+    }
+
+    @Test
+    void anUnknownModelKeyOrValueIsRefusedWithItsLine() {
+        assertEquals("plan.yaml line 23: unknown key 'paging' in model (known: dump, pagingPath, pagingRequestor,"
+                + " sameThreadFault)", message(PLAN + "model:\n  paging: store\n"));
+        assertEquals("plan.yaml line 23: unknown same-thread fault 'retry' (expected one of: refault, wait)",
+                message(PLAN + "model:\n  sameThreadFault: retry\n"));
+    }
+
+    @Test
+    void theFieldPlanInTheRepositoryReads() throws Exception {
+        Plan p = PlanReader.read(FieldPlanTest.FIELD_PLAN);
+
+        assertEquals("field", p.name());
+        assertEquals(MemoryPressure.AGING_HIGH, p.baseline().stress().pressure());
+        assertEquals(ModelOptions.DEFAULTS, p.model());
     }
 }
