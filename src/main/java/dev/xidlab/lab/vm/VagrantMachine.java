@@ -80,9 +80,14 @@ public final class VagrantMachine {
         return SshTarget.fromSshConfig(r.stdout(), password);
     }
 
-    /** The libvirt domain's UUID, which vagrant-libvirt keeps in .vagrant/; empty before the first up. */
+    /**
+     * The libvirt domain's UUID, which vagrant-libvirt keeps in Vagrant's dot directory (.vagrant/, or where
+     * VAGRANT_DOTFILE_PATH puts it); empty before the first up.
+     */
     public Optional<String> domainId() {
-        Path id = directory.resolve(".vagrant/machines/default/libvirt/id");
+        String dotfile = environment.get("VAGRANT_DOTFILE_PATH");
+        Path state = dotfile == null || dotfile.isBlank() ? directory.resolve(".vagrant") : directory.resolve(dotfile);
+        Path id = state.resolve("machines/default/libvirt/id");
         try {
             String text = Files.isRegularFile(id) ? Files.readString(id).strip() : "";
             return text.isEmpty() ? Optional.empty() : Optional.of(text);

@@ -94,9 +94,12 @@ class StandInLabIT {
 
     private VagrantLab lab(CommandRunner vagrant, String prefix) {
         removeStaleDomain(prefix + "default");
+        // Its own Vagrant state (under target/, which the container mounts too), so a user's stand-in machine in
+        // vagrant/standin/.vagrant is neither used nor destroyed by the test.
+        Path state = HOME.resolve("target/it-vagrant").resolve(prefix).resolve(".vagrant");
         VagrantLab.Setup setup = new VagrantLab.Setup(HOME, StandInGuest.BOX, true, Duration.ofMinutes(15),
                 Duration.ofMinutes(30), Duration.ofMinutes(10), Optional.empty(),
-                Map.of("XIDLAB_DOMAIN_PREFIX", prefix));
+                Map.of("XIDLAB_DOMAIN_PREFIX", prefix, "VAGRANT_DOTFILE_PATH", state.toString()));
         return new VagrantLab(setup, vagrant, Libvirt.system(new ProcessCommandRunner()),
                 () -> Acceleration.decide(System.getenv(Acceleration.OVERRIDE_VARIABLE), Path.of("/dev/kvm"),
                         "qemu-system-x86_64"));
