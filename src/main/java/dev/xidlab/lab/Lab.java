@@ -29,6 +29,15 @@ public interface Lab extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Files the machine's kernel images (the kernel, the HAL, the filter manager, the driver) into a symbol store
+     * in the symbol server's layout, so its dumps unwind offline with the modules' own unwind data; returns what
+     * was filed. A lab whose machine has no such images (the kernel model) files nothing.
+     */
+    default java.util.List<Path> fileKernelImages(Path symbolStore) {
+        return java.util.List.of();
+    }
+
     /** Fails with {@link LabUnavailableException} and a one-line reason when the lab cannot run here. */
     void checkAvailable();
 

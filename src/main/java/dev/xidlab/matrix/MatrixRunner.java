@@ -7,6 +7,8 @@ import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.device.Device;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.symbols.SymbolPath;
+import dev.xidlab.symbols.SymbolStore;
 import dev.xidlab.protocol.ApplyMode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,6 +27,8 @@ public final class MatrixRunner {
     private final Lab lab;
     private final Path reportDir;
     private final String filterModule;
+    private boolean imagesFiled;
+    private SymbolStore symbols;
 
     public MatrixRunner(Lab lab, Path reportDir, String filterModule) {
         this.lab = lab;
@@ -49,6 +53,20 @@ public final class MatrixRunner {
         return crashes;
     }
 
+    /**
+     * The report's own store (the images the lab filed), then _NT_SYMBOL_PATH when it is set; a server that does
+     * not answer is a warning the analysis carries, never a failed run.
+     */
+    private SymbolStore symbols() {
+        if (symbols == null) {
+            String path = reportDir.resolve("symbols").toString();
+            String user = System.getenv("_NT_SYMBOL_PATH");
+            symbols = new SymbolStore(SymbolPath.parse(user == null || user.isBlank() ? path : path + ";" + user,
+                    reportDir.resolve("symbols-cache")), warning -> { });
+        }
+        return symbols;
+    }
+
     RunRecord runOne(PlannedRun run) {
         Path evidence = reportDir.resolve("dumps").resolve(run.config().name()).resolve("run-" + run.run());
         long started = System.nanoTime();
@@ -56,6 +74,11 @@ public final class MatrixRunner {
         try {
             lab.boot();
             try (Device device = lab.deployDriver()) {
+                if (!imagesFiled) {
+                    // Once per matrix: the machine's own images make its dumps unwind offline, with the report.
+                    lab.fileKernelImages(reportDir.resolve("symbols"));
+                    imagesFiled = true;
+                }
                 device.setConfig(run.config().driver(), ApplyMode.NEXT_LOAD);
                 device.reload();
                 device.resetStats();
@@ -79,7 +102,7 @@ public final class MatrixRunner {
             Optional<String> note = Optional.empty();
             if (b.dump().isPresent()) {
                 try {
-                    analysis = Optional.of(analysis(CrashAnalyzer.analyze(b.dump().get(), filterModule)));
+                    analysis = Optional.of(analysis(CrashAnalyzer.analyze(b.dump().get(), filterModule, symbols())));
                 } catch (DumpFormatException e) {
                     note = Optional.of("dump unreadable: " + e.getMessage());
                 }

@@ -24,8 +24,18 @@ class MatrixRunnerTest {
         MatrixSession.run(plan, lab, dir, Shard.WHOLE, null, "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
 
         PlannedRun first = plan.expand().get(0);
-        assertEquals(List.of("boot", "deploy", "set lookup", "reload", "reset", "stress " + first.seed()),
-                lab.calls.subList(0, 6));
+        assertEquals(List.of("boot", "deploy", "file images into symbols", "set lookup", "reload", "reset",
+                "stress " + first.seed()), lab.calls.subList(0, 7));
+    }
+
+    @Test
+    void theMachinesKernelImagesAreFiledIntoTheReportsSymbolStoreOncePerMatrix() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+
+        MatrixSession.run(DefaultPlan.plan().withRuns(2), lab, dir, Shard.WHOLE, null, "xidfilter.sys",
+                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        assertEquals(1, lab.calls.stream().filter(c -> c.startsWith("file images")).count());
     }
 
     @Test

@@ -98,6 +98,12 @@ final class ScriptedLab implements Lab {
     }
 
     @Override
+    public List<Path> fileKernelImages(Path symbolStore) {
+        calls.add("file images into " + symbolStore.getFileName());
+        return List.of();
+    }
+
+    @Override
     public RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
         calls.add("stress " + seed);
         return outcome.apply(configured);

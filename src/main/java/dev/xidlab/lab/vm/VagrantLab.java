@@ -750,6 +750,12 @@ public final class VagrantLab implements Lab {
         }
     }
 
+    /** The guest's kernel images filed into the report's symbol store ({@link KernelImages}). */
+    @Override
+    public List<Path> fileKernelImages(Path symbolStore) {
+        return ready ? KernelImages.file(shell, guest, setup.driverDir(), symbolStore) : List.of();
+    }
+
     /** The host's half of {@code xidlab lab doctor}: never fails, says what is wrong and how to fix it. */
     public List<LabDoctor.Finding> doctorHost() {
         return LabDoctor.host(new LabDoctor.Host(machine(), libvirt, this::acceleration, "default",
