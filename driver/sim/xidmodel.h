@@ -124,6 +124,57 @@ typedef struct _XM_OPTIONS {
     uint32_t PagingRequestor;   // XM_REQUESTOR_*
 } XM_OPTIONS;
 
+//
+//  The machine a site runs: what its dumps say of it (build, processors,
+//  physical memory) and the file-system filters loaded beside xidfilter.
+//
+//  A co-resident minifilter is an instance at its altitude: the filter
+//  manager calls the pre-operation callbacks of a volume's instances from
+//  the highest altitude down, each from the same frame of its pre-callback
+//  worker, so a callback above xidfilter's runs (and spends its stack) before
+//  xidfilter's at every level of a re-entry, and returns before xidfilter's
+//  is called; one below runs only after xidfilter's has returned. A legacy
+//  filter is a device attached above the filter manager's: its dispatch
+//  routine calls the next driver, so its frame stays on the stack for the
+//  whole way down. FrameBytes is the stack a filter's callback (or dispatch
+//  routine) takes on an operation it sees, x64: a stated assumption per
+//  filter class, which the caller supplies (README, "Reproducing a
+//  customer's environment").
+//
+#define XM_MAX_RESIDENT_FILTERS     32u
+#define XM_RESIDENT_NAME_CHARS      48u
+
+#define XM_RESIDENT_SKIP_PAGING_IO  0x00000001u // registered with SKIP_PAGING_IO: paging I/O passes it by
+#define XM_RESIDENT_LEGACY          0x00000002u // a legacy filter device above the filter manager's
+
+typedef struct _XM_RESIDENT_FILTER {
+    char Module[XM_RESIDENT_NAME_CHARS];   // its image's base name, NUL-terminated: "WdFilter.sys"
+    uint32_t AltitudeThousandths;       // 328010 is 328010000, 385250.5 is 385250500
+    uint32_t FrameBytes;                // 16..0x4000, a multiple of 16
+    uint32_t Flags;                     // XM_RESIDENT_*
+    uint32_t Reserved;                  // must be zero
+} XM_RESIDENT_FILTER;
+
+typedef struct _XM_ENVIRONMENT {
+    uint32_t Size;                      // sizeof(XM_ENVIRONMENT)
+    uint32_t Build;                     // the dumps' MinorVersion, 1..0xFFFFFF
+    uint32_t Processors;                // the dumps' NumberProcessors, 1..1024
+    uint32_t FilterAltitudeThousandths; // xidfilter's instance; no resident minifilter may share it
+    uint64_t PhysicalPages;             // the kernel dump's physical memory descriptor, 0x100.. pages
+    uint32_t FilterCount;               // 0..XM_MAX_RESIDENT_FILTERS
+    uint32_t Reserved;                  // must be zero
+    XM_RESIDENT_FILTER Filters[XM_MAX_RESIDENT_FILTERS];
+} XM_ENVIRONMENT;
+
+//
+//  The environment a new machine has: build 19041, 2 processors, 2 GiB,
+//  xidfilter at 385100, nothing loaded beside it.
+//
+#define XM_DEFAULT_BUILD            19041u
+#define XM_DEFAULT_PROCESSORS       2u
+#define XM_DEFAULT_PHYSICAL_PAGES   0x80000ull
+#define XM_DEFAULT_ALTITUDE         385100000u
+
 XM_EXPORT XM_MACHINE *XmCreate(void);
 XM_EXPORT void XmDestroy(XM_MACHINE *Machine);
 
@@ -131,6 +182,14 @@ XM_EXPORT void XmDestroy(XM_MACHINE *Machine);
 //  The machine's configuration (XM_OPTIONS), from the next boot on.
 //
 XM_EXPORT int32_t XmConfigure(XM_MACHINE *Machine, const XM_OPTIONS *Options);
+
+//
+//  The machine's environment (XM_ENVIRONMENT), from the next operation on;
+//  kept across boots. XM_STATUS_INVALID_PARAMETER for a malformed one (two
+//  minifilters at one altitude, a frame that is no frame), which changes
+//  nothing.
+//
+XM_EXPORT int32_t XmSetEnvironment(XM_MACHINE *Machine, const XM_ENVIRONMENT *Environment);
 
 //
 //  Boots a clean machine (or reboots a crashed one). The service key survives a

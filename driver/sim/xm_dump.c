@@ -96,12 +96,13 @@ Align8(
 
 uint64_t
 XmReturnAddress(
-    XM_FUNCTION Caller
+    const XM_MACHINE *Machine,
+    uint32_t Caller
     )
 {
-    const XM_FUNCTION_INFO *f = &XmFunctions[Caller];
+    const XM_FUNCTION_INFO *f = &Machine->Functions[Caller];
 
-    return XmModules[f->Module].Base + f->Rva + f->CallSite;
+    return Machine->Modules[f->Module].Base + f->Rva + f->CallSite;
 }
 
 void
@@ -173,15 +174,15 @@ Routine Description:
         uint64_t slot = top - Thread->StackUsed - 8;
         if (slot >= Address && slot + 8 <= Address + Length) {
             Put64(Buffer, (uint32_t)(slot - Address),
-                  XmReturnAddress((XM_FUNCTION)Thread->Frames[Thread->FrameCount - 1]));
+                  XmReturnAddress(Machine, Thread->Frames[Thread->FrameCount - 1]));
         }
     }
     for (i = 0; i < Thread->FrameCount; i++) {
-        uint32_t bytes = XmFunctions[Thread->Frames[i]].FrameBytes;
+        uint32_t bytes = Machine->Functions[Thread->Frames[i]].FrameBytes;
         uint64_t bottom = top - bytes;
         uint64_t slots[2] = { bottom + 8, top - 8 };
         uint64_t values[2] = { (uint64_t)(uintptr_t)XmProcessAddress(Thread->Process),
-                               i > 0 ? XmReturnAddress((XM_FUNCTION)Thread->Frames[i - 1]) : 0 };
+                               i > 0 ? XmReturnAddress(Machine, Thread->Frames[i - 1]) : 0 };
         uint32_t s;
 
         for (s = 0; s < 2; s++) {
@@ -218,14 +219,14 @@ Routine Description:
     uint8_t frame[XM_TRAP_FRAME_SIZE];
     uint64_t at;
     struct { uint64_t Where; uint64_t Value; } words[] = {
-        { df->ContextRsp, XmReturnAddress(XmFnKiBugCheckDispatch) },
-        { df->TrapFrame - 8, XmReturnAddress(XmFnKiDoubleFaultAbort) },
+        { df->ContextRsp, XmReturnAddress(Machine, XmFnKiBugCheckDispatch) },
+        { df->TrapFrame - 8, XmReturnAddress(Machine, XmFnKiDoubleFaultAbort) },
     };
     uint32_t w;
 
     memset(Buffer, 0, Length);
     memset(frame, 0, sizeof(frame));
-    Put64(frame, 0x158, df->Rsp + XmFunctions[df->Function].FrameBytes);
+    Put64(frame, 0x158, df->Rsp + Machine->Functions[df->Function].FrameBytes);
     Put64(frame, 0x168, df->Rip);
     Put32(frame, 0x170, XM_KERNEL_CS);
     Put32(frame, 0x178, 0x00010282);
@@ -267,13 +268,13 @@ XmDumpHeader(
     }
     memcpy(Dump + 0x04, "DU64", 4);
     Put32(Dump, 0x08, 0xF);                                 // free build
-    Put32(Dump, 0x0C, 19041);                               // Windows 10 2004
+    Put32(Dump, 0x0C, Machine->Environment.Build);          // the site's; the model's own: 19041, Windows 10 2004
     Put64(Dump, 0x10, 0x1ad000);                            // DirectoryTableBase (the kernel dump sets its own)
     Put64(Dump, 0x18, 0xfffff8047c6fc500ull);               // PfnDataBase
     Put64(Dump, 0x20, 0xfffff8047c62a390ull);               // PsLoadedModuleList
     Put64(Dump, 0x28, 0xfffff8047c61e200ull);               // PsActiveProcessHead
     Put32(Dump, 0x30, 0x8664);                              // IMAGE_FILE_MACHINE_AMD64
-    Put32(Dump, 0x34, 2);                                   // processors
+    Put32(Dump, 0x34, Machine->Environment.Processors);
     Put32(Dump, 0x38, (uint32_t)Machine->Crash.BugCheckCode);
     Put32(Dump, 0x3C, 0);
     for (i = 0; i < 4; i++) {
@@ -289,7 +290,7 @@ XmDumpHeader(
     Put64(Dump, XM_CONTEXT_OFFSET + 0x80, Machine->Crash.BugCheckCode);           // Rcx: the code
     Put64(Dump, XM_CONTEXT_OFFSET + 0x88, Machine->Crash.BugCheckParameters[0]); // Rdx: parameter 1
     Put64(Dump, XM_CONTEXT_OFFSET + 0x98, df->ContextRsp);  // Rsp
-    Put64(Dump, XM_CONTEXT_OFFSET + 0xF8, XmModules[XmModNtoskrnl].Base + XmFunctions[XmFnKeBugCheckEx].Rva);
+    Put64(Dump, XM_CONTEXT_OFFSET + 0xF8, Machine->Modules[XmModNtoskrnl].Base + Machine->Functions[XmFnKeBugCheckEx].Rva);
     memset(Dump + XM_EXCEPTION_OFFSET, 0, 0x98);
 
     Put32(Dump, 0xF98, DumpType);
@@ -336,7 +337,7 @@ XmWriteMinidump(
     uint32_t unloadedOffset = XM_DUMP_HEADER_SIZE + XM_TRIAGE_SIZE;
     uint32_t stackOffset = unloadedOffset + 8;
     uint32_t driverOffset = Align8(stackOffset + stackBytes);
-    uint32_t poolOffset = driverOffset + XmModCount * XM_DRIVER_ENTRY_SIZE;
+    uint32_t poolOffset = driverOffset + Machine->ModuleCount * XM_DRIVER_ENTRY_SIZE;
     uint32_t poolSize = 0, blockTable, blockData, validOffset, size, i, offset;
     uint8_t *d;
     int ok;
@@ -345,8 +346,8 @@ XmWriteMinidump(
         Path[0] = '\0';
         return 0;                                   // the model bugchecks only for double faults
     }
-    for (i = 0; i < XmModCount; i++) {
-        poolSize += Align8(4 + 2 * ((uint32_t)strlen(XmModules[i].Path) + 1));
+    for (i = 0; i < Machine->ModuleCount; i++) {
+        poolSize += Align8(4 + 2 * ((uint32_t)strlen(Machine->Modules[i].Path) + 1));
     }
     blockTable = poolOffset + poolSize;
     blockData = blockTable + XM_TRIAGE_BLOCK_SIZE;
@@ -373,7 +374,7 @@ XmWriteMinidump(
     Put32(d, 0x2028, stackOffset);
     Put32(d, 0x202C, stackBytes);
     Put32(d, 0x2030, driverOffset);
-    Put32(d, 0x2034, XmModCount);
+    Put32(d, 0x2034, Machine->ModuleCount);
     Put32(d, 0x2038, poolOffset);
     Put32(d, 0x203C, poolSize);
     Put32(d, 0x2044, 0xFFFFFFFF);                   // TriageOptions
@@ -388,19 +389,20 @@ XmWriteMinidump(
     //  Driver list and string pool.
     //
     offset = poolOffset;
-    for (i = 0; i < XmModCount; i++) {
+    for (i = 0; i < Machine->ModuleCount; i++) {
+        const XM_MODULE_INFO *m = &Machine->Modules[i];
         uint32_t entry = driverOffset + i * XM_DRIVER_ENTRY_SIZE;
-        uint32_t chars = (uint32_t)strlen(XmModules[i].Path), c;
+        uint32_t chars = (uint32_t)strlen(m->Path), c;
 
         Put32(d, entry + 0x00, offset);
-        Put64(d, entry + 0x38, XmModules[i].Base);
-        Put32(d, entry + 0x48, XmModules[i].Size);
-        Put32(d, entry + 0x80, XmModules[i].CheckSum);
-        Put32(d, entry + 0x88, XmModules[i].TimeDateStamp);
+        Put64(d, entry + 0x38, m->Base);
+        Put32(d, entry + 0x48, m->Size);
+        Put32(d, entry + 0x80, m->CheckSum);
+        Put32(d, entry + 0x88, m->TimeDateStamp);
 
         Put32(d, offset, chars);
         for (c = 0; c < chars; c++) {
-            d[offset + 4 + 2 * c] = (uint8_t)XmModules[i].Path[c];
+            d[offset + 4 + 2 * c] = (uint8_t)m->Path[c];
         }
         offset += Align8(4 + 2 * (chars + 1));
     }

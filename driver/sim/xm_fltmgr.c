@@ -25,13 +25,26 @@ Abstract:
     make the next registration fail (XmFailNextRegistration), to drive the
     driver's recovery from a failed live re-registration.
 
+    The filters loaded beside xidfilter at a site (XmSetEnvironment) sit on
+    the same stack: minifilter instances at their altitudes, whose
+    pre-operation callbacks the pre-callback worker calls one after another
+    from the highest altitude down, and legacy filters' devices above the
+    filter manager's, whose dispatch frames stay on the stack below
+    everything the operation reaches. So on the paging path a re-entry level
+    spends, besides xidfilter's own frames, the peak of the callbacks above
+    xidfilter's (each returns before the next is called) and every legacy
+    filter's frame; the callbacks below xidfilter's never run while it
+    recurses. The frame each takes is the environment's, a stated assumption.
+
 Environment:
 
     User mode model.
 
 --*/
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "xm_model.h"
 
 int32_t
@@ -95,6 +108,167 @@ Routine Description:
     if (Machine->Filter.InFlight != 0) {
         abort();
     }
+}
+
+/*************************************************************************
+    The site's other filters
+*************************************************************************/
+
+static uint32_t
+XmFltNameHash(
+    const char *Name,
+    uint32_t Seed
+    )
+/*++
+
+Routine Description:
+
+    FNV-1a of a module's name: a resident filter's image stamp and checksum,
+    the same for the same name on every machine.
+
+--*/
+{
+    uint32_t h = 2166136261u ^ Seed;
+
+    for (; *Name != '\0'; Name++) {
+        h = (h ^ (uint8_t)*Name) * 16777619u;
+    }
+    return h;
+}
+
+int
+XmFltEnvironmentValid(
+    const XM_ENVIRONMENT *Environment
+    )
+/*++
+
+Routine Description:
+
+    An environment the model can stand for: a known size, a build and a
+    processor count a DUMP_HEADER64 can hold, at least 1 MiB of memory, and
+    filters with a name, a frame that is one (16-byte aligned, smaller than
+    the stack) and flags it knows. No two minifilter instances share an
+    altitude, nor one xidfilter's (the filter manager refuses that:
+    STATUS_FLT_INSTANCE_ALTITUDE_COLLISION); a legacy filter has no
+    registration flags.
+
+--*/
+{
+    const XM_RESIDENT_FILTER *f;
+    uint32_t i, j;
+
+    if (Environment->Size != sizeof(XM_ENVIRONMENT) || Environment->Reserved != 0 ||
+        Environment->Build == 0 || Environment->Build > 0xFFFFFFu ||
+        Environment->Processors == 0 || Environment->Processors > 1024 ||
+        Environment->PhysicalPages < 0x100 || Environment->FilterCount > XM_MAX_RESIDENT_FILTERS ||
+        Environment->FilterAltitudeThousandths == 0) {
+        return 0;
+    }
+    for (i = 0; i < Environment->FilterCount; i++) {
+        f = &Environment->Filters[i];
+        if (f->Module[0] == '\0' || memchr(f->Module, '\0', sizeof(f->Module)) == NULL ||
+            strchr(f->Module, '\\') != NULL || f->FrameBytes < 16 || f->FrameBytes > 0x4000 ||
+            f->FrameBytes % 16 != 0 || f->AltitudeThousandths == 0 || f->Reserved != 0 ||
+            (f->Flags & ~(XM_RESIDENT_SKIP_PAGING_IO | XM_RESIDENT_LEGACY)) != 0 ||
+            f->Flags == (XM_RESIDENT_SKIP_PAGING_IO | XM_RESIDENT_LEGACY)) {
+            return 0;
+        }
+        if ((f->Flags & XM_RESIDENT_LEGACY) != 0) {
+            continue;
+        }
+        if (f->AltitudeThousandths == Environment->FilterAltitudeThousandths) {
+            return 0;
+        }
+        for (j = 0; j < i; j++) {
+            if ((Environment->Filters[j].Flags & XM_RESIDENT_LEGACY) == 0 &&
+                Environment->Filters[j].AltitudeThousandths == f->AltitudeThousandths) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+void
+XmFltInstallEnvironment(
+    XM_MACHINE *Machine,
+    const XM_ENVIRONMENT *Environment
+    )
+/*++
+
+Routine Description:
+
+    Copies a valid environment into the machine and builds its images: the
+    kernel's modules and functions, then per resident filter a module at its
+    own base (0x80000 apart from 0xfffff80479000000, clear of the kernel's)
+    with one function, its callback, whose frame is the filter's; and the
+    order of the pre-callbacks and of the legacy devices.
+
+--*/
+{
+    uint32_t i, n;
+
+    Machine->Environment = *Environment;
+    memcpy(Machine->Modules, XmModules, sizeof(XmModules));
+    memcpy(Machine->Functions, XmFunctions, sizeof(XmFunctions));
+    Machine->ModuleCount = XmModCount;
+    Machine->FunctionCount = XmFnCount;
+    for (i = 0; i < Environment->FilterCount; i++) {
+        const XM_RESIDENT_FILTER *f = &Machine->Environment.Filters[i];
+        XM_MODULE_INFO *module = &Machine->Modules[XmModCount + i];
+        XM_FUNCTION_INFO *function = &Machine->Functions[XmFnCount + i];
+
+        snprintf(Machine->ModulePaths[i], sizeof(Machine->ModulePaths[i]),
+                 "\\SystemRoot\\System32\\drivers\\%s", f->Module);
+        module->Path = Machine->ModulePaths[i];
+        module->Base = 0xfffff80479000000ull + (uint64_t)i * 0x80000;
+        module->Size = 0x40000;
+        module->TimeDateStamp = XmFltNameHash(f->Module, 0);
+        module->CheckSum = XmFltNameHash(f->Module, 0x5a5a5a5au) & 0x000fffffu;
+        function->Name = (f->Flags & XM_RESIDENT_LEGACY) != 0 ? "DispatchRoutine" : "PreOperationCallback";
+        function->Module = (XM_MODULE)(XmModCount + i);
+        function->Rva = 0x1010;
+        function->CallSite = (f->Flags & XM_RESIDENT_LEGACY) != 0 ? 0x9c : 0;   // a legacy filter calls down
+        function->FrameBytes = f->FrameBytes;
+    }
+    Machine->ModuleCount = XmModCount + Environment->FilterCount;
+    Machine->FunctionCount = XmFnCount + Environment->FilterCount;
+
+    //
+    //  Pre-callbacks from the highest altitude down (an insertion sort of at
+    //  most 33), xidfilter's among them; legacy devices likewise, the one
+    //  attached last (highest) first.
+    //
+    Machine->PreCount = 0;
+    Machine->LegacyCount = 0;
+    Machine->PreOrder[Machine->PreCount++] = XM_PRE_OURS;
+    for (i = 0; i < Environment->FilterCount; i++) {
+        uint32_t altitude = Environment->Filters[i].AltitudeThousandths;
+        int legacy = (Environment->Filters[i].Flags & XM_RESIDENT_LEGACY) != 0;
+        uint32_t *order = legacy ? Machine->LegacyOrder : Machine->PreOrder;
+        uint32_t *count = legacy ? &Machine->LegacyCount : &Machine->PreCount;
+
+        for (n = *count; n > 0; n--) {
+            uint32_t above = order[n - 1];
+            uint32_t aboveAltitude = above == XM_PRE_OURS ? Environment->FilterAltitudeThousandths
+                                   : Environment->Filters[above].AltitudeThousandths;
+            if (aboveAltitude >= altitude) {
+                break;
+            }
+            order[n] = above;
+        }
+        order[n] = i;
+        (*count)++;
+    }
+}
+
+static int
+XmFltSees(
+    const XM_RESIDENT_FILTER *Filter,
+    uint32_t IrpFlags
+    )
+{
+    return (Filter->Flags & XM_RESIDENT_SKIP_PAGING_IO) == 0 || (IrpFlags & XM_IRP_PAGING_IO) == 0;
 }
 
 static int
@@ -184,32 +358,55 @@ XmFltDispatchFile(
 
 Routine Description:
 
-    An IRP reaching the filter manager's device: IofCallDriver, FltpDispatch,
-    the pre-callback worker, the filter's callback when its registration
-    does not skip the operation, then the file system. Target is the file the
-    IRP is for (XF_IO_TARGET_*), what the callback data's file object tells a
-    real driver.
+    An IRP reaching the volume's file-system stack: IofCallDriver, each
+    legacy filter's dispatch routine calling the next device, FltpDispatch,
+    the pre-callback worker calling the instances' callbacks from the highest
+    altitude down (xidfilter's when its registration does not skip the
+    operation, a resident filter's when it sees it), then the file system.
+    Target is the file the IRP is for (XF_IO_TARGET_*), what the callback
+    data's file object tells a real driver.
 
 --*/
 {
     XM_CALLBACK_DATA data;
+    uint32_t i, legacy;
 
     XmPushFrame(Machine, XmFnIofCallDriver);
+    for (legacy = 0; legacy < Machine->LegacyCount; legacy++) {
+        XmPushFrame(Machine, XmFnCount + Machine->LegacyOrder[legacy]);
+        XmPushFrame(Machine, XmFnIofCallDriver);
+    }
     XmPushFrame(Machine, XmFnFltpDispatch);
     XmPushFrame(Machine, XmFnFltpPerformPreCallbacks);
 
-    if (Machine->Filter.Filtering && !XmFltSkips(Machine->Filter.OperationFlags[Operation], IrpFlags, Operation)) {
-        data.MajorFunction = Operation;
-        data.IrpFlags = IrpFlags;
-        data.Requestor = Requestor;
-        data.Target = Target;
-        Machine->Filter.InFlight++;
-        XmDriverPreOperation(Machine, &data);
-        Machine->Filter.InFlight--;
+    for (i = 0; i < Machine->PreCount; i++) {
+        uint32_t resident = Machine->PreOrder[i];
+
+        if (resident != XM_PRE_OURS) {
+            if (XmFltSees(&Machine->Environment.Filters[resident], IrpFlags)) {
+                XmPushFrame(Machine, XmFnCount + resident);
+                XmPopFrame(Machine);
+            }
+            continue;
+        }
+        if (Machine->Filter.Filtering &&
+            !XmFltSkips(Machine->Filter.OperationFlags[Operation], IrpFlags, Operation)) {
+            data.MajorFunction = Operation;
+            data.IrpFlags = IrpFlags;
+            data.Requestor = Requestor;
+            data.Target = Target;
+            Machine->Filter.InFlight++;
+            XmDriverPreOperation(Machine, &data);
+            Machine->Filter.InFlight--;
+        }
     }
     XmPopFrame(Machine);
 
     XmFileSystem(Machine, Operation, IrpFlags);
     XmPopFrame(Machine);
+    for (legacy = 0; legacy < Machine->LegacyCount; legacy++) {
+        XmPopFrame(Machine);
+        XmPopFrame(Machine);
+    }
     XmPopFrame(Machine);
 }

@@ -41,7 +41,11 @@ Abstract:
         pushed), so an x64 unwinder can walk both stacks, from KeBugCheckEx
         through the trap frame onto the exhausted thread stack;
       - PsLoadedModuleList and a KLDR_DATA_TABLE_ENTRY per module (DllBase
-        0x30, SizeOfImage 0x40, FullDllName 0x48, BaseDllName 0x58).
+        0x30, SizeOfImage 0x40, FullDllName 0x48, BaseDllName 0x58), the
+        filters of the machine's environment among them;
+
+    and in the header the physical memory descriptor of the environment's
+    memory, as one run.
 
 Environment:
 
@@ -259,18 +263,8 @@ XmKdCidTable(
 }
 
 static int
-XmKdByRva(
-    const void *A,
-    const void *B
-    )
-{
-    uint32_t a = XmFunctions[*(const uint32_t *)A].Rva, b = XmFunctions[*(const uint32_t *)B].Rva;
-
-    return a < b ? -1 : a > b;
-}
-
-static int
 XmKdImage(
+    const XM_MACHINE *Machine,
     XM_KSPACE *Space,
     uint32_t Module
     )
@@ -288,18 +282,22 @@ Routine Description:
 
 --*/
 {
-    const XM_MODULE_INFO *m = &XmModules[Module];
-    uint32_t functions[XmFnCount], count = 0, i;
+    const XM_MODULE_INFO *m = &Machine->Modules[Module];
+    uint32_t functions[XM_MAX_FUNCTIONS], count = 0, i;
     uint32_t pdata = m->Size - 0x1000, unwind;
     uint8_t header[0x400];
     uint8_t *page;
 
-    for (i = 0; i < XmFnCount; i++) {
-        if (XmFunctions[i].Module == (XM_MODULE)Module) {
-            functions[count++] = i;
+    for (i = 0; i < Machine->FunctionCount; i++) {
+        if ((uint32_t)Machine->Functions[i].Module == Module) {
+            uint32_t at = count++;
+            while (at > 0 && Machine->Functions[functions[at - 1]].Rva > Machine->Functions[i].Rva) {
+                functions[at] = functions[at - 1];          // by RVA, as .pdata must be
+                at--;
+            }
+            functions[at] = i;
         }
     }
-    qsort(functions, count, sizeof(functions[0]), XmKdByRva);
 
     memset(header, 0, sizeof(header));
     memcpy(header, "MZ", 2);
@@ -340,7 +338,7 @@ Routine Description:
     }
 
     for (i = 0; i < count; i++) {
-        const XM_FUNCTION_INFO *f = &XmFunctions[functions[i]];
+        const XM_FUNCTION_INFO *f = &Machine->Functions[functions[i]];
         uint64_t code;
 
         for (code = m->Base + (f->Rva & ~0xFFFu); code <= m->Base + f->Rva + f->CallSite; code += 0x1000) {
@@ -368,7 +366,7 @@ Routine Description:
     }
     unwind = 12 * count;
     for (i = 0; i < count; i++) {
-        const XM_FUNCTION_INFO *f = &XmFunctions[functions[i]];
+        const XM_FUNCTION_INFO *f = &Machine->Functions[functions[i]];
         uint32_t alloc = f->FrameBytes - 8;
         uint32_t *rf = (uint32_t *)(page + 12 * i);
         uint8_t *ui = page + unwind;
@@ -417,6 +415,7 @@ Routine Description:
 
 static int
 XmKdModuleList(
+    const XM_MACHINE *Machine,
     XM_KSPACE *Space
     )
 /*++
@@ -431,18 +430,18 @@ Routine Description:
     uint64_t head = 0xfffff8047c62a390ull, previous = head;
     uint32_t i;
 
-    for (i = 0; i < XmModCount; i++) {
+    for (i = 0; i < Machine->ModuleCount; i++) {
         uint64_t entry = XM_KDUMP_LDR_VA + (uint64_t)i * XM_KDUMP_ENTRY_SPAN;
         uint64_t name = entry + 0x100;
-        const char *path = XmModules[i].Path;
+        const char *path = Machine->Modules[i].Path;
         const char *base = strrchr(path, '\\') != NULL ? strrchr(path, '\\') + 1 : path;
         uint16_t length = (uint16_t)(2 * strlen(base));
         uint64_t unicode = (uint64_t)length | ((uint64_t)(length + 2) << 16);
         uint32_t c;
 
         if (!XmKsWrite64(Space, previous, entry) || !XmKsWrite64(Space, entry + 8, previous) ||
-            !XmKsWrite64(Space, entry + 0x30, XmModules[i].Base) ||
-            !XmKsWrite64(Space, entry + 0x40, XmModules[i].Size) ||
+            !XmKsWrite64(Space, entry + 0x30, Machine->Modules[i].Base) ||
+            !XmKsWrite64(Space, entry + 0x40, Machine->Modules[i].Size) ||
             !XmKsWrite64(Space, entry + 0x48, unicode) || !XmKsWrite64(Space, entry + 0x50, name) ||
             !XmKsWrite64(Space, entry + 0x58, unicode) || !XmKsWrite64(Space, entry + 0x60, name)) {
             return 0;
@@ -482,9 +481,10 @@ XmWriteKernelDump(
         return 0;
     }
     space->Pml4 = XmKsAllocate(space);
-    ok = space->Pml4 != 0 && XmKdStacks(Machine, space) && XmKdCidTable(Machine, space) && XmKdModuleList(space);
-    for (m = 0; ok && m < XmModCount; m++) {
-        ok = XmKdImage(space, m);
+    ok = space->Pml4 != 0 && XmKdStacks(Machine, space) && XmKdCidTable(Machine, space) &&
+         XmKdModuleList(Machine, space);
+    for (m = 0; ok && m < Machine->ModuleCount; m++) {
+        ok = XmKdImage(Machine, space, m);
     }
 
     size = firstPage + (size_t)space->Count * 0x1000;
@@ -492,6 +492,15 @@ XmWriteKernelDump(
         XmDumpHeader(Machine, d, 6);                            // DumpType: DUMP_TYPE_BITMAP_KERNEL
         memcpy(d + 0x10, &(uint64_t){ space->Pml4 << 12 }, 8);  // DirectoryTableBase
         memcpy(d + 0xFA0, &(uint64_t){ size }, 8);              // RequiredDumpSpace
+        //
+        //  PhysicalMemoryBlock: the machine's memory as one run. The bitmap
+        //  below covers the first GiB, where the pages the dump holds are.
+        //
+        memcpy(d + 0x88, &(uint32_t){ 1 }, 4);                  // NumberOfRuns
+        memcpy(d + 0x8C, &(uint32_t){ 0 }, 4);
+        memcpy(d + 0x90, &Machine->Environment.PhysicalPages, 8);   // NumberOfPages
+        memcpy(d + 0x98, &(uint64_t){ 0 }, 8);                  // Run[0].BasePage
+        memcpy(d + 0xA0, &Machine->Environment.PhysicalPages, 8);   // Run[0].PageCount
         memcpy(d + 0x2000, "SDMP", 4);
         memcpy(d + 0x2004, "DUMP", 4);
         memcpy(d + 0x2020, &firstPage, 8);

@@ -130,7 +130,7 @@ Routine Description:
 static void
 XmDoubleFault(
     XM_MACHINE *Machine,
-    XM_FUNCTION Function
+    uint32_t Function
     )
 /*++
 
@@ -152,7 +152,7 @@ Routine Description:
 --*/
 {
     XM_THREAD *t = Machine->Current;
-    const XM_FUNCTION_INFO *f = &XmFunctions[Function];
+    const XM_FUNCTION_INFO *f = &Machine->Functions[Function];
     XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
     uint64_t callerRsp = XmStackBase(t) - t->StackUsed;
 
@@ -160,22 +160,22 @@ Routine Description:
     df->CallFaulted = t->StackUsed + 8 > XM_KERNEL_STACK_SIZE && t->FrameCount > 0;
     if (df->CallFaulted) {
         df->Function = t->Frames[t->FrameCount - 1];
-        df->Rip = XmReturnAddress((XM_FUNCTION)df->Function) - XM_CALL_SIZE;
+        df->Rip = XmReturnAddress(Machine, df->Function) - XM_CALL_SIZE;
         df->Rsp = callerRsp;
     } else {
         df->Function = Function;
-        df->Rip = XmModules[f->Module].Base + f->Rva + 4;               // after the push of its prologue
+        df->Rip = Machine->Modules[f->Module].Base + f->Rva + 4;       // after the push of its prologue
         df->Rsp = callerRsp - f->FrameBytes;
     }
     df->TrapFrame = XM_IST_STACK_BASE - 0x20 - XM_TRAP_FRAME_SIZE;      // ...e50, as public dumps show it
-    df->ContextRsp = df->TrapFrame - XmFunctions[XmFnKiBugCheckDispatch].FrameBytes - 8;
+    df->ContextRsp = df->TrapFrame - Machine->Functions[XmFnKiBugCheckDispatch].FrameBytes - 8;
     XmBugCheck(Machine, 0x1000007Full, 8, df->TrapFrame, df->Rsp, df->Rip);
 }
 
 void
 XmPushFrame(
     XM_MACHINE *Machine,
-    XM_FUNCTION Function
+    uint32_t Function
     )
 /*++
 
@@ -188,7 +188,7 @@ Routine Description:
 --*/
 {
     XM_THREAD *t = Machine->Current;
-    uint32_t cost = XmFunctions[Function].FrameBytes;
+    uint32_t cost = Machine->Functions[Function].FrameBytes;
 
     if (t->StackUsed + cost > XM_KERNEL_STACK_SIZE || t->FrameCount == XM_MAX_FRAMES) {
         XmDoubleFault(Machine, Function);
@@ -208,7 +208,7 @@ XmPopFrame(
     XM_THREAD *t = Machine->Current;
 
     t->FrameCount--;
-    t->StackUsed -= XmFunctions[t->Frames[t->FrameCount]].FrameBytes;
+    t->StackUsed -= Machine->Functions[t->Frames[t->FrameCount]].FrameBytes;
 }
 
 /*************************************************************************
@@ -505,6 +505,7 @@ XmCreate(
     )
 {
     XM_MACHINE *m = calloc(1, sizeof(XM_MACHINE));
+    XM_ENVIRONMENT defaults;
 
     if (m == NULL) {
         return NULL;
@@ -516,6 +517,13 @@ XmCreate(
     m->Options.PagingPath = XM_PAGING_FILESYSTEM;
     m->Options.SameThreadFault = XM_SAME_THREAD_REFAULT;
     m->Options.PagingRequestor = XM_REQUESTOR_FAULTING_THREAD;
+    memset(&defaults, 0, sizeof(defaults));
+    defaults.Size = sizeof(defaults);
+    defaults.Build = XM_DEFAULT_BUILD;
+    defaults.Processors = XM_DEFAULT_PROCESSORS;
+    defaults.FilterAltitudeThousandths = XM_DEFAULT_ALTITUDE;
+    defaults.PhysicalPages = XM_DEFAULT_PHYSICAL_PAGES;
+    XmFltInstallEnvironment(m, &defaults);
     return m;
 }
 
@@ -533,6 +541,31 @@ XmConfigure(
     }
     pthread_mutex_lock(&Machine->Lock);
     Machine->Options = *Options;
+    pthread_mutex_unlock(&Machine->Lock);
+    return XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmSetEnvironment(
+    XM_MACHINE *Machine,
+    const XM_ENVIRONMENT *Environment
+    )
+/*++
+
+Routine Description:
+
+    Makes the machine the site's: the build, processors and memory its dumps
+    record, and the filters loaded beside xidfilter, each a module of its own
+    with its callback (xm_fltmgr.c). Takes effect from the next operation;
+    nothing changes when the environment is refused.
+
+--*/
+{
+    if (Environment == NULL || !XmFltEnvironmentValid(Environment)) {
+        return XM_STATUS_INVALID_PARAMETER;
+    }
+    pthread_mutex_lock(&Machine->Lock);
+    XmFltInstallEnvironment(Machine, Environment);
     pthread_mutex_unlock(&Machine->Lock);
     return XM_STATUS_SUCCESS;
 }

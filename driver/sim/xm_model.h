@@ -119,6 +119,17 @@ typedef struct _XM_MODULE_INFO {
 extern const XM_FUNCTION_INFO XmFunctions[XmFnCount];
 extern const XM_MODULE_INFO XmModules[XmModCount];
 
+//
+//  A machine's own images: the modelled kernel's (XmModules, XmFunctions),
+//  then per co-resident filter of its environment one module and one
+//  function, its callback (or, for a legacy filter, its dispatch routine):
+//  filter i is module XmModCount + i and function XmFnCount + i.
+//
+#define XM_MAX_MODULES          (XmModCount + XM_MAX_RESIDENT_FILTERS)
+#define XM_MAX_FUNCTIONS        (XmFnCount + XM_MAX_RESIDENT_FILTERS)
+#define XM_RESIDENT_PATH_CHARS  (XM_RESIDENT_NAME_CHARS + 32u)
+#define XM_PRE_OURS             0xFFFFFFFFu     // xidfilter's place in the order of pre-callbacks
+
 #define XM_NOT_USER 0xFFFFFFFFu
 
 typedef struct _XM_PROCESS {
@@ -282,6 +293,23 @@ struct XM_MACHINE {
     XM_RANDOM Random;
 
     XF_CORE Core;
+
+    //
+    //  The site the machine stands for (XmSetEnvironment) and its images:
+    //  the minifilter instances' pre-callbacks by descending altitude
+    //  (resident filter indexes, XM_PRE_OURS for xidfilter's), and the
+    //  legacy filters' devices from the top of the stack down.
+    //
+    XM_ENVIRONMENT Environment;
+    XM_MODULE_INFO Modules[XM_MAX_MODULES];
+    XM_FUNCTION_INFO Functions[XM_MAX_FUNCTIONS];
+    char ModulePaths[XM_MAX_RESIDENT_FILTERS][XM_RESIDENT_PATH_CHARS];
+    uint32_t ModuleCount;
+    uint32_t FunctionCount;
+    uint32_t PreOrder[XM_MAX_RESIDENT_FILTERS + 1];
+    uint32_t PreCount;
+    uint32_t LegacyOrder[XM_MAX_RESIDENT_FILTERS];
+    uint32_t LegacyCount;
 };
 
 //
@@ -289,7 +317,7 @@ struct XM_MACHINE {
 //
 uint64_t XmRandomNext(XM_RANDOM *Random);
 uint32_t XmRandomBelow(XM_RANDOM *Random, uint32_t Bound);
-void XmPushFrame(XM_MACHINE *Machine, XM_FUNCTION Function);
+void XmPushFrame(XM_MACHINE *Machine, uint32_t Function);
 void XmPopFrame(XM_MACHINE *Machine);
 uint32_t XmCidPageOf(uint64_t Handle);
 XM_PROCESS *XmRandomUserProcess(XM_MACHINE *Machine);
@@ -322,6 +350,8 @@ void XmFltDispatchFile(XM_MACHINE *Machine, uint32_t Operation, uint32_t IrpFlag
 int32_t XmFltRegisterFilter(XM_MACHINE *Machine, const uint32_t OperationFlags[XF_OP_COUNT]);
 int32_t XmFltStartFiltering(XM_MACHINE *Machine);
 void XmFltUnregisterFilter(XM_MACHINE *Machine);
+void XmFltInstallEnvironment(XM_MACHINE *Machine, const XM_ENVIRONMENT *Environment);
+int XmFltEnvironmentValid(const XM_ENVIRONMENT *Environment);
 
 //
 //  xm_driver.c
@@ -343,7 +373,7 @@ uint32_t XmDumpHeader(XM_MACHINE *Machine, uint8_t *Dump, uint32_t DumpType);
 void XmRenderStack(XM_MACHINE *Machine, const XM_THREAD *Thread, uint64_t Address, uint8_t *Buffer,
                    uint32_t Length);
 void XmRenderDoubleFaultStack(XM_MACHINE *Machine, uint64_t Address, uint8_t *Buffer, uint32_t Length);
-uint64_t XmReturnAddress(XM_FUNCTION Caller);
+uint64_t XmReturnAddress(const XM_MACHINE *Machine, uint32_t Caller);
 void XmNameDumpFile(const char *Directory, const char *Pattern, char *Path, uint32_t PathLength);
 int XmWriteDumpFile(const char *Path, const uint8_t *Data, size_t Size);
 

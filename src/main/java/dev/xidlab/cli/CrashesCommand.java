@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code xidlab crashes}: read crash dumps and event logs, attribute each crash. */
 @Command(name = "crashes", mixinStandardHelpOptions = true,
         description = "Read Windows crash dumps and event-log exports and attribute each crash, without symbols.",
-        subcommands = {CrashesShowCommand.class, CrashesScanCommand.class},
+        subcommands = {CrashesShowCommand.class, CrashesScanCommand.class, CrashesProfileCommand.class},
         footer = ExitCode.FOOTER)
 public final class CrashesCommand implements Runnable {
 

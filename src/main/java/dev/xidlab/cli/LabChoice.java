@@ -26,7 +26,15 @@ final class LabChoice {
 
     /** The same, with the kernel model's options when the lab is the model. */
     static Lab openAvailable(String name, StandInOption standIn, ModelOptions options, int unavailableExit) {
-        Lab lab = MatrixCommand.usage(() -> Labs.open(name, standIn.allowStandIn, options));
+        return openAvailable(name, standIn, options, java.util.Optional.empty(), false, unavailableExit);
+    }
+
+    /** The same, for a plan's site: the VM lab's guest sized by it and its build checked against it. */
+    static Lab openAvailable(String name, StandInOption standIn, ModelOptions options,
+                             java.util.Optional<dev.xidlab.site.Environment> site, boolean allowBuildMismatch,
+                             int unavailableExit) {
+        Lab lab = MatrixCommand.usage(() -> Labs.open(name, standIn.allowStandIn, options, site,
+                allowBuildMismatch));
         try {
             lab.checkAvailable();
             return lab;

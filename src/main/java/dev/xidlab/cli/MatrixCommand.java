@@ -69,6 +69,10 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--allow-build-mismatch", description = "With a plan's environment: run on a VM box of another"
+            + " Windows build than the site's (refused otherwise), with a warning in every report.")
+    boolean allowBuildMismatch;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -82,7 +86,8 @@ public final class MatrixCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--adaptive decides the next runs from the results so far, so it"
                     + " cannot run a --shard: run the matrix whole, or the shards without --adaptive");
         }
-        Lab lab = LabChoice.openAvailable(labName, standIn, plan.model(), ExitCode.USAGE);
+        Lab lab = LabChoice.openAvailable(labName, standIn, plan.model(), plan.environment(), allowBuildMismatch,
+                ExitCode.USAGE);
         try {
             ResultsFile.Contents previous;
             try {
@@ -97,6 +102,8 @@ public final class MatrixCommand implements Callable<Integer> {
                         adaptiveRuns);
             } catch (PlanException e) {
                 throw new CliException(ExitCode.USAGE, e.getMessage());
+            } catch (dev.xidlab.lab.LabUnavailableException e) {
+                throw new CliException(ExitCode.USAGE, "--lab " + labName + ": " + e.getMessage());
             }
             print(spec.commandLine().getOut(), summary, report, json);
             if (!slice.whole()) {

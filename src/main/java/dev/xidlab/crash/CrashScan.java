@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -24,11 +25,23 @@ public final class CrashScan {
 
     /** The files a scan of these paths reads: *.dmp, *.xml, and anything starting with a dump signature. */
     public static List<Path> collect(List<Path> paths) throws IOException {
+        return collect(paths, f -> dump(f) || EventLogReader.looksLikeExport(f));
+    }
+
+    /**
+     * The crash dumps under these paths: *.dmp and anything starting with a dump signature. A file named on its
+     * own is taken as given (reading it says whether it is one).
+     */
+    public static List<Path> collectDumps(List<Path> paths) throws IOException {
+        return collect(paths, CrashScan::dump);
+    }
+
+    private static List<Path> collect(List<Path> paths, Predicate<Path> wanted) throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path, MAX_DEPTH)) {
-                    walk.filter(Files::isRegularFile).filter(CrashScan::candidate).sorted().forEach(files::add);
+                    walk.filter(Files::isRegularFile).filter(wanted).sorted().forEach(files::add);
                 }
             } else {
                 files.add(path);
@@ -37,9 +50,8 @@ public final class CrashScan {
         return files;
     }
 
-    private static boolean candidate(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".dmp") || EventLogReader.looksLikeExport(file) || DumpReader.looksLikeDump(file);
+    private static boolean dump(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".dmp") || DumpReader.looksLikeDump(file);
     }
 
     public static List<ScanEntry> scan(List<Path> files, String filterModule) {

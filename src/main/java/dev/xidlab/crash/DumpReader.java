@@ -31,6 +31,8 @@ public final class DumpReader {
     private static final int HEADER64 = 0x2000;
     private static final int HEADER32 = 0x1000;
     private static final long CONTEXT64 = 0x348;
+    /** DUMP_HEADER32.PhysicalMemoryBlock: NumberOfRuns, NumberOfPages (ULONGs), then the runs. */
+    private static final long DESCRIPTOR32 = 0x64;
     private static final int MAX_MODULES = 4096;
     private static final int MAX_UNLOADED = 1024;
     private static final int MAX_STACK = 1 << 20;
@@ -114,7 +116,9 @@ public final class DumpReader {
                 b.u32(0x34, "NumberProcessors"), b.u32(0x0C, "MinorVersion"),
                 new Bugcheck(Integer.toUnsignedLong(b.u32(0x38, "BugCheckCode")), params),
                 filetime(b.u64(0xFA8, "SystemTime")), hundredNanos(b.u64(0x1030, "SystemUpTime")),
-                b.u64(0xFA0, "RequiredDumpSpace"), bitmap(b, type, HEADER64));
+                b.u64(0xFA0, "RequiredDumpSpace"), bitmap(b, type, HEADER64),
+                physicalPages(type, b.u32(PhysicalRuns.DESCRIPTOR, "NumberOfRuns"),
+                        b.u64(PhysicalRuns.DESCRIPTOR + 8, "NumberOfPages")));
     }
 
     private static DumpHeader header32(DumpBytes b) throws DumpFormatException {
@@ -127,7 +131,19 @@ public final class DumpReader {
                 b.u32(0x24, "NumberProcessors"), b.u32(0x0C, "MinorVersion"),
                 new Bugcheck(Integer.toUnsignedLong(b.u32(0x28, "BugCheckCode")), params),
                 filetime(b.u64(0xFC0, "SystemTime")), hundredNanos(b.u64(0xFB8, "SystemUpTime")),
-                b.u64(0xFA0, "RequiredDumpSpace"), bitmap(b, type, HEADER32));
+                b.u64(0xFA0, "RequiredDumpSpace"), bitmap(b, type, HEADER32),
+                physicalPages(type, b.u32(DESCRIPTOR32, "NumberOfRuns"),
+                        Integer.toUnsignedLong(b.u32(DESCRIPTOR32 + 4, "NumberOfPages"))));
+    }
+
+    /**
+     * The physical memory descriptor's NumberOfPages, where the dump type carries one (full and kernel memory
+     * dumps); a header whose descriptor still holds the 'PAGE' fill, or claims no pages, has none.
+     */
+    private static Optional<Long> physicalPages(DumpType type, int numberOfRuns, long numberOfPages) {
+        boolean carries = type != DumpType.TRIAGE && type != DumpType.HEADER_ONLY && !type.rdmp();
+        return carries && numberOfRuns != PAGE && numberOfPages > 0 && numberOfPages != 0x4547415045474150L
+                && numberOfPages < (1L << 40) ? Optional.of(numberOfPages) : Optional.empty();
     }
 
     /** Bitmap dumps carry an SDMP/FDMP header after the dump header; its page count is reported. */

@@ -87,6 +87,28 @@ public final class KernelModel implements AutoCloseable {
         o.sameThreadFault = options.sameThreadFault().ordinal();
         o.pagingRequestor = options.pagingRequestor().ordinal();
         check("configure the model", LIBRARY.XmConfigure(live(), o));
+        setEnvironment(options.environment());
+    }
+
+    /** Makes the machine the site's: its dumps' build, processors and memory, and the filters beside xidfilter. */
+    public void setEnvironment(ModelEnvironment environment) {
+        ModelLibrary.Environment e = new ModelLibrary.Environment();
+        e.size = e.size();
+        e.build = environment.build();
+        e.processors = environment.processors();
+        e.filterAltitudeThousandths = (int) environment.filterAltitudeThousandths();
+        e.physicalPages = environment.physicalPages();
+        e.filterCount = environment.filters().size();
+        for (int i = 0; i < environment.filters().size(); i++) {
+            ModelEnvironment.ResidentFilter f = environment.filters().get(i);
+            byte[] name = f.module().getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(name, 0, e.filters[i].module, 0, name.length);
+            e.filters[i].altitudeThousandths = (int) f.altitudeThousandths();
+            e.filters[i].frameBytes = f.frameBytes();
+            e.filters[i].flags = (f.skipPagingIo() ? ModelLibrary.RESIDENT_SKIP_PAGING_IO : 0)
+                    | (f.legacy() ? ModelLibrary.RESIDENT_LEGACY : 0);
+        }
+        check("set the model's environment", LIBRARY.XmSetEnvironment(live(), e));
     }
 
     /** Boots a clean machine (or reboots a crashed one); minidumps go to dumpDirectory. */

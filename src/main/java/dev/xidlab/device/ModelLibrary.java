@@ -61,11 +61,41 @@ interface ModelLibrary extends Library {
         public int pagingRequestor;
     }
 
+    /** XM_RESIDENT_FILTER. */
+    @Structure.FieldOrder({"module", "altitudeThousandths", "frameBytes", "flags", "reserved"})
+    final class ResidentFilter extends Structure {
+        public byte[] module = new byte[48];
+        public int altitudeThousandths;
+        public int frameBytes;
+        public int flags;
+        public int reserved;
+    }
+
+    /** XM_RESIDENT_SKIP_PAGING_IO, XM_RESIDENT_LEGACY. */
+    int RESIDENT_SKIP_PAGING_IO = 1;
+    int RESIDENT_LEGACY = 2;
+
+    /** XM_ENVIRONMENT. */
+    @Structure.FieldOrder({"size", "build", "processors", "filterAltitudeThousandths", "physicalPages", "filterCount",
+            "reserved", "filters"})
+    final class Environment extends Structure {
+        public int size;
+        public int build;
+        public int processors;
+        public int filterAltitudeThousandths;
+        public long physicalPages;
+        public int filterCount;
+        public int reserved;
+        public ResidentFilter[] filters = (ResidentFilter[]) new ResidentFilter().toArray(32);
+    }
+
     Pointer XmCreate();
 
     void XmDestroy(Pointer machine);
 
     int XmConfigure(Pointer machine, Options options);
+
+    int XmSetEnvironment(Pointer machine, Environment environment);
 
     int XmBoot(Pointer machine, String dumpDirectory);
 

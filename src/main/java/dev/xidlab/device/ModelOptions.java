@@ -20,9 +20,11 @@ import dev.xidlab.protocol.Labels;
  *                        it), so a nested lookup asks for the same process; {@code ANY_PROCESS}: a live process
  *                        drawn at random, so each level's lookup touches its own CID page and a run can survive
  *                        nested callbacks
+ * @param environment     the machine it stands for: a site's build, processors and memory (written into its dumps)
+ *                        and the filters loaded beside xidfilter, modelled on the filter stack
  */
 public record ModelOptions(Dump dump, PagingPath pagingPath, SameThreadFault sameThreadFault,
-                           PagingRequestor pagingRequestor) {
+                           PagingRequestor pagingRequestor, ModelEnvironment environment) {
 
     public enum Dump { MINI, KERNEL }
 
@@ -33,38 +35,52 @@ public record ModelOptions(Dump dump, PagingPath pagingPath, SameThreadFault sam
     public enum PagingRequestor { FAULTING_THREAD, ANY_PROCESS }
 
     public static final ModelOptions DEFAULTS = new ModelOptions(Dump.MINI, PagingPath.FILESYSTEM,
-            SameThreadFault.REFAULT, PagingRequestor.FAULTING_THREAD);
+            SameThreadFault.REFAULT, PagingRequestor.FAULTING_THREAD, ModelEnvironment.DEFAULT);
+
+    /** The model's own machine: xidfilter alone, build 19041, 2 processors, 2 GiB. */
+    public ModelOptions(Dump dump, PagingPath pagingPath, SameThreadFault sameThreadFault,
+                        PagingRequestor pagingRequestor) {
+        this(dump, pagingPath, sameThreadFault, pagingRequestor, ModelEnvironment.DEFAULT);
+    }
 
     public ModelOptions {
-        if (dump == null || pagingPath == null || sameThreadFault == null || pagingRequestor == null) {
-            throw new IllegalArgumentException("model options need a dump, a paging path, a same-thread fault and"
-                    + " a paging requestor");
+        if (dump == null || pagingPath == null || sameThreadFault == null || pagingRequestor == null
+                || environment == null) {
+            throw new IllegalArgumentException("model options need a dump, a paging path, a same-thread fault,"
+                    + " a paging requestor and an environment");
         }
     }
 
     public ModelOptions withDump(Dump value) {
-        return new ModelOptions(value, pagingPath, sameThreadFault, pagingRequestor);
+        return new ModelOptions(value, pagingPath, sameThreadFault, pagingRequestor, environment);
     }
 
     public ModelOptions withPagingPath(PagingPath value) {
-        return new ModelOptions(dump, value, sameThreadFault, pagingRequestor);
+        return new ModelOptions(dump, value, sameThreadFault, pagingRequestor, environment);
     }
 
     public ModelOptions withSameThreadFault(SameThreadFault value) {
-        return new ModelOptions(dump, pagingPath, value, pagingRequestor);
+        return new ModelOptions(dump, pagingPath, value, pagingRequestor, environment);
     }
 
     public ModelOptions withPagingRequestor(PagingRequestor value) {
-        return new ModelOptions(dump, pagingPath, sameThreadFault, value);
+        return new ModelOptions(dump, pagingPath, sameThreadFault, value, environment);
+    }
+
+    /** The same machine standing for a site (its filters with their assumed frames). */
+    public ModelOptions withEnvironment(ModelEnvironment value) {
+        return new ModelOptions(dump, pagingPath, sameThreadFault, pagingRequestor, value);
     }
 
     /**
      * "same-thread-fault=refault, paging-requestor=faulting-thread (assumptions), paging-path=filesystem,
-     * dump=mini".
+     * dump=mini", and for a site's machine "; environment: build 19041, ... (filter frames assumed)".
      */
     public String describe() {
         return "same-thread-fault=" + Labels.label(sameThreadFault) + ", paging-requestor="
                 + Labels.label(pagingRequestor) + " (assumptions), paging-path=" + Labels.label(pagingPath)
-                + ", dump=" + Labels.label(dump);
+                + ", dump=" + Labels.label(dump) + (environment.equals(ModelEnvironment.DEFAULT) ? ""
+                : "; environment: " + environment.describe()
+                + (environment.filters().isEmpty() ? "" : " (filter frames assumed)"));
     }
 }

@@ -4,6 +4,7 @@ import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.vm.Acceleration;
 import dev.xidlab.lab.vm.Libvirt;
 import dev.xidlab.lab.vm.VagrantLab;
+import dev.xidlab.site.Environment;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,11 +53,22 @@ public final class Labs {
      * @throws IllegalArgumentException for an unknown name or a bad XIDLAB_* setting (a usage error)
      */
     public static Lab open(String name, boolean allowStandIn, ModelOptions options) {
+        return open(name, allowStandIn, options, Optional.empty(), false);
+    }
+
+    /**
+     * The same, for a plan that stands for a customer's site: the kernel model stands for it through
+     * {@code options}; the VM lab sizes its guest by it and checks the box's build against it (a mismatch refused
+     * unless {@code allowBuildMismatch}).
+     */
+    public static Lab open(String name, boolean allowStandIn, ModelOptions options, Optional<Environment> site,
+                           boolean allowBuildMismatch) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case SIM:
                 return new SimLab(options);
             case VAGRANT:
-                VagrantLab.Setup setup = vagrantSetup(allowStandIn);
+                VagrantLab.Setup plain = vagrantSetup(allowStandIn);
+                VagrantLab.Setup setup = site.map(s -> plain.forSite(s, allowBuildMismatch)).orElse(plain);
                 return new VagrantLab(setup, vagrantRunner(setup), Libvirt.system(new ProcessCommandRunner()),
                         () -> Acceleration.decide(System.getenv(Acceleration.OVERRIDE_VARIABLE), Path.of("/dev/kvm"),
                                 "qemu-system-x86_64"));

@@ -84,6 +84,8 @@ public final class MatrixRunner {
                 device.resetStats();
             }
             outcome = lab.stress(run.config().stress(), run.seed(), evidence);
+        } catch (dev.xidlab.lab.LabUnavailableException e) {
+            throw e;        // the lab cannot run this plan at all (a box of another build than the site's): no run
         } catch (RuntimeException e) {
             outcome = new RunOutcome.LabFailure(e.getMessage() == null ? e.toString() : e.getMessage(),
                     java.time.Duration.ofNanos(System.nanoTime() - started));

@@ -2,6 +2,7 @@ package dev.xidlab.matrix;
 
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.protocol.Labels;
+import dev.xidlab.site.Environment;
 import dev.xidlab.stress.StressProfile;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,14 +10,17 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a matrix runs: configurations x runs from a seed; the threshold a fix's failure rate must stay under and the
- * baseline's re-entry rate above; the share of the baseline's non-paging callbacks a fix may stop seeing; and how
- * the kernel model is set up when the lab is the model ({@link ModelOptions}; a real kernel has its own).
+ * baseline's re-entry rate above; the share of the baseline's non-paging callbacks a fix may stop seeing; how
+ * the kernel model is set up when the lab is the model ({@link ModelOptions}; a real kernel has its own); and the
+ * customer's site the plan stands for, when it was made from their dumps ({@code environment}: the VM lab sizes
+ * and checks its guest by it, the model stands for it through {@code model}'s environment).
  */
 public record Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
-                   double maxCoverageLoss, ModelOptions model) {
+                   double maxCoverageLoss, ModelOptions model, Optional<Environment> environment) {
 
     public static final int MAX_RUNS = 100_000;
     public static final double DEFAULT_MAX_COVERAGE_LOSS = 0.05;
@@ -30,10 +34,16 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         this(name, configs, runs, seed, threshold, maxCoverageLoss, ModelOptions.DEFAULTS);
     }
 
+    public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
+                double maxCoverageLoss, ModelOptions model) {
+        this(name, configs, runs, seed, threshold, maxCoverageLoss, model, Optional.empty());
+    }
+
     public Plan {
         configs = List.copyOf(configs);
-        if (model == null) {
-            throw new IllegalArgumentException("a plan needs model options (ModelOptions.DEFAULTS for none)");
+        if (model == null || environment == null) {
+            throw new IllegalArgumentException("a plan needs model options (ModelOptions.DEFAULTS for none) and an"
+                    + " environment (Optional.empty() for none)");
         }
         if (runs < 1 || runs > MAX_RUNS) {
             throw new IllegalArgumentException("runs must be 1.." + MAX_RUNS + ", not " + runs);
@@ -60,23 +70,29 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
     }
 
     public Plan withRuns(int newRuns) {
-        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss, model);
+        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss, model, environment);
     }
 
     public Plan withSeed(long newSeed) {
-        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss, model);
+        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss, model, environment);
     }
 
     public Plan withThreshold(double newThreshold) {
-        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss, model);
+        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss, model, environment);
     }
 
     public Plan withMaxCoverageLoss(double share) {
-        return new Plan(name, configs, runs, seed, threshold, share, model);
+        return new Plan(name, configs, runs, seed, threshold, share, model, environment);
     }
 
     public Plan withModel(ModelOptions newModel) {
-        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, newModel);
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, newModel, environment);
+    }
+
+    /** The plan standing for a site: the environment, and the model's machine made the site's. */
+    public Plan withEnvironment(Environment site) {
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss,
+                model.withEnvironment(site.model()), Optional.of(site));
     }
 
     public PlannedConfig baseline() {
@@ -106,8 +122,10 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
 
     /**
      * Identifies what the results of a plan mean: configurations, loads, seed and (when not the defaults, so the
-     * fingerprints of plans written before stay as they were) the kernel model's options. The run count,
-     * threshold and coverage share are left out, so a resumed matrix may add runs or judge with other limits.
+     * fingerprints of plans written before stay as they were) the kernel model's options, which hold the site's
+     * environment as the model stands for it, and the site's environment itself (its memory and architecture matter
+     * to a VM lab). The run count, threshold and coverage share are left out, so a resumed matrix may add runs or
+     * judge with other limits.
      */
     public String fingerprint() {
         StringBuilder canonical = new StringBuilder().append(name).append('|').append(seed);
@@ -122,6 +140,7 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         if (!model.equals(ModelOptions.DEFAULTS)) {
             canonical.append("|model:").append(model.describe());
         }
+        environment.ifPresent(e -> canonical.append("|environment:").append(e.describe()));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString()
                     .getBytes(StandardCharsets.UTF_8));

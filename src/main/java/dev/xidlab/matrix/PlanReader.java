@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.xidlab.crash.Machine;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.GuardFlag;
@@ -12,17 +13,25 @@ import dev.xidlab.protocol.Labels;
 import dev.xidlab.protocol.Operation;
 import dev.xidlab.protocol.RegistrationFlag;
 import dev.xidlab.protocol.XidMode;
+import dev.xidlab.site.Environment;
+import dev.xidlab.site.FilterGroup;
+import dev.xidlab.site.KnownModules;
+import dev.xidlab.site.ResidentFilter;
 import dev.xidlab.stress.Budget;
 import dev.xidlab.stress.MemoryPressure;
 import dev.xidlab.stress.OperationMix;
 import dev.xidlab.stress.StressProfile;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,8 +47,15 @@ import java.util.Set;
  *   - {name: fix, mode: lookup, skip: skip-paging-io, skipFor: {read: skip-paging-io},
  *      guard: nesting, guardStack: 4096, selfTest: false}
  *   - {name: other, load: own, stress: {...}}                      # its own load: at most INCONCLUSIVE
- * model: {dump: kernel, pagingPath: store, sameThreadFault: wait, pagingRequestor: any-process}
- *                                                                   # the kernel model's; every key optional
+ * model: {dump: kernel, pagingPath: store, sameThreadFault: wait, pagingRequestor: any-process,
+ *         filterFrames: {anti-virus: 4096}}                        # the kernel model's; every key optional
+ * environment:                                                      # a customer's site (xidlab crashes profile)
+ *   build: 19041          architecture: x64     processors: 16      memoryMiB: 16384
+ *   filterAltitude: 385100                                          # ours
+ *   filters:                                                        # co-resident filters, on the model's stack
+ *     - {module: WdFilter.sys, altitude: 328010, group: anti-virus, frameBytes: 2048, skipPagingIo: false,
+ *        legacy: false}                                             # group and frame: the altitude's by default
+ *   unknown: [VBoxDrv.sys]                                          # listed, not modelled
  * </pre>
  *
  * A fix's own {@code stress} block without {@code load: own} is refused: a lighter load must never pass as a fix.
@@ -47,9 +63,13 @@ import java.util.Set;
 public final class PlanReader {
 
     private static final Set<String> ROOT_KEYS = Set.of("name", "runs", "seed", "threshold", "maxCoverageLoss",
-            "stress", "configurations", "model");
+            "stress", "configurations", "model", "environment");
     private static final Set<String> MODEL_KEYS = Set.of("dump", "pagingPath", "sameThreadFault",
-            "pagingRequestor");
+            "pagingRequestor", "filterFrames");
+    private static final Set<String> ENVIRONMENT_KEYS = Set.of("build", "architecture", "processors", "memoryMiB",
+            "filterAltitude", "filters", "unknown");
+    private static final Set<String> FILTER_KEYS = Set.of("module", "altitude", "group", "frameBytes",
+            "skipPagingIo", "legacy");
     private static final Set<String> CONFIG_KEYS = Set.of("name", "role", "mode", "skip", "skipFor", "guard",
             "guardStack", "selfTest", "load", "stress");
     private static final String LOAD_OWN = "own";
@@ -109,8 +129,11 @@ public final class PlanReader {
         planned = onTheBaselinesLoad(configs, planned);
         double maxLoss = root.fields.containsKey("maxCoverageLoss")
                 ? share(root.fields.get("maxCoverageLoss"), "maxCoverageLoss") : Plan.DEFAULT_MAX_COVERAGE_LOSS;
+        Optional<Environment> environment = environment(root.fields.get("environment"));
+        Map<FilterGroup, Integer> groupFrames = groupFrames(root.fields.get("model"), environment.isPresent());
+        Plan plan;
         try {
-            return new Plan(string(root.fields.get("name"), "plan"),
+            plan = new Plan(string(root.fields.get("name"), "plan"),
                     planned,
                     integer(root.fields.get("runs"), DefaultPlan.RUNS, 1, Plan.MAX_RUNS, "runs"),
                     root.fields.containsKey("seed") ? longValue(root.fields.get("seed"), "seed") : DefaultPlan.SEED,
@@ -118,6 +141,152 @@ public final class PlanReader {
                     model(root.fields.get("model")));
         } catch (IllegalArgumentException e) {
             throw error(configs, e.getMessage());
+        }
+        if (environment.isEmpty()) {
+            return plan;
+        }
+        LocatedNode at = root.fields.get("environment");
+        try {
+            return plan.withEnvironment(environment.get().withGroupFrames(groupFrames));
+        } catch (IllegalArgumentException e) {
+            throw error(at, "the kernel model cannot stand for this environment: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A site's {@code environment:} block. A filter's group is its altitude's load order group unless it names one;
+     * a filter the table knows may leave out its altitude (the allocated one is taken).
+     */
+    private Optional<Environment> environment(LocatedNode node) throws PlanException {
+        if (node == null) {
+            return Optional.empty();
+        }
+        object(node, "environment", ENVIRONMENT_KEYS);
+        Map<String, LocatedNode> f = node.fields;
+        Optional<Integer> build = f.containsKey("build")
+                ? Optional.of(integer(f.get("build"), 0, 1, 0xFFFFFF, "build")) : Optional.empty();
+        Optional<Machine> architecture = f.containsKey("architecture")
+                ? Optional.of(parse(f.get("architecture"), Machine.class, "architecture", null)) : Optional.empty();
+        Optional<Integer> processors = f.containsKey("processors")
+                ? Optional.of(integer(f.get("processors"), 0, 1, 1024, "processors")) : Optional.empty();
+        Optional<Integer> memory = f.containsKey("memoryMiB")
+                ? Optional.of(integer(f.get("memoryMiB"), 0, 64, 16 * 1024 * 1024, "memoryMiB")) : Optional.empty();
+        BigDecimal ours = f.containsKey("filterAltitude") ? altitude(f.get("filterAltitude"), "filterAltitude")
+                : Environment.XIDFILTER_ALTITUDE;
+        List<ResidentFilter> filters = new ArrayList<>();
+        LocatedNode list = f.get("filters");
+        if (list != null) {
+            if (list.kind != LocatedNode.Kind.ARRAY) {
+                throw error(list, "filters must be a list of {module, altitude, ...}");
+            }
+            for (LocatedNode item : list.items) {
+                filters.add(filter(item));
+            }
+        }
+        List<String> unknown = new ArrayList<>();
+        LocatedNode unknownNode = f.get("unknown");
+        if (unknownNode != null) {
+            if (unknownNode.kind != LocatedNode.Kind.ARRAY) {
+                throw error(unknownNode, "unknown must be a list of module names");
+            }
+            for (LocatedNode item : unknownNode.items) {
+                unknown.add(string(item, null));
+            }
+        }
+        try {
+            return Optional.of(new Environment(build, architecture, processors, memory, ours, filters, unknown,
+                    Map.of()));
+        } catch (IllegalArgumentException e) {
+            throw error(node, e.getMessage());
+        }
+    }
+
+    private ResidentFilter filter(LocatedNode node) throws PlanException {
+        object(node, "a filter", FILTER_KEYS);
+        LocatedNode moduleNode = node.fields.get("module");
+        if (moduleNode == null) {
+            throw error(node, "a filter needs its module's file name (module: WdFilter.sys)");
+        }
+        String module = string(moduleNode, null);
+        BigDecimal altitude;
+        if (node.fields.containsKey("altitude")) {
+            altitude = altitude(node.fields.get("altitude"), "altitude");
+        } else {
+            altitude = KnownModules.filter(module).map(k -> k.altitude()).orElseThrow(() -> error(node, module
+                    + " is not in the table of known filters: give its altitude"));
+        }
+        FilterGroup group;
+        try {
+            group = node.fields.containsKey("group") ? FilterGroup.byLabel(string(node.fields.get("group"), null))
+                    : FilterGroup.of(altitude).orElseThrow(() -> new IllegalArgumentException(module + " at "
+                    + altitude.toPlainString() + " lies in no load order group's range: name its group"));
+        } catch (IllegalArgumentException e) {
+            throw error(node.fields.getOrDefault("group", node), e.getMessage());
+        }
+        Optional<Integer> frame = node.fields.containsKey("frameBytes")
+                ? Optional.of(integer(node.fields.get("frameBytes"), 0, 16, 0x4000, "frameBytes")) : Optional.empty();
+        if (frame.isPresent() && frame.get() % 16 != 0) {
+            throw error(node.fields.get("frameBytes"), "frameBytes must be a multiple of 16 (an x64 frame), not "
+                    + frame.get());
+        }
+        boolean skip = node.fields.containsKey("skipPagingIo") && bool(node.fields.get("skipPagingIo"),
+                "skipPagingIo");
+        boolean legacy = node.fields.containsKey("legacy") && bool(node.fields.get("legacy"), "legacy");
+        if (skip && legacy) {
+            throw error(node, module + ": a legacy filter has no registration flags to skip paging I/O with");
+        }
+        try {
+            return new ResidentFilter(module, altitude, group, frame, skip, legacy);
+        } catch (IllegalArgumentException e) {
+            throw error(node, e.getMessage());
+        }
+    }
+
+    /** {@code model: {filterFrames: {anti-virus: 4096}}}: the stack the plan gives a group's filters. */
+    private Map<FilterGroup, Integer> groupFrames(LocatedNode model, boolean haveEnvironment) throws PlanException {
+        LocatedNode node = model == null ? null : model.fields.get("filterFrames");
+        if (node == null) {
+            return Map.of();
+        }
+        if (!haveEnvironment) {
+            throw error(node, "filterFrames sets the stack of the co-resident filters of an environment: the plan"
+                    + " has no environment block");
+        }
+        if (node.kind != LocatedNode.Kind.OBJECT) {
+            throw error(node, "filterFrames must map groups to bytes ({anti-virus: 4096})");
+        }
+        Map<FilterGroup, Integer> frames = new LinkedHashMap<>();
+        for (var e : node.fields.entrySet()) {
+            FilterGroup group;
+            try {
+                group = FilterGroup.byLabel(e.getKey());
+            } catch (IllegalArgumentException x) {
+                throw error(e.getValue(), x.getMessage());
+            }
+            int bytes = integer(e.getValue(), 0, 16, 0x4000, "frame bytes of " + group.label());
+            if (bytes % 16 != 0) {
+                throw error(e.getValue(), "frame bytes of " + group.label() + " must be a multiple of 16 (an x64"
+                        + " frame), not " + bytes);
+            }
+            frames.put(group, bytes);
+        }
+        return frames;
+    }
+
+    private BigDecimal altitude(LocatedNode node, String what) throws PlanException {
+        String text = string(node, null);
+        try {
+            BigDecimal value = new BigDecimal(text.trim());
+            if (value.signum() <= 0 || value.compareTo(new BigDecimal("1000000")) >= 0) {
+                throw error(node, what + " must be a positive decimal below 1000000 (an altitude), not " + text);
+            }
+            if (value.stripTrailingZeros().scale() > 3) {
+                throw error(node, what + " " + text + " has more than three decimal places, which the model does not"
+                        + " tell apart");
+            }
+            return value.stripTrailingZeros().scale() < 0 ? value.setScale(0) : value.stripTrailingZeros();
+        } catch (NumberFormatException e) {
+            throw error(node, what + " must be a decimal number (an altitude such as 385100), not '" + text + "'");
         }
     }
 

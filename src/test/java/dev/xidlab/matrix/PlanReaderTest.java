@@ -201,8 +201,8 @@ class PlanReaderTest {
 
     @Test
     void anUnknownModelKeyOrValueIsRefusedWithItsLine() {
-        assertEquals("plan.yaml line 23: unknown key 'paging' in model (known: dump, pagingPath, pagingRequestor,"
-                + " sameThreadFault)", message(PLAN + "model:\n  paging: store\n"));
+        assertEquals("plan.yaml line 23: unknown key 'paging' in model (known: dump, filterFrames, pagingPath,"
+                + " pagingRequestor, sameThreadFault)", message(PLAN + "model:\n  paging: store\n"));
         assertEquals("plan.yaml line 23: unknown same-thread fault 'retry' (expected one of: refault, wait)",
                 message(PLAN + "model:\n  sameThreadFault: retry\n"));
     }

@@ -102,6 +102,21 @@ public interface GuestOs {
     /** What the guest must have, in the order a user would fix it. */
     List<GuestCheck> checks();
 
+    /** The Windows build in the guest's answer to {@link #identityScript()}; empty for a guest that is no Windows. */
+    default Optional<Integer> windowsBuild(CommandResult identity) {
+        return Optional.empty();
+    }
+
+    /** Lists the guest's loaded file-system filters; empty for a guest that has none to list. */
+    default Optional<String> filtersScript() {
+        return Optional.empty();
+    }
+
+    /** The filters' names in the listing {@link #filtersScript()} printed. */
+    default List<String> parseFilters(String listing) {
+        return List.of();
+    }
+
     /** A host file and where it goes in the guest. */
     record Upload(Path source, String guestPath) {
     }

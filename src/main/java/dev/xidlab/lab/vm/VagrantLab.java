@@ -14,6 +14,8 @@ import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.Labs;
 import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.protocol.DriverStats;
+import dev.xidlab.site.Environment;
+import dev.xidlab.site.ResidentFilter;
 import dev.xidlab.stress.StressProfile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,12 +63,35 @@ public final class VagrantLab implements Lab {
      * @param loadGrace        how long a load may run past its time budget before it is a hang
      * @param password         the guest account's password, for boxes without a key for us
      * @param environment      more for the Vagrantfile to read (XIDLAB_DOMAIN_PREFIX, guest sizes)
+     * @param site             the customer's machine the plan stands for: the guest's build is checked against it
+     *                         and the guest's file-system filters compared with its co-resident ones
+     * @param allowBuildMismatch run on a box of another Windows build than the site's, with a warning in every report
      */
     public record Setup(Path home, String box, boolean allowStandIn, Duration bootTimeout, Duration firstBootTimeout,
-                        Duration loadGrace, Optional<String> password, Map<String, String> environment) {
+                        Duration loadGrace, Optional<String> password, Map<String, String> environment,
+                        Optional<Environment> site, boolean allowBuildMismatch) {
 
         public Setup {
             environment = Map.copyOf(environment);
+        }
+
+        public Setup(Path home, String box, boolean allowStandIn, Duration bootTimeout, Duration firstBootTimeout,
+                     Duration loadGrace, Optional<String> password, Map<String, String> environment) {
+            this(home, box, allowStandIn, bootTimeout, firstBootTimeout, loadGrace, password, environment,
+                    Optional.empty(), false);
+        }
+
+        /**
+         * The lab for a site: the guest gets the site's processors and memory (XIDLAB_GUEST_CPUS and
+         * XIDLAB_GUEST_MEMORY, which the Vagrantfiles read; where the dumps did not record the memory the
+         * Vagrantfile's default stays) and its build and filters are checked against the site's.
+         */
+        public Setup forSite(Environment site, boolean allowMismatch) {
+            Map<String, String> sized = new java.util.HashMap<>(environment);
+            site.processors().ifPresent(p -> sized.put("XIDLAB_GUEST_CPUS", String.valueOf(p)));
+            site.memoryMiB().ifPresent(m -> sized.put("XIDLAB_GUEST_MEMORY", String.valueOf(m)));
+            return new Setup(home, box, allowStandIn, bootTimeout, firstBootTimeout, loadGrace, password, sized,
+                    Optional.of(site), allowMismatch);
         }
 
         public GuestOs guest() {
@@ -125,6 +150,8 @@ public final class VagrantLab implements Lab {
     private boolean ready;
     private boolean uploaded;
     private boolean driverLoaded;
+    private boolean siteChecked;
+    private final List<String> siteNotices = new ArrayList<>();
 
     public VagrantLab(Setup setup, CommandRunner vagrantRunner, Libvirt libvirt,
                       Supplier<Acceleration> accelerationProbe) {
@@ -151,7 +178,70 @@ public final class VagrantLab implements Lab {
 
     @Override
     public Optional<String> notice() {
-        return guest.standIn() ? Optional.of(StandInGuest.NOTICE) : Optional.empty();
+        List<String> notices = new ArrayList<>();
+        if (guest.standIn()) {
+            notices.add(StandInGuest.NOTICE);
+        }
+        notices.addAll(siteNotices);
+        return notices.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notices));
+    }
+
+    /**
+     * Compares the booted guest with the plan's site, once: a box of another Windows build is refused (the reason
+     * says which builds) unless the setup allows it, which every report then says; the site's co-resident filters
+     * the guest does not have loaded are listed, and the environment is partial (their binaries are the customer's:
+     * xidlab cannot install them).
+     */
+    private void checkSite(CommandResult identity) {
+        if (siteChecked || setup.site().isEmpty()) {
+            return;
+        }
+        List<String> loaded = guest.filtersScript().map(script -> exec(script, QUICK))
+                .filter(CommandResult::succeeded).map(r -> guest.parseFilters(r.stdout())).orElse(List.of());
+        siteNotices.addAll(judgeSite(setup, guest.windowsBuild(identity), loaded));
+        siteChecked = true;
+    }
+
+    /**
+     * What every report must say of a guest of this build with these filters loaded, standing for the setup's site.
+     *
+     * @throws LabUnavailableException for a box of another build than the site's, unless the setup allows it
+     */
+    static List<String> judgeSite(Setup setup, Optional<Integer> build, List<String> loaded) {
+        Environment site = setup.site().orElseThrow();
+        List<String> notices = new ArrayList<>();
+        if (site.build().isPresent()) {
+            if (build.isEmpty()) {
+                notices.add("the guest has no Windows build to check against the site's " + site.build().get());
+            } else if (!build.equals(site.build())) {
+                String mismatch = "the box " + setup.box() + " runs Windows build " + build.get() + ", the site's"
+                        + " dumps build " + site.build().get();
+                if (!setup.allowBuildMismatch()) {
+                    throw new LabUnavailableException(mismatch + ": use a box of that build, or --allow-build-mismatch"
+                            + " to run anyway");
+                }
+                notices.add("WARNING: " + mismatch + " (--allow-build-mismatch)");
+            }
+        }
+        List<String> lacking = site.filters().stream().map(ResidentFilter::module)
+                .filter(m -> loaded.stream().noneMatch(l -> sameFilter(l, m))).toList();
+        if (!lacking.isEmpty()) {
+            notices.add("environment partial: the guest lacks " + lacking.size() + " of the site's "
+                    + site.filters().size() + " co-resident filters (" + String.join(", ", lacking) + ")");
+        }
+        return notices;
+    }
+
+    /** fltmc names a filter by its service ("WdFilter"), a dump by its image ("WdFilter.sys"). */
+    static boolean sameFilter(String loaded, String module) {
+        String image = module.toLowerCase(java.util.Locale.ROOT);
+        String name = loaded.toLowerCase(java.util.Locale.ROOT);
+        return image.equals(name) || image.equals(name + ".sys");
+    }
+
+    /** What the site check found, for tests and reports. */
+    public List<String> siteNotices() {
+        return List.copyOf(siteNotices);
     }
 
     public GuestOs guest() {
@@ -253,6 +343,7 @@ public final class VagrantLab implements Lab {
             throw new LabException("the box " + setup.box() + " is not a " + guest.name() + " guest (it answered: "
                     + identity.stdout().strip() + ")");
         }
+        checkSite(identity);
         if (!exec(guest.provisionedScript(), QUICK).succeeded()) {
             // A guest that lost its setup (a box reused, provisioning interrupted): provision again.
             machine().provision(setup.firstBootTimeout());

@@ -75,6 +75,35 @@ public final class WindowsGuest implements GuestOs {
         return "[Environment]::OSVersion.VersionString";
     }
 
+    /** "Microsoft Windows NT 10.0.19045.0": the build is the third part. */
+    @Override
+    public Optional<Integer> windowsBuild(CommandResult identity) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Windows NT \\d+\\.\\d+\\.(\\d+)")
+                .matcher(identity.stdout());
+        return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+    }
+
+    /** fltmc lists the filter manager's filters: name, instances, altitude, frame. */
+    @Override
+    public Optional<String> filtersScript() {
+        return Optional.of("fltmc filters");
+    }
+
+    /** The first word of each row under fltmc's dashed header line. */
+    @Override
+    public List<String> parseFilters(String listing) {
+        List<String> names = new java.util.ArrayList<>();
+        boolean rows = false;
+        for (String line : listing.lines().toList()) {
+            if (line.strip().startsWith("---")) {
+                rows = true;
+            } else if (rows && !line.isBlank()) {
+                names.add(line.strip().split("\\s+")[0]);
+            }
+        }
+        return names;
+    }
+
     @Override
     public boolean isThisOs(CommandResult identity) {
         return identity.succeeded() && identity.stdout().contains("Windows");
