@@ -8,8 +8,10 @@ import dev.xidlab.matrix.ReportWriter;
 import dev.xidlab.matrix.ResultsFile;
 import dev.xidlab.matrix.ResultsHeader;
 import dev.xidlab.matrix.RunRecord;
+import dev.xidlab.matrix.SiteComparison;
 import dev.xidlab.matrix.VerdictCalculator;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,14 +24,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code xidlab matrix merge}: one verdict from the results of shards run on separate agents. */
+/**
+ * {@code xidlab matrix merge}: one verdict from the results of shards run on separate agents, or, with
+ * {@code --site}, one table of several sites' matrices, one row per site, each judged by its own plan.
+ */
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Combine the results.jsonl of shards of one plan into one results file, verdict and reports."
-                + " Results of another plan or lab are refused.", footer = ExitCode.FOOTER)
+                + " Results of another plan or lab are refused. With --site PLAN=RESULTS (repeated): one row per"
+                + " site, each site's shards merged and judged by its own plan.", footer = ExitCode.FOOTER)
 public final class MatrixMergeCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "results.jsonl files (or report directories).")
-    List<Path> inputs;
+    @Parameters(arity = "0..*", paramLabel = "RESULTS", description = "results.jsonl files (or report directories).")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--site", paramLabel = "PLAN=RESULTS", description = "A site's plan (from xidlab crashes"
+            + " profile) and a results.jsonl or report directory run with it; repeat for each site, and for each"
+            + " shard of a site.")
+    List<String> sites = new ArrayList<>();
 
     @CommandLine.Mixin
     PlanOptions planOptions;
@@ -46,14 +57,114 @@ public final class MatrixMergeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** One plan's shards merged: every run once, and the lab and run mode they share. */
+    private record Merged(List<RunRecord> records, String lab, boolean adaptive) {
+    }
+
+    private record SiteRun(Plan plan, Merged merged) {
+    }
+
     @Override
     public Integer call() throws IOException {
-        Plan plan = planOptions.plan();
-        plan = plan.withModel(model.applyTo(plan.model()));
-        Path out = report.resolve(MatrixSession.RESULTS);
-        if (Files.exists(out)) {
-            throw new CliException(ExitCode.USAGE, out + " already exists: merge into an empty --report directory");
+        if (!sites.isEmpty()) {
+            return bySite();
         }
+        if (inputs.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "nothing to merge: give results files, or --site PLAN=RESULTS");
+        }
+        Plan plan = withModel(planOptions.plan());
+        Path out = report.resolve(MatrixSession.RESULTS);
+        requireAbsent(out);
+        Merged merged = merge(plan, inputs);
+        MatrixSummary summary = write(report, plan, merged);
+        MatrixCommand.print(spec.commandLine().getOut(), summary, report, json);
+        return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    /**
+     * Every plan read and every results file checked against its plan before anything is written, so a bad
+     * argument leaves no half-merged report behind.
+     */
+    private int bySite() throws IOException {
+        if (!inputs.isEmpty() || planOptions.planFile != null) {
+            throw new CliException(ExitCode.USAGE, "--site names each site's plan and results: give no --plan and"
+                    + " no RESULTS beside it");
+        }
+        Map<Path, List<Path>> resultsByPlan = new LinkedHashMap<>();
+        for (String site : sites) {
+            int eq = site.indexOf('=');
+            if (eq <= 0 || eq == site.length() - 1) {
+                throw new CliException(ExitCode.USAGE, "--site wants PLAN=RESULTS (a plan file and a results.jsonl"
+                        + " or report directory), not '" + site + "'");
+            }
+            resultsByPlan.computeIfAbsent(Path.of(site.substring(0, eq)), p -> new ArrayList<>())
+                    .add(Path.of(site.substring(eq + 1)));
+        }
+        // A list, not a map keyed by plan: two sites with identical plans are still two sites (and refused by name).
+        List<SiteRun> runs = new ArrayList<>();
+        for (Map.Entry<Path, List<Path>> site : resultsByPlan.entrySet()) {
+            if (!Files.isRegularFile(site.getKey())) {
+                throw new CliException(ExitCode.USAGE, site.getKey() + ": no such plan file");
+            }
+            Plan plan = withModel(planOptions.plan(site.getKey()));
+            runs.add(new SiteRun(plan, merge(plan, site.getValue())));
+        }
+        SiteComparison comparison;
+        try {
+            comparison = new SiteComparison(runs.stream().map(r -> SiteComparison.site(r.plan(),
+                    VerdictCalculator.summarize(r.plan(), r.merged().lab(), r.merged().records(),
+                            r.merged().adaptive()))).toList());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        java.util.Set<Path> dirs = new java.util.HashSet<>();
+        for (SiteRun r : runs) {
+            if (!dirs.add(siteDir(r.plan()))) {
+                throw new CliException(ExitCode.USAGE, "sites '" + r.plan().name() + "' and another share the"
+                        + " directory " + siteDir(r.plan()) + ": give their plans names that differ in letters or digits");
+            }
+            requireAbsent(siteDir(r.plan()).resolve(MatrixSession.RESULTS));
+        }
+        for (SiteRun r : runs) {
+            write(siteDir(r.plan()), r.plan(), r.merged());
+        }
+        comparison.write(report);
+        print(spec.commandLine().getOut(), comparison);
+        return comparison.confirmedEverywhere() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    private void print(PrintWriter out, SiteComparison comparison) {
+        if (json) {
+            JsonOutput.print(out, comparison);
+            return;
+        }
+        TextTable table = new TextTable(comparison.columns().toArray(String[]::new));
+        comparison.sites().forEach(s -> table.row(comparison.cells(s).toArray()));
+        table.print(out);
+        out.println();
+        for (SiteComparison.Site s : comparison.sites()) {
+            out.printf("  %-16s %s%n", s.name(), s.environment().orElse("no environment (the lab's own machine)"));
+        }
+        out.printf("%nreports: %s (sites.md, sites.json; each site's own report in its directory)%n", report);
+        out.flush();
+    }
+
+    private Path siteDir(Plan plan) {
+        // A plan's name is free text; a directory name is not.
+        return report.resolve(plan.name().replaceAll("[^A-Za-z0-9._-]", "-"));
+    }
+
+    private Plan withModel(Plan plan) {
+        return plan.withModel(model.applyTo(plan.model()));
+    }
+
+    private static void requireAbsent(Path results) {
+        if (Files.exists(results)) {
+            throw new CliException(ExitCode.USAGE, results + " already exists: merge into an empty --report directory");
+        }
+    }
+
+    private static Merged merge(Plan plan, List<Path> inputs) throws IOException {
         Map<String, RunRecord> runsById = new LinkedHashMap<>();
         String lab = null;
         Boolean adaptive = null;
@@ -74,20 +185,26 @@ public final class MatrixMergeCommand implements Callable<Integer> {
                     runsById.putIfAbsent(r.id(), r);
                 }
             }
-            List<RunRecord> records = new ArrayList<>(runsById.values());
-            try (ResultsFile merged = ResultsFile.create(out, plan, lab, adaptive)) {
-                for (RunRecord r : records) {
-                    merged.append(r);
-                }
-            }
-            MatrixSummary summary = VerdictCalculator.summarize(plan, lab, records, adaptive);
-            ReportWriter.write(report, summary);
-            MatrixCommand.print(spec.commandLine().getOut(), summary, report, json);
-            return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
         } catch (PlanException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CliException(ExitCode.USAGE, e.getFile() + ": no such file");
         }
+        return new Merged(new ArrayList<>(runsById.values()), lab, adaptive);
+    }
+
+    private static MatrixSummary write(Path dir, Plan plan, Merged merged) throws IOException {
+        Files.createDirectories(dir);
+        try (ResultsFile out = ResultsFile.create(dir.resolve(MatrixSession.RESULTS), plan, merged.lab(),
+                merged.adaptive())) {
+            for (RunRecord r : merged.records()) {
+                out.append(r);
+            }
+        } catch (PlanException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        MatrixSummary summary = VerdictCalculator.summarize(plan, merged.lab(), merged.records(), merged.adaptive());
+        ReportWriter.write(dir, summary);
+        return summary;
     }
 }

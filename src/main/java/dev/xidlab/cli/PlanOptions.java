@@ -31,9 +31,14 @@ public final class PlanOptions {
 
     /** The plan, read and overridden; any problem is a usage error naming the file and line or the option. */
     Plan plan() {
+        return plan(planFile);
+    }
+
+    /** The plan in {@code file} (the built-in plan for null) with this command line's overrides. */
+    Plan plan(Path file) {
         Plan plan;
         try {
-            plan = planFile == null ? DefaultPlan.plan() : PlanReader.read(planFile);
+            plan = file == null ? DefaultPlan.plan() : PlanReader.read(file);
         } catch (PlanException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
