@@ -72,12 +72,23 @@ public final class WindowsGuest implements GuestOs {
 
     @Override
     public String identityScript() {
-        return "[Environment]::OSVersion.VersionString";
+        return "[Environment]::OSVersion.VersionString\n"
+                + "'kernel build ' + (Get-Item \"$env:SystemRoot\\System32\\ntoskrnl.exe\").VersionInfo.FileBuildPart";
     }
 
-    /** "Microsoft Windows NT 10.0.19045.0": the build is the third part. */
+    /**
+     * The kernel's build, as a dump's header records it (NtBuildNumber): ntoskrnl.exe's file build. The version
+     * string's build is the release's, which differs where releases share one kernel (Windows 10 2004 to 22H2 are
+     * all kernel 19041, reported as 19041 to 19045; Windows 11 22H2 and 23H2 share 22621), so a 22H2 box would be
+     * refused for a 22H2 customer's dumps. The version string's build is the fallback for a guest that answered
+     * without the kernel line.
+     */
     @Override
     public Optional<Integer> windowsBuild(CommandResult identity) {
+        java.util.regex.Matcher kernel = java.util.regex.Pattern.compile("kernel build (\\d+)").matcher(identity.stdout());
+        if (kernel.find()) {
+            return Optional.of(Integer.parseInt(kernel.group(1)));
+        }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("Windows NT \\d+\\.\\d+\\.(\\d+)")
                 .matcher(identity.stdout());
         return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();

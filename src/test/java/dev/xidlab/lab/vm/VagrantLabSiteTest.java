@@ -72,6 +72,13 @@ class VagrantLabSiteTest {
     }
 
     @Test
+    void aWindows10Release22H2GuestHasTheKernelBuildItsDumpsRecord() {
+        // 22H2's version string says 19045; its kernel, and so its dumps' headers, say 19041.
+        assertEquals(Optional.of(19041), new WindowsGuest().windowsBuild(new CommandResult(0,
+                "Microsoft Windows NT 10.0.19045.0\r\nkernel build 19041\r\n", "", false)));
+    }
+
+    @Test
     void theWindowsGuestReadsItsFiltersFromFltmc() {
         String fltmc = """
 
