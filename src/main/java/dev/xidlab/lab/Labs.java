@@ -2,6 +2,7 @@ package dev.xidlab.lab;
 
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.vm.Acceleration;
+import dev.xidlab.lab.vm.HostCapacity;
 import dev.xidlab.lab.vm.Libvirt;
 import dev.xidlab.lab.vm.VagrantLab;
 import dev.xidlab.site.Environment;
@@ -68,7 +69,7 @@ public final class Labs {
                 return new SimLab(options);
             case VAGRANT:
                 VagrantLab.Setup plain = vagrantSetup(allowStandIn);
-                VagrantLab.Setup setup = site.map(s -> plain.forSite(s, allowBuildMismatch)).orElse(plain);
+                VagrantLab.Setup setup = site.map(s -> plain.forSite(s, allowBuildMismatch, HostCapacity.probe())).orElse(plain);
                 return new VagrantLab(setup, vagrantRunner(setup), Libvirt.system(new ProcessCommandRunner()),
                         () -> Acceleration.decide(System.getenv(Acceleration.OVERRIDE_VARIABLE), Path.of("/dev/kvm"),
                                 "qemu-system-x86_64"));

@@ -67,6 +67,10 @@ public final class VagrantLab implements Lab {
      *                         and the guest's file-system filters compared with its co-resident ones
      * @param allowBuildMismatch run on a box of another Windows build than the site's, with a warning in every report
      */
+    /** The guest's size, as the Vagrantfiles read it. */
+    static final String GUEST_CPUS = "XIDLAB_GUEST_CPUS";
+    static final String GUEST_MEMORY = "XIDLAB_GUEST_MEMORY";
+
     public record Setup(Path home, String box, boolean allowStandIn, Duration bootTimeout, Duration firstBootTimeout,
                         Duration loadGrace, Optional<String> password, Map<String, String> environment,
                         Optional<Environment> site, boolean allowBuildMismatch) {
@@ -84,12 +88,14 @@ public final class VagrantLab implements Lab {
         /**
          * The lab for a site: the guest gets the site's processors and memory (XIDLAB_GUEST_CPUS and
          * XIDLAB_GUEST_MEMORY, which the Vagrantfiles read; where the dumps did not record the memory the
-         * Vagrantfile's default stays) and its build and filters are checked against the site's.
+         * Vagrantfile's default stays), as far as this host has them ({@link HostCapacity}; what is cut is said
+         * in every report by {@link #judgeSite}), and its build and filters are checked against the site's.
          */
-        public Setup forSite(Environment site, boolean allowMismatch) {
+        public Setup forSite(Environment site, boolean allowMismatch, HostCapacity host) {
             Map<String, String> sized = new java.util.HashMap<>(environment);
-            site.processors().ifPresent(p -> sized.put("XIDLAB_GUEST_CPUS", String.valueOf(p)));
-            site.memoryMiB().ifPresent(m -> sized.put("XIDLAB_GUEST_MEMORY", String.valueOf(m)));
+            site.processors().ifPresent(p -> sized.put(GUEST_CPUS, String.valueOf(Math.min(p, host.processors()))));
+            site.memoryMiB().ifPresent(m -> sized.put(GUEST_MEMORY,
+                    String.valueOf(host.guestMemoryLimitMiB().map(limit -> Math.min(m, limit)).orElse(m))));
             return new Setup(home, box, allowStandIn, bootTimeout, firstBootTimeout, loadGrace, password, sized,
                     Optional.of(site), allowMismatch);
         }
@@ -223,6 +229,10 @@ public final class VagrantLab implements Lab {
                 notices.add("WARNING: " + mismatch + " (--allow-build-mismatch)");
             }
         }
+        sizeNotice(site.processors(), setup.environment().get(GUEST_CPUS), "processors")
+                .ifPresent(notices::add);
+        sizeNotice(site.memoryMiB(), setup.environment().get(GUEST_MEMORY), "MiB of memory")
+                .ifPresent(notices::add);
         List<String> lacking = site.filters().stream().map(ResidentFilter::module)
                 .filter(m -> loaded.stream().noneMatch(l -> sameFilter(l, m))).toList();
         if (!lacking.isEmpty()) {
@@ -230,6 +240,15 @@ public final class VagrantLab implements Lab {
                     + site.filters().size() + " co-resident filters (" + String.join(", ", lacking) + ")");
         }
         return notices;
+    }
+
+    /** "environment partial: the guest has 2 of the site's 16 processors (all this host has)" where it was cut. */
+    private static Optional<String> sizeNotice(Optional<Integer> site, String guest, String what) {
+        if (site.isEmpty() || guest == null || Integer.parseInt(guest) >= site.get()) {
+            return Optional.empty();
+        }
+        return Optional.of("environment partial: the guest has " + guest + " of the site's " + site.get() + " "
+                + what + " (all this host can give)");
     }
 
     /** fltmc names a filter by its service ("WdFilter"), a dump by its image ("WdFilter.sys"). */

@@ -33,13 +33,37 @@ class VagrantLabSiteTest {
     static VagrantLab.Setup setup(boolean allowMismatch) {
         return new VagrantLab.Setup(Path.of("/checkout"), "xidlab/windows", false, Duration.ofMinutes(1),
                 Duration.ofMinutes(1), Duration.ofMinutes(1), Optional.empty(), Map.of("XIDLAB_DOMAIN_PREFIX", "x"))
-                .forSite(SITE, allowMismatch);
+                .forSite(SITE, allowMismatch, BIG_HOST);
     }
+
+    /** A host that can give the site's whole machine. */
+    static final HostCapacity BIG_HOST = new HostCapacity(32, Optional.of(65536));
 
     @Test
     void theGuestGetsTheSitesProcessorsAndMemoryThroughTheVariablesTheVagrantfileReads() {
         assertEquals(Map.of("XIDLAB_DOMAIN_PREFIX", "x", "XIDLAB_GUEST_CPUS", "16", "XIDLAB_GUEST_MEMORY", "16384"),
                 setup(false).environment());
+    }
+
+    @Test
+    void aSiteBiggerThanTheHostGetsWhatTheHostCanGiveAndEveryReportSaysSo() {
+        VagrantLab.Setup small = new VagrantLab.Setup(Path.of("/checkout"), "xidlab/windows", false,
+                Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(1), Optional.empty(), Map.of())
+                .forSite(SITE, false, new HostCapacity(2, Optional.of(12288)));
+
+        assertEquals(Map.of("XIDLAB_GUEST_CPUS", "2", "XIDLAB_GUEST_MEMORY", "10240"), small.environment());
+        assertEquals(List.of("environment partial: the guest has 2 of the site's 16 processors (all this host can"
+                + " give)", "environment partial: the guest has 10240 of the site's 16384 MiB of memory (all this"
+                + " host can give)"), VagrantLab.judgeSite(small, Optional.of(19041), List.of("WdFilter", "mssecflt")));
+    }
+
+    @Test
+    void theHostsMemoryIsReadFromMeminfo() throws Exception {
+        java.nio.file.Path meminfo = java.nio.file.Files.createTempFile("meminfo", "");
+        java.nio.file.Files.writeString(meminfo, "MemTotal:       24641260 kB\nMemFree:        1000 kB\n");
+
+        assertEquals(Optional.of(24063), HostCapacity.memInfoMiB(meminfo));
+        java.nio.file.Files.delete(meminfo);
     }
 
     @Test
