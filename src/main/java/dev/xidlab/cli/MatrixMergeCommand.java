@@ -59,9 +59,14 @@ public final class MatrixMergeCommand implements Callable<Integer> {
 
     /** One plan's shards merged: every run once, and the lab and run mode they share. */
     private record Merged(List<RunRecord> records, String lab, boolean adaptive) {
+
+        MatrixSummary summary(Plan plan) {
+            return VerdictCalculator.summarize(plan, lab, records, adaptive);
+        }
     }
 
-    private record SiteRun(Plan plan, Merged merged) {
+    /** A site's plan, its shards merged, and the verdict they give, reckoned once for the table and its report. */
+    private record SiteRun(Plan plan, Merged merged, MatrixSummary summary) {
     }
 
     @Override
@@ -76,7 +81,8 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         Path out = report.resolve(MatrixSession.RESULTS);
         requireAbsent(out);
         Merged merged = merge(plan, inputs);
-        MatrixSummary summary = write(report, plan, merged);
+        MatrixSummary summary = merged.summary(plan);
+        write(report, plan, merged, summary);
         MatrixCommand.print(spec.commandLine().getOut(), summary, report, json);
         return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
@@ -107,13 +113,13 @@ public final class MatrixMergeCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.USAGE, site.getKey() + ": no such plan file");
             }
             Plan plan = withModel(planOptions.plan(site.getKey()));
-            runs.add(new SiteRun(plan, merge(plan, site.getValue())));
+            Merged merged = merge(plan, site.getValue());
+            runs.add(new SiteRun(plan, merged, merged.summary(plan)));
         }
         SiteComparison comparison;
         try {
-            comparison = new SiteComparison(runs.stream().map(r -> SiteComparison.site(r.plan(),
-                    VerdictCalculator.summarize(r.plan(), r.merged().lab(), r.merged().records(),
-                            r.merged().adaptive()))).toList());
+            comparison = new SiteComparison(runs.stream().map(r -> SiteComparison.site(r.plan(), r.summary()))
+                    .toList());
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
@@ -126,7 +132,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             requireAbsent(siteDir(r.plan()).resolve(MatrixSession.RESULTS));
         }
         for (SiteRun r : runs) {
-            write(siteDir(r.plan()), r.plan(), r.merged());
+            write(siteDir(r.plan()), r.plan(), r.merged(), r.summary());
         }
         comparison.write(report);
         print(spec.commandLine().getOut(), comparison);
@@ -193,7 +199,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         return new Merged(new ArrayList<>(runsById.values()), lab, adaptive);
     }
 
-    private static MatrixSummary write(Path dir, Plan plan, Merged merged) throws IOException {
+    private static void write(Path dir, Plan plan, Merged merged, MatrixSummary summary) throws IOException {
         Files.createDirectories(dir);
         try (ResultsFile out = ResultsFile.create(dir.resolve(MatrixSession.RESULTS), plan, merged.lab(),
                 merged.adaptive())) {
@@ -203,8 +209,6 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         } catch (PlanException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
-        MatrixSummary summary = VerdictCalculator.summarize(plan, merged.lab(), merged.records(), merged.adaptive());
         ReportWriter.write(dir, summary);
-        return summary;
     }
 }

@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The product's guest: Windows 10/11 x64 with Windows' own OpenSSH server (its default shell, cmd.exe, left as
@@ -70,6 +72,9 @@ public final class WindowsGuest implements GuestOs {
         return full.substring(full.indexOf('\n') + 1);
     }
 
+    private static final Pattern KERNEL_BUILD = Pattern.compile("kernel build (\\d+)");
+    private static final Pattern VERSION_STRING_BUILD = Pattern.compile("Windows NT \\d+\\.\\d+\\.(\\d+)");
+
     @Override
     public String identityScript() {
         return "[Environment]::OSVersion.VersionString\n"
@@ -85,13 +90,13 @@ public final class WindowsGuest implements GuestOs {
      */
     @Override
     public Optional<Integer> windowsBuild(CommandResult identity) {
-        java.util.regex.Matcher kernel = java.util.regex.Pattern.compile("kernel build (\\d+)").matcher(identity.stdout());
-        if (kernel.find()) {
-            return Optional.of(Integer.parseInt(kernel.group(1)));
+        for (Pattern build : List.of(KERNEL_BUILD, VERSION_STRING_BUILD)) {
+            Matcher m = build.matcher(identity.stdout());
+            if (m.find()) {
+                return Optional.of(Integer.parseInt(m.group(1)));
+            }
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Windows NT \\d+\\.\\d+\\.(\\d+)")
-                .matcher(identity.stdout());
-        return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+        return Optional.empty();
     }
 
     /** fltmc lists the filter manager's filters: name, instances, altitude, frame. */
