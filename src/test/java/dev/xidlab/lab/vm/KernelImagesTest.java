@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The VM lab files its guest's kernel images into the report's symbol store under the key a debugger asks a symbol
- * server for. A real image plays the guest's kernel here (amdppm.sys from the fixture store: there is no Windows
- * guest to fetch ntoskrnl.exe from); an image the guest does not have is left out, and the rest are filed.
+ * server for, fetched over the real transport (SFTP from Apache MINA SSHD's server in this process). A real image
+ * plays the guest's kernel here (amdppm.sys from the fixture store: there is no Windows guest to fetch
+ * ntoskrnl.exe from); an image the guest does not have is left out, and the rest are filed.
  */
 class KernelImagesTest {
 
@@ -21,20 +25,37 @@ class KernelImagesTest {
     @TempDir
     Path dir;
 
+    private TestSshServer server;
+    private SshGuestShell shell;
+
+    @BeforeEach
+    void aGuest() throws Exception {
+        server = TestSshServer.start(dir);
+        shell = new SshGuestShell(server.keyTarget(), new SshGuestShell.Keepalive(Duration.ofSeconds(5), 3));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        shell.close();
+        server.close();
+    }
+
     @Test
     void theGuestsImagesAreFiledUnderTheirImageKeysAndAMissingOneIsLeftOut() throws Exception {
-        ScriptedWindowsShell guest = new ScriptedWindowsShell().file("C:/Windows/System32/ntoskrnl.exe", AMDPPM);
+        Path kernel = server.root().resolve("C:/Windows/System32/ntoskrnl.exe");
+        Files.createDirectories(kernel.getParent());
+        Files.copy(AMDPPM, kernel);
 
-        List<Path> filed = KernelImages.file(guest, new WindowsGuest(), dir.resolve("no-build"), dir.resolve("store"));
+        List<Path> filed = KernelImages.file(shell, new WindowsGuest(), dir.resolve("no-build"), dir.resolve("store"));
 
         Path expected = dir.resolve("store/ntoskrnl.exe/C9C030003B000/ntoskrnl.exe");
         assertEquals(List.of(expected), filed);
-        assertTrue(Files.exists(expected));
-        assertEquals(Files.size(AMDPPM), Files.size(expected));
+        assertEquals(-1, Files.mismatch(AMDPPM, expected));
     }
 
     @Test
     void theStandInHasNoImagesToFile() {
-        assertEquals(List.of(), KernelImages.file(new ScriptedWindowsShell(), new StandInGuest(), dir, dir.resolve("s")));
+        assertEquals(List.of(), KernelImages.file(shell, new StandInGuest(), dir, dir.resolve("s")));
+        assertTrue(Files.notExists(dir.resolve("s")));
     }
 }
