@@ -28,6 +28,12 @@ Environment:
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef _WIN32
+#include <io.h>
+#else
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 #include "xm_model.h"
 
 const XM_MODULE_INFO XmModules[XmModCount] = {
@@ -708,6 +714,56 @@ XmLoadServiceKey(
     return XM_STATUS_SUCCESS;
 }
 
+//
+//  Durability of the files the machine saves (see XmSaveServiceKey).
+//
+
+static int
+XmSyncFile(
+    int Fd
+    )
+/*++
+Routine Description:
+    Forces a file's data to the disk; nonzero on success.
+--*/
+{
+#ifdef _WIN32
+    return _commit(Fd) == 0;
+#else
+    return fsync(Fd) == 0;
+#endif
+}
+
+static void
+XmSyncDirectoryOf(
+    const char *Path
+    )
+/*++
+Routine Description:
+    Forces the directory entry of a renamed file to the disk, where the OS
+    needs it (POSIX); best effort: the data itself is already synced.
+--*/
+{
+#ifndef _WIN32
+    char dir[4096];
+    const char *slash = strrchr(Path, '/');
+    int fd;
+
+    if (slash == NULL) {
+        snprintf(dir, sizeof(dir), ".");
+    } else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - Path), Path) >= (int)sizeof(dir)) {
+        return;
+    }
+    fd = open(dir[0] != '\0' ? dir : "/", O_RDONLY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+#else
+    (void)Path;
+#endif
+}
+
 int32_t
 XmSaveServiceKey(
     XM_MACHINE *Machine,
@@ -717,17 +773,36 @@ XmSaveServiceKey(
     XM_SERVICE_KEY key;
     FILE *f;
     size_t n;
+    int ok;
+    char tmp[4096];
 
     pthread_mutex_lock(&Machine->Lock);
     key = Machine->ServiceKey;
     pthread_mutex_unlock(&Machine->Lock);
 
-    f = fopen(Path, "wb");
+    //
+    //  The key is what the next boot of the machine loads the driver from, and
+    //  the next boot often follows a real kernel panic of the stand-in guest
+    //  within seconds: a key left in the page cache comes back as an empty
+    //  file. Written beside, synced, then renamed over the old one, so a panic
+    //  leaves either the old key or the new one, never a torn one.
+    //
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", Path) >= (int)sizeof(tmp)) {
+        return XM_STATUS_INVALID_PARAMETER;
+    }
+    f = fopen(tmp, "wb");
     if (f == NULL) {
         return XM_STATUS_OBJECT_NAME_NOT_FOUND;
     }
     n = fwrite(&key, 1, sizeof(key), f);
-    return (fclose(f) == 0 && n == sizeof(key)) ? XM_STATUS_SUCCESS : XM_STATUS_INSUFFICIENT_RESOURCES;
+    ok = n == sizeof(key) && fflush(f) == 0 && XmSyncFile(fileno(f));
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, Path) != 0) {
+        remove(tmp);
+        return XM_STATUS_INSUFFICIENT_RESOURCES;
+    }
+    XmSyncDirectoryOf(Path);
+    return XM_STATUS_SUCCESS;
 }
 
 //

@@ -314,6 +314,14 @@ Return Value:
     status = XfOpenStateKey(KEY_SET_VALUE, TRUE, &key);
     if (NT_SUCCESS(status)) {
         status = ZwSetValueKey(key, &configName, 0, REG_BINARY, (PVOID)Config, sizeof(XF_CONFIG));
+        if (NT_SUCCESS(status)) {
+            //
+            //  The configuration is what the next load runs with, and the next
+            //  load usually follows the bugcheck this configuration provokes:
+            //  the hive's lazy flush (seconds later) would not have happened.
+            //
+            status = ZwFlushKey(key);
+        }
         ZwClose(key);
     }
     return status;
