@@ -45,6 +45,13 @@ public interface GuestOs {
     /** Prints a file's SHA-256 in hex (any case), or nothing when it does not exist. */
     String sha256Script(String guestPath);
 
+    /**
+     * Forces the files to the guest's disk before the script exits. An upload only reaches the guest's page cache;
+     * the next crash run panics the guest within seconds, and a file not yet written back comes back truncated
+     * (the stand-in's ext4 writes back after 30 s: the jar was found at 20 of its 33 MB after a panic).
+     */
+    String flushScript(List<String> guestPaths);
+
     /** Exits 0 when a JRE 17+ runs xidlab in the guest. */
     String javaScript();
 

@@ -78,6 +78,12 @@ public final class StandInGuest implements GuestOs {
         return "sha256sum '" + guestPath + "' 2>/dev/null | cut -d' ' -f1; true";
     }
 
+    /** coreutils' sync with files fsyncs each of them (and its data), not the whole machine. */
+    @Override
+    public String flushScript(List<String> guestPaths) {
+        return "sync -- " + guestPaths.stream().map(p -> "'" + p + "'").collect(java.util.stream.Collectors.joining(" "));
+    }
+
     @Override
     public String javaScript() {
         return "java -version";

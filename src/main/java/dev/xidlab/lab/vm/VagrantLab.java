@@ -342,7 +342,7 @@ public final class VagrantLab implements Lab {
         if (state == null || !state.running() && !state.crashed()) {
             LabTrace.step(id.isEmpty() ? "vagrant up: creating the machine" : "vagrant up: starting the machine");
             machine().up(id.isEmpty() ? setup.firstBootTimeout() : setup.bootTimeout());
-            driverLoaded = false;
+            rebooted();
         }
         domain = machine().domainId().orElseThrow(() -> new LabException("vagrant up left no libvirt domain in "
                 + setup.vagrantDir().resolve(".vagrant")));
@@ -353,7 +353,7 @@ public final class VagrantLab implements Lab {
             LabTrace.step("panic device added: restarting the machine so it exists");
             machine().halt(false, HALT);
             machine().up(setup.bootTimeout());
-            driverLoaded = false;
+            rebooted();
         }
         LabTrace.step("connecting over SSH");
         connect(setup.bootTimeout());
@@ -367,7 +367,7 @@ public final class VagrantLab implements Lab {
             // A guest that lost its setup (a box reused, provisioning interrupted): provision again.
             machine().provision(setup.firstBootTimeout());
             connect(setup.bootTimeout());
-            driverLoaded = false;
+            rebooted();
         }
         LabTrace.step("the guest is ready");
         ready = true;
@@ -407,12 +407,7 @@ public final class VagrantLab implements Lab {
             LabTrace.step("uploading the driver and the jar");
             List<GuestOs.Upload> uploads = new ArrayList<>(guest.driverUploads(setup.driverDir(), setup.vagrantDir()));
             uploads.add(new GuestOs.Upload(setup.jar(), jar));
-            for (GuestOs.Upload u : uploads) {
-                // Unchanged files stay: the jar is tens of megabytes, and a guest keeps it across invocations.
-                if (!sha256(u.source()).equalsIgnoreCase(exec(guest.sha256Script(u.guestPath()), QUICK).stdout().strip())) {
-                    shell.upload(u.source(), u.guestPath());
-                }
-            }
+            new GuestFiles(guest).ensure(shell, uploads);
             uploaded = true;
         }
         if (!driverLoaded) {
@@ -421,6 +416,15 @@ public final class VagrantLab implements Lab {
             driverLoaded = true;
         }
         return new IoctlDevice(new GuestDevice(shell, guest, jar));
+    }
+
+    /**
+     * What a reboot undoes: the driver is no longer loaded, and the uploads are checked again (a panic loses what the
+     * guest had not written back yet).
+     */
+    private void rebooted() {
+        driverLoaded = false;
+        uploaded = false;
     }
 
     @Override
@@ -505,7 +509,7 @@ public final class VagrantLab implements Lab {
                 }
                 continue;
             }
-            driverLoaded = false;
+            rebooted();
             Instant answering = clock.instant();
             LabTrace.step("the guest rebooted: collecting its evidence");
             Evidence.Found found;
@@ -660,7 +664,7 @@ public final class VagrantLab implements Lab {
     /** Pulls the plug and starts the guest again. */
     private void reset() {
         ready = false;
-        driverLoaded = false;
+        rebooted();
         try {
             libvirt.destroy(domain);
             machine().up(setup.bootTimeout());
@@ -761,19 +765,6 @@ public final class VagrantLab implements Lab {
         return r.stdout();
     }
 
-    private static String sha256(Path file) {
-        try (var in = Files.newInputStream(file)) {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            throw new LabException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
     private String targetText() {
         return shell instanceof SshGuestShell s ? s.target().toString() : "the guest";
     }
@@ -847,7 +838,7 @@ public final class VagrantLab implements Lab {
                 throw new LabException("the guest did not come back rebooted within " + setup.bootTimeout().toMinutes()
                         + " min of the resume");
             }
-            driverLoaded = false;
+            rebooted();
             return new CrashTiming(Duration.between(sent, signalled), Duration.between(sent, sessionLost),
                     Duration.between(resumed, clock.instant()));
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -909,8 +900,7 @@ public final class VagrantLab implements Lab {
             shell = null;
         }
         ready = false;
-        uploaded = false;
-        driverLoaded = false;
+        rebooted();
         machine().destroy(HALT);
     }
 

@@ -146,6 +146,16 @@ public final class WindowsGuest implements GuestOs {
         return "if (Test-Path " + quote(guestPath) + ") { (Get-FileHash -Algorithm SHA256 " + quote(guestPath) + ").Hash }";
     }
 
+    /**
+     * FileStream.Flush(true) is FlushFileBuffers: the file's data and metadata on the disk before it returns. A
+     * bugcheck does not write back the cache manager's dirty pages.
+     */
+    @Override
+    public String flushScript(List<String> guestPaths) {
+        return "foreach ($p in @(" + guestPaths.stream().map(WindowsGuest::quote).collect(java.util.stream.Collectors.joining(", "))
+                + ")) { $f = [System.IO.File]::Open($p, 'Open', 'ReadWrite'); try { $f.Flush($true) } finally { $f.Close() } }";
+    }
+
     @Override
     public String javaScript() {
         return "java -version; exit $LASTEXITCODE";

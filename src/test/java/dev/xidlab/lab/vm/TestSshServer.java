@@ -35,7 +35,18 @@ final class TestSshServer implements AutoCloseable {
     }
 
     static TestSshServer start(Path dir) throws IOException {
-        Path root = Files.createDirectories(dir.resolve("guest"));
+        return start(dir, Files.createDirectories(dir.resolve("guest")));
+    }
+
+    /**
+     * A server whose SFTP paths are the host's own, as a guest's are the same for its SSH commands and its SFTP:
+     * what a command in the "guest" prints about a file is about the file that was uploaded.
+     */
+    static TestSshServer startOnHostPaths(Path dir) throws IOException {
+        return start(dir, Path.of("/"));
+    }
+
+    private static TestSshServer start(Path dir, Path root) throws IOException {
         Path keyFile = dir.resolve("id.pem");
         KeyPair key = writeKey(keyFile);
         SshServer server = SshServer.setUpDefaultServer();
