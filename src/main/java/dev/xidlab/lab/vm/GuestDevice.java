@@ -10,6 +10,7 @@ import dev.xidlab.protocol.Wire;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * xidfilter in the guest: each request's bytes go to {@code xidlab driver serve} there (one process for the
@@ -88,13 +89,28 @@ final class GuestDevice implements IoctlTransport {
         String first = started.readLine(START_TIMEOUT).orElse("");
         JsonNode ready = parse(first).orElse(null);
         if (ready == null || !ready.path("ready").asBoolean()) {
+            String why = ready != null && ready.has("error") ? ready.get("error").asText()
+                    : first.isEmpty() ? silence(started) : "it answered " + abbreviate(first);
             started.close();
-            throw new DeviceException("the guest's xidlab driver serve did not start: " + (ready != null
-                    && ready.has("error") ? ready.get("error").asText() : first.isEmpty() ? "no answer" : first));
+            throw new DeviceException("the guest's xidlab driver serve did not start: " + why);
         }
         agentDevice = ready.path("device").asText();
         agent = started;
         return agent;
+    }
+
+    /**
+     * Why an agent printed nothing: its exit status and the last of its stderr, or that it still runs. "no answer"
+     * alone sent the lab's first failing runs on a hunt; the JVM had said "Invalid or corrupt jarfile" on stderr.
+     */
+    static String silence(GuestShell.Conversation agent) {
+        java.util.Optional<Integer> exit = agent.exitStatus(Duration.ofSeconds(5));
+        List<String> said = agent.errorOutput().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        String tail = said.isEmpty() ? "" : ": " + abbreviate(String.join(" / ", said.subList(
+                Math.max(0, said.size() - 3), said.size())));
+        return exit.map(status -> "it exited with status " + status + " before answering" + (tail.isEmpty()
+                        ? " and printed nothing on stderr" : tail))
+                .orElse("no answer within " + START_TIMEOUT.toSeconds() + " s and it still runs" + tail);
     }
 
     private static java.util.Optional<JsonNode> parse(String line) {
@@ -107,7 +123,7 @@ final class GuestDevice implements IoctlTransport {
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
     @Override

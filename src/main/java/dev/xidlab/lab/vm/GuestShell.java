@@ -30,6 +30,15 @@ public interface GuestShell extends AutoCloseable {
         /** Sends one line and returns the command's one-line answer. */
         String ask(String line, Duration timeout);
 
+        /**
+         * What the command printed on stderr so far: why a command that never answered did not (a JVM that could
+         * not open its jar says so only there).
+         */
+        String errorOutput();
+
+        /** The command's exit status once it has ended, waiting at most wait; empty while it still runs. */
+        Optional<Integer> exitStatus(Duration wait);
+
         @Override
         void close();
     }

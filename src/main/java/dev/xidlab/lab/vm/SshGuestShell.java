@@ -104,14 +104,15 @@ public final class SshGuestShell implements GuestShell {
     public Conversation converse(String commandLine) {
         ClientSession s = session();
         ChannelExec channel;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
             channel = s.createExecChannel(commandLine);
-            channel.setErr(new ByteArrayOutputStream());
+            channel.setErr(err);
             channel.open().verify(LOGIN);
         } catch (IOException e) {
             throw lost(s, e);
         }
-        return new ChannelConversation(channel);
+        return new ChannelConversation(channel, err);
     }
 
     /** Lines from the channel's stdout are read on a thread of their own, so a wait can time out. */
@@ -119,11 +120,13 @@ public final class SshGuestShell implements GuestShell {
 
         private static final String END = "\u0000end";
         private final ChannelExec channel;
+        private final ByteArrayOutputStream err;
         private final OutputStream in;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-        ChannelConversation(ChannelExec channel) {
+        ChannelConversation(ChannelExec channel, ByteArrayOutputStream err) {
             this.channel = channel;
+            this.err = err;
             this.in = channel.getInvertedIn();
             Thread reader = new Thread(this::read, "xidlab-guest-conversation");
             reader.setDaemon(true);
@@ -177,6 +180,20 @@ public final class SshGuestShell implements GuestShell {
 
         private String channelName() {
             return "xidlab process";
+        }
+
+        @Override
+        public String errorOutput() {
+            synchronized (err) {
+                return err.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public Optional<Integer> exitStatus(Duration wait) {
+            channel.waitFor(EnumSet.of(ClientChannelEvent.EXIT_STATUS,
+                    ClientChannelEvent.CLOSED), wait);
+            return Optional.ofNullable(channel.getExitStatus());
         }
 
         @Override
