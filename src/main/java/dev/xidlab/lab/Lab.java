@@ -53,6 +53,15 @@ public interface Lab extends AutoCloseable {
      */
     RunOutcome stress(StressProfile profile, long seed, Path evidenceDir);
 
+    /**
+     * Keeps what the lab saw around a run that ended in a lab error (its step trace, the guest's own logs, the
+     * console) in the run's evidence directory, so the failure can be diagnosed from the files alone. Best effort:
+     * what cannot be fetched is said in the directory, and the run's outcome never changes. A lab whose runs need
+     * nothing beyond the outcome's reason (the kernel model in-process) keeps nothing.
+     */
+    default void keepEvidence(Path evidenceDir, String failure) {
+    }
+
     @Override
     void close();
 }

@@ -68,7 +68,7 @@ public final class MatrixRunner {
     }
 
     RunRecord runOne(PlannedRun run) {
-        Path evidence = reportDir.resolve("dumps").resolve(run.config().name()).resolve("run-" + run.run());
+        Path evidence = reportDir.resolve(slot(run).evidencePath());
         long started = System.nanoTime();
         RunOutcome outcome;
         try {
@@ -90,11 +90,37 @@ public final class MatrixRunner {
             outcome = new RunOutcome.LabFailure(e.getMessage() == null ? e.toString() : e.getMessage(),
                     java.time.Duration.ofNanos(System.nanoTime() - started));
         }
+        if (outcome instanceof RunOutcome.LabFailure failure) {
+            keepEvidence(evidence, failure.reason());
+        }
         return record(run, outcome);
     }
 
+    private static RunRecord.Slot slot(PlannedRun run) {
+        return new RunRecord.Slot(run.config().name(), run.config().role(), run.run(), run.seed());
+    }
+
+    /**
+     * A lab error's reason and what the lab saw, beside the run's other evidence: a red run is diagnosed from the
+     * report's files. Keeping them never changes the run's outcome; what could not be kept is said in the file.
+     */
+    private void keepEvidence(Path evidence, String reason) {
+        try {
+            java.nio.file.Files.createDirectories(evidence);
+            java.nio.file.Files.writeString(evidence.resolve("lab-error.txt"), reason + "\n");
+            lab.keepEvidence(evidence, reason);
+        } catch (java.io.IOException | RuntimeException e) {
+            try {
+                java.nio.file.Files.writeString(evidence.resolve("lab-error.txt"), reason + "\n(the lab's evidence"
+                        + " could not be kept: " + e.getMessage() + ")\n");
+            } catch (java.io.IOException ignored) {
+                // The results file still carries the reason.
+            }
+        }
+    }
+
     private RunRecord record(PlannedRun run, RunOutcome outcome) {
-        RunRecord.Slot slot = new RunRecord.Slot(run.config().name(), run.config().role(), run.run(), run.seed());
+        RunRecord.Slot slot = slot(run);
         long millis = outcome.elapsed().toMillis();
         if (outcome instanceof RunOutcome.Survived s) {
             return RunRecord.survived(slot, s.operations(), millis, Telemetry.of(s.stats()));

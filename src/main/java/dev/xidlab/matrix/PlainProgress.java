@@ -44,7 +44,7 @@ public final class PlainProgress implements Progress {
         String what = switch (r.outcome()) {
             case BUGCHECKED -> "bugchecked " + r.crash().orElseThrow().bugcheck() + (r.isReentry() ? " (re-entry)" : "");
             case HUNG -> "hung: " + r.hang().orElseThrow().reason();
-            case LAB_ERROR -> "lab error: " + r.error().orElseThrow();
+            case LAB_ERROR -> "lab error: " + r.error().orElseThrow() + " (evidence: " + r.slot().evidencePath() + ")";
             case SURVIVED -> "survived " + r.operations() + " operations";
         };
         err.printf("matrix: %d/%d %s: %s; %d crashes so far%n", done, total, r.id(), what, crashesSoFar);

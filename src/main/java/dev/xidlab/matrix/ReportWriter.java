@@ -103,6 +103,12 @@ public final class ReportWriter {
                     .append(MEASURES).append("\n\n```\n").append(String.join("\n", c.representativeStack()))
                     .append("\n```\n");
         });
+        if (!s.labErrors().isEmpty()) {
+            md.append("\n## Lab errors\n\nEach run's evidence directory holds `lab-error.txt` and what the lab saw"
+                    + " (its step trace, the guest's log and console).\n\n");
+            s.labErrors().forEach(e -> md.append("- `").append(e.run()).append("`: ").append(e.reason())
+                    .append(" (evidence: `").append(e.evidence()).append("/`)\n"));
+        }
         md.append("\n## How the verdict is given\n\n");
         s.rules().forEach(rule -> md.append("- ").append(rule).append("\n"));
         return md.toString();
@@ -175,6 +181,13 @@ public final class ReportWriter {
                     .append(esc(MEASURES)).append("</p>\n<pre id=\"stack\">")
                     .append(esc(String.join("\n", c.representativeStack()))).append("</pre>\n");
         });
+        if (!s.labErrors().isEmpty()) {
+            h.append("<h2>Lab errors</h2>\n<ul id=\"lab-errors\">\n");
+            s.labErrors().forEach(e -> h.append("<li><code>").append(esc(e.run())).append("</code>: ")
+                    .append(esc(e.reason())).append(" (evidence: <a href=\"").append(esc(e.evidence())).append("/\">")
+                    .append(esc(e.evidence())).append("/</a>)</li>\n"));
+            h.append("</ul>\n");
+        }
         h.append("<h2>How the verdict is given</h2>\n<ul id=\"rules\">\n");
         s.rules().forEach(rule -> h.append("<li>").append(esc(rule)).append("</li>\n"));
         h.append("</ul>\n</body></html>\n");

@@ -23,6 +23,11 @@ public record RunRecord(Slot slot, Outcome outcome, long operations, long elapse
         public String id() {
             return config + "#" + run;
         }
+
+        /** Where the run's evidence (dumps, event exports, a lab error's logs) is kept, relative to the report. */
+        public String evidencePath() {
+            return "dumps/" + config + "/run-" + run;
+        }
     }
 
     /** How a run ended, as results.jsonl spells it. */

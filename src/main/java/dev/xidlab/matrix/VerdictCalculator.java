@@ -73,7 +73,8 @@ public final class VerdictCalculator {
             planned = plan.configs().size() * plan.runs();
         }
         return new MatrixSummary(plan.name(), plan.fingerprint(), lab, plan.threshold(), plan.maxCoverageLoss(),
-                adaptive, planned, records.size(), Math.max(0, saved), verdict, reason, results, rules.text(), modelOf(plan, lab));
+                adaptive, planned, records.size(), Math.max(0, saved), verdict, reason, results, rules.text(), modelOf(plan, lab),
+                records.stream().filter(RunRecord::labError).map(MatrixSummary.LabError::of).toList());
     }
 
     static Map<String, Tally> tallies(Plan plan, List<RunRecord> records) {

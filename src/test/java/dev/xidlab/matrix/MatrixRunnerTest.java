@@ -54,6 +54,39 @@ class MatrixRunnerTest {
     }
 
     @Test
+    void aLabErrorKeepsItsReasonAndWhatTheLabSawInTheRunsEvidenceDirectory() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        lab.failBootsFrom = 4;
+
+        MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null, "xidfilter.sys",
+                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        RunRecord failed = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(4);
+        Path evidence = dir.resolve(failed.slot().evidencePath());
+        assertEquals("the VM did not come up\n", java.nio.file.Files.readString(evidence.resolve("lab-error.txt")));
+        assertEquals("boot\n", java.nio.file.Files.readString(evidence.resolve("lab-trace.log")));
+        assertEquals(List.of("keep evidence of the VM did not come up"),
+                lab.calls.stream().filter(c -> c.startsWith("keep evidence")).toList(), "only the failed run's");
+    }
+
+    @Test
+    void theReportListsEveryLabErrorWithItsReasonAndItsEvidence() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        lab.failBootsFrom = 4;
+
+        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
+                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        String name = DefaultPlan.plan().configs().get(4).name();
+        assertEquals(List.of(new MatrixSummary.LabError(name + "#0", "the VM did not come up", "dumps/" + name + "/run-0")),
+                s.labErrors());
+        String md = java.nio.file.Files.readString(dir.resolve("report.md"));
+        org.junit.jupiter.api.Assertions.assertTrue(md.contains("## Lab errors\n"), md);
+        org.junit.jupiter.api.Assertions.assertTrue(md.contains("- `" + name + "#0`: the VM did not come up (evidence: `dumps/"
+                + name + "/run-0/`)"), md);
+    }
+
+    @Test
     void aHungRunIsRecordedAsAHangAndCountsAgainstTheFix() throws Exception {
         ScriptedLab lab = new ScriptedLab();
         lab.outcome = c -> c.xidMode() == XidMode.CACHED

@@ -110,6 +110,16 @@ final class ScriptedLab implements Lab {
     }
 
     @Override
+    public void keepEvidence(Path evidenceDir, String failure) {
+        calls.add("keep evidence of " + failure);
+        try {
+            java.nio.file.Files.writeString(evidenceDir.resolve("lab-trace.log"), "boot\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public void close() {
     }
 }

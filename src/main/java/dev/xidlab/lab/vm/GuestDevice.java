@@ -27,11 +27,13 @@ final class GuestDevice implements IoctlTransport {
     private final GuestShell shell;
     private final GuestOs guest;
     private final String jar;
+    private final LabTrace trace;
     private GuestShell.Conversation agent;
     private String agentDevice;
 
-    GuestDevice(GuestShell shell, GuestOs guest, String jar) {
+    GuestDevice(GuestShell shell, GuestOs guest, String jar, LabTrace trace) {
         this.shell = shell;
+        this.trace = trace;
         this.guest = guest;
         this.jar = jar;
     }
@@ -63,7 +65,7 @@ final class GuestDevice implements IoctlTransport {
     }
 
     private JsonNode ask(String request, String what) {
-        LabTrace.step(what + " in the guest");
+        trace.step(what + " in the guest");
         String line;
         try {
             line = agent().ask(request, CALL_TIMEOUT);
@@ -84,13 +86,17 @@ final class GuestDevice implements IoctlTransport {
         if (agent != null) {
             return agent;
         }
-        LabTrace.step("starting the guest's xidlab driver serve");
+        trace.step("starting the guest's xidlab driver serve");
         GuestShell.Conversation started = shell.converse(guest.agentCommandLine(jar));
         String first = started.readLine(START_TIMEOUT).orElse("");
         JsonNode ready = parse(first).orElse(null);
         if (ready == null || !ready.path("ready").asBoolean()) {
             String why = ready != null && ready.has("error") ? ready.get("error").asText()
                     : first.isEmpty() ? silence(started) : "it answered " + abbreviate(first);
+            String stderr = started.errorOutput().strip();
+            if (!stderr.isEmpty()) {
+                trace.step("the agent's stderr:\n" + stderr);
+            }
             started.close();
             throw new DeviceException("the guest's xidlab driver serve did not start: " + why);
         }

@@ -103,6 +103,12 @@ public interface GuestOs {
      */
     Optional<String> crashNowScript();
 
+    /**
+     * Prints the guest's own account of this boot and the one before it (a panic's reboot ends the one before): the
+     * stand-in's journal, Windows' System log. Kept as a failed run's evidence.
+     */
+    String bootLogScript();
+
     /** The kernel images a symbol store needs to unwind this guest's dumps (empty for the stand-in). */
     List<String> kernelImages();
 

@@ -20,7 +20,7 @@ final class KernelImages {
     private KernelImages() {
     }
 
-    static List<Path> file(GuestShell shell, GuestOs guest, Path driverDir, Path store) {
+    static List<Path> file(GuestShell shell, GuestOs guest, Path driverDir, Path store, LabTrace trace) {
         List<Path> filed = new ArrayList<>();
         for (String image : guest.kernelImages()) {
             Path fetched = null;
@@ -30,7 +30,7 @@ final class KernelImages {
                 shell.download(image, fetched);
                 filed.add(SymbolStore.add(store, fetched));
             } catch (IOException | LabException | PeFormatException e) {
-                LabTrace.step("not filed in the symbol store: " + image + " (" + e.getMessage() + ")");
+                trace.step("not filed in the symbol store: " + image + " (" + e.getMessage() + ")");
             } finally {
                 deleteQuietly(fetched);
             }
@@ -40,7 +40,7 @@ final class KernelImages {
             try {
                 filed.add(SymbolStore.addPdb(store, pdb));
             } catch (IOException | PeFormatException e) {
-                LabTrace.step("not filed in the symbol store: " + pdb + " (" + e.getMessage() + ")");
+                trace.step("not filed in the symbol store: " + pdb + " (" + e.getMessage() + ")");
             }
         }
         return filed;

@@ -84,6 +84,14 @@ public final class StandInGuest implements GuestOs {
         return "sync -- " + guestPaths.stream().map(p -> "'" + p + "'").collect(java.util.stream.Collectors.joining(" "));
     }
 
+    /** The journal persists across reboots in the box, so the boot a panic ended can be read after it. */
+    @Override
+    public String bootLogScript() {
+        return "echo '--- the boot before this one (journalctl -b -1)'; sudo -n journalctl -b -1 --no-pager -o short-monotonic"
+                + " 2>&1 | tail -n 300; echo '--- this boot (journalctl -b)'; sudo -n journalctl -b --no-pager"
+                + " -o short-monotonic 2>&1 | tail -n 300; true";
+    }
+
     @Override
     public String javaScript() {
         return "java -version";

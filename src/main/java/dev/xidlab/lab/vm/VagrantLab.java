@@ -147,6 +147,8 @@ public final class VagrantLab implements Lab {
     private final Pace pace;
     private final Clock clock;
     private final List<CrashSighting> sightings = new ArrayList<>();
+    private final LabTrace trace = new LabTrace();
+    private RunEvidence runEvidence;
     private Acceleration acceleration;
     private VagrantMachine machine;
     private GuestShell shell;
@@ -293,7 +295,7 @@ public final class VagrantLab implements Lab {
             throw new LabUnavailableException("the box " + setup.box() + " is the stand-in guest (" + StandInGuest.NOTICE
                     + "): it proves the lab, not a driver; pass --allow-stand-in to use it anyway");
         }
-        LabTrace.step("checking vagrant, its plugin, libvirt and the box");
+        trace.step("checking vagrant, its plugin, libvirt and the box");
         VagrantMachine m = machine();
         m.version();
         if (!m.plugins().contains("vagrant-libvirt")) {
@@ -313,7 +315,7 @@ public final class VagrantLab implements Lab {
             throw new LabUnavailableException("build the driver and the jar first: mvn package (they go to "
                     + setup.driverDir() + " and " + setup.jar() + ")");
         }
-        LabTrace.step("the lab can run here: " + acceleration().describe());
+        trace.step("the lab can run here: " + acceleration().describe());
         available = true;
     }
 
@@ -329,6 +331,7 @@ public final class VagrantLab implements Lab {
     @Override
     public void boot() {
         checkAvailable();
+        runEvidence().runBegins();
         if (ready && answers()) {
             return;
         }
@@ -340,7 +343,7 @@ public final class VagrantLab implements Lab {
             libvirt.resume(id.get());
         }
         if (state == null || !state.running() && !state.crashed()) {
-            LabTrace.step(id.isEmpty() ? "vagrant up: creating the machine" : "vagrant up: starting the machine");
+            trace.step(id.isEmpty() ? "vagrant up: creating the machine" : "vagrant up: starting the machine");
             machine().up(id.isEmpty() ? setup.firstBootTimeout() : setup.bootTimeout());
             rebooted();
         }
@@ -350,12 +353,12 @@ public final class VagrantLab implements Lab {
         Optional<Libvirt.PanicModel> panic = guest.panicModel(acceleration());
         if (panic.isPresent() && libvirt.ensureCrashSignal(domain, panic.get())) {
             // The panic device exists only from the domain's next start.
-            LabTrace.step("panic device added: restarting the machine so it exists");
+            trace.step("panic device added: restarting the machine so it exists");
             machine().halt(false, HALT);
             machine().up(setup.bootTimeout());
             rebooted();
         }
-        LabTrace.step("connecting over SSH");
+        trace.step("connecting over SSH");
         connect(setup.bootTimeout());
         CommandResult identity = exec(guest.identityScript(), QUICK);
         if (!guest.isThisOs(identity)) {
@@ -369,7 +372,7 @@ public final class VagrantLab implements Lab {
             connect(setup.bootTimeout());
             rebooted();
         }
-        LabTrace.step("the guest is ready");
+        trace.step("the guest is ready");
         ready = true;
     }
 
@@ -404,18 +407,18 @@ public final class VagrantLab implements Lab {
                 throw new LabException("the guest has no working java (a JRE 17+ runs the xidlab jar there):"
                         + " provision again with XIDLAB_GUEST_JRE_MSI set, or use a box with Java");
             }
-            LabTrace.step("uploading the driver and the jar");
+            trace.step("uploading the driver and the jar");
             List<GuestOs.Upload> uploads = new ArrayList<>(guest.driverUploads(setup.driverDir(), setup.vagrantDir()));
             uploads.add(new GuestOs.Upload(setup.jar(), jar));
             new GuestFiles(guest).ensure(shell, uploads);
             uploaded = true;
         }
         if (!driverLoaded) {
-            LabTrace.step("installing and loading the driver");
+            trace.step("installing and loading the driver");
             execOrFail("installing and loading the driver", guest.installDriverScript(), QUICK);
             driverLoaded = true;
         }
-        return new IoctlDevice(new GuestDevice(shell, guest, jar));
+        return new IoctlDevice(new GuestDevice(shell, guest, jar, trace));
     }
 
     /**
@@ -446,7 +449,7 @@ public final class VagrantLab implements Lab {
         } catch (LabException e) {
             return new RunOutcome.LabFailure("the guest was not ready for the run: " + e.getMessage(), since(started));
         }
-        LabTrace.step("load " + runId + " started");
+        trace.step("load " + runId + " started");
         Duration bound = loadBound(profile);
         Instant deadline = started.plus(bound);
         int falseAlarms = 0;
@@ -477,7 +480,7 @@ public final class VagrantLab implements Lab {
                         keepLoadLogs(runId, evidenceDir);
                     }
                     if (ended.isPresent()) {
-                        LabTrace.step("load " + runId + " ended");
+                        trace.step("load " + runId + " ended");
                         return ended.get();
                     }
                     if (!clock.instant().isBefore(deadline)) {
@@ -490,7 +493,7 @@ public final class VagrantLab implements Lab {
                 continue;
             }
             Instant detected = clock.instant();
-            LabTrace.step(describe(signal) + ": waiting for the guest to answer");
+            trace.step(describe(signal) + ": waiting for the guest to answer");
             Optional<String> markNow = awaitMark(setup.bootTimeout());
             if (markNow.isEmpty()) {
                 Libvirt.DomainState now = stateOrNull();
@@ -511,7 +514,7 @@ public final class VagrantLab implements Lab {
             }
             rebooted();
             Instant answering = clock.instant();
-            LabTrace.step("the guest rebooted: collecting its evidence");
+            trace.step("the guest rebooted: collecting its evidence");
             Evidence.Found found;
             try {
                 found = evidence.collect(before, mark, evidenceDir);
@@ -765,6 +768,25 @@ public final class VagrantLab implements Lab {
         return r.stdout();
     }
 
+    private RunEvidence runEvidence() {
+        if (runEvidence == null) {
+            runEvidence = new RunEvidence(trace, machine().consoleLog());
+        }
+        return runEvidence;
+    }
+
+    @Override
+    public void keepEvidence(Path evidenceDir, String failure) {
+        trace.step("lab error: " + failure);
+        Libvirt.DomainState state = domain == null ? null : stateOrNull();
+        String view = "lab error: " + failure + "\nguest: " + guest.name() + " (box " + setup.box() + ")"
+                + "\nlibvirt domain: " + (domainName == null ? "none yet" : domainName + " " + domain)
+                + ", state: " + (state == null ? "unknown" : state)
+                + "\nssh: " + targetText() + "\nready: " + ready + ", driver loaded: " + driverLoaded
+                + "\nvagrant directory: " + setup.vagrantDir() + ", state: " + machine().stateDirectory();
+        runEvidence().keep(evidenceDir, Optional.ofNullable(shell), guest, view);
+    }
+
     private String targetText() {
         return shell instanceof SshGuestShell s ? s.target().toString() : "the guest";
     }
@@ -854,7 +876,7 @@ public final class VagrantLab implements Lab {
     /** The guest's kernel images filed into the report's symbol store ({@link KernelImages}). */
     @Override
     public List<Path> fileKernelImages(Path symbolStore) {
-        return ready ? KernelImages.file(shell, guest, setup.driverDir(), symbolStore) : List.of();
+        return ready ? KernelImages.file(shell, guest, setup.driverDir(), symbolStore, trace) : List.of();
     }
 
     /** The host's half of {@code xidlab lab doctor}: never fails, says what is wrong and how to fix it. */

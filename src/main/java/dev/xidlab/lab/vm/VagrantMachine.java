@@ -85,15 +85,28 @@ public final class VagrantMachine {
      * VAGRANT_DOTFILE_PATH puts it); empty before the first up.
      */
     public Optional<String> domainId() {
-        String dotfile = environment.get("VAGRANT_DOTFILE_PATH");
-        Path state = dotfile == null || dotfile.isBlank() ? directory.resolve(".vagrant") : directory.resolve(dotfile);
-        Path id = state.resolve("machines/default/libvirt/id");
+        Path id = stateDirectory().resolve("machines/default/libvirt/id");
         try {
             String text = Files.isRegularFile(id) ? Files.readString(id).strip() : "";
             return text.isEmpty() ? Optional.empty() : Optional.of(text);
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Vagrant's dot directory for this machine: .vagrant/, or where VAGRANT_DOTFILE_PATH puts it. */
+    public Path stateDirectory() {
+        String dotfile = environment.get("VAGRANT_DOTFILE_PATH");
+        return (dotfile == null || dotfile.isBlank() ? directory.resolve(".vagrant") : directory.resolve(dotfile))
+                .toAbsolutePath();
+    }
+
+    /**
+     * Where the guest's serial console is written (the stand-in's Vagrantfile reads XIDLAB_CONSOLE_LOG): the last
+     * words of a kernel that panicked, which no SSH session lives to carry.
+     */
+    public Path consoleLog() {
+        return stateDirectory().resolve("console.log");
     }
 
     /** {@code vagrant --version}, or why vagrant cannot run here. */
@@ -148,6 +161,9 @@ public final class VagrantMachine {
         // Vagrant prints colour codes and progress bars that would end up in one-line errors.
         env.put("VAGRANT_NO_COLOR", "1");
         env.putIfAbsent("VAGRANT_DEFAULT_PROVIDER", "libvirt");
+        env.putIfAbsent("XIDLAB_CONSOLE_LOG", consoleLog().toString());
+        // Vagrant asks HashiCorp's servers for news and box updates at every call: neither is reachable from a lab.
+        env.putIfAbsent("VAGRANT_CHECKPOINT_DISABLE", "1");
         return runner.run(command, directory, env, timeout);
     }
 }

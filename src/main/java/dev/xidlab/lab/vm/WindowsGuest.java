@@ -156,6 +156,14 @@ public final class WindowsGuest implements GuestOs {
                 + ")) { $f = [System.IO.File]::Open($p, 'Open', 'ReadWrite'); try { $f.Flush($true) } finally { $f.Close() } }";
     }
 
+    /** The System log's last events across the reboot (Kernel-Power, BugCheck, EventLog, the services). */
+    @Override
+    public String bootLogScript() {
+        return "Get-WinEvent -LogName System -MaxEvents 300 -ErrorAction SilentlyContinue | Sort-Object RecordId"
+                + " | ForEach-Object { '{0:o} {1} {2} {3}: {4}' -f $_.TimeCreated, $_.RecordId, $_.ProviderName, $_.Id,"
+                + " ($_.Message -replace '\\s+', ' ') }";
+    }
+
     @Override
     public String javaScript() {
         return "java -version; exit $LASTEXITCODE";

@@ -46,7 +46,7 @@ class KernelImagesTest {
         Files.createDirectories(kernel.getParent());
         Files.copy(AMDPPM, kernel);
 
-        List<Path> filed = KernelImages.file(shell, new WindowsGuest(), dir.resolve("no-build"), dir.resolve("store"));
+        List<Path> filed = KernelImages.file(shell, new WindowsGuest(), dir.resolve("no-build"), dir.resolve("store"), new LabTrace());
 
         Path expected = dir.resolve("store/ntoskrnl.exe/C9C030003B000/ntoskrnl.exe");
         assertEquals(List.of(expected), filed);
@@ -55,7 +55,7 @@ class KernelImagesTest {
 
     @Test
     void theStandInHasNoImagesToFile() {
-        assertEquals(List.of(), KernelImages.file(shell, new StandInGuest(), dir, dir.resolve("s")));
+        assertEquals(List.of(), KernelImages.file(shell, new StandInGuest(), dir, dir.resolve("s"), new LabTrace()));
         assertTrue(Files.notExists(dir.resolve("s")));
     }
 }

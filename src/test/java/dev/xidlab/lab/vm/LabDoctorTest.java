@@ -190,6 +190,7 @@ class LabDoctorTest {
         public String prepareScript() { throw new UnsupportedOperationException(); }
         public String sha256Script(String guestPath) { throw new UnsupportedOperationException(); }
         public String flushScript(List<String> guestPaths) { throw new UnsupportedOperationException(); }
+        public String bootLogScript() { throw new UnsupportedOperationException(); }
         public String javaScript() { throw new UnsupportedOperationException(); }
         public List<Upload> driverUploads(Path driverDir, Path vagrantDir) { throw new UnsupportedOperationException(); }
         public String installDriverScript() { throw new UnsupportedOperationException(); }
