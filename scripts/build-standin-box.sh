@@ -33,7 +33,10 @@ for tool in debootstrap extlinux qemu-img sfdisk mkfs.ext4 losetup; do
 done
 mbr=/usr/lib/EXTLINUX/mbr.bin
 [ -f "$mbr" ] || mbr=/usr/lib/syslinux/mbr/mbr.bin
-insecure_key=$(ls /usr/share/rubygems-integration/all/gems/vagrant-*/keys/vagrant.pub 2>/dev/null | head -1 || true)
+insecure_key=""
+for k in /usr/share/rubygems-integration/all/gems/vagrant-*/keys/vagrant.pub; do
+    if [ -f "$k" ]; then insecure_key=$k; break; fi
+done
 [ -n "$insecure_key" ] || { echo "build-standin-box.sh: vagrant's insecure public key is missing (apt-get install vagrant)" >&2; exit 3; }
 mirror="$(bash "$here/debian-mirror.sh")"
 
@@ -99,8 +102,10 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man
 # What the box is made of, inside it and (below) beside it; the kernel it names is the one the box boots.
 bash "$here/standin-manifest.sh" "$root" "$key" "$mirror" >"$root/etc/xidlab-standin.manifest"
 release=$(sed -n 's/^kernel \([^ ]*\) .*/\1/p' "$root/etc/xidlab-standin.manifest")
-[ -f "$root/boot/vmlinuz-$release" ] && [ -f "$root/boot/initrd.img-$release" ] \
-    || { echo "build-standin-box.sh: no kernel and initrd for $release in the root filesystem" >&2; exit 3; }
+if [ ! -f "$root/boot/vmlinuz-$release" ] || [ ! -f "$root/boot/initrd.img-$release" ]; then
+    echo "build-standin-box.sh: no kernel and initrd for $release in the root filesystem" >&2
+    exit 3
+fi
 mkdir -p "$root/boot/extlinux"
 cat >"$root/boot/extlinux/extlinux.conf" <<EOF
 DEFAULT standin

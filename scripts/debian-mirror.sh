@@ -88,10 +88,10 @@ one_line() {
         read -r -a words <<<"$line"
         [ "${#words[@]}" -ge 3 ] || continue
         options=0
-        if [[ ${words[1]} == \[* ]]; then
+        if [[ ${words[1]} == "["* ]]; then
             # The options run to the first word that ends with ].
             for ((options = 1; options < ${#words[@]}; options++)); do
-                [[ ${words[options]} == *\] ]] && break
+                [[ ${words[options]} == *"]" ]] && break
             done
         fi
         words=("${words[0]}" "${words[@]:options+1}")

@@ -19,8 +19,7 @@ me=standin-manifest.sh
 jre=openjdk-17-jre-headless
 
 [ -d "$root/var/lib/dpkg" ] || { echo "$me: no dpkg database in $root/var/lib/dpkg" >&2; exit 3; }
-release=$(cd "$root/boot" 2>/dev/null && ls vmlinuz-* 2>/dev/null | sort -V | tail -1 || true)
-release=${release#vmlinuz-}
+release=$(for f in "$root"/boot/vmlinuz-*; do [ ! -f "$f" ] || echo "${f##*/vmlinuz-}"; done | sort -V | tail -1)
 [ -n "$release" ] || { echo "$me: no kernel (vmlinuz-*) in $root/boot" >&2; exit 3; }
 
 # Installed packages only ("ii"): removed ones keep their configuration in the database.
@@ -41,4 +40,4 @@ echo "debian $(cat "$root/etc/debian_version" 2>/dev/null || echo unknown)"
 echo "kernel $release ${kernel_version:-unpackaged}"
 echo "jre $jre $jre_version"
 echo "packages $(wc -l <<<"$packages")"
-sed 's/^/package /' <<<"$packages"
+awk '{ print "package " $0 }' <<<"$packages"
