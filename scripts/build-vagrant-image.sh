@@ -40,7 +40,8 @@ cleanup() {
 trap cleanup EXIT
 
 echo "build-vagrant-image.sh: debootstrap bookworm from $mirror (a few minutes)" >&2
-debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
+# ca-certificates from the start: apt in the chroot needs it for an https mirror.
+debootstrap --variant=minbase --include=ca-certificates bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
     || { tail -20 "$work/debootstrap.log" >&2; echo "build-vagrant-image.sh: debootstrap failed" >&2; exit 3; }
 
 echo "build-vagrant-image.sh: installing vagrant and vagrant-libvirt into it" >&2

@@ -35,7 +35,8 @@ jre_version=$(version_of "$jre")
 echo "# What the xidlab stand-in box is made of (scripts/standin-manifest.sh): header fields, then the packages."
 echo "recipe $recipe"
 echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "mirror $mirror"
+# A user:password in the URL stays out of the record.
+echo "mirror $(sed -E 's#^([a-z+]+://)[^/@]*@#\1#' <<<"$mirror")"
 echo "debian $(cat "$root/etc/debian_version" 2>/dev/null || echo unknown)"
 echo "kernel $release ${kernel_version:-unpackaged}"
 echo "jre $jre $jre_version"

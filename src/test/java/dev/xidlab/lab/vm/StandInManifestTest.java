@@ -34,7 +34,11 @@ class StandInManifestTest {
      * not a Debian with a kernel in /boot and the JRE package, which the box always has.
      */
     static Path realManifest(Path file) throws IOException {
-        CommandResult r = new ProcessCommandRunner().run(List.of("bash", SCRIPT.toString(), "/", RECIPE, MIRROR),
+        return realManifest(file, MIRROR);
+    }
+
+    private static Path realManifest(Path file, String mirror) throws IOException {
+        CommandResult r = new ProcessCommandRunner().run(List.of("bash", SCRIPT.toString(), "/", RECIPE, mirror),
                 file.getParent(), Map.of(), Duration.ofMinutes(1));
         assumeTrue(r.exitCode() == 0, "this host's root is not like the box's: " + r.stderr().strip());
         Files.writeString(file, r.stdout());
@@ -66,6 +70,14 @@ class StandInManifestTest {
 
         assertTrue(lines.contains("packages " + packages.size()), lines.subList(0, 9).toString());
         assertTrue(packages.contains("package dpkg " + dpkgVersion("dpkg")), "dpkg itself is listed");
+    }
+
+    @Test
+    void aPasswordInTheMirrorsUrlIsNotRecorded() throws IOException {
+        List<String> header = StandInManifest.read(realManifest(dir.resolve("m"),
+                "https://builder:secret@mirror.example/debian")).header();
+
+        assertEquals("mirror https://mirror.example/debian", header.get(2));
     }
 
     @Test
