@@ -8,16 +8,22 @@
 #   scripts/build-standin-box.sh [CACHE_DIR]
 #
 # Prints the path of the box file. The box is cached in CACHE_DIR (default $XIDLAB_CACHE or ~/.cache/xidlab)
-# under a name derived from this script's content, so a changed recipe builds a new box and an unchanged one is
-# built once per machine. Needs root (debootstrap, a loop mount) and debootstrap, extlinux, qemu-utils, fdisk.
+# under a name derived from its recipe (this script and the scripts it runs), so a changed recipe builds a new box
+# and an unchanged one is built once per machine. Beside it, NAME.manifest says what it is made of (kernel, JRE,
+# every package's version; scripts/standin-manifest.sh), as /etc/xidlab-standin.manifest does inside it. The
+# packages come from the host's own Debian mirror (scripts/debian-mirror.sh). Needs root (debootstrap, a loop
+# mount) and debootstrap, extlinux, qemu-utils, fdisk.
 set -euo pipefail
 
-script="$(readlink -f "${BASH_SOURCE[0]}")"
+here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
+# Everything that decides what goes into the box. (vagrant/standin/Vagrantfile is not: it only starts the box.)
+recipe=("$here/build-standin-box.sh" "$here/debian-mirror.sh" "$here/standin-manifest.sh")
 cache="${1:-${XIDLAB_CACHE:-$HOME/.cache/xidlab}}"
-key="$(sha256sum "$script" | cut -c1-12)"
+key="$(cat "${recipe[@]}" | sha256sum | cut -c1-12)"
 box="$cache/xidlab-standin-$key.box"
+manifest="$cache/xidlab-standin-$key.manifest"
 
-if [ -f "$box" ]; then
+if [ -f "$box" ] && [ -f "$manifest" ]; then
     echo "$box"
     exit 0
 fi
@@ -27,8 +33,12 @@ for tool in debootstrap extlinux qemu-img sfdisk mkfs.ext4 losetup; do
 done
 mbr=/usr/lib/EXTLINUX/mbr.bin
 [ -f "$mbr" ] || mbr=/usr/lib/syslinux/mbr/mbr.bin
-insecure_key=$(ls /usr/share/rubygems-integration/all/gems/vagrant-*/keys/vagrant.pub 2>/dev/null | head -1 || true)
+insecure_key=""
+for k in /usr/share/rubygems-integration/all/gems/vagrant-*/keys/vagrant.pub; do
+    if [ -f "$k" ]; then insecure_key=$k; break; fi
+done
 [ -n "$insecure_key" ] || { echo "build-standin-box.sh: vagrant's insecure public key is missing (apt-get install vagrant)" >&2; exit 3; }
+mirror="$(bash "$here/debian-mirror.sh")"
 
 mkdir -p "$cache"
 work="$(mktemp -d "$cache/standin-build.XXXXXX")"
@@ -40,7 +50,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mirror="${XIDLAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 echo "build-standin-box.sh: debootstrap bookworm from $mirror (a few minutes)" >&2
 debootstrap --variant=minbase \
     --include=linux-image-amd64,systemd-sysv,udev,openssh-server,sudo,initramfs-tools,kmod,procps,iproute2,openjdk-17-jre-headless \
@@ -69,6 +78,10 @@ echo pvpanic-mmio >"$root/etc/modules-load.d/pvpanic.conf"
 echo pvpanic-pci >>"$root/etc/modules-load.d/pvpanic.conf"
 # Any oops is a crash, as any bugcheck is on Windows.
 echo 'kernel.panic_on_oops = 1' >"$root/etc/sysctl.d/90-xidlab.conf"
+# A journal that outlives a panic, so `journalctl -b -1` shows the boot that crashed: kept on disk, and synced every
+# second rather than every 5 minutes (what is in the page cache when the kernel panics is lost).
+mkdir -p "$root/var/log/journal" "$root/etc/systemd/journald.conf.d"
+printf '[Journal]\nStorage=persistent\nSyncIntervalSec=1s\nSystemMaxUse=64M\n' >"$root/etc/systemd/journald.conf.d/xidlab.conf"
 echo 'UseDNS no' >"$root/etc/ssh/sshd_config.d/xidlab.conf"
 # The stand-in's own "crash dump directory": the guest's xidlab writes the kernel model's dump here, synced, before
 # it panics the kernel (Windows keeps minidumps in %SystemRoot%\Minidump).
@@ -86,15 +99,20 @@ chroot "$root" chown -R vagrant:vagrant /opt/xidlab
 chroot "$root" apt-get clean
 rm -rf "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/locale/*
 
-kernel=$(cd "$root/boot" && ls vmlinuz-* | sort -V | tail -1)
-initrd=$(cd "$root/boot" && ls initrd.img-* | sort -V | tail -1)
+# What the box is made of, inside it and (below) beside it; the kernel it names is the one the box boots.
+bash "$here/standin-manifest.sh" "$root" "$key" "$mirror" >"$root/etc/xidlab-standin.manifest"
+release=$(sed -n 's/^kernel \([^ ]*\) .*/\1/p' "$root/etc/xidlab-standin.manifest")
+if [ ! -f "$root/boot/vmlinuz-$release" ] || [ ! -f "$root/boot/initrd.img-$release" ]; then
+    echo "build-standin-box.sh: no kernel and initrd for $release in the root filesystem" >&2
+    exit 3
+fi
 mkdir -p "$root/boot/extlinux"
 cat >"$root/boot/extlinux/extlinux.conf" <<EOF
 DEFAULT standin
 TIMEOUT 1
 LABEL standin
-    LINUX /boot/$kernel
-    INITRD /boot/$initrd
+    LINUX /boot/vmlinuz-$release
+    INITRD /boot/initrd.img-$release
     APPEND root=LABEL=standin-root console=ttyS0 net.ifnames=0 panic=1 quiet
 EOF
 
@@ -125,7 +143,10 @@ Vagrant.configure("2") do |config|
 end
 EOF
 tar -C "$work/box" -cf "$work/standin.box" metadata.json Vagrantfile box.img
+# The manifest first: a box in the cache always has its manifest beside it.
+cp "$root/etc/xidlab-standin.manifest" "$manifest"
 mv "$work/standin.box" "$box"
 # Older builds of the recipe are of no further use.
-find "$cache" -maxdepth 1 -name 'xidlab-standin-*.box' ! -name "$(basename "$box")" -delete
+find "$cache" -maxdepth 1 \( -name 'xidlab-standin-*.box' -o -name 'xidlab-standin-*.manifest' \) \
+    ! -name "$(basename "$box")" ! -name "$(basename "$manifest")" -delete
 echo "$box"

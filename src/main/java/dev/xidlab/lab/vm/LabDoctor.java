@@ -2,6 +2,7 @@ package dev.xidlab.lab.vm;
 
 import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.LabException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,9 +37,9 @@ public final class LabDoctor {
         }
     }
 
-    /** The host's parts the checks look at. */
+    /** The host's parts the checks look at; standInCache is where build-standin-box.sh keeps its boxes. */
     record Host(VagrantMachine machine, Libvirt libvirt, Supplier<Acceleration> acceleration, String pool,
-                List<Path> dnsmasqPlaces) {
+                List<Path> dnsmasqPlaces, Path standInCache) {
     }
 
     private static final Duration QUICK = Duration.ofMinutes(1);
@@ -77,12 +78,40 @@ public final class LabDoctor {
                     : "vagrant box add --name " + setup.box() + " BOX (requirements: vagrant/README.md), or set"
                     + " XIDLAB_BOX"), "");
         }
+        if (guest.standIn()) {
+            findings.add(cachedManifest(host.standInCache()));
+        }
         boolean built = Files.isRegularFile(setup.jar())
                 && (guest.standIn() || Files.isRegularFile(setup.driverDir().resolve("xidfilter.sys")));
         findings.add(built ? Finding.ok("driver and jar built", setup.jar().toString())
                 : Finding.fail("driver and jar built", "missing under " + setup.home().resolve("target"),
                 "mvn package"));
         return findings;
+    }
+
+    /**
+     * What the cache's stand-in box is made of, from the manifest beside it; the guest's own is checked in the
+     * guest ({@link StandInGuest#checks}). Never a failure: the lab works with any stand-in box, and this is for
+     * telling boxes apart.
+     */
+    static Finding cachedManifest(Path cache) {
+        String name = "manifest in the cache";
+        String build = "scripts/build-standin-box.sh builds the box and its manifest, then vagrant box add --force"
+                + " --name " + StandInGuest.BOX + " FILE";
+        try {
+            Optional<Path> box = StandInManifest.newestBox(cache);
+            if (box.isEmpty()) {
+                return Finding.warn(name, "no stand-in box in " + cache, build);
+            }
+            Path manifest = StandInManifest.besideBox(box.get());
+            if (!Files.isRegularFile(manifest)) {
+                return Finding.warn(name, "no " + manifest.getFileName() + " beside " + box.get() + ": the box was"
+                        + " built before boxes recorded what they are made of", build);
+            }
+            return Finding.ok(name, StandInManifest.read(manifest).summary() + " (" + manifest + ")");
+        } catch (IOException e) {
+            return Finding.warn(name, "cannot read " + cache + ": " + e, build);
+        }
     }
 
     private static Finding pool(Host host) {

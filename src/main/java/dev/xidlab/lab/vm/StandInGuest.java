@@ -203,6 +203,20 @@ public final class StandInGuest implements GuestOs {
                         + " [ \"$p\" -ge 1 ] || exit 1",
                         "boot with panic=1 (the box's kernel command line) so a panicked guest reboots itself"),
                 new GuestCheck("dump directory", "test -d " + DUMP_DIR + " && echo " + DUMP_DIR
-                        + " || { echo missing; exit 1; }", "sudo mkdir -p " + DUMP_DIR));
+                        + " || { echo missing; exit 1; }", "sudo mkdir -p " + DUMP_DIR),
+                new GuestCheck("manifest in the guest", manifestScript(StandInManifest.IN_GUEST),
+                        "a box from today's scripts/build-standin-box.sh (vagrant box add --force --name " + BOX
+                        + " FILE), and the machine destroyed and brought up again on it"));
+    }
+
+    /**
+     * Prints the manifest's header on one line as {@link StandInManifest#summary} does (so the guest's line and
+     * the cache's compare by eye); exit 2, a warning, when the box has none: the lab works, but what the guest
+     * runs is not on record.
+     */
+    static String manifestScript(String file) {
+        return "[ -r '" + file + "' ] || { echo \"no " + file + ": the box was built before boxes recorded what"
+                + " they are made of\"; exit 2; }; awk 'NF && !/^#/ && !/^package / { printf \"%s%s\", s, $0;"
+                + " s = \", \" } END { print \"\" }' '" + file + "'";
     }
 }

@@ -882,7 +882,8 @@ public final class VagrantLab implements Lab {
     /** The host's half of {@code xidlab lab doctor}: never fails, says what is wrong and how to fix it. */
     public List<LabDoctor.Finding> doctorHost() {
         return LabDoctor.host(new LabDoctor.Host(machine(), libvirt, this::acceleration, "default",
-                List.of(Path.of("/usr/sbin/dnsmasq"), Path.of("/usr/bin/dnsmasq"))), setup, guest);
+                List.of(Path.of("/usr/sbin/dnsmasq"), Path.of("/usr/bin/dnsmasq")),
+                StandInManifest.cacheDir(System.getenv(), Path.of(System.getProperty("user.home")))), setup, guest);
     }
 
     /**

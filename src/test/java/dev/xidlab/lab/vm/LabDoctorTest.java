@@ -66,7 +66,7 @@ class LabDoctorTest {
     private List<LabDoctor.Finding> host(CommandRunner runner, Libvirt libvirt, VagrantLab.Setup setup,
                                          List<Path> dnsmasq) {
         return LabDoctor.host(new LabDoctor.Host(new VagrantMachine(runner, dir, Map.of()), libvirt, TCG, "default",
-                dnsmasq), setup, setup.guest());
+                dnsmasq, dir.resolve("cache")), setup, setup.guest());
     }
 
     private static LabDoctor.Finding find(List<LabDoctor.Finding> findings, String check) {
@@ -135,6 +135,88 @@ class LabDoctorTest {
                 List.of(box.status(), built.status()));
         assertTrue(box.fix().contains("vagrant/README.md"), box.fix());
         assertEquals("mvn package", built.fix());
+    }
+
+    /** A box in the cache as build-standin-box.sh leaves it, with this host's real manifest beside it. */
+    private Path cachedBoxWithManifest() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Path box = Files.createFile(cache.resolve("xidlab-standin-" + StandInManifestTest.RECIPE + ".box"));
+        StandInManifestTest.realManifest(StandInManifest.besideBox(box));
+        return box;
+    }
+
+    @Test
+    void theStandInsHostChecksShowTheManifestBesideTheCachedBoxItsHeaderOnOneLineAndWhereItIs() throws Exception {
+        assumeTrue(HostTools.onPath("virsh"), "virsh is not installed");
+        Path manifest = StandInManifest.besideBox(cachedBoxWithManifest());
+
+        LabDoctor.Finding found = find(host(withoutVagrant(), unreachableLibvirt(), setup(dir, StandInGuest.BOX),
+                List.of()), "manifest in the cache");
+
+        assertEquals(LabDoctor.Finding.Status.OK, found.status());
+        assertTrue(found.detail().startsWith("recipe " + StandInManifestTest.RECIPE + ", built "), found.detail());
+        assertTrue(found.detail().contains(", kernel ") && found.detail().contains(", jre openjdk-17-jre-headless "),
+                found.detail());
+        assertTrue(found.detail().endsWith(", packages " + Files.readAllLines(manifest).stream()
+                .filter(l -> l.startsWith("package ")).count() + " (" + manifest + ")"), found.detail());
+    }
+
+    @Test
+    void aWindowsGuestsHostChecksHaveNoStandInManifest() throws Exception {
+        assumeTrue(HostTools.onPath("virsh"), "virsh is not installed");
+        cachedBoxWithManifest();
+
+        List<LabDoctor.Finding> findings = host(withoutVagrant(), unreachableLibvirt(), setup(dir, "xidlab/windows"),
+                List.of());
+
+        assertTrue(findings.stream().noneMatch(f -> f.check().startsWith("manifest")), findings.toString());
+    }
+
+    @Test
+    void aCachedBoxWithoutAManifestIsAWarningThatTheBoxPredatesManifests() throws Exception {
+        Path box = Files.createFile(Files.createDirectories(dir.resolve("cache")).resolve("xidlab-standin-abc.box"));
+
+        assertEquals(new LabDoctor.Finding("manifest in the cache", LabDoctor.Finding.Status.WARN,
+                "no xidlab-standin-abc.manifest beside " + box + ": the box was built before boxes recorded what they"
+                        + " are made of", "scripts/build-standin-box.sh builds the box and its manifest, then vagrant"
+                        + " box add --force --name xidlab/standin-linux FILE"),
+                LabDoctor.cachedManifest(dir.resolve("cache")));
+    }
+
+    @Test
+    void noStandInBoxInTheCacheIsAWarningThatSaysWhatBuildsIt() {
+        LabDoctor.Finding found = LabDoctor.cachedManifest(dir.resolve("cache"));
+
+        assertEquals(List.of(LabDoctor.Finding.Status.WARN, "no stand-in box in " + dir.resolve("cache")),
+                List.of(found.status(), found.detail()));
+        assertTrue(found.fix().startsWith("scripts/build-standin-box.sh"), found.fix());
+    }
+
+    @Test
+    void theGuestsManifestIsShownOnTheSameLineAsTheCachesForTheSameFile() throws Exception {
+        Path manifest = StandInManifest.besideBox(cachedBoxWithManifest());
+        GuestOs guest = new ChecksOnly(List.of(new GuestCheck("manifest in the guest",
+                StandInGuest.manifestScript(manifest.toString()), "-")));
+        try (SshGuestShell shell = new SshGuestShell(ssh.keyTarget(), SshGuestShell.Keepalive.DEFAULT)) {
+            LabDoctor.Finding inGuest = LabDoctor.guest(shell, guest).get(1);
+
+            assertEquals(LabDoctor.Finding.Status.OK, inGuest.status());
+            assertEquals(LabDoctor.cachedManifest(dir.resolve("cache")).detail(),
+                    inGuest.detail() + " (" + manifest + ")");
+        }
+    }
+
+    @Test
+    void aGuestWithoutAManifestWarnsThatItsBoxPredatesManifests() {
+        String missing = dir.resolve("no-manifest").toString();
+        GuestOs guest = new ChecksOnly(List.of(new GuestCheck("manifest in the guest",
+                StandInGuest.manifestScript(missing), "-")));
+        try (SshGuestShell shell = new SshGuestShell(ssh.keyTarget(), SshGuestShell.Keepalive.DEFAULT)) {
+            LabDoctor.Finding inGuest = LabDoctor.guest(shell, guest).get(1);
+
+            assertEquals(List.of(LabDoctor.Finding.Status.WARN, "no " + missing + ": the box was built before boxes"
+                    + " recorded what they are made of"), List.of(inGuest.status(), inGuest.detail()));
+        }
     }
 
     @Test

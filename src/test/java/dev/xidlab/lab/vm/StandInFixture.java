@@ -106,6 +106,13 @@ final class StandInFixture {
                 List<LabDoctor.Finding> guest = lab.doctorGuest();
                 assertTrue(guest.stream().noneMatch(f -> f.status() == LabDoctor.Finding.Status.FAIL
                         || f.status() == LabDoctor.Finding.Status.SKIPPED), guest.toString());
+                // The guest runs the box the cache holds, and both say what it is made of.
+                LabDoctor.Finding inGuest = guest.stream().filter(f -> f.check().equals("manifest in the guest"))
+                        .findFirst().orElseThrow();
+                LabDoctor.Finding inCache = LabDoctor.cachedManifest(StandInManifest.cacheDir(System.getenv(),
+                        Path.of(System.getProperty("user.home"))));
+                assertEquals(LabDoctor.Finding.Status.OK, inGuest.status(), inGuest.detail());
+                assertTrue(inCache.detail().startsWith(inGuest.detail() + " ("), inCache + " / " + inGuest);
                 MatrixSummary summary = MatrixSession.run(plan, lab, report, Shard.WHOLE, null, "xidfilter.sys",
                         progress, false);
                 printLabErrors(summary, report);
