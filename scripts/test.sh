@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command. As root on Debian/Ubuntu it installs the packages the tests need when they are
-# missing, starts the services they need (virtlogd and libvirtd for real VMs, dockerd for the vagrant container)
-# when they are not running, builds the stand-in guest box and the vagrant container image once per machine
-# (cached), runs the whole Maven build with its tests, and stops the services it started. Tests whose tool or
-# service is still missing skip with a visible reason.
+# missing, builds the stand-in guest box and the vagrant container image once per recipe (cached), makes a network
+# namespace of its own for the VM lab's tests and starts virtlogd, libvirtd and dockerd inside it, runs the whole
+# Maven build with its tests (the integration tests' JVM inside the namespace, through scripts/netns-java), and on
+# the way out stops what it started, by PID, and removes the namespace. Tests whose tool or service is missing
+# skip with a visible reason. The services' logs are kept in target/test-services/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,7 +16,7 @@ packages=(
     chromium                                      # rendering report.html in a real browser
     vagrant vagrant-libvirt                       # the VM lab's Vagrant, and vagrant validate of the Vagrantfiles
     libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
-    dnsmasq-base iptables ebtables                # real VMs for the VM lab's tests (the stand-in guest)
+    dnsmasq-base iptables ebtables iproute2       # real VMs for the VM lab's tests (the stand-in guest)
     debootstrap extlinux syslinux-common fdisk e2fsprogs   # building the stand-in box and the vagrant image
     docker.io                                     # vagrant in a container through Testcontainers
 )
@@ -37,49 +38,71 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
-# Services this run started, stopped again on the way out (in reverse), and libvirt networks it brought up.
-started=()
-networks_before=""
-stop_started() {
+# The VM lab's tests reach their guest on libvirt's management network; that network, libvirtd and dockerd live
+# in this run's own namespace (only its loopback), so no test packet goes to an address of this machine's default
+# namespace. Services already running outside it are left alone: the VM tests then skip and say why.
+netns="xidlab-test-$$"
+logs="$PWD/target/test-services"
+pids=()
+names=()
+cleanup() {
     local status=$?
-    if [ -n "$networks_before" ] || [ ${#started[@]} -gt 0 ]; then
+    if [ ${#pids[@]} -gt 0 ] && virsh -q -c qemu:///system version >/dev/null 2>&1; then
+        # Machines a killed test left behind, then the networks of the libvirtd this run started.
+        for dom in $(virsh -q -c qemu:///system list --all --name 2>/dev/null | grep '^xidlab-it-' || true); do
+            virsh -q -c qemu:///system destroy "$dom" >/dev/null 2>&1 || true
+            virsh -q -c qemu:///system undefine "$dom" --remove-all-storage >/dev/null 2>&1 || true
+        done
         for net in $(virsh -q -c qemu:///system net-list --name 2>/dev/null); do
-            grep -qx "$net" <<<"$networks_before" || virsh -q -c qemu:///system net-destroy "$net" >/dev/null 2>&1 || true
+            virsh -q -c qemu:///system net-destroy "$net" >/dev/null 2>&1 || true
         done
     fi
-    for ((i = ${#started[@]} - 1; i >= 0; i--)); do
-        echo "test.sh: stopping ${started[i]}"
-        pkill -x "${started[i]}" 2>/dev/null || true
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        echo "test.sh: stopping ${names[i]} (pid ${pids[i]})"
+        kill "${pids[i]}" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "${pids[i]}" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "${pids[i]}" 2>/dev/null || true
     done
+    if ip netns list 2>/dev/null | grep -qw "$netns"; then
+        ip netns delete "$netns" || true
+    fi
     exit "$status"
 }
-trap stop_started EXIT
+trap cleanup EXIT
 
-start() {   # start NAME COMMAND...: runs COMMAND unless a process NAME is running, and remembers it
+start() {   # start NAME COMMAND...: runs COMMAND in the namespace unless a process NAME runs, and remembers its PID
     local name=$1; shift
-    pgrep -x "$name" >/dev/null && return 0
-    echo "test.sh: starting $name"
-    "$@" && started+=("$name")
+    if pgrep -x "$name" >/dev/null; then
+        echo "test.sh: $name already runs (pid $(pgrep -x "$name" | head -1)), outside this run's namespace: left alone"
+        return 0
+    fi
+    echo "test.sh: starting $name in network namespace $netns (log: $logs/$name.log)"
+    ip netns exec "$netns" "$@" >"$logs/$name.log" 2>&1 &
+    pids+=("$!")
+    names+=("$name")
 }
 
-if $root; then
+if $root && command -v ip >/dev/null; then
+    mkdir -p "$logs"
+    ip netns add "$netns"
+    ip netns exec "$netns" ip link set lo up
+    export XIDLAB_TEST_NETNS="$netns"
     if command -v libvirtd >/dev/null; then
-        start virtlogd virtlogd -d
-        start libvirtd libvirtd -d
-        for _ in $(seq 1 20); do virsh -q -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.5; done
-        networks_before=$(virsh -q -c qemu:///system net-list --name 2>/dev/null || true)
-        networks_before=${networks_before:-none}
+        start virtlogd virtlogd
+        start libvirtd libvirtd
+        for _ in $(seq 1 40); do virsh -q -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.5; done
     fi
     if command -v dockerd >/dev/null; then
-        start dockerd sh -c 'dockerd >/var/log/xidlab-dockerd.log 2>&1 &'
-        for _ in $(seq 1 40); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+        # No bridge and no iptables of its own: the vagrant container shares the namespace's network.
+        start dockerd dockerd --bridge=none --iptables=false
+        for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
     fi
     # The stand-in guest box, built once per recipe and added to vagrant when it changed.
     if command -v vagrant >/dev/null && command -v debootstrap >/dev/null; then
         box=$(bash scripts/build-standin-box.sh)
         added="${XIDLAB_CACHE:-$HOME/.cache/xidlab}/standin-box-added"
         if [ "$(cat "$added" 2>/dev/null)" != "$box" ] || ! vagrant box list 2>/dev/null | grep -q '^xidlab/standin-linux '; then
-            vagrant box add --force --name xidlab/standin-linux "$box" >/dev/null
+            VAGRANT_CHECKPOINT_DISABLE=1 vagrant box add --force --name xidlab/standin-linux "$box" >/dev/null
             # vagrant-libvirt uploads a box's image into the pool once per image file; older ones are dead weight.
             for vol in $(virsh -q -c qemu:///system vol-list default 2>/dev/null | awk '{print $1}' \
                          | grep '^xidlab-VAGRANTSLASH-standin-linux_vagrant_box_image_' || true); do
@@ -96,8 +119,8 @@ fi
 # Testcontainers: its Ryuk reaper image cannot be pulled here; the tests remove their containers themselves.
 export TESTCONTAINERS_RYUK_DISABLED=true
 # It would also pull and run an image to find the Docker host's address when it runs inside a container; the lab
-# needs no address (the container shares the host network).
+# needs no address (the container shares the namespace's network).
 export TESTCONTAINERS_HOST_OVERRIDE=${TESTCONTAINERS_HOST_OVERRIDE:-localhost}
 # And its start-up checks (can files be mounted?) run a pulled image too.
 export TESTCONTAINERS_CHECKS_DISABLE=${TESTCONTAINERS_CHECKS_DISABLE:-true}
-mvn -B verify
+mvn -B verify -Dxidlab.it.jvm="$PWD/scripts/netns-java"
