@@ -147,6 +147,8 @@ public final class VagrantLab implements Lab {
     private final Pace pace;
     private final Clock clock;
     private final List<CrashSighting> sightings = new ArrayList<>();
+    /** A run whose kernel dump had not been written when its wait ended: a dump that comes later is its. */
+    private final Evidence.Ledger lateDumps = new Evidence.Ledger();
     private Acceleration acceleration;
     private VagrantMachine machine;
     private GuestShell shell;
@@ -630,6 +632,9 @@ public final class VagrantLab implements Lab {
             return new RunOutcome.Bugchecked(r.get(0), r.subList(1, 5), Optional.empty(), found.files(), 0, elapsed,
                     Optional.empty());
         }
+        if (found.restart().isPresent()) {
+            return RunOutcome.LabFailure.plannedRestart(found.restart().get().describe(), elapsed);
+        }
         return new RunOutcome.LabFailure("the guest went down during the load (" + describe(signal) + ") and rebooted,"
                 + " but left no dump, no bugcheck event and no panic report" + (found.notes().isEmpty() ? ""
                 : "; " + String.join("; ", found.notes())) + (guest.standIn() ? ""
@@ -706,8 +711,9 @@ public final class VagrantLab implements Lab {
     }
 
     private Evidence evidence() {
-        return new Evidence(shell, guest, pace.evidenceBound(), pace.evidenceInterval(), d -> Thread.sleep(d.toMillis()),
-                clock);
+        // The shell as it is at each step: a reconnect during the reboot replaces it.
+        return new Evidence(() -> shell, guest, pace.evidenceBound(), pace.evidenceInterval(),
+                d -> Thread.sleep(d.toMillis()), clock, lateDumps);
     }
 
     /** A load with a time budget may run that long plus the grace; one bounded by operations, the grace alone. */
