@@ -41,6 +41,18 @@ if ($cs.AutomaticManagedPagefile) {
     Set-CimInstance -InputObject $cs -Property @{ AutomaticManagedPagefile = $false }
 }
 $ramMiB = [int]($cs.TotalPhysicalMemory / 1MB)
+# Room on C: for that pagefile and for MEMORY.DMP, which Windows makes from it at the next boot (at most the memory):
+# without it the dump is lost. The present pagefile and dump are replaced, so their room counts. `xidlab lab doctor`
+# checks the same (DiskRoom.java), at the memory a site's sizing gives the guest.
+$free = (Get-CimInstance Win32_LogicalDisk -Filter "DeviceID='C:'").FreeSpace / 1MB
+$held = (Get-CimInstance Win32_PageFileUsage | Where-Object { $_.Name -like 'C:\*' } | Measure-Object AllocatedBaseSize -Sum).Sum
+$oldDump = 0
+if (Test-Path "$env:SystemRoot\MEMORY.DMP") { $oldDump = (Get-Item "$env:SystemRoot\MEMORY.DMP").Length / 1MB }
+$need = ($ramMiB + 512) + $ramMiB
+$have = [long]($free + $held + $oldDump)
+if ($have -lt $need) {
+    throw "C: lacks $($need - $have) MiB: the pagefile ($($ramMiB + 512) MiB) and MEMORY.DMP ($ramMiB MiB) need $need MiB, C: has $have MiB for them. Give the box a larger disk and extend C:"
+}
 Get-CimInstance Win32_PageFileSetting | Remove-CimInstance -ErrorAction SilentlyContinue
 New-CimInstance -ClassName Win32_PageFileSetting -Property @{
     Name = 'C:\pagefile.sys'; InitialSize = [uint32]($ramMiB + 512); MaximumSize = [uint32]($ramMiB * 2 + 512)

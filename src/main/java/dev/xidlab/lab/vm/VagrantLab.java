@@ -101,7 +101,9 @@ public final class VagrantLab implements Lab {
         }
 
         public GuestOs guest() {
-            return box.equals(StandInGuest.BOX) ? new StandInGuest() : new WindowsGuest();
+            String memory = environment.getOrDefault(GUEST_MEMORY, "");
+            return box.equals(StandInGuest.BOX) ? new StandInGuest() : new WindowsGuest(memory.strip().matches("\\d{1,9}")
+                    ? java.util.OptionalInt.of(Integer.parseInt(memory.strip())) : java.util.OptionalInt.empty());
         }
 
         public Path vagrantDir() {

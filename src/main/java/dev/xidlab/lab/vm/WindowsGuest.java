@@ -39,6 +39,17 @@ public final class WindowsGuest implements GuestOs {
     private static final String MARK_KEY = "SOFTWARE\\xidlab-run";
     static final String PROVISIONED = "C:\\xidlab\\provisioned";
 
+    /** The memory the lab gives the guest (a site's sizing), when it says: it applies from the next boot. */
+    private final java.util.OptionalInt plannedMemoryMiB;
+
+    public WindowsGuest() {
+        this(java.util.OptionalInt.empty());
+    }
+
+    public WindowsGuest(java.util.OptionalInt plannedMemoryMiB) {
+        this.plannedMemoryMiB = plannedMemoryMiB;
+    }
+
     @Override
     public String name() {
         return "Windows";
@@ -363,6 +374,9 @@ public final class WindowsGuest implements GuestOs {
                                 + "'pagefile {0} MiB, RAM {1:N0} MiB' -f $pf, $ram\n"
                                 + "if ($pf -lt ($ram / 3)) { exit 1 }",
                         "a fixed pagefile of at least RAM + 512 MiB (guest-setup.ps1), or no dump is written"),
+                new GuestCheck("room on C: for the pagefile and a kernel dump", DiskRoom.SCRIPT,
+                        "give the box a larger disk and extend C: (or the guest less memory): without the room,"
+                        + " Windows loses the dump", this::diskRoom),
                 new GuestCheck("test certificate trusted",
                         "$r = @(Get-ChildItem Cert:\\LocalMachine\\Root | Where-Object Subject -like '*xidlab*').Count\n"
                                 + "$t = @(Get-ChildItem Cert:\\LocalMachine\\TrustedPublisher | Where-Object Subject -like '*xidlab*').Count\n"
@@ -386,6 +400,11 @@ public final class WindowsGuest implements GuestOs {
                         "$m = Get-MpPreference -ErrorAction SilentlyContinue\n"
                                 + "if (-not $m -or $m.DisableRealtimeMonitoring) { 'off' } else { 'on: it filters the same I/O'; exit 2 }",
                         "turn off Tamper Protection, then Set-MpPreference -DisableRealtimeMonitoring $true (guest-setup.ps1 tries)"));
+    }
+
+    private GuestCheck.Judged diskRoom(String answer) {
+        return DiskRoom.parse(answer).map(room -> room.judge(plannedMemoryMiB))
+                .orElse(new GuestCheck.Judged(false, "the guest's figures did not read: " + answer.strip()));
     }
 
     static String quote(String text) {

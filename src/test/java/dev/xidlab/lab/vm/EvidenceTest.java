@@ -2,6 +2,7 @@ package dev.xidlab.lab.vm;
 
 import static dev.xidlab.lab.vm.ScriptedWindowsShell.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xidlab.crash.BugcheckEvent;
@@ -146,5 +147,108 @@ class EvidenceTest {
 
         assertEquals(List.of(dir.resolve("112526-01-2.dmp")), found.files());
         assertEquals("an earlier run's dump", Files.readString(dir.resolve("112526-01.dmp")));
+    }
+
+    private static final String KERNEL_DUMPS_ASKED = "CrashDumpEnabled\t2";
+    private static final String MEMORY = "C:/Windows/MEMORY.DMP";
+    private static final Path BUGCHECK_41_1001 = Path.of("src/test/resources/eventlogs/system-bugcheck-memory-dmp.xml");
+
+    /** Event 41 alone, as the log is before WER has reported the fault. */
+    private static String kernelPowerOnly() throws Exception {
+        return Files.readString(BUGCHECK_41_1001).lines().filter(l -> l.contains("<EventID>41<")).findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void withAKernelDumpAskedForEvent41BeforeTheDumpDoesNotEndTheWaitTheKernelDumpIsFetched() throws Exception {
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED)), ok(listing(KERNEL_DUMPS_ASKED)),
+                        ok(listing(KERNEL_DUMPS_ASKED, MEMORY + "\t1444532\t1\tkernel")),
+                        ok(listing(KERNEL_DUMPS_ASKED, MEMORY + "\t1444532\t1\tkernel")))
+                .answer("wevtutil", ok(kernelPowerOnly()))
+                .file(MEMORY, DUMP);
+        Evidence evidence = evidence(shell);
+
+        Evidence.Found found = evidence.collect(evidence.listing(), MARK, dir);
+
+        assertEquals(EvidenceWait.Ending.DUMP_WRITTEN, found.ending());
+        assertEquals(List.of(dir.resolve("MEMORY.DMP"), dir.resolve("system-events.xml")), found.files());
+        assertEquals(List.of(), found.notes());
+    }
+
+    @Test
+    void aKernelDumpWrittenAfterTheWaitIsFetchedIntoItsOwnRunAtTheNextListingNeverIntoTheNextRun() throws Exception {
+        Path run1 = dir.resolve("run-1");
+        Path run2 = dir.resolve("run-2");
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED)))
+                .answer("wevtutil", ok(kernelPowerOnly()))
+                .answer("UtcNow", ok("2021-02-21T01:45:00.0000000Z\r\n"))
+                .file(MEMORY, DUMP);
+        Evidence evidence = evidence(shell);
+        Evidence.Found first = evidence.collect(evidence.listing(), MARK, run1);
+        shell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY + "\t1444532\t1\tkernel")));
+
+        List<GuestDump> beforeRun2 = evidence.listing();
+        Evidence.Found second = evidence.collect(beforeRun2, new RunMark("run-2", "2400"), run2);
+
+        assertEquals(List.of("dump not written in 600 s"), first.notes());
+        assertTrue(Files.isRegularFile(run1.resolve("MEMORY.DMP")), "the late dump is with its run");
+        assertTrue(Files.readString(run1.resolve("late-evidence.txt")).contains("its crash time 2021-02-21T01:38:22"));
+        assertEquals(List.of(MEMORY), beforeRun2.stream().map(GuestDump::guestPath).toList());
+        assertTrue(second.kept().isEmpty(), "the next run never takes it: " + second.kept());
+    }
+
+    @Test
+    void anEarlierRunsKernelDumpThatLandsDuringTheNextRunGoesToTheEarlierRun() throws Exception {
+        Path run1 = dir.resolve("run-1");
+        Path run2 = dir.resolve("run-2");
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED)))
+                .answer("wevtutil", ok(kernelPowerOnly()))
+                .answer("UtcNow", ok("2021-02-21T01:45:00.0000000Z"))
+                .file(MEMORY, DUMP);
+        Evidence evidence = evidence(shell);
+        evidence.collect(evidence.listing(), MARK, run1);
+        List<GuestDump> beforeRun2 = evidence.listing();
+        shell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY + "\t1444532\t1\tkernel")));
+
+        Evidence.Found second = evidence.collect(beforeRun2, new RunMark("run-2", "2400"), run2);
+
+        assertTrue(Files.isRegularFile(run1.resolve("MEMORY.DMP")));
+        assertTrue(second.dumps().isEmpty(), second.dumps().toString());
+        assertTrue(second.notes().contains("MEMORY.DMP is an earlier run's crash (2021-02-21T01:38:22.987765700Z):"
+                + " kept with that run"), second.notes().toString());
+    }
+
+    @Test
+    void aDumpFromACrashAfterTheWaitEndedBelongsToNoRun() throws Exception {
+        Path run1 = dir.resolve("run-1");
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED)))
+                .answer("wevtutil", ok(kernelPowerOnly()))
+                .answer("UtcNow", ok("2021-02-21T01:30:00.0000000Z"))
+                .file(MEMORY, DUMP);
+        Evidence evidence = evidence(shell);
+        evidence.collect(evidence.listing(), MARK, run1);
+        shell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY + "\t1444532\t1\tkernel")));
+
+        List<GuestDump> beforeRun2 = evidence.listing();
+
+        assertFalse(Files.exists(run1.resolve("MEMORY.DMP")), "its crash time is after the run's wait ended");
+        assertEquals(List.of(MEMORY), beforeRun2.stream().map(GuestDump::guestPath).toList());
+    }
+
+    @Test
+    void aRestartWindowsServicingAskedForEndsTheWaitAtOnceAndIsSaidAsSuch() throws Exception {
+        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+                .answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED)))
+                .answer("wevtutil", ok(Files.readString(Path.of("src/test/resources/eventlogs/system-restart-windows-update.xml"))));
+
+        Evidence.Found found = evidence(shell).collect(List.of(), MARK, dir);
+
+        assertEquals(EvidenceWait.Ending.PLANNED_RESTART, found.ending());
+        assertTrue(found.restart().orElseThrow().servicing());
+        assertEquals(Instant.parse("2026-11-25T12:00:00Z"), now[0], "no waiting");
     }
 }
