@@ -325,6 +325,9 @@ public final class VagrantLab implements Lab {
         if (machine == null) {
             Map<String, String> environment = new java.util.HashMap<>(setup.environment());
             environment.putAll(acceleration().vagrantEnvironment());
+            // Vagrant's wait for a Windows guest's reboot (the provisioning's reboot step) is 120 s unless this says
+            // otherwise, whatever boot_timeout is: a slow boot would fail the first up, and every start provision again.
+            environment.putIfAbsent(VagrantMachine.REBOOT_WAIT, String.valueOf(setup.bootTimeout().toSeconds()));
             machine = new VagrantMachine(vagrantRunner, setup.vagrantDir(), environment);
         }
         return machine;

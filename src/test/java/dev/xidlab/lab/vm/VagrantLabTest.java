@@ -84,4 +84,46 @@ class VagrantLabTest {
                 OperationMix.typical().label(), "--pressure", "high", "--seed", "7", "--operations", "20000",
                 "--seconds", "90"), VagrantLab.loadArguments(profile, 7));
     }
+
+    /** Every vagrant call the lab makes, with the environment it makes it with. */
+    private final List<Map<String, String>> vagrantEnvironments = new ArrayList<>();
+
+    private VagrantLab recordingVagrant(VagrantLab.Setup setup) {
+        return new VagrantLab(setup, (command, directory, environment, timeout) -> {
+            if (command.get(0).equals("vagrant")) {
+                vagrantEnvironments.add(environment);
+            }
+            return new CommandResult(0, "Vagrant 2.3.4\n", "", false);
+        }, new Libvirt((command, directory, environment, timeout) -> new CommandResult(1, "", "no", false),
+                "qemu:///system", dir), () -> new Acceleration(Acceleration.Kind.TCG, "test"));
+    }
+
+    @Test
+    void vagrantsWaitForAWindowsRebootIsTheLabsBootTimeoutInEveryVagrantCall() throws Exception {
+        VagrantLab.Setup setup = new VagrantLab.Setup(dir, "xidlab/windows", false, Duration.ofMinutes(45),
+                Duration.ofMinutes(90), Duration.ofMinutes(1), Optional.empty(), Map.of());
+        Files.createDirectories(dir.resolve("vagrant"));
+        Files.writeString(dir.resolve("vagrant/Vagrantfile"), "# windows\n");
+        VagrantLab lab = recordingVagrant(setup);
+
+        assertThrows(LabUnavailableException.class, lab::checkAvailable, "no vagrant-libvirt plugin listed");
+        lab.doctorHost();
+
+        assertTrue(vagrantEnvironments.size() >= 3, vagrantEnvironments.toString());
+        assertTrue(vagrantEnvironments.stream().allMatch(e -> "2700".equals(e.get("VAGRANT_MAX_REBOOT_RETRY_DURATION"))),
+                vagrantEnvironments.toString());
+    }
+
+    @Test
+    void aRebootWaitTheUserSetIsKept() throws Exception {
+        Files.createDirectories(dir.resolve("vagrant"));
+        Files.writeString(dir.resolve("vagrant/Vagrantfile"), "# windows\n");
+        VagrantLab.Setup setup = new VagrantLab.Setup(dir, "xidlab/windows", false, Duration.ofMinutes(45),
+                Duration.ofMinutes(90), Duration.ofMinutes(1), Optional.empty(),
+                Map.of("VAGRANT_MAX_REBOOT_RETRY_DURATION", "7200"));
+
+        assertThrows(LabUnavailableException.class, recordingVagrant(setup)::checkAvailable);
+
+        assertEquals("7200", vagrantEnvironments.get(0).get("VAGRANT_MAX_REBOOT_RETRY_DURATION"));
+    }
 }
