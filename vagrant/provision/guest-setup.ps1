@@ -73,6 +73,13 @@ try {
 }
 Stop-Service -Name wuauserv -Force -ErrorAction SilentlyContinue
 Set-Service -Name wuauserv -StartupType Disabled -ErrorAction SilentlyContinue
+# Windows Update Medic can start the service again; the "Configure Automatic Updates" policy turned off is honoured
+# by Pro, Enterprise and Education (not Home). A restart that still comes is seen by the lab (event 1074) and made a
+# lab error with its reason, not taken for a crash without a dump.
+$au = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU'
+New-Item -Path $au -Force | Out-Null
+Set-ItemProperty -Path $au -Name NoAutoUpdate -Value 1 -Type DWord
+Set-ItemProperty -Path $au -Name NoAutoRebootWithLoggedOnUsers -Value 1 -Type DWord
 
 # The lab runs the xidlab jar in the guest: a JRE 17+ from an MSI the host uploaded (XIDLAB_GUEST_JRE_MSI), or
 # Eclipse Temurin's from Adoptium when the guest can reach it. The MSI's default features put java on PATH.

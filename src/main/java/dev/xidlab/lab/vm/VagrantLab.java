@@ -614,8 +614,8 @@ public final class VagrantLab implements Lab {
      * dumps, the kernel memory dump is the one the run is judged by: a double fault's exhausted thread stack is
      * behind its trap frame, which a kernel dump holds and a minidump may not (both stay as evidence).
      */
-    private RunOutcome crashed(Evidence.Found found, Optional<List<Long>> panicReport, Signal signal,
-                               Duration elapsed) {
+    RunOutcome crashed(Evidence.Found found, Optional<List<Long>> panicReport, Signal signal,
+                       Duration elapsed) {
         Optional<CrashDump> dump = found.dumps().stream()
                 .max(Comparator.comparing((Evidence.Fetched f) -> f.listed().kernelDump())
                         .thenComparing(f -> f.dump().header().systemTime()))

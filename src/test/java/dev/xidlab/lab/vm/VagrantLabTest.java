@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.LabUnavailableException;
+import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.stress.Budget;
 import dev.xidlab.stress.MemoryPressure;
 import dev.xidlab.stress.OperationMix;
@@ -125,5 +126,36 @@ class VagrantLabTest {
         assertThrows(LabUnavailableException.class, recordingVagrant(setup)::checkAvailable);
 
         assertEquals("7200", vagrantEnvironments.get(0).get("VAGRANT_MAX_REBOOT_RETRY_DURATION"));
+    }
+
+    private static Evidence.Found afterAReboot(String eventLog, EvidenceWait.Ending ending) throws Exception {
+        GuestEvents events = GuestEvents.read(Files.readString(Path.of("src/test/resources/eventlogs", eventLog)), eventLog);
+        return new Evidence.Found(List.of(), List.of(), List.of(), events.bugchecks(), List.of(), ending,
+                ending == EvidenceWait.Ending.PLANNED_RESTART ? Optional.of(events.restarts().get(0)) : Optional.empty());
+    }
+
+    @Test
+    void aRestartWindowsServicingAskedForMidRunIsALabErrorWithItsReasonNotARebootWithoutADump() throws Exception {
+        VagrantLab lab = lab(setup("xidlab/windows", false));
+
+        RunOutcome outcome = lab.crashed(afterAReboot("system-restart-windows-update.xml",
+                EvidenceWait.Ending.PLANNED_RESTART), Optional.empty(), VagrantLab.Signal.SESSION_LOST,
+                Duration.ofMinutes(3));
+
+        assertEquals(RunOutcome.LabFailure.plannedRestart("Windows servicing (Windows Update) restarted the guest:"
+                + " C:\\Windows\\servicing\\TrustedInstaller.exe asked for a restart for 'Operating System: Service pack"
+                + " (Planned)' (reason code 0x80020010, event 1074 at 2026-11-25T03:02:11.441Z)", Duration.ofMinutes(3)),
+                outcome);
+    }
+
+    @Test
+    void aRebootWithABugcheckEventIsABugcheckEvenWithoutItsDump() throws Exception {
+        VagrantLab lab = lab(setup("xidlab/windows", false));
+
+        RunOutcome outcome = lab.crashed(afterAReboot("system-full-dump-not-saved.xml",
+                EvidenceWait.Ending.WINDOWS_KEPT_NONE), Optional.empty(), VagrantLab.Signal.PANIC_DEVICE,
+                Duration.ofMinutes(3));
+
+        assertEquals(0x1000007FL, ((RunOutcome.Bugchecked) outcome).code());
     }
 }
