@@ -151,6 +151,20 @@ class EvidenceTest {
 
     private static final String KERNEL_DUMPS_ASKED = "CrashDumpEnabled\t2";
     private static final String MEMORY = "C:/Windows/MEMORY.DMP";
+    private static final String MEMORY_LISTED = MEMORY + "\t1444532\t1\tkernel";
+    private static final RunMark RUN_2 = new RunMark("run-2", "2400");
+    /** The guest {@link #kernelDumpNotYetWritten} made last: a test lists the late dump in it. */
+    private ScriptedWindowsShell lastShell;
+
+    /** Each run's evidence directory. */
+    private Path run1;
+    private Path run2;
+
+    @org.junit.jupiter.api.BeforeEach
+    void runDirectories() {
+        run1 = dir.resolve("run-1");
+        run2 = dir.resolve("run-2");
+    }
     private static final Path BUGCHECK_41_1001 = Path.of("src/test/resources/eventlogs/system-bugcheck-memory-dmp.xml");
 
     /** Event 41 alone, as the log is before WER has reported the fault. */
@@ -176,21 +190,28 @@ class EvidenceTest {
         assertEquals(List.of(), found.notes());
     }
 
-    @Test
-    void aKernelDumpWrittenAfterTheWaitIsFetchedIntoItsOwnRunAtTheNextListingNeverIntoTheNextRun() throws Exception {
-        Path run1 = dir.resolve("run-1");
-        Path run2 = dir.resolve("run-2");
-        ScriptedWindowsShell shell = new ScriptedWindowsShell()
+    /**
+     * A guest that asks for a kernel dump and has only logged event 41 when the wait ends, whose clock then says
+     * {@code guestClock}; MEMORY.DMP (the real dump's bytes, crashed at 2021-02-21T01:38:22Z) is listed when a test
+     * says so.
+     */
+    private ScriptedWindowsShell kernelDumpNotYetWritten(String guestClock) throws Exception {
+        return lastShell = new ScriptedWindowsShell()
                 .answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED)))
                 .answer("wevtutil", ok(kernelPowerOnly()))
-                .answer("UtcNow", ok("2021-02-21T01:45:00.0000000Z\r\n"))
+                .answer("UtcNow", ok(guestClock))
                 .file(MEMORY, DUMP);
+    }
+
+    @Test
+    void aKernelDumpWrittenAfterTheWaitIsFetchedIntoItsOwnRunAtTheNextListingNeverIntoTheNextRun() throws Exception {
+        ScriptedWindowsShell shell = kernelDumpNotYetWritten("2021-02-21T01:45:00.0000000Z\r\n");
         Evidence evidence = evidence(shell);
         Evidence.Found first = evidence.collect(evidence.listing(), MARK, run1);
-        shell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY + "\t1444532\t1\tkernel")));
+        shell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY_LISTED)));
 
         List<GuestDump> beforeRun2 = evidence.listing();
-        Evidence.Found second = evidence.collect(beforeRun2, new RunMark("run-2", "2400"), run2);
+        Evidence.Found second = evidence.collect(beforeRun2, RUN_2, run2);
 
         assertEquals(List.of("dump not written in 600 s"), first.notes());
         assertTrue(Files.isRegularFile(run1.resolve("MEMORY.DMP")), "the late dump is with its run");
@@ -201,19 +222,12 @@ class EvidenceTest {
 
     @Test
     void anEarlierRunsKernelDumpThatLandsDuringTheNextRunGoesToTheEarlierRun() throws Exception {
-        Path run1 = dir.resolve("run-1");
-        Path run2 = dir.resolve("run-2");
-        ScriptedWindowsShell shell = new ScriptedWindowsShell()
-                .answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED)))
-                .answer("wevtutil", ok(kernelPowerOnly()))
-                .answer("UtcNow", ok("2021-02-21T01:45:00.0000000Z"))
-                .file(MEMORY, DUMP);
-        Evidence evidence = evidence(shell);
+        Evidence evidence = evidence(kernelDumpNotYetWritten("2021-02-21T01:45:00.0000000Z"));
         evidence.collect(evidence.listing(), MARK, run1);
         List<GuestDump> beforeRun2 = evidence.listing();
-        shell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY + "\t1444532\t1\tkernel")));
+        lastShell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY_LISTED)));
 
-        Evidence.Found second = evidence.collect(beforeRun2, new RunMark("run-2", "2400"), run2);
+        Evidence.Found second = evidence.collect(beforeRun2, RUN_2, run2);
 
         assertTrue(Files.isRegularFile(run1.resolve("MEMORY.DMP")));
         assertTrue(second.dumps().isEmpty(), second.dumps().toString());
@@ -223,15 +237,10 @@ class EvidenceTest {
 
     @Test
     void aDumpFromACrashAfterTheWaitEndedBelongsToNoRun() throws Exception {
-        Path run1 = dir.resolve("run-1");
-        ScriptedWindowsShell shell = new ScriptedWindowsShell()
-                .answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED)))
-                .answer("wevtutil", ok(kernelPowerOnly()))
-                .answer("UtcNow", ok("2021-02-21T01:30:00.0000000Z"))
-                .file(MEMORY, DUMP);
+        ScriptedWindowsShell shell = kernelDumpNotYetWritten("2021-02-21T01:30:00.0000000Z");
         Evidence evidence = evidence(shell);
         evidence.collect(evidence.listing(), MARK, run1);
-        shell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY + "\t1444532\t1\tkernel")));
+        shell.answer("MinidumpDir", ok(listing(KERNEL_DUMPS_ASKED, MEMORY_LISTED)));
 
         List<GuestDump> beforeRun2 = evidence.listing();
 

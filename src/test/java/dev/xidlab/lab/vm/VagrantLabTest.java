@@ -41,10 +41,18 @@ class VagrantLabTest {
     /** Records what it is asked; the stand-in's refusal must come before any of it. */
     private final List<List<String>> asked = new ArrayList<>();
 
+    /** The environment each of them was made with. */
+    private final List<Map<String, String>> vagrantEnvironments = new ArrayList<>();
+
     private VagrantLab lab(VagrantLab.Setup setup) {
+        return lab(setup, new CommandResult(1, "", "not expected", false));
+    }
+
+    private VagrantLab lab(VagrantLab.Setup setup, CommandResult vagrantSays) {
         return new VagrantLab(setup, (command, directory, environment, timeout) -> {
             asked.add(command);
-            return new CommandResult(1, "", "not expected", false);
+            vagrantEnvironments.add(environment);
+            return vagrantSays;
         }, new Libvirt((command, directory, environment, timeout) -> new CommandResult(1, "", "no", false),
                 "qemu:///system", dir), () -> new Acceleration(Acceleration.Kind.TCG, "test"));
     }
@@ -86,18 +94,7 @@ class VagrantLabTest {
                 "--seconds", "90"), VagrantLab.loadArguments(profile, 7));
     }
 
-    /** Every vagrant call the lab makes, with the environment it makes it with. */
-    private final List<Map<String, String>> vagrantEnvironments = new ArrayList<>();
-
-    private VagrantLab recordingVagrant(VagrantLab.Setup setup) {
-        return new VagrantLab(setup, (command, directory, environment, timeout) -> {
-            if (command.get(0).equals("vagrant")) {
-                vagrantEnvironments.add(environment);
-            }
-            return new CommandResult(0, "Vagrant 2.3.4\n", "", false);
-        }, new Libvirt((command, directory, environment, timeout) -> new CommandResult(1, "", "no", false),
-                "qemu:///system", dir), () -> new Acceleration(Acceleration.Kind.TCG, "test"));
-    }
+    private static final CommandResult VAGRANT_ANSWERS = new CommandResult(0, "Vagrant 2.3.4\n", "", false);
 
     @Test
     void vagrantsWaitForAWindowsRebootIsTheLabsBootTimeoutInEveryVagrantCall() throws Exception {
@@ -105,7 +102,7 @@ class VagrantLabTest {
                 Duration.ofMinutes(90), Duration.ofMinutes(1), Optional.empty(), Map.of());
         Files.createDirectories(dir.resolve("vagrant"));
         Files.writeString(dir.resolve("vagrant/Vagrantfile"), "# windows\n");
-        VagrantLab lab = recordingVagrant(setup);
+        VagrantLab lab = lab(setup, VAGRANT_ANSWERS);
 
         assertThrows(LabUnavailableException.class, lab::checkAvailable, "no vagrant-libvirt plugin listed");
         lab.doctorHost();
@@ -123,24 +120,24 @@ class VagrantLabTest {
                 Duration.ofMinutes(90), Duration.ofMinutes(1), Optional.empty(),
                 Map.of("VAGRANT_MAX_REBOOT_RETRY_DURATION", "7200"));
 
-        assertThrows(LabUnavailableException.class, recordingVagrant(setup)::checkAvailable);
+        assertThrows(LabUnavailableException.class, lab(setup, VAGRANT_ANSWERS)::checkAvailable);
 
         assertEquals("7200", vagrantEnvironments.get(0).get("VAGRANT_MAX_REBOOT_RETRY_DURATION"));
     }
 
-    private static Evidence.Found afterAReboot(String eventLog, EvidenceWait.Ending ending) throws Exception {
+    /** What the lab makes of a reboot whose evidence is this System log and no dump. */
+    private RunOutcome judgedAfterAReboot(String eventLog, EvidenceWait.Ending ending, VagrantLab.Signal signal)
+            throws Exception {
         GuestEvents events = GuestEvents.read(Files.readString(Path.of("src/test/resources/eventlogs", eventLog)), eventLog);
-        return new Evidence.Found(List.of(), List.of(), List.of(), events.bugchecks(), List.of(), ending,
+        Evidence.Found found = new Evidence.Found(List.of(), List.of(), List.of(), events.bugchecks(), List.of(), ending,
                 ending == EvidenceWait.Ending.PLANNED_RESTART ? Optional.of(events.restarts().get(0)) : Optional.empty());
+        return lab(setup("xidlab/windows", false)).crashed(found, Optional.empty(), signal, Duration.ofMinutes(3));
     }
 
     @Test
     void aRestartWindowsServicingAskedForMidRunIsALabErrorWithItsReasonNotARebootWithoutADump() throws Exception {
-        VagrantLab lab = lab(setup("xidlab/windows", false));
-
-        RunOutcome outcome = lab.crashed(afterAReboot("system-restart-windows-update.xml",
-                EvidenceWait.Ending.PLANNED_RESTART), Optional.empty(), VagrantLab.Signal.SESSION_LOST,
-                Duration.ofMinutes(3));
+        RunOutcome outcome = judgedAfterAReboot("system-restart-windows-update.xml", EvidenceWait.Ending.PLANNED_RESTART,
+                VagrantLab.Signal.SESSION_LOST);
 
         assertEquals(RunOutcome.LabFailure.plannedRestart("Windows servicing (Windows Update) restarted the guest:"
                 + " C:\\Windows\\servicing\\TrustedInstaller.exe asked for a restart for 'Operating System: Service pack"
@@ -150,11 +147,8 @@ class VagrantLabTest {
 
     @Test
     void aRebootWithABugcheckEventIsABugcheckEvenWithoutItsDump() throws Exception {
-        VagrantLab lab = lab(setup("xidlab/windows", false));
-
-        RunOutcome outcome = lab.crashed(afterAReboot("system-full-dump-not-saved.xml",
-                EvidenceWait.Ending.WINDOWS_KEPT_NONE), Optional.empty(), VagrantLab.Signal.PANIC_DEVICE,
-                Duration.ofMinutes(3));
+        RunOutcome outcome = judgedAfterAReboot("system-full-dump-not-saved.xml", EvidenceWait.Ending.WINDOWS_KEPT_NONE,
+                VagrantLab.Signal.PANIC_DEVICE);
 
         assertEquals(0x1000007FL, ((RunOutcome.Bugchecked) outcome).code());
     }
