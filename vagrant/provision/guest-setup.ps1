@@ -41,6 +41,18 @@ if ($cs.AutomaticManagedPagefile) {
     Set-CimInstance -InputObject $cs -Property @{ AutomaticManagedPagefile = $false }
 }
 $ramMiB = [int]($cs.TotalPhysicalMemory / 1MB)
+# Room on C: for that pagefile and for MEMORY.DMP, which Windows makes from it at the next boot (at most the memory):
+# without it the dump is lost. The present pagefile and dump are replaced, so their room counts. `xidlab lab doctor`
+# checks the same (DiskRoom.java), at the memory a site's sizing gives the guest.
+$free = (Get-CimInstance Win32_LogicalDisk -Filter "DeviceID='C:'").FreeSpace / 1MB
+$held = (Get-CimInstance Win32_PageFileUsage | Where-Object { $_.Name -like 'C:\*' } | Measure-Object AllocatedBaseSize -Sum).Sum
+$oldDump = 0
+if (Test-Path "$env:SystemRoot\MEMORY.DMP") { $oldDump = (Get-Item "$env:SystemRoot\MEMORY.DMP").Length / 1MB }
+$need = ($ramMiB + 512) + $ramMiB
+$have = [long]($free + $held + $oldDump)
+if ($have -lt $need) {
+    throw "C: lacks $($need - $have) MiB: the pagefile ($($ramMiB + 512) MiB) and MEMORY.DMP ($ramMiB MiB) need $need MiB, C: has $have MiB for them. Give the box a larger disk and extend C:"
+}
 Get-CimInstance Win32_PageFileSetting | Remove-CimInstance -ErrorAction SilentlyContinue
 New-CimInstance -ClassName Win32_PageFileSetting -Property @{
     Name = 'C:\pagefile.sys'; InitialSize = [uint32]($ramMiB + 512); MaximumSize = [uint32]($ramMiB * 2 + 512)
@@ -61,6 +73,13 @@ try {
 }
 Stop-Service -Name wuauserv -Force -ErrorAction SilentlyContinue
 Set-Service -Name wuauserv -StartupType Disabled -ErrorAction SilentlyContinue
+# Windows Update Medic can start the service again; the "Configure Automatic Updates" policy turned off is honoured
+# by Pro, Enterprise and Education (not Home). A restart that still comes is seen by the lab (event 1074) and made a
+# lab error with its reason, not taken for a crash without a dump.
+$au = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU'
+New-Item -Path $au -Force | Out-Null
+Set-ItemProperty -Path $au -Name NoAutoUpdate -Value 1 -Type DWord
+Set-ItemProperty -Path $au -Name NoAutoRebootWithLoggedOnUsers -Value 1 -Type DWord
 
 # The lab runs the xidlab jar in the guest: a JRE 17+ from an MSI the host uploaded (XIDLAB_GUEST_JRE_MSI), or
 # Eclipse Temurin's from Adoptium when the guest can reach it. The MSI's default features put java on PATH.

@@ -58,6 +58,38 @@ public final class EventLogReader {
     }
 
     public static List<BugcheckEvent> parse(String xml, String name) throws DumpFormatException {
+        List<BugcheckEvent> events = new ArrayList<>();
+        for (Entry entry : entries(xml, name)) {
+            bugcheck(entry, name).ifPresent(events::add);
+        }
+        return events;
+    }
+
+    /**
+     * One entry of an export as it was logged, whatever its kind: the provider, the event id and the named data,
+     * and its time as written (read by {@link #time}, so an entry nobody asks about never fails the export).
+     */
+    public record Entry(String provider, String id, String created, String computer, Map<String, String> data) {
+
+        public Entry {
+            data = Map.copyOf(data);
+        }
+
+        public boolean is(String providerName, String eventId) {
+            return provider.equals(providerName) && id.equals(eventId);
+        }
+
+        public Instant time(String name) throws DumpFormatException {
+            try {
+                return Instant.parse(created);
+            } catch (DateTimeParseException e) {
+                throw new DumpFormatException(name + ": event time '" + created + "' is not ISO-8601");
+            }
+        }
+    }
+
+    /** Every entry of an export, in the order logged. */
+    public static List<Entry> entries(String xml, String name) throws DumpFormatException {
         String text = xml.strip();
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -71,42 +103,41 @@ public final class EventLogReader {
         } catch (IOException e) {
             throw new DumpFormatException(name + ": cannot read: " + e.getMessage());
         }
-        List<BugcheckEvent> events = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
         NodeList all = doc.getElementsByTagNameNS("*", "Event");
         for (int i = 0; i < all.getLength(); i++) {
-            Optional<BugcheckEvent> event = event((Element) all.item(i), name);
-            event.ifPresent(events::add);
+            Element event = (Element) all.item(i);
+            Element system = child(event, "System");
+            if (system == null) {
+                continue;
+            }
+            Element provider = child(system, "Provider");
+            Element id = child(system, "EventID");
+            Element created = child(system, "TimeCreated");
+            Element computer = child(system, "Computer");
+            entries.add(new Entry(provider == null ? "" : provider.getAttribute("Name"),
+                    id == null ? "" : id.getTextContent().trim(), created == null ? "" : created.getAttribute("SystemTime"),
+                    computer == null ? "" : computer.getTextContent().trim(), eventData(event)));
         }
-        return events;
+        return entries;
     }
 
-    private static Optional<BugcheckEvent> event(Element event, String name) throws DumpFormatException {
-        Element system = child(event, "System");
-        if (system == null) {
-            return Optional.empty();
-        }
-        Element provider = child(system, "Provider");
-        String providerName = provider == null ? "" : provider.getAttribute("Name");
-        Element idElement = child(system, "EventID");
-        String id = idElement == null ? "" : idElement.getTextContent().trim();
-        Element created = child(system, "TimeCreated");
-        Element computerElement = child(system, "Computer");
-        String computer = computerElement == null ? "" : computerElement.getTextContent().trim();
-        Map<String, String> data = eventData(event);
-
-        if (id.equals("1001") && providerName.equals("Microsoft-Windows-WER-SystemErrorReporting")) {
+    /** The bugcheck an entry records (event 1001 of WER's SystemErrorReporting, Kernel-Power 41), if it is one. */
+    public static Optional<BugcheckEvent> bugcheck(Entry entry, String name) throws DumpFormatException {
+        Map<String, String> data = entry.data();
+        if (entry.is("Microsoft-Windows-WER-SystemErrorReporting", "1001")) {
             Matcher m = WER_PARAM1.matcher(data.getOrDefault("param1", ""));
             if (!m.matches()) {
                 throw new DumpFormatException(name + ": event 1001 with a param1 that is not"
                         + " \"0xCODE (0xP1, 0xP2, 0xP3, 0xP4)\": '" + data.getOrDefault("param1", "") + "'");
             }
-            return Optional.of(new BugcheckEvent.WerBugcheck(time(created, name), computer,
+            return Optional.of(new BugcheckEvent.WerBugcheck(entry.time(name), entry.computer(),
                     new Bugcheck(hex(m.group(1), name), List.of(hex(m.group(2), name), hex(m.group(3), name),
                             hex(m.group(4), name), hex(m.group(5), name))),
                     Optional.ofNullable(data.get("param2")).filter(s -> !s.isBlank()),
                     Optional.ofNullable(data.get("param3")).filter(s -> !s.isBlank())));
         }
-        if (id.equals("41") && providerName.equals("Microsoft-Windows-Kernel-Power")) {
+        if (entry.is("Microsoft-Windows-Kernel-Power", "41")) {
             String code = data.getOrDefault("BugcheckCode", "0");
             long bugcheckCode;
             try {
@@ -121,7 +152,7 @@ public final class EventLogReader {
             for (int p = 1; p <= 4; p++) {
                 params.add(hex(data.getOrDefault("BugcheckParameter" + p, "0x0"), name));
             }
-            return Optional.of(new BugcheckEvent.KernelPowerBugcheck(time(created, name), computer,
+            return Optional.of(new BugcheckEvent.KernelPowerBugcheck(entry.time(name), entry.computer(),
                     new Bugcheck(bugcheckCode, params)));
         }
         return Optional.empty();
@@ -149,15 +180,6 @@ public final class EventLogReader {
             }
         }
         return null;
-    }
-
-    private static Instant time(Element created, String name) throws DumpFormatException {
-        String value = created == null ? "" : created.getAttribute("SystemTime");
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new DumpFormatException(name + ": event time '" + value + "' is not ISO-8601");
-        }
     }
 
     private static long hex(String text, String name) throws DumpFormatException {

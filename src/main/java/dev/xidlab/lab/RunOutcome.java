@@ -51,5 +51,16 @@ public sealed interface RunOutcome {
 
     /** The lab itself failed (boot, deploy, transport): the run says nothing about the driver. */
     record LabFailure(String reason, Duration elapsed) implements RunOutcome {
+
+        /**
+         * The guest restarted because a process asked it to (Windows Update's servicing, most often) while the load
+         * ran: an orderly restart, which a driver under test does not cause, so it is the lab's failure and excused
+         * as lab errors are, wherever in the run it came. Made here alone, so a planned restart is told apart in one
+         * place whatever a lab error comes to carry.
+         */
+        public static LabFailure plannedRestart(String reason, Duration elapsed) {
+            return new LabFailure("the guest restarted on request during the load, not from a crash: " + reason,
+                    elapsed);
+        }
     }
 }

@@ -102,4 +102,22 @@ class MatrixRunnerTest {
         assertEquals(1200, cached.operations());
         assertEquals(Verdict.NOT_CONFIRMED, s.configs().get(3).verdict());
     }
+
+    @Test
+    void aRestartWindowsServicingAskedForMidRunIsALabErrorLeftOutOfTheRunsTheVerdictCounts() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        lab.outcome = c -> c.xidMode() == XidMode.CACHED
+                ? RunOutcome.LabFailure.plannedRestart("Windows servicing (Windows Update) restarted the guest",
+                        Duration.ofMinutes(4))
+                : ScriptedLab.survived(20_000);
+
+        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
+                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        assertEquals(RunRecord.Outcome.LAB_ERROR, cached.outcome());
+        assertEquals("the guest restarted on request during the load, not from a crash: Windows servicing (Windows"
+                + " Update) restarted the guest", cached.error().orElseThrow());
+        assertEquals(List.of(0, 1), List.of(s.configs().get(3).runs(), s.configs().get(3).labErrors()));
+    }
 }

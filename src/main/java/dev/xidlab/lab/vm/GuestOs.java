@@ -79,6 +79,19 @@ public interface GuestOs {
     /** Parses {@link #listDumpsScript}'s output. */
     List<GuestDump> parseDumps(String listing);
 
+    /**
+     * What the guest's crash-dump setting asks a bugcheck to leave (Windows' CrashDumpEnabled), as
+     * {@link #listDumpsScript} printed it; empty for a guest that does not say.
+     */
+    default java.util.OptionalInt crashDumpSetting(String listing) {
+        return java.util.OptionalInt.empty();
+    }
+
+    /** Prints the guest's clock (UTC, ISO-8601), the clock its dumps' crash times are in; empty where not needed. */
+    default Optional<String> clockScript() {
+        return Optional.empty();
+    }
+
     /** Starts the load detached from the SSH session (it must survive the session's end). */
     String startLoadScript(String jar, List<String> stressArguments, String runId);
 
@@ -94,7 +107,11 @@ public interface GuestOs {
     /** Stops a load that overran its budget (it may not stop: a hung kernel thread does not). */
     String stopLoadScript(String runId);
 
-    /** Prints the System log's bugcheck events (1001, Kernel-Power 41) after the cursor, as XML; empty if none. */
+    /**
+     * Prints the System log's events after the cursor that say what a reboot was, as XML: the bugcheck's (1001,
+     * Kernel-Power 41), WER's word that it kept no dump (1000, 1006) and a restart a process asked for (1074);
+     * empty where there is no such log.
+     */
     Optional<String> bugcheckEventsScript(String eventCursor);
 
     /**

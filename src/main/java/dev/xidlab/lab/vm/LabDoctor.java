@@ -161,7 +161,11 @@ public final class LabDoctor {
             }
             String said = (r.stdout().isBlank() ? r.stderr() : r.stdout()).strip().lines().reduce((x, y) -> y)
                     .orElse("exit " + r.exitCode());
-            if (r.exitCode() == check.passExit()) {
+            if (check.reading().isPresent() && r.succeeded()) {
+                GuestCheck.Judged judged = check.reading().get().read(r.stdout());
+                findings.add(judged.ok() ? Finding.ok(check.name(), judged.detail())
+                        : Finding.fail(check.name(), judged.detail(), check.fix()));
+            } else if (r.exitCode() == check.passExit()) {
                 findings.add(Finding.ok(check.name(), said));
             } else if (r.exitCode() == GuestCheck.WARN && check.passExit() == GuestCheck.PASS) {
                 findings.add(Finding.warn(check.name(), said, check.fix()));

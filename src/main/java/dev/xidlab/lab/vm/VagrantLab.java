@@ -101,7 +101,9 @@ public final class VagrantLab implements Lab {
         }
 
         public GuestOs guest() {
-            return box.equals(StandInGuest.BOX) ? new StandInGuest() : new WindowsGuest();
+            String memory = environment.getOrDefault(GUEST_MEMORY, "");
+            return box.equals(StandInGuest.BOX) ? new StandInGuest() : new WindowsGuest(memory.strip().matches("\\d{1,9}")
+                    ? java.util.OptionalInt.of(Integer.parseInt(memory.strip())) : java.util.OptionalInt.empty());
         }
 
         public Path vagrantDir() {
@@ -149,6 +151,8 @@ public final class VagrantLab implements Lab {
     private final List<CrashSighting> sightings = new ArrayList<>();
     private final LabTrace trace = new LabTrace();
     private RunEvidence runEvidence;
+    /** A run whose kernel dump had not been written when its wait ended: a dump that comes later is its. */
+    private final Evidence.Ledger lateDumps = new Evidence.Ledger();
     private Acceleration acceleration;
     private VagrantMachine machine;
     private GuestShell shell;
@@ -323,6 +327,9 @@ public final class VagrantLab implements Lab {
         if (machine == null) {
             Map<String, String> environment = new java.util.HashMap<>(setup.environment());
             environment.putAll(acceleration().vagrantEnvironment());
+            // Vagrant's wait for a Windows guest's reboot (the provisioning's reboot step) is 120 s unless this says
+            // otherwise, whatever boot_timeout is: a slow boot would fail the first up, and every start provision again.
+            environment.putIfAbsent(VagrantMachine.REBOOT_WAIT, String.valueOf(setup.bootTimeout().toSeconds()));
             machine = new VagrantMachine(vagrantRunner, setup.vagrantDir(), environment);
         }
         return machine;
@@ -614,8 +621,8 @@ public final class VagrantLab implements Lab {
      * dumps, the kernel memory dump is the one the run is judged by: a double fault's exhausted thread stack is
      * behind its trap frame, which a kernel dump holds and a minidump may not (both stay as evidence).
      */
-    private RunOutcome crashed(Evidence.Found found, Optional<List<Long>> panicReport, Signal signal,
-                               Duration elapsed) {
+    RunOutcome crashed(Evidence.Found found, Optional<List<Long>> panicReport, Signal signal,
+                       Duration elapsed) {
         Optional<CrashDump> dump = found.dumps().stream()
                 .max(Comparator.comparing((Evidence.Fetched f) -> f.listed().kernelDump())
                         .thenComparing(f -> f.dump().header().systemTime()))
@@ -636,6 +643,9 @@ public final class VagrantLab implements Lab {
             List<Long> r = panicReport.get();
             return new RunOutcome.Bugchecked(r.get(0), r.subList(1, 5), Optional.empty(), found.files(), 0, elapsed,
                     Optional.empty());
+        }
+        if (found.restart().isPresent()) {
+            return RunOutcome.LabFailure.plannedRestart(found.restart().get().describe(), elapsed);
         }
         return new RunOutcome.LabFailure("the guest went down during the load (" + describe(signal) + ") and rebooted,"
                 + " but left no dump, no bugcheck event and no panic report" + (found.notes().isEmpty() ? ""
@@ -713,8 +723,9 @@ public final class VagrantLab implements Lab {
     }
 
     private Evidence evidence() {
-        return new Evidence(shell, guest, pace.evidenceBound(), pace.evidenceInterval(), d -> Thread.sleep(d.toMillis()),
-                clock);
+        // The shell as it is at each step: a reconnect during the reboot replaces it.
+        return new Evidence(() -> shell, guest, pace.evidenceBound(), pace.evidenceInterval(),
+                d -> Thread.sleep(d.toMillis()), clock, lateDumps, trace);
     }
 
     /** A load with a time budget may run that long plus the grace; one bounded by operations, the grace alone. */

@@ -22,6 +22,8 @@ import java.util.Optional;
 public final class VagrantMachine {
 
     private static final Duration QUICK = Duration.ofMinutes(2);
+    /** Seconds Vagrant's Windows guest capability waits for a reboot to come back (its default: 120). */
+    static final String REBOOT_WAIT = "VAGRANT_MAX_REBOOT_RETRY_DURATION";
 
     private final CommandRunner runner;
     private final Path directory;

@@ -39,6 +39,17 @@ public final class WindowsGuest implements GuestOs {
     private static final String MARK_KEY = "SOFTWARE\\xidlab-run";
     static final String PROVISIONED = "C:\\xidlab\\provisioned";
 
+    /** The memory the lab gives the guest (a site's sizing), when it says: it applies from the next boot. */
+    private final java.util.OptionalInt plannedMemoryMiB;
+
+    public WindowsGuest() {
+        this(java.util.OptionalInt.empty());
+    }
+
+    public WindowsGuest(java.util.OptionalInt plannedMemoryMiB) {
+        this.plannedMemoryMiB = plannedMemoryMiB;
+    }
+
     @Override
     public String name() {
         return "Windows";
@@ -213,21 +224,49 @@ public final class WindowsGuest implements GuestOs {
                 + "if ($k) { $k.GetValue('RunId'); $k.Close() }";
     }
 
-    /** Where CrashControl says dumps go (MinidumpDir, DumpFile), not where they usually are. */
+    /**
+     * Where CrashControl says dumps go (MinidumpDir, DumpFile), not where they usually are, and what it asks a
+     * bugcheck to leave (CrashDumpEnabled, a line of two fields that no dump line is). The tabs are in
+     * double-quoted strings: PowerShell reads a backtick escape only there.
+     */
     @Override
     public String listDumpsScript() {
         return "$cc = Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\CrashControl'\n"
+                + "\"" + CRASH_DUMP_ENABLED + "`t{0}\" -f $cc.CrashDumpEnabled\n"
                 + "$mini = [Environment]::ExpandEnvironmentVariables($cc.MinidumpDir)\n"
                 + "$full = [Environment]::ExpandEnvironmentVariables($cc.DumpFile)\n"
                 + "foreach ($f in @(Get-ChildItem -Path (Join-Path $mini '*.dmp') -ErrorAction SilentlyContinue)) {\n"
-                + "  '{0}`t{1}`t{2}`tmini' -f $f.FullName.Replace('\\', '/'), $f.Length, $f.LastWriteTimeUtc.Ticks }\n"
+                + "  \"{0}`t{1}`t{2}`tmini\" -f $f.FullName.Replace('\\', '/'), $f.Length, $f.LastWriteTimeUtc.Ticks }\n"
                 + "if ($full -and (Test-Path $full)) { $f = Get-Item $full\n"
-                + "  '{0}`t{1}`t{2}`tkernel' -f $f.FullName.Replace('\\', '/'), $f.Length, $f.LastWriteTimeUtc.Ticks }";
+                + "  \"{0}`t{1}`t{2}`tkernel\" -f $f.FullName.Replace('\\', '/'), $f.Length, $f.LastWriteTimeUtc.Ticks }";
     }
 
     @Override
     public List<GuestDump> parseDumps(String listing) {
         return parseListing(listing);
+    }
+
+    private static final String CRASH_DUMP_ENABLED = "CrashDumpEnabled";
+
+    @Override
+    public java.util.OptionalInt crashDumpSetting(String listing) {
+        for (String line : listing.lines().map(String::strip).toList()) {
+            String[] f = line.split("\t");
+            if (f.length == 2 && f[0].equals(CRASH_DUMP_ENABLED)) {
+                try {
+                    return java.util.OptionalInt.of(Integer.parseInt(f[1].strip()));
+                } catch (NumberFormatException e) {
+                    return java.util.OptionalInt.empty();
+                }
+            }
+        }
+        return java.util.OptionalInt.empty();
+    }
+
+    /** UTC, round-trip format: the clock a dump header's crash time and the System log's times are in. */
+    @Override
+    public Optional<String> clockScript() {
+        return Optional.of("[DateTime]::UtcNow.ToString('o')");
     }
 
     static List<GuestDump> parseListing(String listing) {
@@ -291,7 +330,10 @@ public final class WindowsGuest implements GuestOs {
                 + runId + ".json*' } | ForEach-Object { Stop-Process -Id $_.ProcessId -Force -ErrorAction SilentlyContinue }";
     }
 
-    /** Event 1001 (BugCheck) and Kernel-Power 41 after the cursor: record ids, not times, so no clock is compared. */
+    /**
+     * Events 1001, 1000 and 1006 (WER's BugCheck), Kernel-Power 41 and User32's 1074 (a restart asked for) after
+     * the cursor: record ids, not times, so no clock is compared.
+     */
     @Override
     public Optional<String> bugcheckEventsScript(String eventCursor) {
         long cursor;
@@ -300,7 +342,7 @@ public final class WindowsGuest implements GuestOs {
         } catch (NumberFormatException e) {
             cursor = 0;
         }
-        return Optional.of("wevtutil qe System /f:xml \"/q:*[System[(EventID=1001 or EventID=41) and EventRecordID > "
+        return Optional.of("wevtutil qe System /f:xml \"/q:*[System[(EventID=1001 or EventID=1000 or EventID=1006 or EventID=41 or EventID=1074) and EventRecordID > "
                 + cursor + "]]\"; exit $LASTEXITCODE");
     }
 
@@ -350,6 +392,9 @@ public final class WindowsGuest implements GuestOs {
                                 + "'pagefile {0} MiB, RAM {1:N0} MiB' -f $pf, $ram\n"
                                 + "if ($pf -lt ($ram / 3)) { exit 1 }",
                         "a fixed pagefile of at least RAM + 512 MiB (guest-setup.ps1), or no dump is written"),
+                new GuestCheck("room on C: for the pagefile and a kernel dump", DiskRoom.SCRIPT,
+                        "give the box a larger disk and extend C: (or the guest less memory): without the room,"
+                        + " Windows loses the dump", this::diskRoom),
                 new GuestCheck("test certificate trusted",
                         "$r = @(Get-ChildItem Cert:\\LocalMachine\\Root | Where-Object Subject -like '*xidlab*').Count\n"
                                 + "$t = @(Get-ChildItem Cert:\\LocalMachine\\TrustedPublisher | Where-Object Subject -like '*xidlab*').Count\n"
@@ -373,6 +418,11 @@ public final class WindowsGuest implements GuestOs {
                         "$m = Get-MpPreference -ErrorAction SilentlyContinue\n"
                                 + "if (-not $m -or $m.DisableRealtimeMonitoring) { 'off' } else { 'on: it filters the same I/O'; exit 2 }",
                         "turn off Tamper Protection, then Set-MpPreference -DisableRealtimeMonitoring $true (guest-setup.ps1 tries)"));
+    }
+
+    private GuestCheck.Judged diskRoom(String answer) {
+        return DiskRoom.parse(answer).map(room -> room.judge(plannedMemoryMiB))
+                .orElse(new GuestCheck.Judged(false, "the guest's figures did not read: " + answer.strip()));
     }
 
     static String quote(String text) {

@@ -66,7 +66,8 @@ class WindowsGuestTest {
     void bugcheckEventsAreThoseAfterTheRunsLastRecordNotAfterATime() {
         String script = windows.bugcheckEventsScript("2200").orElseThrow();
 
-        assertTrue(script.contains("(EventID=1001 or EventID=41) and EventRecordID > 2200"), script);
+        assertTrue(script.contains("(EventID=1001 or EventID=1000 or EventID=1006 or EventID=41 or EventID=1074)"
+                + " and EventRecordID > 2200"), script);
         assertFalse(script.contains("TimeCreated"), script);
     }
 
@@ -96,8 +97,27 @@ class WindowsGuestTest {
     @Test
     void theDoctorChecksWhatTheReviewFoundMissingFirst() {
         assertEquals(List.of("exit codes reach the host", "administrator session", "provisioned", "test signing on",
-                "Secure Boot off", "crash dumps", "pagefile large enough for a kernel dump", "test certificate trusted",
+                "Secure Boot off", "crash dumps", "pagefile large enough for a kernel dump",
+                "room on C: for the pagefile and a kernel dump", "test certificate trusted",
                 "driver loaded", "RTC in UTC", "java 17+", "Defender real-time scanning off"),
                 windows.checks().stream().map(GuestCheck::name).toList());
+    }
+
+    @Test
+    void theListingsTabsAreInDoubleQuotesWherePowerShellReadsBacktickEscapes() {
+        String script = windows.listDumpsScript();
+
+        assertTrue(script.contains("\"{0}`t{1}`t{2}`tkernel\" -f"), script);
+        assertFalse(java.util.regex.Pattern.compile("'[^'\n]*`t[^'\n]*'").matcher(script).find(),
+                "a single-quoted string prints `t as it is: " + script);
+    }
+
+    @Test
+    void theListingSaysWhatCrashControlAsksABugcheckToLeaveOnALineNoDumpLineIs() {
+        String listing = "CrashDumpEnabled\t7\r\nC:/Windows/MEMORY.DMP\t900000000\t638680000000000001\tkernel\r\n";
+
+        assertEquals(java.util.OptionalInt.of(7), windows.crashDumpSetting(listing));
+        assertEquals(List.of("MEMORY.DMP"), windows.parseDumps(listing).stream().map(GuestDump::name).toList());
+        assertEquals(java.util.OptionalInt.empty(), windows.crashDumpSetting("C:/Windows/MEMORY.DMP\t9\t1\tkernel"));
     }
 }
