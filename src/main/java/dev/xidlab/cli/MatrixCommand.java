@@ -8,6 +8,8 @@ import dev.xidlab.matrix.MatrixSummary;
 import dev.xidlab.matrix.PlainProgress;
 import dev.xidlab.matrix.Plan;
 import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.ReportDirectory;
+import dev.xidlab.matrix.ReportDirectoryException;
 import dev.xidlab.matrix.ReportWriter;
 import dev.xidlab.matrix.Progress;
 import dev.xidlab.matrix.ResultsFile;
@@ -88,7 +90,7 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         Lab lab = LabChoice.openAvailable(labName, standIn, plan.model(), plan.environment(), allowBuildMismatch,
                 ExitCode.USAGE);
-        try {
+        try (ReportDirectory held = openReport(report)) {
             ResultsFile.Contents previous;
             try {
                 previous = MatrixSession.prepare(plan, lab.name(), report, resume);
@@ -137,6 +139,15 @@ public final class MatrixCommand implements Callable<Integer> {
     private Progress progress() {
         return System.console() != null ? new TerminalProgress(System.err)
                 : new PlainProgress(spec.commandLine().getErr());
+    }
+
+    /** The --report directory, made and proved writable: a file in its place or no permission is exit 2. */
+    static ReportDirectory openReport(Path dir) {
+        try {
+            return ReportDirectory.open(dir);
+        } catch (ReportDirectoryException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
     }
 
     /** Runs a check whose IllegalArgumentException is the user's mistake: one line, exit 2. */

@@ -107,6 +107,61 @@ class MatrixCommandTest {
     }
 
     @Test
+    void aReportPathThatIsAFileIsAnInputErrorAndTheFileIsLeftAlone() throws Exception {
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "mine");
+
+        CliRun r = xidlab("matrix", "--runs", "1", "--report", file.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("xidlab: " + file + ": not a directory (a file is in the way): give --report a directory\n",
+                r.err());
+        assertEquals("mine", Files.readString(file));
+    }
+
+    @Test
+    void aReportDirectoryThatCannotBeWrittenIsAnInputError() throws Exception {
+        Path report = unwritableDirectory().resolve("report");
+
+        CliRun r = xidlab("matrix", "--runs", "1", "--report", report.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("xidlab: " + report + ": cannot write: "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void aMergeIntoAReportPathThatIsAFileIsAnInputError() throws Exception {
+        xidlab("matrix", "--runs", "1", "--shard", "1/1", "--report", dir.resolve("shard").toString());
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "mine");
+
+        CliRun r = xidlab("matrix", "merge", "--runs", "1", "--report", file.toString(),
+                dir.resolve("shard").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("xidlab: " + file + ": not a directory"), r.err());
+    }
+
+    /**
+     * A directory this process cannot create in: one without write permission, or, for root (whom permissions do
+     * not stop, as when the test command runs as root), sysfs's root, where the kernel lets no one make a directory.
+     */
+    private Path unwritableDirectory() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        assumeTrue(readOnly.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Files.delete(Files.createFile(readOnly.resolve("probe")));
+        } catch (java.nio.file.AccessDeniedException e) {
+            return readOnly;
+        }
+        Path sysfs = Path.of("/sys");
+        assumeTrue(Files.isDirectory(sysfs), "root ignores permissions, and there is no /sys to stand for them");
+        return sysfs;
+    }
+
+    @Test
     void existingResultsAreNotOverwrittenWithoutResume() {
         xidlab("matrix", "--runs", "1", "--report", dir.toString());
 
