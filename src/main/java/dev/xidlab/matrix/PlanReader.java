@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.xidlab.crash.Machine;
 import dev.xidlab.device.ModelOptions;
@@ -101,7 +103,9 @@ public final class PlanReader {
     private Plan plan(String text, boolean json) throws PlanException {
         LocatedNode root;
         JsonFactory factory = json ? new JsonFactory() : new YAMLFactory();
+        JsonParser parser = null;
         try (JsonParser p = factory.createParser(text)) {
+            parser = p;
             if (p.nextToken() == null) {
                 throw new PlanException(file + ": the plan is empty");
             }
@@ -110,9 +114,15 @@ public final class PlanReader {
                 throw new PlanException(file + " line " + p.currentTokenLocation().getLineNr()
                         + ": more than one document");
             }
+        } catch (StreamConstraintsException e) {
+            // The parser's own limits (nesting, a number's length) come without a location: the parser has it.
+            String where = parser == null ? "" : " line " + parser.currentLocation().getLineNr();
+            throw new PlanException(file + where + ": not a plan: " + (e.getMessage().contains("nesting depth")
+                    ? "lists or mappings nested more than " + StreamReadConstraints.defaults().getMaxNestingDepth()
+                    + " levels deep" : e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new PlanException(file + " line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse("syntax error"));
+            throw new PlanException(file + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
+                    + ": " + e.getOriginalMessage().lines().findFirst().orElse("syntax error"));
         } catch (IOException e) {
             throw new PlanException(file + ": " + e.getMessage());
         }

@@ -99,6 +99,18 @@ class MatrixCommandTest {
     }
 
     @Test
+    void aPlanOf20000NestedBracketsIsAPlanErrorAndExitsTwo() throws Exception {
+        Path plan = dir.resolve("deep.yaml");
+        Files.writeString(plan, "[".repeat(20_000) + "\n");
+
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("xidlab: " + plan + " line 1: not a plan: lists or mappings nested more than 1000 levels deep\n",
+                r.err());
+    }
+
+    @Test
     void anUnavailableOrUnknownLabIsAUsageError() {
         CliRun unknown = xidlab("matrix", "--lab", "hyperv", "--report", dir.toString());
 

@@ -190,6 +190,21 @@ class PlanReaderTest {
     }
 
     @Test
+    void aYamlPlanNested20000DeepIsAPlanErrorWithItsLine() {
+        String m = message("name: deep\nconfigurations: " + "[".repeat(20_000) + "\n");
+
+        assertEquals("plan.yaml line 2: not a plan: lists or mappings nested more than 1000 levels deep", m);
+    }
+
+    @Test
+    void aJsonPlanNested20000DeepIsAPlanErrorWithItsLine() {
+        String m = assertThrows(PlanException.class, () -> PlanReader.parse("{\"configurations\":\n"
+                + "[".repeat(20_000), "plan.json", true)).getMessage();
+
+        assertEquals("plan.json line 2: not a plan: lists or mappings nested more than 1000 levels deep", m);
+    }
+
+    @Test
     void aModelBlockSetsTheKernelModelsOptions() throws Exception {
         Plan p = PlanReader.parse(PLAN + "model: {dump: kernel, pagingPath: store, sameThreadFault: wait,"
                 + " pagingRequestor: any-process}\n", "plan.yaml", false);
