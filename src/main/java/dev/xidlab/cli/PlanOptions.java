@@ -20,7 +20,7 @@ public final class PlanOptions {
     @Option(names = "--seed", paramLabel = "S", description = "The seed every run's seed derives from.")
     Long seed;
 
-    @Option(names = "--threshold", paramLabel = "RATE", description = "A fix is confirmed when its one-sided 95%"
+    @Option(names = "--threshold", paramLabel = "RATE", description = "A fix is confirmed when its one-sided 95%%"
             + " upper bound on failures per run is under this rate and the baseline's lower bound on re-entry crashes"
             + " is above it (default 0.10).")
     Double threshold;

@@ -48,6 +48,31 @@ class XidlabCommandLineTest {
     }
 
     @Test
+    void everyCommandsHelpPrintsNoWarning() {
+        // picocli warns on System.err itself (its tracer, not the command line's err), e.g. when a description is
+        // not a valid format string: an unescaped '%' in "95%".
+        List<String> warned = new ArrayList<>();
+        for (List<String> path : commandPaths(Xidlab.commandLine(), new ArrayList<>())) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            java.io.ByteArrayOutputStream systemErr = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream original = System.err;
+            CliRun r;
+            System.setErr(new java.io.PrintStream(systemErr, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                r = run(args.toArray(String[]::new));
+            } finally {
+                System.setErr(original);
+            }
+            String printed = systemErr.toString(java.nio.charset.StandardCharsets.UTF_8) + r.err();
+            if (!printed.isEmpty()) {
+                warned.add(String.join(" ", args) + ": " + printed.lines().findFirst().orElse(""));
+            }
+        }
+        assertEquals(List.of(), warned);
+    }
+
+    @Test
     void helpDocumentsTheExitCodes() {
         assertTrue(run("--help").out().contains("2 usage or input error"));
     }
