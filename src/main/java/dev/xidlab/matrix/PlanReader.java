@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.xidlab.crash.Machine;
 import dev.xidlab.device.ModelOptions;
+import dev.xidlab.io.InputFile;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.GuardFlag;
 import dev.xidlab.protocol.Labels;
@@ -25,6 +26,7 @@ import dev.xidlab.stress.OperationMix;
 import dev.xidlab.stress.StressProfile;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +82,8 @@ public final class PlanReader {
             "seconds", "mix");
     private static final Set<String> MIX_KEYS = Set.of("create", "read", "write");
 
+    private static final String NOT_TEXT = "not UTF-8 text (a plan is a YAML or JSON text file)";
+
     private final String file;
 
     private PlanReader(String file) {
@@ -87,11 +91,20 @@ public final class PlanReader {
     }
 
     public static Plan read(Path path) throws PlanException {
+        Optional<String> problem = InputFile.problem(path);
+        if (problem.isPresent()) {
+            throw new PlanException(path + ": " + problem.get());
+        }
         String text;
         try {
             text = Files.readString(path);
+        } catch (CharacterCodingException e) {
+            throw new PlanException(path + ": " + NOT_TEXT);
         } catch (IOException e) {
-            throw new PlanException(path + ": cannot read the plan: " + e.getMessage());
+            throw new PlanException(path + ": cannot read the plan: " + InputFile.reason(e));
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new PlanException(path + ": " + NOT_TEXT);     // valid UTF-8, but no text has a NUL in it
         }
         return parse(text, path.toString(), path.toString().toLowerCase(Locale.ROOT).endsWith(".json"));
     }

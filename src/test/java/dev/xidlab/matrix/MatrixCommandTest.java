@@ -99,6 +99,27 @@ class MatrixCommandTest {
     }
 
     @Test
+    void aMissingPlanFileSaysNoSuchFile() {
+        Path plan = dir.resolve("plan.yaml");
+
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("xidlab: " + plan + ": no such file\n", r.err());
+    }
+
+    @Test
+    void aBinaryPlanFileSaysItIsNotUtf8Text() {
+        // A crash dump given where the plan goes.
+        Path plan = Path.of(System.getProperty("xidlab.projectDir", "."), "src/test/resources/dumps/triage_x64.dmp");
+
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("xidlab: " + plan + ": not UTF-8 text (a plan is a YAML or JSON text file)\n", r.err());
+    }
+
+    @Test
     void aPlanOf20000NestedBracketsIsAPlanErrorAndExitsTwo() throws Exception {
         Path plan = dir.resolve("deep.yaml");
         Files.writeString(plan, "[".repeat(20_000) + "\n");
