@@ -139,29 +139,36 @@ public final class PlanReader {
         } catch (IOException e) {
             throw new PlanException(file + ": " + e.getMessage());
         }
-        object(root, "the plan", ROOT_KEYS);
-        StressProfile stress = stress(root.fields.get("stress"), DefaultPlan.stress());
+        if (root.kind != LocatedNode.Kind.OBJECT) {
+            throw error(root, "the plan must be a mapping of keys to values");
+        }
+        // Each part of the plan is read on its own and the error on the earliest line is reported: a wrong type in
+        // runs: on line 2 is what a user fixes first, not the configuration that happens to be checked before it.
+        FirstError first = new FirstError();
+        first.check(() -> object(root, "the plan", ROOT_KEYS));
+        String name = first.value(() -> string(root.fields.get("name"), "plan"), "plan");
+        int runs = first.value(() -> integer(root.fields.get("runs"), DefaultPlan.RUNS, 1, Plan.MAX_RUNS, "runs"),
+                DefaultPlan.RUNS);
+        long seed = first.value(() -> root.fields.containsKey("seed") ? longValue(root.fields.get("seed"), "seed")
+                : DefaultPlan.SEED, DefaultPlan.SEED);
+        double threshold = first.value(() -> decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD,
+                "threshold"), DefaultPlan.THRESHOLD);
+        double maxLoss = first.value(() -> root.fields.containsKey("maxCoverageLoss")
+                ? share(root.fields.get("maxCoverageLoss"), "maxCoverageLoss") : Plan.DEFAULT_MAX_COVERAGE_LOSS,
+                Plan.DEFAULT_MAX_COVERAGE_LOSS);
+        StressProfile stress = first.value(() -> stress(root.fields.get("stress"), DefaultPlan.stress()),
+                DefaultPlan.stress());
         LocatedNode configs = root.fields.get("configurations");
-        if (configs == null || configs.kind != LocatedNode.Kind.ARRAY || configs.items.isEmpty()) {
-            throw error(configs == null ? root : configs, "'configurations' must list at least a baseline");
-        }
-        List<PlannedConfig> planned = new ArrayList<>();
-        for (LocatedNode c : configs.items) {
-            planned.add(config(c, stress));
-        }
-        planned = onTheBaselinesLoad(configs, planned);
-        double maxLoss = root.fields.containsKey("maxCoverageLoss")
-                ? share(root.fields.get("maxCoverageLoss"), "maxCoverageLoss") : Plan.DEFAULT_MAX_COVERAGE_LOSS;
-        Optional<Environment> environment = environment(root.fields.get("environment"));
-        Map<FilterGroup, Integer> groupFrames = groupFrames(root.fields.get("model"), environment.isPresent());
+        List<PlannedConfig> planned = first.value(() -> configurations(root, configs, stress), List.of());
+        Optional<Environment> environment = first.value(() -> environment(root.fields.get("environment")),
+                Optional.empty());
+        Map<FilterGroup, Integer> groupFrames = first.value(() -> groupFrames(root.fields.get("model"),
+                root.fields.containsKey("environment")), Map.of());
+        ModelOptions model = first.value(() -> model(root.fields.get("model")), ModelOptions.DEFAULTS);
+        first.throwIfAny();
         Plan plan;
         try {
-            plan = new Plan(string(root.fields.get("name"), "plan"),
-                    planned,
-                    integer(root.fields.get("runs"), DefaultPlan.RUNS, 1, Plan.MAX_RUNS, "runs"),
-                    root.fields.containsKey("seed") ? longValue(root.fields.get("seed"), "seed") : DefaultPlan.SEED,
-                    decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD, "threshold"), maxLoss,
-                    model(root.fields.get("model")));
+            plan = new Plan(name, planned, runs, seed, threshold, maxLoss, model);
         } catch (IllegalArgumentException e) {
             throw error(configs, e.getMessage());
         }
@@ -173,6 +180,65 @@ public final class PlanReader {
             return plan.withEnvironment(environment.get().withGroupFrames(groupFrames));
         } catch (IllegalArgumentException e) {
             throw error(at, "the kernel model cannot stand for this environment: " + e.getMessage());
+        }
+    }
+
+    /** The configurations, each on the plan's load unless it brings its own ({@link #onTheBaselinesLoad}). */
+    private List<PlannedConfig> configurations(LocatedNode root, LocatedNode configs, StressProfile stress)
+            throws PlanException {
+        if (configs == null) {
+            // Missing, it has no line of its own: any error on a line of the file comes first.
+            throw new PlanException(file + " line " + root.line + ": 'configurations' must list at least a baseline",
+                    Integer.MAX_VALUE);
+        }
+        if (configs.kind != LocatedNode.Kind.ARRAY || configs.items.isEmpty()) {
+            throw error(configs, "'configurations' must list at least a baseline");
+        }
+        List<PlannedConfig> planned = new ArrayList<>();
+        for (LocatedNode c : configs.items) {
+            planned.add(config(c, stress));
+        }
+        return onTheBaselinesLoad(configs, planned);
+    }
+
+    /** A part of the plan read; a PlanException is its error. */
+    @FunctionalInterface
+    private interface Part<T> {
+        T read() throws PlanException;
+    }
+
+    /** A check of the plan; a PlanException is its error. */
+    @FunctionalInterface
+    private interface Check {
+        void run() throws PlanException;
+    }
+
+    /** Reads parts, keeping the error on the earliest line (the first one read on a tie). */
+    private static final class FirstError {
+        private PlanException first;
+
+        <T> T value(Part<T> part, T fallback) {
+            try {
+                return part.read();
+            } catch (PlanException e) {
+                if (first == null || e.line() < first.line()) {
+                    first = e;
+                }
+                return fallback;
+            }
+        }
+
+        void check(Check check) {
+            value(() -> {
+                check.run();
+                return null;
+            }, null);
+        }
+
+        void throwIfAny() throws PlanException {
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
@@ -542,6 +608,6 @@ public final class PlanReader {
     }
 
     private PlanException error(LocatedNode node, String message) {
-        return new PlanException(file + " line " + node.line + ": " + message);
+        return new PlanException(file + " line " + node.line + ": " + message, node.line);
     }
 }

@@ -151,6 +151,42 @@ class PlanReaderTest {
     }
 
     @Test
+    void aWrongTypeInRunsIsReportedBeforeAConfigurationErrorOnALaterLine() {
+        assertEquals("plan.yaml line 2: runs must be a whole number, not 'forty'", message("""
+                name: x
+                runs: forty
+                configurations:
+                  - {name: f, role: bogus}
+                """));
+    }
+
+    @Test
+    void aWrongTypeInSeedIsReportedBeforeAConfigurationsErrorOnALaterLine() {
+        assertEquals("plan.yaml line 2: seed must be a whole number, not 'abc'", message("""
+                name: x
+                seed: abc
+                configurations: 3
+                """));
+    }
+
+    @Test
+    void aConfigurationErrorIsReportedBeforeAWrongTypeInRunsOnALaterLine() {
+        assertEquals("plan.yaml line 2: unknown role 'bogus' (expected one of: baseline, fix)", message("""
+                configurations:
+                  - {name: f, role: bogus}
+                runs: forty
+                """));
+    }
+
+    @Test
+    void aWrongTypeInRunsComesBeforeTheMissingConfigurationsWhichHaveNoLine() {
+        assertEquals("plan.yaml line 2: runs must be a whole number, not 'forty'", message("""
+                name: x
+                runs: forty
+                """));
+    }
+
+    @Test
     void anUnknownFlagIsRefusedWithTheLine() {
         assertTrue(message("""
                 configurations:
