@@ -2,6 +2,7 @@ package dev.xidlab.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,7 @@ import dev.xidlab.device.KernelModel;
 import dev.xidlab.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,6 +204,78 @@ class MatrixCommandTest {
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().contains("already exists: use --resume"), r.err());
+    }
+
+    @Test
+    void aSecondMatrixOnAReportDirectoryThatIsBeingWrittenIsRefusedWithoutSuggestingResume() throws Exception {
+        Path report = dir.resolve("report");
+        Process first = matrixInAnotherProcess(report);
+        try {
+            CliRun second = xidlab("matrix", "--runs", LONG_RUNS, "--report", report.toString());
+
+            assertEquals(ExitCode.USAGE, second.exitCode(), second.err());
+            assertTrue(second.err().startsWith("xidlab: " + report + " is being written by another xidlab matrix or"
+                    + " merge (pid " + first.pid() + ", since "), second.err());
+            assertFalse(second.err().contains("--resume"), "the other one is still writing: " + second.err());
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aResumeWhileTheMatrixStillRunsIsRefused() throws Exception {
+        Path report = dir.resolve("report");
+        Process first = matrixInAnotherProcess(report);
+        try {
+            long recorded = Files.readAllLines(report.resolve(MatrixSession.RESULTS)).size();
+
+            // Without the lock this resume would run the first one's runs again beside it: bounded, to fail, not hang.
+            CliRun resume = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> xidlab("matrix", "--runs", LONG_RUNS, "--resume", "--report", report.toString()));
+
+            assertEquals(ExitCode.USAGE, resume.exitCode(), resume.err());
+            assertTrue(resume.err().contains("is being written by another xidlab matrix or merge"), resume.err());
+            assertTrue(Files.readAllLines(report.resolve(MatrixSession.RESULTS)).size() >= recorded,
+                    "the first matrix's results are untouched");
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aKilledMatrixLeavesNoLockBehind() throws Exception {
+        Path report = dir.resolve("report");
+        Process first = matrixInAnotherProcess(report);
+        first.destroyForcibly().waitFor();
+
+        try (ReportDirectory held = ReportDirectory.open(report)) {
+            assertEquals(report, held.path());
+        }
+    }
+
+    /** Runs per configuration of a matrix that is still running when a test looks (100,000 runs: many minutes). */
+    private static final String LONG_RUNS = "20000";
+
+    /**
+     * A long matrix in a JVM of its own, as a second user's would be, once it has recorded its first run; the
+     * caller kills it. The lock is the operating system's, between processes: only another process shows it.
+     */
+    private Process matrixInAnotherProcess(Path report) throws Exception {
+        Path javaBinary = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBinary.toString(), "-cp", System.getProperty("java.class.path"),
+                dev.xidlab.cli.Xidlab.class.getName(), "matrix", "--runs", LONG_RUNS, "--report", report.toString())
+                .redirectOutput(dir.resolve("first.out").toFile()).redirectError(dir.resolve("first.err").toFile())
+                .start();
+        Path results = report.resolve(MatrixSession.RESULTS);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(results) && Files.readAllLines(results).size() >= 2)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("the first matrix recorded no run: " + Files.readString(dir.resolve("first.err")));
+            }
+            Thread.sleep(50);
+        }
+        return p;
     }
 
     @Test
