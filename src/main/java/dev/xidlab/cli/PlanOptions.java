@@ -40,7 +40,7 @@ public final class PlanOptions {
         try {
             plan = file == null ? DefaultPlan.plan() : PlanReader.read(file);
         } catch (PlanException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw ErrorKind.end("", e);
         }
         try {
             plan = runs == null ? plan : plan.withRuns(runs);
@@ -48,7 +48,7 @@ public final class PlanOptions {
             plan = threshold == null ? plan : plan.withThreshold(threshold);
             return maxCoverageLoss == null ? plan : plan.withMaxCoverageLoss(maxCoverageLoss);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw ErrorKind.end("", e);
         }
     }
 }

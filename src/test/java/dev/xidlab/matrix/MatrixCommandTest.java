@@ -134,7 +134,7 @@ class MatrixCommandTest {
     }
 
     @Test
-    void anUnavailableOrUnknownLabIsAUsageError() {
+    void anUnknownLabIsAUsageError() {
         CliRun unknown = xidlab("matrix", "--lab", "hyperv", "--report", dir.toString());
 
         assertEquals(ExitCode.USAGE, unknown.exitCode());
