@@ -47,7 +47,7 @@ public final class BenchLabCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--crashes must be 1..50, not " + crashes);
         }
         List<VagrantLab.CrashTiming> timings = new ArrayList<>();
-        try (Lab lab = LabChoice.openAvailable(Labs.VAGRANT, standIn, ExitCode.ENVIRONMENT)) {
+        try (Lab lab = LabChoice.openAvailable(Labs.VAGRANT, standIn)) {
             VagrantLab vm = (VagrantLab) lab;
             try {
                 vm.boot();
@@ -56,7 +56,7 @@ public final class BenchLabCommand implements Callable<Integer> {
                     vm.boot();
                 }
             } catch (LabException e) {
-                throw new CliException(ExitCode.ENVIRONMENT, "--lab vagrant: " + e.getMessage());
+                throw ErrorKind.end("--lab vagrant: ", e);
             }
             report(vm, timings);
         }

@@ -15,24 +15,21 @@ final class LabChoice {
      * Opens the named lab and checks it can run here.
      *
      * @param standIn whether the VM lab may use its stand-in guest
-     *
-     * @param unavailableExit the exit code when it cannot: a matrix treats that as a usage error (nothing ran),
-     *                        a single command as an environment error
-     * @throws CliException (usage) for an unknown name; ({@code unavailableExit}) with the lab's reason
+     * @throws CliException (usage) for an unknown name; (environment, under every command alike) with the lab's
+     *                      reason when it cannot run here
      */
-    static Lab openAvailable(String name, StandInOption standIn, int unavailableExit) {
-        return openAvailable(name, standIn, ModelOptions.DEFAULTS, unavailableExit);
+    static Lab openAvailable(String name, StandInOption standIn) {
+        return openAvailable(name, standIn, ModelOptions.DEFAULTS);
     }
 
     /** The same, with the kernel model's options when the lab is the model. */
-    static Lab openAvailable(String name, StandInOption standIn, ModelOptions options, int unavailableExit) {
-        return openAvailable(name, standIn, options, java.util.Optional.empty(), false, unavailableExit);
+    static Lab openAvailable(String name, StandInOption standIn, ModelOptions options) {
+        return openAvailable(name, standIn, options, java.util.Optional.empty(), false);
     }
 
     /** The same, for a plan's site: the VM lab's guest sized by it and its build checked against it. */
     static Lab openAvailable(String name, StandInOption standIn, ModelOptions options,
-                             java.util.Optional<dev.xidlab.site.Environment> site, boolean allowBuildMismatch,
-                             int unavailableExit) {
+                             java.util.Optional<dev.xidlab.site.Environment> site, boolean allowBuildMismatch) {
         Lab lab = MatrixCommand.usage(() -> Labs.open(name, standIn.allowStandIn, options, site,
                 allowBuildMismatch));
         try {
@@ -40,7 +37,7 @@ final class LabChoice {
             return lab;
         } catch (LabUnavailableException e) {
             lab.close();
-            throw new CliException(unavailableExit, "--lab " + name + ": " + e.getMessage());
+            throw ErrorKind.end("--lab " + name + ": ", e);
         }
     }
 }

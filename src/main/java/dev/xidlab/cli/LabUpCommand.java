@@ -44,7 +44,7 @@ public final class LabUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Lab lab = LabChoice.openAvailable(labName, standIn, ExitCode.ENVIRONMENT)) {
+        try (Lab lab = LabChoice.openAvailable(labName, standIn)) {
             PrintWriter out = spec.commandLine().getOut();
             VagrantLab vm = lab instanceof VagrantLab v ? v : null;
             if (vm != null) {
@@ -67,8 +67,7 @@ public final class LabUpCommand implements Callable<Integer> {
                     device = d.describe();
                 }
             } catch (LabException | DeviceException e) {
-                throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + " did not come up: "
-                        + e.getMessage());
+                throw ErrorKind.end("--lab " + labName + " did not come up: ", e);
             }
             List<LabDoctor.Finding> guest = vm == null ? List.of() : vm.doctorGuest();
             if (!json && !guest.isEmpty()) {

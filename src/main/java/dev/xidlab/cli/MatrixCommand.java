@@ -8,6 +8,8 @@ import dev.xidlab.matrix.MatrixSummary;
 import dev.xidlab.matrix.PlainProgress;
 import dev.xidlab.matrix.Plan;
 import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.ReportDirectory;
+import dev.xidlab.matrix.ReportDirectoryException;
 import dev.xidlab.matrix.ReportWriter;
 import dev.xidlab.matrix.Progress;
 import dev.xidlab.matrix.ResultsFile;
@@ -86,14 +88,13 @@ public final class MatrixCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--adaptive decides the next runs from the results so far, so it"
                     + " cannot run a --shard: run the matrix whole, or the shards without --adaptive");
         }
-        Lab lab = LabChoice.openAvailable(labName, standIn, plan.model(), plan.environment(), allowBuildMismatch,
-                ExitCode.USAGE);
-        try {
+        Lab lab = LabChoice.openAvailable(labName, standIn, plan.model(), plan.environment(), allowBuildMismatch);
+        try (ReportDirectory held = openReport(report)) {
             ResultsFile.Contents previous;
             try {
                 previous = MatrixSession.prepare(plan, lab.name(), report, resume);
             } catch (PlanException e) {
-                throw new CliException(ExitCode.USAGE, e.getMessage());
+                throw ErrorKind.end("", e);
             }
             boolean adaptiveRuns = adaptiveRuns(lab, slice, previous);
             MatrixSummary summary;
@@ -101,9 +102,10 @@ public final class MatrixCommand implements Callable<Integer> {
                 summary = MatrixSession.run(plan, lab, report, slice, previous, filterModule, progress(),
                         adaptiveRuns);
             } catch (PlanException e) {
-                throw new CliException(ExitCode.USAGE, e.getMessage());
+                throw ErrorKind.end("", e);
             } catch (dev.xidlab.lab.LabUnavailableException e) {
-                throw new CliException(ExitCode.USAGE, "--lab " + labName + ": " + e.getMessage());
+                // Found only once the lab is asked to boot (a box removed since): the same kind as before the runs.
+                throw ErrorKind.end("--lab " + labName + ": ", e);
             }
             print(spec.commandLine().getOut(), summary, report, json);
             if (!slice.whole()) {
@@ -137,6 +139,15 @@ public final class MatrixCommand implements Callable<Integer> {
     private Progress progress() {
         return System.console() != null ? new TerminalProgress(System.err)
                 : new PlainProgress(spec.commandLine().getErr());
+    }
+
+    /** The --report directory, made and proved writable: a file in its place or no permission is exit 2. */
+    static ReportDirectory openReport(Path dir) {
+        try {
+            return ReportDirectory.open(dir);
+        } catch (ReportDirectoryException e) {
+            throw ErrorKind.end("", e);
+        }
     }
 
     /** Runs a check whose IllegalArgumentException is the user's mistake: one line, exit 2. */

@@ -4,6 +4,7 @@ import dev.xidlab.matrix.MatrixSession;
 import dev.xidlab.matrix.MatrixSummary;
 import dev.xidlab.matrix.Plan;
 import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.ReportDirectory;
 import dev.xidlab.matrix.ReportWriter;
 import dev.xidlab.matrix.ResultsFile;
 import dev.xidlab.matrix.ResultsHeader;
@@ -82,7 +83,10 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         requireAbsent(out);
         Merged merged = merge(plan, inputs);
         MatrixSummary summary = merged.summary(plan);
-        write(report, plan, merged, summary);
+        try (ReportDirectory held = MatrixCommand.openReport(report)) {
+            requireAbsent(out);
+            write(report, plan, merged, summary);
+        }
         MatrixCommand.print(spec.commandLine().getOut(), summary, report, json);
         return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
@@ -131,10 +135,12 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             }
             requireAbsent(siteDir(r.plan()).resolve(MatrixSession.RESULTS));
         }
-        for (SiteRun r : runs) {
-            write(siteDir(r.plan()), r.plan(), r.merged(), r.summary());
+        try (ReportDirectory held = MatrixCommand.openReport(report)) {
+            for (SiteRun r : runs) {
+                write(siteDir(r.plan()), r.plan(), r.merged(), r.summary());
+            }
+            comparison.write(report);
         }
-        comparison.write(report);
         print(spec.commandLine().getOut(), comparison);
         return comparison.confirmedEverywhere() ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }

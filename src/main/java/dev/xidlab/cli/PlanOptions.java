@@ -20,7 +20,7 @@ public final class PlanOptions {
     @Option(names = "--seed", paramLabel = "S", description = "The seed every run's seed derives from.")
     Long seed;
 
-    @Option(names = "--threshold", paramLabel = "RATE", description = "A fix is confirmed when its one-sided 95%"
+    @Option(names = "--threshold", paramLabel = "RATE", description = "A fix is confirmed when its one-sided 95%%"
             + " upper bound on failures per run is under this rate and the baseline's lower bound on re-entry crashes"
             + " is above it (default 0.10).")
     Double threshold;
@@ -40,7 +40,7 @@ public final class PlanOptions {
         try {
             plan = file == null ? DefaultPlan.plan() : PlanReader.read(file);
         } catch (PlanException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw ErrorKind.end("", e);
         }
         try {
             plan = runs == null ? plan : plan.withRuns(runs);
@@ -48,7 +48,7 @@ public final class PlanOptions {
             plan = threshold == null ? plan : plan.withThreshold(threshold);
             return maxCoverageLoss == null ? plan : plan.withMaxCoverageLoss(maxCoverageLoss);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw ErrorKind.end("", e);
         }
     }
 }

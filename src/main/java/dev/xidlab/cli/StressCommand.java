@@ -113,8 +113,7 @@ public final class StressCommand implements Callable<Integer> {
                 new Budget(operations == null ? (seconds == null ? 20_000 : 0) : operations,
                         seconds == null ? null : Duration.ofSeconds(seconds))));
         model.requireModelLab(labName);
-        try (Lab lab = LabChoice.openAvailable(labName, standIn, model.applyTo(ModelOptions.DEFAULTS),
-                ExitCode.ENVIRONMENT)) {
+        try (Lab lab = LabChoice.openAvailable(labName, standIn, model.applyTo(ModelOptions.DEFAULTS))) {
             RunOutcome outcome;
             try {
                 lab.boot();
@@ -127,7 +126,7 @@ public final class StressCommand implements Callable<Integer> {
                 }
                 outcome = lab.stress(profile, seed, evidence);
             } catch (LabException | DeviceException e) {
-                throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
+                throw ErrorKind.end("--lab " + labName + ": ", e);
             }
             return report(outcome, lab.lastRunDetails());
         }

@@ -1,8 +1,5 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.device.DeviceException;
-import dev.xidlab.lab.LabException;
-import dev.xidlab.protocol.WireFormatException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,14 +44,12 @@ public final class Xidlab implements Runnable {
         PrintWriter err = cl.getErr();
         int code;
         String message;
+        ErrorKind kind = ErrorKind.of(e);
         if (e instanceof CliException ce) {
             code = ce.exitCode();
             message = ce.getMessage();
-        } else if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException) {
-            code = ExitCode.USAGE;
-            message = e.getMessage();
-        } else if (e instanceof DeviceException || e instanceof LabException || e instanceof WireFormatException) {
-            code = ExitCode.ENVIRONMENT;
+        } else if (kind != ErrorKind.INTERNAL) {
+            code = kind.exitCode();
             message = e.getMessage();
         } else {
             code = ExitCode.INTERNAL;

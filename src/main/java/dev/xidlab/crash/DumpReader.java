@@ -1,5 +1,6 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.io.InputFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,6 +49,10 @@ public final class DumpReader {
 
     public static CrashDump read(Path file) throws DumpFormatException {
         String name = file.toString();
+        Optional<String> problem = InputFile.problem(file);
+        if (problem.isPresent()) {
+            throw new DumpFormatException(name + ": " + problem.get());
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return parse(DumpBytes.map(channel, name), file);
         } catch (IOException e) {

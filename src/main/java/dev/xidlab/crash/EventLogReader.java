@@ -1,5 +1,6 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.io.InputFile;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,10 @@ public final class EventLogReader {
     }
 
     public static List<BugcheckEvent> read(Path file) throws DumpFormatException {
+        Optional<String> problem = InputFile.problem(file);
+        if (problem.isPresent()) {
+            throw new DumpFormatException(file + ": " + problem.get());
+        }
         try {
             if (Files.size(file) > MAX_EXPORT_BYTES) {
                 throw new DumpFormatException(file + ": event-log export larger than " + (MAX_EXPORT_BYTES >> 20)

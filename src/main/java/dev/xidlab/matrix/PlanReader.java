@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.xidlab.crash.Machine;
 import dev.xidlab.device.ModelOptions;
+import dev.xidlab.io.InputFile;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.GuardFlag;
 import dev.xidlab.protocol.Labels;
@@ -23,6 +26,7 @@ import dev.xidlab.stress.OperationMix;
 import dev.xidlab.stress.StressProfile;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +82,8 @@ public final class PlanReader {
             "seconds", "mix");
     private static final Set<String> MIX_KEYS = Set.of("create", "read", "write");
 
+    private static final String NOT_TEXT = "not UTF-8 text (a plan is a YAML or JSON text file)";
+
     private final String file;
 
     private PlanReader(String file) {
@@ -85,11 +91,20 @@ public final class PlanReader {
     }
 
     public static Plan read(Path path) throws PlanException {
+        Optional<String> problem = InputFile.problem(path);
+        if (problem.isPresent()) {
+            throw new PlanException(path + ": " + problem.get());
+        }
         String text;
         try {
             text = Files.readString(path);
+        } catch (CharacterCodingException e) {
+            throw new PlanException(path + ": " + NOT_TEXT);
         } catch (IOException e) {
-            throw new PlanException(path + ": cannot read the plan: " + e.getMessage());
+            throw new PlanException(path + ": cannot read the plan: " + InputFile.reason(e));
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new PlanException(path + ": " + NOT_TEXT);     // valid UTF-8, but no text has a NUL in it
         }
         return parse(text, path.toString(), path.toString().toLowerCase(Locale.ROOT).endsWith(".json"));
     }
@@ -101,7 +116,9 @@ public final class PlanReader {
     private Plan plan(String text, boolean json) throws PlanException {
         LocatedNode root;
         JsonFactory factory = json ? new JsonFactory() : new YAMLFactory();
+        JsonParser parser = null;
         try (JsonParser p = factory.createParser(text)) {
+            parser = p;
             if (p.nextToken() == null) {
                 throw new PlanException(file + ": the plan is empty");
             }
@@ -110,35 +127,48 @@ public final class PlanReader {
                 throw new PlanException(file + " line " + p.currentTokenLocation().getLineNr()
                         + ": more than one document");
             }
+        } catch (StreamConstraintsException e) {
+            // The parser's own limits (nesting, a number's length) come without a location: the parser has it.
+            String where = parser == null ? "" : " line " + parser.currentLocation().getLineNr();
+            throw new PlanException(file + where + ": not a plan: " + (e.getMessage().contains("nesting depth")
+                    ? "lists or mappings nested more than " + StreamReadConstraints.defaults().getMaxNestingDepth()
+                    + " levels deep" : e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new PlanException(file + " line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse("syntax error"));
+            throw new PlanException(file + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
+                    + ": " + e.getOriginalMessage().lines().findFirst().orElse("syntax error"));
         } catch (IOException e) {
             throw new PlanException(file + ": " + e.getMessage());
         }
-        object(root, "the plan", ROOT_KEYS);
-        StressProfile stress = stress(root.fields.get("stress"), DefaultPlan.stress());
+        if (root.kind != LocatedNode.Kind.OBJECT) {
+            throw error(root, "the plan must be a mapping of keys to values");
+        }
+        // Each part of the plan is read on its own and the error on the earliest line is reported: a wrong type in
+        // runs: on line 2 is what a user fixes first, not the configuration that happens to be checked before it.
+        FirstError first = new FirstError();
+        first.check(() -> object(root, "the plan", ROOT_KEYS));
+        String name = first.value(() -> string(root.fields.get("name"), "plan"), "plan");
+        int runs = first.value(() -> integer(root.fields.get("runs"), DefaultPlan.RUNS, 1, Plan.MAX_RUNS, "runs"),
+                DefaultPlan.RUNS);
+        long seed = first.value(() -> root.fields.containsKey("seed") ? longValue(root.fields.get("seed"), "seed")
+                : DefaultPlan.SEED, DefaultPlan.SEED);
+        double threshold = first.value(() -> decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD,
+                "threshold"), DefaultPlan.THRESHOLD);
+        double maxLoss = first.value(() -> root.fields.containsKey("maxCoverageLoss")
+                ? share(root.fields.get("maxCoverageLoss"), "maxCoverageLoss") : Plan.DEFAULT_MAX_COVERAGE_LOSS,
+                Plan.DEFAULT_MAX_COVERAGE_LOSS);
+        StressProfile stress = first.value(() -> stress(root.fields.get("stress"), DefaultPlan.stress()),
+                DefaultPlan.stress());
         LocatedNode configs = root.fields.get("configurations");
-        if (configs == null || configs.kind != LocatedNode.Kind.ARRAY || configs.items.isEmpty()) {
-            throw error(configs == null ? root : configs, "'configurations' must list at least a baseline");
-        }
-        List<PlannedConfig> planned = new ArrayList<>();
-        for (LocatedNode c : configs.items) {
-            planned.add(config(c, stress));
-        }
-        planned = onTheBaselinesLoad(configs, planned);
-        double maxLoss = root.fields.containsKey("maxCoverageLoss")
-                ? share(root.fields.get("maxCoverageLoss"), "maxCoverageLoss") : Plan.DEFAULT_MAX_COVERAGE_LOSS;
-        Optional<Environment> environment = environment(root.fields.get("environment"));
-        Map<FilterGroup, Integer> groupFrames = groupFrames(root.fields.get("model"), environment.isPresent());
+        List<PlannedConfig> planned = first.value(() -> configurations(root, configs, stress), List.of());
+        Optional<Environment> environment = first.value(() -> environment(root.fields.get("environment")),
+                Optional.empty());
+        Map<FilterGroup, Integer> groupFrames = first.value(() -> groupFrames(root.fields.get("model"),
+                root.fields.containsKey("environment")), Map.of());
+        ModelOptions model = first.value(() -> model(root.fields.get("model")), ModelOptions.DEFAULTS);
+        first.throwIfAny();
         Plan plan;
         try {
-            plan = new Plan(string(root.fields.get("name"), "plan"),
-                    planned,
-                    integer(root.fields.get("runs"), DefaultPlan.RUNS, 1, Plan.MAX_RUNS, "runs"),
-                    root.fields.containsKey("seed") ? longValue(root.fields.get("seed"), "seed") : DefaultPlan.SEED,
-                    decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD, "threshold"), maxLoss,
-                    model(root.fields.get("model")));
+            plan = new Plan(name, planned, runs, seed, threshold, maxLoss, model);
         } catch (IllegalArgumentException e) {
             throw error(configs, e.getMessage());
         }
@@ -150,6 +180,65 @@ public final class PlanReader {
             return plan.withEnvironment(environment.get().withGroupFrames(groupFrames));
         } catch (IllegalArgumentException e) {
             throw error(at, "the kernel model cannot stand for this environment: " + e.getMessage());
+        }
+    }
+
+    /** The configurations, each on the plan's load unless it brings its own ({@link #onTheBaselinesLoad}). */
+    private List<PlannedConfig> configurations(LocatedNode root, LocatedNode configs, StressProfile stress)
+            throws PlanException {
+        if (configs == null) {
+            // Missing, it has no line of its own: any error on a line of the file comes first.
+            throw new PlanException(file + " line " + root.line + ": 'configurations' must list at least a baseline",
+                    Integer.MAX_VALUE);
+        }
+        if (configs.kind != LocatedNode.Kind.ARRAY || configs.items.isEmpty()) {
+            throw error(configs, "'configurations' must list at least a baseline");
+        }
+        List<PlannedConfig> planned = new ArrayList<>();
+        for (LocatedNode c : configs.items) {
+            planned.add(config(c, stress));
+        }
+        return onTheBaselinesLoad(configs, planned);
+    }
+
+    /** A part of the plan read; a PlanException is its error. */
+    @FunctionalInterface
+    private interface Part<T> {
+        T read() throws PlanException;
+    }
+
+    /** A check of the plan; a PlanException is its error. */
+    @FunctionalInterface
+    private interface Check {
+        void run() throws PlanException;
+    }
+
+    /** Reads parts, keeping the error on the earliest line (the first one read on a tie). */
+    private static final class FirstError {
+        private PlanException first;
+
+        <T> T value(Part<T> part, T fallback) {
+            try {
+                return part.read();
+            } catch (PlanException e) {
+                if (first == null || e.line() < first.line()) {
+                    first = e;
+                }
+                return fallback;
+            }
+        }
+
+        void check(Check check) {
+            value(() -> {
+                check.run();
+                return null;
+            }, null);
+        }
+
+        void throwIfAny() throws PlanException {
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
@@ -519,6 +608,6 @@ public final class PlanReader {
     }
 
     private PlanException error(LocatedNode node, String message) {
-        return new PlanException(file + " line " + node.line + ": " + message);
+        return new PlanException(file + " line " + node.line + ": " + message, node.line);
     }
 }

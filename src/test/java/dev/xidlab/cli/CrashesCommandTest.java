@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,7 @@ import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.testing.ModelCrash;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,6 +159,52 @@ class CrashesCommandTest {
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("xidlab: " + bad + ": truncated"), r.err());
+    }
+
+    @Test
+    void showOfAFifoIsRefusedAsNotARegularFileInsteadOfWaitingForAWriterForEver() throws Exception {
+        Path fifo = fifo("crash.dmp");
+
+        var r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> XidlabCommandLineTest.run("crashes", "show", fifo.toString()));
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertEquals("xidlab: " + fifo + ": not a regular file (a pipe, socket or device cannot be read as a file)\n",
+                r.err());
+    }
+
+    @Test
+    void showOfADirectorySaysItIsADirectory() {
+        var r = XidlabCommandLineTest.run("crashes", "show", dir.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertEquals("xidlab: " + dir + ": is a directory\n", r.err());
+    }
+
+    @Test
+    void scanOfANamedFifoListsItUnreadableInsteadOfWaitingForAWriterForEver() throws Exception {
+        Path fifo = fifo("Minidump.dmp");
+
+        var r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> XidlabCommandLineTest.run("crashes", "scan", FIXTURE, fifo.toString()));
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.out().contains("UNREADABLE"), r.out());
+        assertTrue(r.out().contains(fifo + ": not a regular file"), r.out());
+    }
+
+    /** A named pipe in the test's directory: Java cannot make one, mkfifo(1) can (every Linux has it). */
+    private Path fifo(String name) throws Exception {
+        Path fifo = dir.resolve(name);
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            assumeTrue(false, "no mkfifo here: " + e.getMessage());
+            throw e;
+        }
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+        return fifo;
     }
 
     @Test

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xidlab.protocol.Wire;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class XidlabCommandLineTest {
@@ -45,6 +48,31 @@ class XidlabCommandLineTest {
             }
         }
         assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void everyCommandsHelpPrintsNoWarning() {
+        // picocli warns on System.err itself (its tracer, not the command line's err), e.g. when a description is
+        // not a valid format string: an unescaped '%' in "95%".
+        List<String> warned = new ArrayList<>();
+        for (List<String> path : commandPaths(Xidlab.commandLine(), new ArrayList<>())) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            java.io.ByteArrayOutputStream systemErr = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream original = System.err;
+            CliRun r;
+            System.setErr(new java.io.PrintStream(systemErr, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                r = run(args.toArray(String[]::new));
+            } finally {
+                System.setErr(original);
+            }
+            String printed = systemErr.toString(java.nio.charset.StandardCharsets.UTF_8) + r.err();
+            if (!printed.isEmpty()) {
+                warned.add(String.join(" ", args) + ": " + printed.lines().findFirst().orElse(""));
+            }
+        }
+        assertEquals(List.of(), warned);
     }
 
     @Test
@@ -91,6 +119,25 @@ class XidlabCommandLineTest {
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertEquals("xidlab: operation mix must be three shares adding up to 100, not 10/10/10\n", r.err());
+    }
+
+    @Test
+    void anUnavailableLabIsAnEnvironmentErrorUnderEveryCommandThatRunsOne(@TempDir Path dir) {
+        // The stand-in lab runs only inside the stand-in guest VM: here it is unavailable, as a missing box would be.
+        List<List<String>> commands = List.of(
+                List.of("matrix", "--lab", "standin", "--runs", "1", "--report", dir.resolve("report").toString()),
+                List.of("stress", "--lab", "standin", "--operations", "100"),
+                List.of("lab", "up", "--lab", "standin"));
+        List<String> exits = new ArrayList<>();
+        for (List<String> command : commands) {
+            CliRun r = run(command.toArray(String[]::new));
+            assertTrue(r.err().startsWith("xidlab: --lab standin: the stand-in lab panics the kernel it runs on"),
+                    r.err());
+            exits.add(command.get(0) + " " + r.exitCode());
+        }
+
+        assertEquals(List.of("matrix 3", "stress 3", "lab 3"), exits);
+        assertFalse(Files.exists(dir.resolve("report")), "a matrix on a lab it cannot run writes nothing");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.xidlab.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,7 @@ import dev.xidlab.device.KernelModel;
 import dev.xidlab.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,11 +101,99 @@ class MatrixCommandTest {
     }
 
     @Test
-    void anUnavailableOrUnknownLabIsAUsageError() {
+    void aMissingPlanFileSaysNoSuchFile() {
+        Path plan = dir.resolve("plan.yaml");
+
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("xidlab: " + plan + ": no such file\n", r.err());
+    }
+
+    @Test
+    void aBinaryPlanFileSaysItIsNotUtf8Text() {
+        // A crash dump given where the plan goes.
+        Path plan = Path.of(System.getProperty("xidlab.projectDir", "."), "src/test/resources/dumps/triage_x64.dmp");
+
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("xidlab: " + plan + ": not UTF-8 text (a plan is a YAML or JSON text file)\n", r.err());
+    }
+
+    @Test
+    void aPlanOf20000NestedBracketsIsAPlanErrorAndExitsTwo() throws Exception {
+        Path plan = dir.resolve("deep.yaml");
+        Files.writeString(plan, "[".repeat(20_000) + "\n");
+
+        CliRun r = xidlab("matrix", "--plan", plan.toString(), "--report", dir.resolve("out").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("xidlab: " + plan + " line 1: not a plan: lists or mappings nested more than 1000 levels deep\n",
+                r.err());
+    }
+
+    @Test
+    void anUnknownLabIsAUsageError() {
         CliRun unknown = xidlab("matrix", "--lab", "hyperv", "--report", dir.toString());
 
         assertEquals(ExitCode.USAGE, unknown.exitCode());
         assertEquals("xidlab: unknown lab 'hyperv' (expected sim, vagrant, local or standin)\n", unknown.err());
+    }
+
+    @Test
+    void aReportPathThatIsAFileIsAnInputErrorAndTheFileIsLeftAlone() throws Exception {
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "mine");
+
+        CliRun r = xidlab("matrix", "--runs", "1", "--report", file.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("xidlab: " + file + ": not a directory (a file is in the way): give --report a directory\n",
+                r.err());
+        assertEquals("mine", Files.readString(file));
+    }
+
+    @Test
+    void aReportDirectoryThatCannotBeWrittenIsAnInputError() throws Exception {
+        Path report = unwritableDirectory().resolve("report");
+
+        CliRun r = xidlab("matrix", "--runs", "1", "--report", report.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("xidlab: " + report + ": cannot write: "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void aMergeIntoAReportPathThatIsAFileIsAnInputError() throws Exception {
+        xidlab("matrix", "--runs", "1", "--shard", "1/1", "--report", dir.resolve("shard").toString());
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "mine");
+
+        CliRun r = xidlab("matrix", "merge", "--runs", "1", "--report", file.toString(),
+                dir.resolve("shard").toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("xidlab: " + file + ": not a directory"), r.err());
+    }
+
+    /**
+     * A directory this process cannot create in: one without write permission, or, for root (whom permissions do
+     * not stop, as when the test command runs as root), sysfs's root, where the kernel lets no one make a directory.
+     */
+    private Path unwritableDirectory() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        assumeTrue(readOnly.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Files.delete(Files.createFile(readOnly.resolve("probe")));
+        } catch (java.nio.file.AccessDeniedException e) {
+            return readOnly;
+        }
+        Path sysfs = Path.of("/sys");
+        assumeTrue(Files.isDirectory(sysfs), "root ignores permissions, and there is no /sys to stand for them");
+        return sysfs;
     }
 
     @Test
@@ -114,6 +204,78 @@ class MatrixCommandTest {
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().contains("already exists: use --resume"), r.err());
+    }
+
+    @Test
+    void aSecondMatrixOnAReportDirectoryThatIsBeingWrittenIsRefusedWithoutSuggestingResume() throws Exception {
+        Path report = dir.resolve("report");
+        Process first = matrixInAnotherProcess(report);
+        try {
+            CliRun second = xidlab("matrix", "--runs", LONG_RUNS, "--report", report.toString());
+
+            assertEquals(ExitCode.USAGE, second.exitCode(), second.err());
+            assertTrue(second.err().startsWith("xidlab: " + report + " is being written by another xidlab matrix or"
+                    + " merge (pid " + first.pid() + ", since "), second.err());
+            assertFalse(second.err().contains("--resume"), "the other one is still writing: " + second.err());
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aResumeWhileTheMatrixStillRunsIsRefused() throws Exception {
+        Path report = dir.resolve("report");
+        Process first = matrixInAnotherProcess(report);
+        try {
+            long recorded = Files.readAllLines(report.resolve(MatrixSession.RESULTS)).size();
+
+            // Without the lock this resume would run the first one's runs again beside it: bounded, to fail, not hang.
+            CliRun resume = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> xidlab("matrix", "--runs", LONG_RUNS, "--resume", "--report", report.toString()));
+
+            assertEquals(ExitCode.USAGE, resume.exitCode(), resume.err());
+            assertTrue(resume.err().contains("is being written by another xidlab matrix or merge"), resume.err());
+            assertTrue(Files.readAllLines(report.resolve(MatrixSession.RESULTS)).size() >= recorded,
+                    "the first matrix's results are untouched");
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aKilledMatrixLeavesNoLockBehind() throws Exception {
+        Path report = dir.resolve("report");
+        Process first = matrixInAnotherProcess(report);
+        first.destroyForcibly().waitFor();
+
+        try (ReportDirectory held = ReportDirectory.open(report)) {
+            assertEquals(report, held.path());
+        }
+    }
+
+    /** Runs per configuration of a matrix that is still running when a test looks (100,000 runs: many minutes). */
+    private static final String LONG_RUNS = "20000";
+
+    /**
+     * A long matrix in a JVM of its own, as a second user's would be, once it has recorded its first run; the
+     * caller kills it. The lock is the operating system's, between processes: only another process shows it.
+     */
+    private Process matrixInAnotherProcess(Path report) throws Exception {
+        Path javaBinary = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBinary.toString(), "-cp", System.getProperty("java.class.path"),
+                dev.xidlab.cli.Xidlab.class.getName(), "matrix", "--runs", LONG_RUNS, "--report", report.toString())
+                .redirectOutput(dir.resolve("first.out").toFile()).redirectError(dir.resolve("first.err").toFile())
+                .start();
+        Path results = report.resolve(MatrixSession.RESULTS);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(results) && Files.readAllLines(results).size() >= 2)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("the first matrix recorded no run: " + Files.readString(dir.resolve("first.err")));
+            }
+            Thread.sleep(50);
+        }
+        return p;
     }
 
     @Test

@@ -151,6 +151,42 @@ class PlanReaderTest {
     }
 
     @Test
+    void aWrongTypeInRunsIsReportedBeforeAConfigurationErrorOnALaterLine() {
+        assertEquals("plan.yaml line 2: runs must be a whole number, not 'forty'", message("""
+                name: x
+                runs: forty
+                configurations:
+                  - {name: f, role: bogus}
+                """));
+    }
+
+    @Test
+    void aWrongTypeInSeedIsReportedBeforeAConfigurationsErrorOnALaterLine() {
+        assertEquals("plan.yaml line 2: seed must be a whole number, not 'abc'", message("""
+                name: x
+                seed: abc
+                configurations: 3
+                """));
+    }
+
+    @Test
+    void aConfigurationErrorIsReportedBeforeAWrongTypeInRunsOnALaterLine() {
+        assertEquals("plan.yaml line 2: unknown role 'bogus' (expected one of: baseline, fix)", message("""
+                configurations:
+                  - {name: f, role: bogus}
+                runs: forty
+                """));
+    }
+
+    @Test
+    void aWrongTypeInRunsComesBeforeTheMissingConfigurationsWhichHaveNoLine() {
+        assertEquals("plan.yaml line 2: runs must be a whole number, not 'forty'", message("""
+                name: x
+                runs: forty
+                """));
+    }
+
+    @Test
     void anUnknownFlagIsRefusedWithTheLine() {
         assertTrue(message("""
                 configurations:
@@ -187,6 +223,21 @@ class PlanReaderTest {
 
         assertTrue(m.startsWith("plan.yaml line "), m);
         assertEquals(1, m.lines().count());
+    }
+
+    @Test
+    void aYamlPlanNested20000DeepIsAPlanErrorWithItsLine() {
+        String m = message("name: deep\nconfigurations: " + "[".repeat(20_000) + "\n");
+
+        assertEquals("plan.yaml line 2: not a plan: lists or mappings nested more than 1000 levels deep", m);
+    }
+
+    @Test
+    void aJsonPlanNested20000DeepIsAPlanErrorWithItsLine() {
+        String m = assertThrows(PlanException.class, () -> PlanReader.parse("{\"configurations\":\n"
+                + "[".repeat(20_000), "plan.json", true)).getMessage();
+
+        assertEquals("plan.json line 2: not a plan: lists or mappings nested more than 1000 levels deep", m);
     }
 
     @Test

@@ -81,12 +81,36 @@ public final class LabDoctor {
         if (guest.standIn()) {
             findings.add(cachedManifest(host.standInCache()));
         }
-        boolean built = Files.isRegularFile(setup.jar())
-                && (guest.standIn() || Files.isRegularFile(setup.driverDir().resolve("xidfilter.sys")));
-        findings.add(built ? Finding.ok("driver and jar built", setup.jar().toString())
-                : Finding.fail("driver and jar built", "missing under " + setup.home().resolve("target"),
-                "mvn package"));
+        findings.add(built(setup, guest));
         return findings;
+    }
+
+    /** The packages scripts/build-driver.sh needs; without them mvn package skips the driver with one log line. */
+    private static final String DRIVER_TOOLS = "apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev osslsigncode";
+
+    /**
+     * What the lab uploads into its guest: the jar, and for Windows the driver. A missing one is named with the step
+     * that builds it; the jar is often there (./xidlab built it) when the driver is not, because mvn package builds
+     * the driver only where mingw-w64 and osslsigncode are installed.
+     */
+    private static Finding built(VagrantLab.Setup setup, GuestOs guest) {
+        String check = "driver and jar built";
+        boolean jar = Files.isRegularFile(setup.jar());
+        Path driverFile = setup.driverDir().resolve("xidfilter.sys");
+        boolean driver = guest.standIn() || Files.isRegularFile(driverFile);
+        if (jar && driver) {
+            return Finding.ok(check, guest.standIn() ? setup.jar().toString() : setup.jar() + ", " + driverFile);
+        }
+        if (!driver && !jar) {
+            return Finding.fail(check, "missing: " + setup.jar() + " and " + driverFile, "mvn package builds both"
+                    + " (the driver only with mingw-w64 and osslsigncode: " + DRIVER_TOOLS + ")");
+        }
+        if (!jar) {
+            return Finding.fail(check, "missing: " + setup.jar(), "mvn package builds it (./xidlab does too)");
+        }
+        return Finding.fail(check, "missing: " + driverFile + " (the jar is built)", "bash scripts/build-driver.sh "
+                + setup.driverDir() + " builds it (mvn package runs it), with mingw-w64 and osslsigncode installed: "
+                + DRIVER_TOOLS);
     }
 
     /**

@@ -134,7 +134,36 @@ class LabDoctorTest {
         assertEquals(List.of(LabDoctor.Finding.Status.FAIL, LabDoctor.Finding.Status.FAIL),
                 List.of(box.status(), built.status()));
         assertTrue(box.fix().contains("vagrant/README.md"), box.fix());
-        assertEquals("mvn package", built.fix());
+        assertTrue(built.fix().startsWith("mvn package builds both"), built.fix());
+    }
+
+    @Test
+    void aBuiltJarWithoutTheDriverNamesTheDriverFileAndTheStepThatBuildsIt() throws Exception {
+        VagrantLab.Setup windows = setup(dir, "xidlab/windows");
+        Files.createDirectories(windows.jar().getParent());
+        Files.write(windows.jar(), new byte[] {'P', 'K'});
+
+        LabDoctor.Finding built = find(host(withoutVagrant(), unreachableLibvirt(), windows, List.of()),
+                "driver and jar built");
+
+        assertEquals(new LabDoctor.Finding("driver and jar built", LabDoctor.Finding.Status.FAIL,
+                "missing: " + dir.resolve("target/driver/xidfilter.sys") + " (the jar is built)",
+                "bash scripts/build-driver.sh " + dir.resolve("target/driver") + " builds it (mvn package runs it),"
+                + " with mingw-w64 and osslsigncode installed: apt-get install gcc-mingw-w64-x86-64"
+                + " mingw-w64-x86-64-dev osslsigncode"), built);
+    }
+
+    @Test
+    void aDriverWithoutTheJarNamesTheJarAndTheStepThatBuildsIt() throws Exception {
+        VagrantLab.Setup windows = setup(dir, "xidlab/windows");
+        Files.createDirectories(windows.driverDir());
+        Files.write(windows.driverDir().resolve("xidfilter.sys"), new byte[] {'M', 'Z'});
+
+        LabDoctor.Finding built = find(host(withoutVagrant(), unreachableLibvirt(), windows, List.of()),
+                "driver and jar built");
+
+        assertEquals(new LabDoctor.Finding("driver and jar built", LabDoctor.Finding.Status.FAIL,
+                "missing: " + windows.jar(), "mvn package builds it (./xidlab does too)"), built);
     }
 
     /** A box in the cache as build-standin-box.sh leaves it, with this host's real manifest beside it. */

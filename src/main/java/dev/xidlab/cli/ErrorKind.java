@@ -1,0 +1,51 @@
+package dev.xidlab.cli;
+
+import dev.xidlab.crash.DumpFormatException;
+import dev.xidlab.device.DeviceException;
+import dev.xidlab.lab.LabException;
+import dev.xidlab.matrix.PlanException;
+import dev.xidlab.matrix.ReportDirectoryException;
+import dev.xidlab.protocol.WireFormatException;
+import picocli.CommandLine;
+
+/**
+ * The kind of error a command ends with, and its exit code: one mapping for every command, so the same failure
+ * (a lab that is not available, a bad plan) exits the same under {@code matrix}, {@code stress} and the rest.
+ */
+enum ErrorKind {
+
+    /** The user's input: an option, a plan, a report directory, an input file. Nothing was run or changed. */
+    USAGE(ExitCode.USAGE),
+    /** This machine: no device, lab, tool or library where one is needed, or a lab step that failed. */
+    ENVIRONMENT(ExitCode.ENVIRONMENT),
+    /** A bug in xidlab. */
+    INTERNAL(ExitCode.INTERNAL);
+
+    private final int exitCode;
+
+    ErrorKind(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    int exitCode() {
+        return exitCode;
+    }
+
+    static ErrorKind of(Throwable e) {
+        if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException
+                || e instanceof PlanException || e instanceof ReportDirectoryException
+                || e instanceof DumpFormatException) {
+            return USAGE;
+        }
+        // A LabUnavailableException is a LabException: the lab cannot run here, which is this machine's state.
+        if (e instanceof LabException || e instanceof DeviceException || e instanceof WireFormatException) {
+            return ENVIRONMENT;
+        }
+        return INTERNAL;
+    }
+
+    /** Ends the command with {@code e}'s message after {@code prefix} ("--lab vagrant: "), exiting as its kind. */
+    static CliException end(String prefix, Exception e) {
+        return new CliException(of(e).exitCode(), prefix + e.getMessage());
+    }
+}
