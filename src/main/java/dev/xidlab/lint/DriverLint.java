@@ -1,6 +1,7 @@
 package dev.xidlab.lint;
 
 import dev.xidlab.symbols.PeImage;
+import dev.xidlab.unwind.X64FunctionTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -51,11 +51,12 @@ public final class DriverLint {
         if (registrations instanceof Registrations.NotFoundStatically) {
             findings.add(new Finding(Rule.XL004, "FltRegisterFilter is imported but no constant FLT_REGISTRATION"
                     + " was found: registration not found statically, so nothing is known about its callbacks",
-                    0, -1, List.of(), ""));
+                    Optional.empty(), List.of(), ""));
         } else if (registrations instanceof Registrations.Found found) {
             pagingCallbacks(found).forEach((callback, roles) -> check(callback, roles, findings));
         }
-        findings.sort(Comparator.comparing(Finding::rule).thenComparingLong(Finding::address));
+        findings.sort(Comparator.comparing(Finding::rule)
+                .thenComparingLong(f -> f.at().map(Finding.Location::address).orElse(0L)));
         return new DriverReport(image.name(), image.imageBase(), registrations, findings);
     }
 
@@ -78,9 +79,9 @@ public final class DriverLint {
     private record Role(String major, String kind) {
     }
 
-    private static void addRole(Map<Long, List<Role>> callbacks, OptionalLong callback, String major,
-                                String kind) {
-        callback.ifPresent(rva -> callbacks.computeIfAbsent(rva, k -> new ArrayList<>())
+    private static void addRole(Map<Long, List<Role>> callbacks, Optional<FilterRegistration.Callback> callback,
+                                String major, String kind) {
+        callback.ifPresent(c -> callbacks.computeIfAbsent(c.rva(), k -> new ArrayList<>())
                 .add(new Role(major, kind)));
     }
 
@@ -109,7 +110,7 @@ public final class DriverLint {
                 path.set(path.size() - 1, path.get(path.size() - 1) + " in " + section.get().name());
                 findings.add(new Finding(Rule.XL002, who + (itself ? " lies" : " calls code that lies") + " in the "
                         + section.get().name() + " section" + (itself ? "" : " (at " + hex(f.getKey()) + ")"),
-                        va(callback), offset(callback), path, ""));
+                        location(callback), path, ""));
             }
         }
         Set<String> imports = new HashSet<>();
@@ -121,13 +122,13 @@ public final class DriverLint {
                     List<String> path = names(r.functions());
                     path.add(i.routine().toString());
                     findings.add(new Finding(Rule.XL001, who + " reaches " + i.routine().name()
-                            + " and is registered without SKIP_PAGING_IO", va(callback), offset(callback), path, why.get()));
+                            + " and is registered without SKIP_PAGING_IO", location(callback), path, why.get()));
                 }
             } else if (r.edge() instanceof CallGraph.Edge.NotFollowed n && sites.add(n.site())) {
                 List<String> path = names(r.functions());
                 path.add(hex(n.site()) + ": " + n.what());
                 findings.add(new Finding(Rule.XL003, who + " makes " + n.what() + " at " + hex(n.site())
-                        + ": what it reaches is unknown", va(callback), offset(callback), path, ""));
+                        + ": what it reaches is unknown", location(callback), path, ""));
             }
         }
     }
@@ -142,8 +143,10 @@ public final class DriverLint {
         return image.imageBase() + rva;
     }
 
-    private long offset(long rva) {
-        return image.file().fileOffset(rva).orElse(-1);
+    private Optional<Finding.Location> location(long rva) {
+        long length = image.functions().lookup(rva) instanceof X64FunctionTable.Lookup.Found f
+                ? f.function().end() - rva : 0;
+        return Optional.of(new Finding.Location(va(rva), image.file().fileOffset(rva).orElse(-1), length));
     }
 
     private String hex(long rva) {

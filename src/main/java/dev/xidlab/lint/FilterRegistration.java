@@ -2,7 +2,7 @@ package dev.xidlab.lint;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * A constant FLT_REGISTRATION found in an image, and its FLT_OPERATION_REGISTRATION entries. Addresses are RVAs.
@@ -24,8 +24,12 @@ public record FilterRegistration(long rva, String section, long flags, long oper
         operations = List.copyOf(operations);
     }
 
+    /** A callback: its RVA and the section its code lies in. */
+    public record Callback(long rva, String section) {
+    }
+
     /** One FLT_OPERATION_REGISTRATION: the major function, its flags, its pre- and post-operation callbacks. */
-    public record Operation(int major, long flags, OptionalLong pre, OptionalLong post) {
+    public record Operation(int major, long flags, Optional<Callback> pre, Optional<Callback> post) {
 
         /** A read or write registered without SKIP_PAGING_IO: its callbacks run for paging I/O. */
         public boolean onPagingPath() {

@@ -98,9 +98,17 @@ final class RegistrationFinder {
                     || post.isEmpty()) {
                 return false;
             }
-            entries.add(new FilterRegistration.Operation(major, flags, pre.get(), post.get()));
+            entries.add(new FilterRegistration.Operation(major, flags, callback(pre.get()), callback(post.get())));
         }
         return false;
+    }
+
+    private Optional<FilterRegistration.Callback> callback(OptionalLong rva) {
+        if (rva.isEmpty()) {
+            return Optional.empty();
+        }
+        String section = image.sectionAt(rva.getAsLong()).map(PeImage.Section::name).orElse("?");
+        return Optional.of(new FilterRegistration.Callback(rva.getAsLong(), section));
     }
 
     /**

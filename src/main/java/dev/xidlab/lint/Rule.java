@@ -5,23 +5,24 @@ public enum Rule {
 
     XL001("paging-reentry", Level.ERROR,
             "A read or write callback registered without SKIP_PAGING_IO reaches an import that may fault on pageable"
-                    + " memory: on paging I/O the fault re-enters the callback until the kernel stack overflows.",
+                    + " memory",
+            "on paging I/O the fault re-enters the callback until the kernel stack overflows.",
             "Register IRP_MJ_READ and IRP_MJ_WRITE with FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO, or stop calling"
                     + " the import on this path (take the process from the callback data with"
                     + " FltGetRequestorProcess, or from a cache a process-notify routine fills)."),
     XL002("pageable-callback", Level.ERROR,
-            "Code of a read or write callback registered without SKIP_PAGING_IO lies in a PAGE section: when its page"
-                    + " is out, the fault's own paging read runs the callback again.",
+            "Code of a read or write callback registered without SKIP_PAGING_IO lies in a PAGE section",
+            "when its page is out, the fault's own paging read runs the callback again.",
             "Keep the callback and everything it calls resident: no alloc_text(PAGE, ...) for them (or register"
                     + " with FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO)."),
     XL003("not-followed", Level.WARNING,
-            "A read or write callback registered without SKIP_PAGING_IO makes a call or jump the lint cannot follow:"
-                    + " what it reaches is unknown, so the callback is not known to be clean.",
+            "A read or write callback registered without SKIP_PAGING_IO makes a call or jump the lint cannot follow",
+            "what it reaches is unknown, so the callback is not known to be clean.",
             "Call the routine directly so the path can be checked (a function pointer resolved at run time hides"
                     + " it), or register with FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO."),
     XL004("registration-not-found", Level.WARNING,
-            "The driver imports FltRegisterFilter but no constant FLT_REGISTRATION is in the image: it builds the"
-                    + " registration at run time, so its callbacks and flags cannot be read and nothing is known.",
+            "The driver imports FltRegisterFilter but no constant FLT_REGISTRATION is in the image",
+            "it builds the registration at run time, so its callbacks and flags cannot be read and nothing is known.",
             "Register from a constant FLT_REGISTRATION and operation table (static const data), as the WDK samples"
                     + " do, or lint the build that does.");
 
@@ -37,13 +38,15 @@ public enum Rule {
 
     private final String ruleName;
     private final Level level;
-    private final String description;
+    private final String summary;
+    private final String consequence;
     private final String fix;
 
-    Rule(String ruleName, Level level, String description, String fix) {
+    Rule(String ruleName, Level level, String summary, String consequence, String fix) {
         this.ruleName = ruleName;
         this.level = level;
-        this.description = description;
+        this.summary = summary;
+        this.consequence = consequence;
         this.fix = fix;
     }
 
@@ -55,8 +58,14 @@ public enum Rule {
         return level;
     }
 
+    /** What the rule finds, in one sentence. */
+    public String summary() {
+        return summary + ".";
+    }
+
+    /** What it finds and why that is a fault. */
     public String description() {
-        return description;
+        return summary + ": " + consequence;
     }
 
     public String fix() {
