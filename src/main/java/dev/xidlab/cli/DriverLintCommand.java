@@ -100,8 +100,7 @@ public final class DriverLintCommand implements Callable<Integer> {
                 }
             }
             if (r.findings().isEmpty()) {
-                out.println(r.registrations() instanceof Registrations.Found ? "clean: no callback on the paging"
-                        + " path reaches a risky import, pageable code or a call it cannot follow" : "nothing to check");
+                out.println(clean(r));
             }
             out.println();
         }
@@ -113,6 +112,18 @@ public final class DriverLintCommand implements Callable<Integer> {
         out.printf("%d file%s: %d error%s, %d warning%s%n", reports.size(), reports.size() == 1 ? "" : "s", errors,
                 errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
         out.flush();
+    }
+
+    private static String clean(DriverReport r) {
+        if (!(r.registrations() instanceof Registrations.Found)) {
+            return "nothing to check";
+        }
+        if (r.pagingCallbacks() == 0) {
+            return "clean: no callback runs for paging I/O (every read and write has SKIP_PAGING_IO, or none is"
+                    + " registered)";
+        }
+        return "clean: " + r.pagingCallbacks() + " paging-path callback" + (r.pagingCallbacks() == 1 ? "" : "s")
+                + " followed, no risky import, pageable code or unfollowed call reached";
     }
 
     private static String registration(DriverReport r) {

@@ -15,7 +15,7 @@ import java.util.Optional;
 record LintView(List<FileView> files, long errors, long warnings) {
 
     /** "found", "not found statically" or "not a minifilter". */
-    record FileView(String file, String registration, List<RegistrationView> registrations,
+    record FileView(String file, String registration, List<RegistrationView> registrations, int pagingCallbacks,
                     List<FindingView> findings, long errors, long warnings) {
     }
 
@@ -40,7 +40,7 @@ record LintView(List<FileView> files, long errors, long warnings) {
         List<RegistrationView> registrations = r.registrations() instanceof Registrations.Found found
                 ? found.registrations().stream().map(g -> registration(r.imageBase(), g)).toList() : List.of();
         List<FindingView> findings = r.findings().stream().map(LintView::finding).toList();
-        return new FileView(r.file(), status(r.registrations()), registrations, findings,
+        return new FileView(r.file(), status(r.registrations()), registrations, r.pagingCallbacks(), findings,
                 r.count(Rule.Level.ERROR), r.count(Rule.Level.WARNING));
     }
 

@@ -48,16 +48,19 @@ public final class DriverLint {
     private DriverReport report() {
         Registrations registrations = RegistrationFinder.find(image);
         List<Finding> findings = new ArrayList<>();
+        int onPagingPath = 0;
         if (registrations instanceof Registrations.NotFoundStatically) {
             findings.add(new Finding(Rule.XL004, "FltRegisterFilter is imported but no constant FLT_REGISTRATION"
                     + " was found: registration not found statically, so nothing is known about its callbacks",
                     Optional.empty(), List.of(), ""));
         } else if (registrations instanceof Registrations.Found found) {
-            pagingCallbacks(found).forEach((callback, roles) -> check(callback, roles, findings));
+            Map<Long, List<Role>> callbacks = pagingCallbacks(found);
+            callbacks.forEach((callback, roles) -> check(callback, roles, findings));
+            onPagingPath = callbacks.size();
         }
         findings.sort(Comparator.comparing(Finding::rule)
                 .thenComparingLong(f -> f.at().map(Finding.Location::address).orElse(0L)));
-        return new DriverReport(image.name(), image.imageBase(), registrations, findings);
+        return new DriverReport(image.name(), image.imageBase(), registrations, onPagingPath, findings);
     }
 
     /** Each callback on the paging path, with the roles it is registered in ("IRP_MJ_READ pre-operation"). */

@@ -2,8 +2,13 @@ package dev.xidlab.lint;
 
 import java.util.List;
 
-/** What the lint found in one driver image. */
-public record DriverReport(String file, long imageBase, Registrations registrations, List<Finding> findings) {
+/**
+ * What the lint found in one driver image.
+ *
+ * @param pagingCallbacks how many distinct callbacks are on the paging path (read or write, no SKIP_PAGING_IO)
+ */
+public record DriverReport(String file, long imageBase, Registrations registrations, int pagingCallbacks,
+                           List<Finding> findings) {
 
     public DriverReport {
         findings = List.copyOf(findings);
