@@ -13,37 +13,15 @@ static NTSTATUS CorpusSetup(VOID) { return STATUS_SUCCESS; }
 static volatile LONG Reads;
 static volatile LONG Found;
 
-static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreCreate(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
+CORPUS_PREOP(PreCreate)
 {
-    PEPROCESS process;
-
     UNREFERENCED_PARAMETER(FltObjects);
     *CompletionContext = NULL;
-    if (NT_SUCCESS(PsLookupProcessByProcessId((HANDLE)(ULONG_PTR)FltGetRequestorProcessId(Data), &process))) {
-        InterlockedIncrement(&Found);
-        ObDereferenceObject(process);
-    }
+    CORPUS_LOOKUP_REQUESTOR(Data, PsLookupProcessByProcessId, InterlockedIncrement(&Found));
     return FLT_PREOP_SUCCESS_NO_CALLBACK;
 }
 
-static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreRead(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
-{
-    UNREFERENCED_PARAMETER(Data);
-    UNREFERENCED_PARAMETER(FltObjects);
-    *CompletionContext = NULL;
-    InterlockedIncrement(&Reads);
-    return FLT_PREOP_SUCCESS_NO_CALLBACK;
-}
+CORPUS_COUNTING_PREOP(PreRead, Reads)
 
 static const FLT_OPERATION_REGISTRATION Operations[] = {
     { IRP_MJ_CREATE, 0, PreCreate, NULL, NULL },

@@ -10,20 +10,11 @@
 
 static NTSTATUS CorpusSetup(VOID) { return STATUS_SUCCESS; }
 
-static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreReadWrite(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
+CORPUS_PREOP(PreReadWrite)
 {
-    PEPROCESS process;
-
     UNREFERENCED_PARAMETER(FltObjects);
     *CompletionContext = NULL;
-    if (NT_SUCCESS(PsLookupProcessByProcessId((HANDLE)(ULONG_PTR)FltGetRequestorProcessId(Data), &process))) {
-        ObDereferenceObject(process);
-    }
+    CORPUS_LOOKUP_REQUESTOR(Data, PsLookupProcessByProcessId, (VOID)0);
     return FLT_PREOP_SUCCESS_NO_CALLBACK;
 }
 

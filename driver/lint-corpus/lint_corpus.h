@@ -45,6 +45,41 @@ VOID FLTAPI FltReleaseFileNameInformation(PFLT_FILE_NAME_INFORMATION_OPAQUE File
 
 extern PFLT_FILTER CorpusFilter;
 
+//
+//  A pre-operation callback's definition, as FLT_OPERATION_REGISTRATION takes
+//  it. Put __attribute__((section(...))) before it to place it.
+//
+#define CORPUS_PREOP(Name)                                                                      \
+    static FLT_PREOP_CALLBACK_STATUS FLTAPI                                                     \
+    Name(_Inout_ PFLT_CALLBACK_DATA Data, _In_ PCFLT_RELATED_OBJECTS FltObjects,                \
+         _Out_ PVOID *CompletionContext)
+
+//
+//  A callback that only counts: nothing risky, on any path.
+//
+#define CORPUS_COUNTING_PREOP(Name, Counter)                                                    \
+    CORPUS_PREOP(Name)                                                                          \
+    {                                                                                           \
+        UNREFERENCED_PARAMETER(Data);                                                           \
+        UNREFERENCED_PARAMETER(FltObjects);                                                     \
+        *CompletionContext = NULL;                                                              \
+        InterlockedIncrement(&(Counter));                                                       \
+        return FLT_PREOP_SUCCESS_NO_CALLBACK;                                                   \
+    }
+
+//
+//  The field's lookup of the requestor's process, expanded where it is used,
+//  so the call to PsLookupProcessByProcessId is made from that routine.
+//
+#define CORPUS_LOOKUP_REQUESTOR(Data, Lookup, OnFound)                                           \
+    do {                                                                                        \
+        PEPROCESS process_;                                                                     \
+        if (NT_SUCCESS((Lookup)((HANDLE)(ULONG_PTR)FltGetRequestorProcessId(Data), &process_))) { \
+            OnFound;                                                                            \
+            ObDereferenceObject(process_);                                                      \
+        }                                                                                       \
+    } while (0)
+
 static NTSTATUS FLTAPI
 CorpusUnload(
     _In_ FLT_FILTER_UNLOAD_FLAGS Flags

@@ -37,19 +37,7 @@ CorpusSetup(
     return PsSetCreateProcessNotifyRoutineEx(OnProcess, FALSE);
 }
 
-static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreReadWrite(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
-{
-    UNREFERENCED_PARAMETER(Data);
-    UNREFERENCED_PARAMETER(FltObjects);
-    *CompletionContext = NULL;
-    InterlockedIncrement(&Operations_);
-    return FLT_PREOP_SUCCESS_NO_CALLBACK;
-}
+CORPUS_COUNTING_PREOP(PreReadWrite, Operations_)
 
 static const FLT_OPERATION_REGISTRATION Operations[] = {
     { IRP_MJ_READ, CORPUS_FLAGS, PreReadWrite, NULL, NULL },

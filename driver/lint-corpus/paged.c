@@ -15,33 +15,9 @@ static NTSTATUS CorpusSetup(VOID) { return STATUS_SUCCESS; }
 static volatile LONG Reads;
 static volatile LONG Creates;
 
-__attribute__((section("PAGE"))) static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreRead(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
-{
-    UNREFERENCED_PARAMETER(Data);
-    UNREFERENCED_PARAMETER(FltObjects);
-    *CompletionContext = NULL;
-    InterlockedIncrement(&Reads);
-    return FLT_PREOP_SUCCESS_NO_CALLBACK;
-}
+__attribute__((section("PAGE"))) CORPUS_COUNTING_PREOP(PreRead, Reads)
 
-__attribute__((section("PAGE"))) static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreCreate(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
-{
-    UNREFERENCED_PARAMETER(Data);
-    UNREFERENCED_PARAMETER(FltObjects);
-    *CompletionContext = NULL;
-    InterlockedDecrement(&Creates);
-    return FLT_PREOP_SUCCESS_NO_CALLBACK;
-}
+__attribute__((section("PAGE"))) CORPUS_COUNTING_PREOP(PreCreate, Creates)
 
 static const FLT_OPERATION_REGISTRATION Operations[] = {
     { IRP_MJ_CREATE, 0, PreCreate, NULL, NULL },

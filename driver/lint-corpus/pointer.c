@@ -33,29 +33,15 @@ CorpusSetup(
     return LookupProcess != NULL ? STATUS_SUCCESS : STATUS_PROCEDURE_NOT_FOUND;
 }
 
-static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreRead(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
+CORPUS_PREOP(PreRead)
 {
-    PEPROCESS process;
-
     UNREFERENCED_PARAMETER(FltObjects);
     *CompletionContext = NULL;
-    if (NT_SUCCESS(LookupProcess((HANDLE)(ULONG_PTR)FltGetRequestorProcessId(Data), &process))) {
-        ObDereferenceObject(process);
-    }
+    CORPUS_LOOKUP_REQUESTOR(Data, LookupProcess, (VOID)0);
     return FLT_PREOP_SUCCESS_NO_CALLBACK;
 }
 
-static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreWrite(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
+CORPUS_PREOP(PreWrite)
 {
     UNREFERENCED_PARAMETER(FltObjects);
     *CompletionContext = NULL;

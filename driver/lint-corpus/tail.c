@@ -27,12 +27,7 @@ NearTail(
     return FarTail(Data);
 }
 
-static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreRead(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
+CORPUS_PREOP(PreRead)
 {
     UNREFERENCED_PARAMETER(FltObjects);
     *CompletionContext = NULL;
@@ -50,12 +45,7 @@ FarTail(
 
 static PFLT_FILE_NAME_INFORMATION_OPAQUE Name;
 
-static FLT_PREOP_CALLBACK_STATUS FLTAPI
-PreWrite(
-    _Inout_ PFLT_CALLBACK_DATA Data,
-    _In_ PCFLT_RELATED_OBJECTS FltObjects,
-    _Out_ PVOID *CompletionContext
-    )
+CORPUS_PREOP(PreWrite)
 {
     UNREFERENCED_PARAMETER(FltObjects);
     *CompletionContext = NULL;

@@ -139,7 +139,7 @@ public final class X64Decoder {
             Flow flow = decode(c, address);
             return new Instruction(address, c.at - offset, flow);
         } catch (Truncated e) {
-            return new Instruction(address, 1, new Flow.Unknown("the code ends inside an instruction"));
+            return new Instruction(address, 1, new Flow.Unknown(e.getMessage()));
         }
     }
 
@@ -199,7 +199,7 @@ public final class X64Decoder {
             case 0xFF -> indirect(c, address);
             case 0x8F -> {
                 if (c.peekReg() != 0) {
-                    yield unknown(c, "an XOP instruction (8F with a nonzero reg field)");
+                    yield new Flow.Unknown("an XOP instruction (8F with a nonzero reg field)");
                 }
                 modrm(c, address);
                 yield PLAIN;
@@ -232,7 +232,7 @@ public final class X64Decoder {
 
     private static Flow table(Cursor c, long address, int form, int immz, String what) {
         if ((form & INVALID) != 0) {
-            return unknown(c, what + " is not valid in long mode");
+            return new Flow.Unknown(what + " is not valid in long mode");
         }
         if ((form & MODRM) != 0) {
             modrm(c, address);
@@ -263,13 +263,9 @@ public final class X64Decoder {
             return PLAIN;                           // vzeroupper, vzeroall
         }
         if (map < 1 || map > 3) {
-            return unknown(c, "a VEX instruction of map " + map);
+            return new Flow.Unknown("a VEX instruction of map " + map);
         }
-        modrm(c, 0);
-        if (map == 3 || (map == 1 && hasImm8InMap1(opcode))) {
-            c.skip(1);
-        }
-        return PLAIN;
+        return vectorOperands(c, map, opcode);
     }
 
     /** EVEX (62 and three payload bytes, its map in the low bits of the first). */
@@ -279,8 +275,13 @@ public final class X64Decoder {
         c.next();
         int opcode = c.next();
         if (map == 0 || map == 4 || map == 7) {
-            return unknown(c, "an EVEX instruction of map " + map);
+            return new Flow.Unknown("an EVEX instruction of map " + map);
         }
+        return vectorOperands(c, map, opcode);
+    }
+
+    /** A VEX or EVEX instruction's ModRM operand, and its imm8 where the map and opcode have one. */
+    private static Flow vectorOperands(Cursor c, int map, int opcode) {
         modrm(c, 0);
         if (map == 3 || (map == 1 && hasImm8InMap1(opcode))) {
             c.skip(1);
@@ -303,7 +304,7 @@ public final class X64Decoder {
         int modrm = c.peek();
         int reg = (modrm >>> 3) & 7;
         if (reg == 7) {
-            return unknown(c, "FF /7 is not an instruction");
+            return new Flow.Unknown("FF /7 is not an instruction");
         }
         long ripTarget = modrm(c, address);
         if (reg < 2 || reg == 6) {
@@ -350,16 +351,12 @@ public final class X64Decoder {
         return address + c.length() + displacement;
     }
 
-    private static Flow unknown(Cursor c, String why) {
-        return new Flow.Unknown(why);
-    }
-
-    /** Thrown when an instruction runs past the end of the bytes given. */
+    /** Thrown when an instruction runs past the end of the bytes given, or past 15 bytes. */
     private static final class Truncated extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Truncated() {
-            super(null, null, false, false);
+        Truncated(String why) {
+            super(why, null, false, false);
         }
     }
 
@@ -407,8 +404,11 @@ public final class X64Decoder {
         }
 
         private void check(int n) {
-            if (at + n > code.length || at + n - start > MAX_LENGTH) {
-                throw new Truncated();
+            if (at + n > code.length) {
+                throw new Truncated("the code ends inside an instruction");
+            }
+            if (at + n - start > MAX_LENGTH) {
+                throw new Truncated("longer than the 15 bytes an instruction may have");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.xidlab.lint;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -64,6 +68,45 @@ class DecoderAgainstObjdumpTest {
         assertTrue(compared > 50, image + ": only " + compared + " instructions");
         assertTrue(disagreements.isEmpty(), image + ": " + disagreements.size() + " of " + compared + " differ:\n"
                 + String.join("\n", disagreements.subList(0, Math.min(40, disagreements.size()))));
+    }
+
+    @Test
+    void theCorpusShowsEveryControlFlowFormTheLintFollows() throws Exception {
+        assumeTrue(LintCorpus.built(), LintCorpus.NOT_BUILT);
+        Set<String> forms = new TreeSet<>();
+        for (String c : new String[] {"direct", "chain", "tail", "notify", "pointer", "paged", "create-only"}) {
+            DriverImage pe = DriverImage.open(LintCorpus.file(c + ".sys"));
+            for (PeImage.Section s : pe.sections()) {
+                if (!s.executable()) {
+                    continue;
+                }
+                byte[] code = pe.bytes(s);
+                for (int at = 0; at < code.length; ) {
+                    X64Decoder.Instruction i = X64Decoder.decode(code, at, s.rva() + at);
+                    form(code, at, i.flow()).ifPresent(forms::add);
+                    at += i.length();
+                }
+            }
+        }
+        assertEquals(new TreeSet<>(List.of("E8 call rel32", "E9 jmp rel32", "EB jmp rel8", "Jcc", "FF 15 call [rip]",
+                "FF 25 jmp [rip]", "48 FF 25 jmp [rip]", "call register", "call memory", "ret")), forms);
+    }
+
+    private static java.util.Optional<String> form(byte[] code, int at, Flow flow) {
+        int op = code[at] & 0xFF;
+        String name = null;
+        if (flow instanceof Flow.Call) {
+            name = "E8 call rel32";
+        } else if (flow instanceof Flow.Jump j) {
+            name = j.conditional() ? "Jcc" : op == 0xEB ? "EB jmp rel8" : "E9 jmp rel32";
+        } else if (flow instanceof Flow.ThroughMemory m) {
+            name = (op == 0x48 ? "48 " : "") + (m.jump() ? "FF 25 jmp [rip]" : "FF 15 call [rip]");
+        } else if (flow instanceof Flow.Indirect i) {
+            name = (i.jump() ? "jmp " : "call ") + (i.register() ? "register" : "memory");
+        } else if (flow instanceof Flow.Return) {
+            name = "ret";
+        }
+        return java.util.Optional.ofNullable(name);
     }
 
     /** The flow objdump's text says, in {@link #describe}'s words. */

@@ -148,4 +148,12 @@ class X64DecoderTest {
     void anInstructionCutShortByTheEndOfTheCodeIsUnknown() {
         assertInstanceOf(Flow.Unknown.class, decode(0xE8, 0x10, 0x00).flow());
     }
+
+    @Test
+    void moreThanFifteenBytesIsNoInstruction() {
+        Instruction i = decode(0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                0x90);
+
+        assertEquals(new Flow.Unknown("longer than the 15 bytes an instruction may have"), i.flow());
+    }
 }
