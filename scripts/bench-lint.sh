@@ -2,7 +2,8 @@
 # The lint's benchmark (README, "Linting a driver binary"): `xidlab driver lint` timed on xidfilter's field build and
 # on a generated ~5 MB minifilter whose read callback fans out through a tree of FUNCTIONS routines (each calling two
 # more), one leaf of which calls PsLookupProcessByProcessId, so the lint decodes and follows all of its code.
-# Not a test: it prints wall-clock times of the whole command (JVM start included) and the machine.
+# Not a test: it prints `xidlab bench lint` (the lint itself, first and warm, wall and CPU) and the wall-clock time of
+# the whole command (JVM start included), with the machine and its load.
 # Usage: bench-lint.sh OUTDIR [FUNCTIONS]   (needs mingw-w64, target/driver from the Maven build, ./xidlab's jar)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,3 +62,4 @@ for image in "$out/not-a-pe.sys" "$root/target/driver/fixed/field/xidfilter.sys"
     done
     echo "$image: $(stat -c %s "$image") bytes, best of 3: $best ms"
 done
+"$root/xidlab" bench lint "$root/target/driver/fixed/field/xidfilter.sys" "$out/big.sys"
