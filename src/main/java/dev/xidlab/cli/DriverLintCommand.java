@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -137,7 +138,7 @@ public final class DriverLintCommand implements Callable<Integer> {
                 : "not a minifilter (FltRegisterFilter is not imported)";
     }
 
-    private static String callback(DriverReport r, java.util.Optional<FilterRegistration.Callback> c) {
+    private static String callback(DriverReport r, Optional<FilterRegistration.Callback> c) {
         return c.map(x -> LintView.hex(r.imageBase() + x.rva()) + " (" + x.section() + ")").orElse("-");
     }
 }

@@ -62,7 +62,8 @@ record LintView(List<FileView> files, long errors, long warnings) {
 
     private static FindingView finding(Finding f) {
         return new FindingView(f.rule().name(), f.rule().ruleName(), f.rule().level().sarif(), f.message(),
-                f.at().map(a -> hex(a.address())), f.path(), f.why().isEmpty() ? Optional.empty() : Optional.of(f.why()),
+                f.at().map(a -> hex(a.address())), f.path(),
+                f.why().isEmpty() ? Optional.empty() : Optional.of(f.why()),
                 f.rule().fix());
     }
 

@@ -87,7 +87,8 @@ public final class Sarif {
     public static Log of(List<DriverReport> reports, String version) {
         List<Rule> rules = Arrays.asList(Rule.values());
         List<Descriptor> descriptors = rules.stream().map(r -> new Descriptor(r.name(), r.ruleName(),
-                new Text(r.summary()), new Text(r.description()), new Text(r.fix()), new Configuration(r.level().sarif()))).toList();
+                new Text(r.summary()), new Text(r.description()), new Text(r.fix()),
+                new Configuration(r.level().sarif()))).toList();
         List<Artifact> artifacts = new ArrayList<>();
         List<Result> results = new ArrayList<>();
         for (DriverReport report : reports) {
@@ -114,7 +115,7 @@ public final class Sarif {
                 List.of(new Location(where, null)), flows, properties);
     }
 
-    /** A file as a URI reference: relative paths stay relative (forward slashes, escaped), absolute ones are file: URIs. */
+    /** A file as a URI reference: a relative path stays relative (escaped), an absolute one a file: URI. */
     static String uri(String file) {
         Path path = Path.of(file);
         if (path.isAbsolute()) {

@@ -107,7 +107,7 @@ public final class PeFile implements ImageBytes {
         return true;
     }
 
-    /** Where the byte at {@code rva} lies in the file; empty when the file holds none for it (past a section's raw data). */
+    /** Where the byte at {@code rva} lies in the file; empty past a section's raw data (the file holds none). */
     public OptionalLong fileOffset(long rva) {
         if (rva >= 0 && rva < sizeOfHeaders) {
             return OptionalLong.of(rva);

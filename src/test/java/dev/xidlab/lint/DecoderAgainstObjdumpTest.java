@@ -39,7 +39,8 @@ class DecoderAgainstObjdumpTest {
             + "(?:0x)?([0-9a-f]+)(?: <.*>)?$");
     private static final Pattern RIP_SLOT = Pattern.compile("^(?:rex\\.W |notrack )?(call|jmp)\\s+\\*-?0x[0-9a-f]+"
             + "\\(%rip\\)\\s+# (?:0x)?([0-9a-f]+).*$");
-    private static final Pattern INDIRECT = Pattern.compile("^(?:rex\\.W |notrack |rex\\.B |rex )?(call|jmp)\\s+\\*(.*)$");
+    private static final Pattern INDIRECT = Pattern.compile(
+            "^(?:rex\\.W |notrack |rex\\.B |rex )?(call|jmp)\\s+\\*(.*)$");
 
     @ParameterizedTest
     @MethodSource("images")

@@ -9,12 +9,13 @@ public final class LintCorpus {
     static final Path PROJECT = Path.of(System.getProperty("xidlab.projectDir", "."));
     public static final Path DIR = PROJECT.resolve("target").resolve("lint-corpus");
     public static final Path DRIVER = PROJECT.resolve("target").resolve("driver");
-    public static final Path FIELD = DRIVER.resolve("fixed").resolve("field").resolve("xidfilter.sys");
-    public static final Path SKIP_PAGING_IO = DRIVER.resolve("fixed").resolve("skip-paging-io").resolve("xidfilter.sys");
+    public static final Path FIELD = DRIVER.resolve("fixed/field/xidfilter.sys");
+    public static final Path SKIP_PAGING_IO = DRIVER.resolve("fixed/skip-paging-io/xidfilter.sys");
     public static final Path RUNTIME_TABLE = DRIVER.resolve("xidfilter.sys");
     /** Real Microsoft drivers (MSVC code), kept for the symbol tests. */
     public static final Path AMDPPM = PROJECT.resolve("src/test/resources/symbols/amdppm.sys/C9C030003B000/amdppm.sys");
-    public static final Path WDF = PROJECT.resolve("src/test/resources/symbols/Wdf01000.sys/A9A9D36ED1000/Wdf01000.sys");
+    public static final Path WDF = PROJECT.resolve(
+            "src/test/resources/symbols/Wdf01000.sys/A9A9D36ED1000/Wdf01000.sys");
 
     public static final String NOT_BUILT = "target/lint-corpus was not built: mingw-w64 is missing"
             + " (apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev; the README's test command installs it)";

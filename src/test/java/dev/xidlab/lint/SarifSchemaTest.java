@@ -75,6 +75,12 @@ class SarifSchemaTest {
     }
 
     @Test
+    void aRelativeFileStaysARelativeUriAndAnAbsoluteOneIsAFileUri() {
+        assertEquals("drivers/my%20filter.sys", Sarif.uri("drivers/my filter.sys"));
+        assertEquals("file:///tmp/x.sys", Sarif.uri("/tmp/x.sys"));
+    }
+
+    @Test
     void everyRuleIsDescribedWithItsLevelAndFix() throws Exception {
         JsonNode rules = sarif(List.of(LintCorpus.AMDPPM)).get("runs").get(0).get("tool").get("driver").get("rules");
 
