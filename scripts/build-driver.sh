@@ -4,7 +4,9 @@
 # OUTDIR/xidfilter.sys (free) and OUTDIR/checked/xidfilter.sys (DBG=1: PAGED_CODE and the assertions are real
 # checks, a breakpoint or a bugcheck when they fail). Both get the WDK build's layout: PASSIVE_LEVEL-only routines
 # in a PAGE code section, DriverEntry-only ones in a discardable INIT section (see XF_PAGED in
-# driver/core/xf_platform.h). Warnings are errors, -Wconversion -Wsign-conversion included (MSVC's /W4 C4267 and
+# driver/core/xf_platform.h). Also OUTDIR/fixed/field/xidfilter.sys and OUTDIR/fixed/skip-paging-io/xidfilter.sys: the
+# free build with a constant registration (XF_FIXED_OPERATION_FLAGS: 0, and SKIP_PAGING_IO on every operation), the
+# form `xidlab driver lint` reads from an image (the default build makes its table at load). Warnings are errors, -Wconversion -Wsign-conversion included (MSVC's /W4 C4267 and
 # C4244 class); the mingw-w64 headers are -isystem, so only our code is held to them.
 # Usage: build-driver.sh OUTDIR. Without mingw-w64 or osslsigncode it says so and builds nothing (tests then skip).
 set -euo pipefail
@@ -22,10 +24,11 @@ inputs=("${sources[@]}" "$root"/driver/src/*.h "$root"/driver/core/*.h "$root"/d
         "$root"/driver/mingw/* "$root"/driver/tools/*.c "$0" "$root/scripts/sign-driver.sh"
         "$root/scripts/make-test-cert.sh")
 if [ -f "$out/xidfilter.sys" ] && [ -f "$out/checked/xidfilter.sys" ] && [ -f "$out/xfclient.exe" ] && \
+   [ -f "$out/fixed/field/xidfilter.sys" ] && [ -f "$out/fixed/skip-paging-io/xidfilter.sys" ] && \
    [ -z "$(find "${inputs[@]}" -newer "$out/xidfilter.sys" -print -quit)" ]; then
     exit 0
 fi
-mkdir -p "$out/obj" "$out/checked"
+mkdir -p "$out/obj" "$out/checked" "$out/fixed/field" "$out/fixed/skip-paging-io"
 ddk="$($cc -print-sysroot 2>/dev/null)"
 ddk_include=/usr/share/mingw-w64/include/ddk
 [ -d "$ddk_include" ] || ddk_include="$ddk/mingw/include/ddk"
@@ -71,8 +74,15 @@ x86_64-w64-mingw32-dlltool -d "$root/driver/mingw/fltmgr.def" -l "$out/obj/libfl
 $cc "${kernel[@]}" -o "$out/obj/xidfilter.unsigned.sys" "${sources[@]}" -L"$out/obj" -lfltmgr -lntoskrnl -lhal
 $cc "${kernel[@]}" -DDBG=1 -o "$out/obj/xidfilter.checked.unsigned.sys" "${sources[@]}" -L"$out/obj" \
     -lfltmgr -lntoskrnl -lhal
-mark_discardable "$out/obj/xidfilter.unsigned.sys" INIT
-mark_discardable "$out/obj/xidfilter.checked.unsigned.sys" INIT
+$cc "${kernel[@]}" -DXF_FIXED_OPERATION_FLAGS=0u -o "$out/obj/xidfilter.field.unsigned.sys" "${sources[@]}" \
+    -L"$out/obj" -lfltmgr -lntoskrnl -lhal
+$cc "${kernel[@]}" -DXF_FIXED_OPERATION_FLAGS=FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO \
+    -o "$out/obj/xidfilter.skip-paging-io.unsigned.sys" "${sources[@]}" -L"$out/obj" -lfltmgr -lntoskrnl -lhal
+for variant in xidfilter checked field skip-paging-io; do
+    image="$out/obj/xidfilter.unsigned.sys"
+    [ "$variant" = xidfilter ] || image="$out/obj/xidfilter.$variant.unsigned.sys"
+    mark_discardable "$image" INIT
+done
 
 $cc -std=gnu11 -O2 -Wall -Wextra -Werror -municode -o "$out/xfclient.exe" "$root/driver/tools/xfclient.c" 2>/dev/null \
   || $cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$out/xfclient.exe" "$root/driver/tools/xfclient.c"
@@ -80,5 +90,9 @@ $cc -std=gnu11 -O2 -Wall -Wextra -Werror -municode -o "$out/xfclient.exe" "$root
 bash "$root/scripts/make-test-cert.sh" "$out/cert"
 bash "$root/scripts/sign-driver.sh" "$out/obj/xidfilter.checked.unsigned.sys" "$out/checked/xidfilter.sys" "$out/cert"
 bash "$root/scripts/sign-driver.sh" "$out/obj/xidfilter.unsigned.sys" "$out/xidfilter.sys" "$out/cert"
+for variant in field skip-paging-io; do
+    bash "$root/scripts/sign-driver.sh" "$out/obj/xidfilter.$variant.unsigned.sys" "$out/fixed/$variant/xidfilter.sys" \
+        "$out/cert"
+done
 cp "$out/cert/xidlab-test.crt" "$out/xidlab-test.crt"
 echo "build-driver.sh: built $out/xidfilter.sys and $out/checked/xidfilter.sys"

@@ -14,6 +14,11 @@ Abstract:
     new configuration; the controller then unloads and loads the filter to
     make new flags active.
 
+    A build with XF_FIXED_OPERATION_FLAGS defined registers a constant table
+    with those flags instead, as most minifilters do: what the filter manager
+    is handed is then data in the image, which `xidlab driver lint` reads
+    (build-driver.sh's fixed/ variants). Such a build refuses other flags.
+
     Unload follows Microsoft's cdo sample, plus the drain it leaves out: a
     non-mandatory unload (fltmc unload) is refused while a handle is open on
     the control device; otherwise the core stops every new request and waits
@@ -54,11 +59,29 @@ static DRIVER_UNLOAD XfDriverUnload;
 #pragma alloc_text(PAGE, XfDriverUnload)
 #endif
 
+#ifdef XF_FIXED_OPERATION_FLAGS
+static const FLT_OPERATION_REGISTRATION XfFixedOperations[XF_OP_COUNT + 1] = {
+    { IRP_MJ_CREATE, XF_FIXED_OPERATION_FLAGS, XfPreOperation, NULL, NULL },
+    { IRP_MJ_READ, XF_FIXED_OPERATION_FLAGS, XfPreOperation, NULL, NULL },
+    { IRP_MJ_WRITE, XF_FIXED_OPERATION_FLAGS, XfPreOperation, NULL, NULL },
+    { IRP_MJ_OPERATION_END, 0, NULL, NULL, NULL }
+};
+
+static const FLT_REGISTRATION XfFixedRegistration = {
+    .Size = sizeof(FLT_REGISTRATION),
+    .Version = FLT_REGISTRATION_VERSION,
+    .OperationRegistration = XfFixedOperations,
+    .FilterUnloadCallback = XfFilterUnload,
+    .InstanceSetupCallback = XfInstanceSetup,
+    .InstanceQueryTeardownCallback = XfInstanceQueryTeardown,
+};
+#else
 static const UCHAR XfMajorFunctions[XF_OP_COUNT] = {
     IRP_MJ_CREATE,      // XF_OP_CREATE
     IRP_MJ_READ,        // XF_OP_READ
     IRP_MJ_WRITE        // XF_OP_WRITE
 };
+#endif
 
 XF_INIT
 NTSTATUS
@@ -151,6 +174,16 @@ Return Value:
     //
     DriverObject->DriverUnload = XfDriverUnload;
 
+#ifdef XF_FIXED_OPERATION_FLAGS
+    //
+    //  The image's table is what registers, whatever was saved: the core is
+    //  told so, and info reports the flags that are active.
+    //
+    for (ULONG op = 0; op < XF_OP_COUNT; op++) {
+        XfData.Core.Config.OperationFlags[op] = XF_FIXED_OPERATION_FLAGS;
+    }
+#endif
+
     status = XfRegisterFilter(XfData.Core.Config.OperationFlags);
     XfCoreNoteRegistration(&XfData.Core, status, XfData.Core.Config.OperationFlags);
     if (!NT_SUCCESS(status)) {
@@ -237,6 +270,14 @@ Return Value:
 
     PAGED_CODE();
 
+#ifdef XF_FIXED_OPERATION_FLAGS
+    for (op = 0; op < XF_OP_COUNT; op++) {
+        if (OperationFlags[op] != XF_FIXED_OPERATION_FLAGS) {
+            return STATUS_NOT_SUPPORTED;    // the flags are the image's: a reload cannot change them
+        }
+    }
+    status = FltRegisterFilter(XfData.DriverObject, &XfFixedRegistration, &XfData.Filter);
+#else
     RtlZeroMemory(XfData.Operations, sizeof(XfData.Operations));
     for (op = 0; op < XF_OP_COUNT; op++) {
         XfData.Operations[op].MajorFunction = XfMajorFunctions[op];
@@ -254,6 +295,7 @@ Return Value:
     XfData.Registration.InstanceQueryTeardownCallback = XfInstanceQueryTeardown;
 
     status = FltRegisterFilter(XfData.DriverObject, &XfData.Registration, &XfData.Filter);
+#endif
     if (!NT_SUCCESS(status)) {
         XfData.Filter = NULL;
     }

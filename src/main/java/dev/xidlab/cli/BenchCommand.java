@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: measure on this machine the figures the README reports.",
         subcommands = {BenchCrashesCommand.class, BenchModelCommand.class, BenchMatrixCommand.class,
-                BenchLabCommand.class},
+                BenchLabCommand.class, BenchLintCommand.class},
         footer = ExitCode.FOOTER)
 public final class BenchCommand implements Runnable {
 

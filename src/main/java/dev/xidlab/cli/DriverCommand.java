@@ -3,12 +3,12 @@ package dev.xidlab.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code xidlab driver}: talk to the loaded xidfilter driver over its control device. */
+/** {@code xidlab driver}: talk to the loaded xidfilter driver over its control device, or lint a driver binary. */
 @Command(name = "driver", mixinStandardHelpOptions = true,
-        description = "Query and configure the xidfilter driver through its control device.",
+        description = "Query and configure the xidfilter driver through its control device; lint a minifilter binary.",
         subcommands = {DriverInfoCommand.class, DriverConfigCommand.class, DriverSetCommand.class,
                 DriverStatsCommand.class, DriverResetCommand.class, DriverXidCommand.class,
-                DriverReloadCommand.class, DriverRawCommand.class, DriverServeCommand.class},
+                DriverReloadCommand.class, DriverRawCommand.class, DriverServeCommand.class, DriverLintCommand.class},
         footer = ExitCode.FOOTER)
 public final class DriverCommand implements Runnable {
 

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A PE file on disk seen as the loader lays it out: RVAs are translated through the section table to file
@@ -104,6 +105,19 @@ public final class PeFile implements ImageBytes {
             done += n;
         }
         return true;
+    }
+
+    /** Where the byte at {@code rva} lies in the file; empty past a section's raw data (the file holds none). */
+    public OptionalLong fileOffset(long rva) {
+        if (rva >= 0 && rva < sizeOfHeaders) {
+            return OptionalLong.of(rva);
+        }
+        for (Section s : sections) {
+            if (rva >= s.rva() && rva < s.rva() + s.rawSize()) {
+                return OptionalLong.of(s.rawOffset() + rva - s.rva());
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** Copies what one region (the headers or one section) holds from {@code rva}; 0 when no region does. */

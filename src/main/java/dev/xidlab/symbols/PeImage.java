@@ -12,17 +12,31 @@ import java.util.Optional;
  * the CodeView (RSDS) record that names the PDB.
  *
  * @param exceptionTable RVA and size of IMAGE_DIRECTORY_ENTRY_EXCEPTION (0, 0 when absent)
+ * @param directories every data directory the optional header has, by index
  */
 public record PeImage(int machine, long timeDateStamp, long sizeOfImage, long imageBase, long exceptionTable,
                       long exceptionTableSize, long exportTable, long exportTableSize,
-                      Optional<PdbKey> pdb, List<Section> sections) {
+                      Optional<PdbKey> pdb, List<Section> sections, List<Directory> directories) {
 
     /** A section's RVA range and whether it holds code. */
     public record Section(String name, long rva, long size, boolean executable) {
     }
 
+    /** A data directory: the RVA and size of one table (0, 0 when the image has none). */
+    public record Directory(long rva, long size) {
+    }
+
+    public static final int DIRECTORY_IMPORT = 1;
+    public static final int DIRECTORY_BASE_RELOCATION = 5;
+
     public PeImage {
         sections = List.copyOf(sections);
+        directories = List.copyOf(directories);
+    }
+
+    /** Data directory {@code index}; (0, 0) when the header has fewer. */
+    public Directory directory(int index) {
+        return index < directories.size() ? directories.get(index) : new Directory(0, 0);
     }
 
     /** Whether the RVA lies in a section of code: a return address must. */
@@ -91,8 +105,12 @@ public record PeImage(int machine, long timeDateStamp, long sizeOfImage, long im
                     Integer.toUnsignedLong(h.get().getInt(12)), Integer.toUnsignedLong(h.get().getInt(8)),
                     (h.get().getInt(36) & SCN_MEM_EXECUTE) != 0));
         }
+        List<Directory> all = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, 16); i++) {
+            all.add(new Directory(dir(opt, directories, count, i, false), dir(opt, directories, count, i, true)));
+        }
         return new PeImage(machine, stamp, sizeOfImage, imageBase, exceptionRva, exceptionSize, exportRva,
-                exportSize, codeView(image, debugRva, debugSize), sections);
+                exportSize, codeView(image, debugRva, debugSize), sections, all);
     }
 
     private static long dir(ByteBuffer opt, int at, long count, int index, boolean size) {

@@ -40,6 +40,25 @@ class PeImageTest {
     }
 
     @Test
+    void anRvaIsFoundAtItsFileOffset() throws Exception {
+        PeFile f = PeFile.open(SymbolStoreTest.AMDPPM);
+
+        assertEquals(0x12400L, f.fileOffset(0x19000).orElseThrow(), ".pdata, as the section table places it");
+        assertEquals(0x3CL, f.fileOffset(0x3C).orElseThrow(), "the headers are where they are loaded");
+        assertTrue(f.fileOffset(0x3B000 + 0x10).isEmpty(), "past the image, the file has nothing");
+    }
+
+    @Test
+    void theDataDirectoriesAreReadByIndex() throws Exception {
+        PeImage h = PeImage.read(PeFile.open(SymbolStoreTest.AMDPPM), "amdppm.sys");
+
+        assertEquals(h.exceptionTable(), h.directory(3).rva());
+        assertTrue(h.directory(PeImage.DIRECTORY_IMPORT).rva() > 0, "a driver imports from the kernel");
+        assertTrue(h.directory(PeImage.DIRECTORY_BASE_RELOCATION).size() > 0, "and can be rebased");
+        assertEquals(new PeImage.Directory(0, 0), h.directory(40));
+    }
+
+    @Test
     void theKmdfRuntimesImageNamesItsPdb() throws Exception {
         Path wdf = SymbolStoreTest.FIXTURES.resolve("Wdf01000.sys/A9A9D36ED1000/Wdf01000.sys");
 

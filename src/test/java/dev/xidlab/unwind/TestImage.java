@@ -83,7 +83,7 @@ final class TestImage implements ImageBytes {
 
     CodeModule arm64Module(String name) {
         PeImage headers = new PeImage(PeImage.MACHINE_ARM64, 0, 0x4000, BASE, PDATA, 8L * functions, 0, 0,
-                Optional.empty(), List.of(new PeImage.Section(".text", 0x1000, 0x1000, true)));
+                Optional.empty(), List.of(new PeImage.Section(".text", 0x1000, 0x1000, true)), List.of());
         CodeModule.Image image = new CodeModule.Image(this, headers);
         return new CodeModule(name, BASE, 0x4000, () -> Optional.of(image));
     }
@@ -110,7 +110,7 @@ final class TestImage implements ImageBytes {
         return new PeImage(PeImage.MACHINE_AMD64, 0, 0x4000, BASE, PDATA, 12L * functions, 0, 0, Optional.empty(),
                 List.of(new PeImage.Section(".text", 0x1000, 0x1000, true),
                         new PeImage.Section(".pdata", PDATA, 0x1000, false),
-                        new PeImage.Section(".xdata", 0x3000, 0x1000, false)));
+                        new PeImage.Section(".xdata", 0x3000, 0x1000, false)), List.of());
     }
 
     X64FunctionTable table() {
