@@ -1,6 +1,7 @@
 package dev.xidlab.matrix;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.xidlab.lab.RunOutcome.LabFailure.Phase;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -9,7 +10,9 @@ import java.util.Optional;
  * The format of one run in results.jsonl: flat, absent values left out, field order fixed. Files written by every
  * earlier version must still read (a resumed matrix reads them), so fields are only ever added, never renamed or
  * moved: {@code RunLineFormatTest} pins lines of each outcome. {@code reentry} is written for every run, as it
- * always was; {@code hang} and {@code hangBoundMillis} are the fields hung runs added.
+ * always was; {@code hang} and {@code hangBoundMillis} are the fields hung runs added. {@code labPhase} is written
+ * only for a lab error the lab placed before the load ({@code before-load}); a lab error without it, as every
+ * earlier version wrote them, reads as one after the load started, which counts against the configuration.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record RunLine(String type, String config, String role, int run, long seed, String outcome,
@@ -17,9 +20,10 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
                String crashModule, Integer recursionDepth, List<String> stack, String dump,
                long operations, long elapsedMillis, Integer maxNestingDepth, Integer minRemainingStack,
                Long callbacks, Long pagingIoCallbacks, Long guardSkips, String hang, Long hangBoundMillis,
-               String error) {
+               String error, String labPhase) {
 
     static final String TYPE = "run";
+    static final String BEFORE_LOAD = "before-load";
 
     static RunLine of(RunRecord r) {
         RunRecord.Slot slot = r.slot();
@@ -43,7 +47,8 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
                 t.map(Telemetry::guardSkips).orElse(null),
                 r.hang().map(RunRecord.Hang::reason).orElse(null),
                 r.hang().map(RunRecord.Hang::boundMillis).orElse(null),
-                r.error().orElse(null));
+                r.error().orElse(null),
+                r.excusedLabError() ? BEFORE_LOAD : null);
     }
 
     RunRecord toRecord() {
@@ -64,7 +69,14 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
                 : bugcheckName, parameters == null ? List.of() : parameters, analysis, Optional.ofNullable(dump)));
         Optional<RunRecord.Hang> hung = kind != RunRecord.Outcome.HUNG ? Optional.empty()
                 : Optional.of(new RunRecord.Hang(hang == null ? "" : hang, hangBoundMillis == null ? 0 : hangBoundMillis));
-        return new RunRecord(slot, kind, operations, elapsedMillis, crash, hung, telemetry, Optional.ofNullable(error));
+        if (labPhase != null && (!BEFORE_LOAD.equals(labPhase) || kind != RunRecord.Outcome.LAB_ERROR)) {
+            throw new IllegalArgumentException("'labPhase' is '" + BEFORE_LOAD + "' on a lab error or absent, not '"
+                    + labPhase + "'");
+        }
+        Optional<Phase> phase = kind != RunRecord.Outcome.LAB_ERROR ? Optional.empty()
+                : Optional.of(labPhase == null ? Phase.AFTER_LOAD : Phase.BEFORE_LOAD);
+        return new RunRecord(slot, kind, operations, elapsedMillis, crash, hung, telemetry, Optional.ofNullable(error),
+                phase);
     }
 
     private static Role role(String label) {

@@ -52,6 +52,10 @@ public final class VerdictCalculator {
         } else if (fixes.stream().anyMatch(f -> f.verdict() == Verdict.BLIND)) {
             verdict = Verdict.BLIND;
             reason = "blind (stopped the crash by not seeing the I/O): " + names(fixes, f -> f.verdict() == Verdict.BLIND);
+        } else if (fixes.isEmpty()) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "the plan has no fix: CONFIRMED needs at least one (a baseline alone measures its rate, and"
+                    + " confirms nothing)";
         } else if (baseline.verdict() != Verdict.REPRODUCED) {
             verdict = Verdict.INCONCLUSIVE;
             reason = "the baseline: " + baseline.reason();
@@ -94,13 +98,18 @@ public final class VerdictCalculator {
         int x = t.reentry();
         int n = t.runs();
         double bound = rules.baselineBound(x, n);
-        String beside = t.hangs() + t.otherCrashes() == 0 ? ""
-                : String.format(Locale.ROOT, " (beside them, not counted: %d other crashes, %d hangs)",
-                t.otherCrashes(), t.hangs());
+        String beside = t.hangs() + t.otherCrashes() + t.labErrorsAfterLoad() == 0 ? ""
+                : String.format(Locale.ROOT, " (beside them, not counted: %d other crashes, %d hangs%s)",
+                t.otherCrashes(), t.hangs(), t.labErrorsAfterLoad() == 0 ? "" : ", " + t.labErrorsAfterLoad()
+                        + " lab errors after the load started");
         Verdict verdict;
         String reason;
         int more = 0;
-        if (rules.separated(x, n)) {
+        if (rules.separated(x, n) && rules.tooManyExcused(t)) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = String.format(Locale.ROOT, "%d of %d runs ended in the re-entry crash, above the threshold, but"
+                    + " %s", x, n, excused(t, rules)) + beside;
+        } else if (rules.separated(x, n)) {
             verdict = Verdict.REPRODUCED;
             reason = String.format(Locale.ROOT, "%d of %d runs ended in the re-entry crash: rate %s, above the"
                     + " threshold %s", x, n, boundText(Role.BASELINE, bound), pct(rules.threshold())) + beside;
@@ -141,8 +150,12 @@ public final class VerdictCalculator {
         int more = 0;
         if (f > 0) {
             verdict = Verdict.NOT_CONFIRMED;
-            reason = String.format(Locale.ROOT, "%d re-entry crashes, %d other crashes and %d hangs in %d runs",
-                    t.reentry(), t.otherCrashes(), t.hangs(), n);
+            reason = t.labErrorsAfterLoad() == 0
+                    ? String.format(Locale.ROOT, "%d re-entry crashes, %d other crashes and %d hangs in %d runs",
+                    t.reentry(), t.otherCrashes(), t.hangs(), n)
+                    : String.format(Locale.ROOT, "%d re-entry crashes, %d other crashes, %d hangs and %d lab errors"
+                    + " after the load started (a failure the lab cannot place before the load counts against"
+                    + " the fix) in %d runs", t.reentry(), t.otherCrashes(), t.hangs(), t.labErrorsAfterLoad(), n);
         } else if (config.driver().xidMode() == XidMode.OFF) {
             verdict = Verdict.BLIND;
             reason = "its Xid mode is off: the filter computes nothing, so surviving proves nothing about a fix";
@@ -154,6 +167,8 @@ public final class VerdictCalculator {
                     c.baselineNonPagingPerOperation(), pct(c.lost()), pct(rules.maxCoverageLoss()));
         } else if (config.ownLoad()) {
             reason = clean + ", but on a load of its own (load: own): compared across loads, so at most INCONCLUSIVE";
+        } else if (rules.tooManyExcused(t)) {
+            reason = clean + ", but " + excused(t, rules);
         } else if (coverage.isEmpty()) {
             reason = clean + ", but what it sees is not measured: " + (t.hasTelemetry() ? "the baseline" : "it")
                     + " left no telemetry (the lab reads the driver's counters only from runs that end with the"
@@ -178,9 +193,17 @@ public final class VerdictCalculator {
         Optional<ConfigResult.PerOperation> perOperation = !t.hasTelemetry() ? Optional.empty()
                 : Optional.of(new ConfigResult.PerOperation(t.nonPagingCallbacksPerOperation().getAsDouble(),
                 t.pagingCallbacksPerOperation().getAsDouble()));
-        return new ConfigResult(c.name(), c.role(), c.ownLoad(), t.runs(), t.labErrors(), t.crashes(), t.reentry(),
+        return new ConfigResult(c.name(), c.role(), c.ownLoad(), t.runs(), t.labErrors(), t.labErrorsAfterLoad(),
+                t.crashes(), t.reentry(),
                 t.otherCrashes(), t.hangs(), rate, bound, p, coverage, perOperation, verdict, reason, more,
                 t.telemetry(), t.representativeCrash());
+    }
+
+    /** Why a configuration with too many excused lab errors is at most INCONCLUSIVE. */
+    private static String excused(Tally t, VerdictRules rules) {
+        return String.format(Locale.ROOT, "%d of its %d runs were lab errors excused before the load started, more"
+                + " than the %s allowed: the runs left may not be a fair sample of its runs, so at most INCONCLUSIVE"
+                + " (see why the lab fails)", t.labErrors(), t.attempted(), pct(VerdictRules.MAX_EXCUSED_LAB_ERRORS));
     }
 
     private static String names(List<ConfigResult> configs, Predicate<ConfigResult> which) {

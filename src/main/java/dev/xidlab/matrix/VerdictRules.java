@@ -22,6 +22,15 @@ import java.util.OptionalInt;
  */
 public record VerdictRules(double threshold, double maxCoverageLoss, boolean adaptive) {
 
+    /**
+     * The share of a configuration's attempted runs that may be lab errors excused before the load; with more it
+     * is at most INCONCLUSIVE. A lab that fails that often before the load may fail for a reason tied to what the
+     * configuration's runs would have shown (a guest that does not boot again after the runs of one driver), so
+     * the runs left are no longer taken as a fair sample; below it, a lab's occasional failure does not cost a
+     * matrix its verdict.
+     */
+    public static final double MAX_EXCUSED_LAB_ERRORS = 0.10;
+
     public static VerdictRules of(Plan plan, boolean adaptive) {
         return new VerdictRules(plan.threshold(), plan.maxCoverageLoss(), adaptive);
     }
@@ -49,6 +58,11 @@ public record VerdictRules(double threshold, double maxCoverageLoss, boolean ada
     public boolean cannotSeparate(int reentry, int runs) {
         return adaptive && runs > 0 && threshold > (double) reentry / runs
                 && RateBounds.anytimeRulesOut(reentry, runs, threshold);
+    }
+
+    /** More of the configuration's attempted runs were excused as lab errors than {@link #MAX_EXCUSED_LAB_ERRORS}. */
+    boolean tooManyExcused(Tally t) {
+        return t.excusedShare() > MAX_EXCUSED_LAB_ERRORS;
     }
 
     /** A fix's one-sided 95% upper bound on failures per run. */
@@ -102,13 +116,19 @@ public record VerdictRules(double threshold, double maxCoverageLoss, boolean ada
         rules.add("Every configuration runs the baseline's load. A fix with load: own is compared across loads, and"
                 + " its verdict is at most INCONCLUSIVE.");
         rules.add("A run ends survived, bugchecked (the re-entry crash or another), hung (the load or the guest did"
-                + " not answer within its bound, on a machine the lab had proved alive) or lab-error (the lab"
-                + " itself failed: the run is not counted).");
+                + " not answer within its bound, on a machine the lab had proved alive) or lab-error.");
+        rules.add("A lab error is excused (the run is not counted) only when the lab proves it was its own: one of"
+                + " its steps failed before the load started (booting, deploying or configuring the driver, a guest"
+                + " not ready), with the reason. What fails after the load started (a guest that went down and left"
+                + " no dump, one that did not come back, a load that died, a dump or evidence that could not be"
+                + " stored) is a run, and a failure of a fix.");
+        rules.add("A configuration with more lab errors excused than " + percent(MAX_EXCUSED_LAB_ERRORS) + " of the"
+                + " runs it attempted is at most INCONCLUSIVE: the runs left may not be a fair sample.");
         rules.add("The baseline REPRODUCED when its one-sided 95% lower bound on re-entry crashes per run (exact"
                 + " Clopper-Pearson for planned runs, anytime-valid for adaptive ones) is above the threshold, " + t
                 + ". Its hangs and other crashes are reported beside, not counted. Otherwise it is NOT REPRODUCED"
                 + " (no re-entry crash) or INCONCLUSIVE, with how many more runs would separate it.");
-        rules.add("A fix that crashed or hung in any run is NOT CONFIRMED.");
+        rules.add("A fix that crashed, hung or had a lab error after the load started in any run is NOT CONFIRMED.");
         rules.add("A fix whose Xid mode is off, or that sees more than " + percent(maxCoverageLoss) + " fewer"
                 + " non-paging callbacks per operation than the baseline, is BLIND: it stopped the crash by not"
                 + " looking. The paging-I/O callbacks it no longer sees are its cost, shown apart.");
@@ -127,8 +147,8 @@ public record VerdictRules(double threshold, double maxCoverageLoss, boolean ada
                 + " that number. Adding runs after looking at a result is another look: --adaptive is the mode"
                 + " whose bounds hold at every look.");
         rules.add("The matrix is NOT CONFIRMED when any fix failed, else BLIND when any fix is blind, else"
-                + " CONFIRMED when the baseline REPRODUCED and every fix is CONFIRMED, else INCONCLUSIVE. Only"
-                + " CONFIRMED exits 0.");
+                + " CONFIRMED when the plan has at least one fix, the baseline REPRODUCED and every fix is"
+                + " CONFIRMED, else INCONCLUSIVE. Only CONFIRMED exits 0.");
         return rules;
     }
 

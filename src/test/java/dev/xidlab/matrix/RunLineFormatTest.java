@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xidlab.json.Json;
+import dev.xidlab.lab.RunOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,6 +84,25 @@ class RunLineFormatTest {
         assertTrue(r.crash().orElseThrow().analysis().isEmpty());
         assertTrue(r.telemetry().isEmpty());
         assertEquals("no dump was written", r.error().orElseThrow());
+    }
+
+    @Test
+    void anEarlierLabErrorReadsAsOneAfterTheLoadStarted() throws Exception {
+        RunRecord r = read(LAB_ERROR);
+
+        assertEquals(java.util.Optional.of(RunOutcome.LabFailure.Phase.AFTER_LOAD), r.labPhase());
+        assertTrue(r.failed(), "no version before said when it failed, so it is not excused");
+    }
+
+    @Test
+    void aLabErrorBeforeTheLoadSaysSoAndReadsBack() throws Exception {
+        RunRecord before = RunRecord.labError(Records.slot("cached", 4), 1250, "vagrant up failed",
+                RunOutcome.LabFailure.Phase.BEFORE_LOAD);
+
+        String line = json.writeValueAsString(before);
+
+        assertTrue(line.endsWith(",\"error\":\"vagrant up failed\",\"labPhase\":\"before-load\"}"), line);
+        assertEquals(before, read(line));
     }
 
     @Test

@@ -245,6 +245,82 @@ class VerdictCalculatorTest {
     }
 
     @Test
+    void aLabErrorAfterTheLoadStartedIsARunAndAFailureOfTheFix() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        all.set(all.size() - 2, Records.labErrorAfterLoad("cached", 39));
+
+        ConfigResult cached = config(VerdictCalculator.summarize(plan, "sim", all), "cached");
+
+        assertEquals(40, cached.runs());
+        assertEquals(0, cached.labErrors(), "not excused");
+        assertEquals(1, cached.labErrorsAfterLoad());
+        assertEquals(Verdict.NOT_CONFIRMED, cached.verdict());
+        assertTrue(cached.reason().contains("1 lab errors after the load started"), cached.reason());
+    }
+
+    @Test
+    void aLabErrorAfterTheLoadStartedIsARunOfTheBaselineWithoutItsCrash() {
+        List<RunRecord> all = runs(40, (c, r) -> r == 0 ? Records.labErrorAfterLoad(c, r) : Records.reentry(c, r),
+                Records::survived);
+
+        ConfigResult baseline = VerdictCalculator.summarize(plan, "sim", all).configs().get(0);
+
+        assertEquals(40, baseline.runs());
+        assertEquals(39, baseline.reentryCrashes());
+        assertTrue(baseline.reason().contains("1 lab errors after the load started"), baseline.reason());
+    }
+
+    @Test
+    void aFixWithMoreExcusedLabErrorsThanTheAllowedShareIsAtMostInconclusive() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        for (int r = 40; r < 45; r++) {
+            all.add(Records.labError("cached", r));         // 5 of 45 attempted: 11.1%, over 10%
+        }
+
+        ConfigResult cached = config(VerdictCalculator.summarize(plan, "sim", all), "cached");
+
+        assertEquals(40, cached.runs());
+        assertEquals(Verdict.INCONCLUSIVE, cached.verdict());
+        assertTrue(cached.reason().contains("5 of its 45 runs were lab errors excused before the load started, more"
+                + " than the 10.0% allowed"), cached.reason());
+    }
+
+    @Test
+    void aFixWithExcusedLabErrorsUpToTheShareKeepsItsVerdict() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        for (int r = 40; r < 44; r++) {
+            all.add(Records.labError("cached", r));         // 4 of 44 attempted: 9.1%
+        }
+
+        assertEquals(Verdict.CONFIRMED, config(VerdictCalculator.summarize(plan, "sim", all), "cached").verdict());
+    }
+
+    @Test
+    void aBaselineWithMoreExcusedLabErrorsThanTheAllowedShareDoesNotReproduce() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        for (int r = 40; r < 45; r++) {
+            all.add(Records.labError("field", r));
+        }
+
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", all);
+
+        assertEquals(Verdict.INCONCLUSIVE, s.configs().get(0).verdict());
+        assertEquals(Verdict.INCONCLUSIVE, s.verdict());
+    }
+
+    @Test
+    void aPlanWithOnlyABaselineIsInconclusive() {
+        Plan alone = new Plan("alone", List.of(plan.baseline()), 40, 1, 0.1);
+
+        MatrixSummary s = VerdictCalculator.summarize(alone, "sim", runs(alone, 40, Records::reentry,
+                Records::survived));
+
+        assertEquals(Verdict.REPRODUCED, s.configs().get(0).verdict());
+        assertEquals(Verdict.INCONCLUSIVE, s.verdict());
+        assertTrue(s.reason().startsWith("the plan has no fix"), s.reason());
+    }
+
+    @Test
     void theRepresentativeCrashIsTheDeepestReentry() {
         MatrixSummary s = VerdictCalculator.summarize(plan, "sim", runs(40, Records::reentry, Records::survived));
 
