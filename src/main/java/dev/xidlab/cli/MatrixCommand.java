@@ -91,7 +91,7 @@ public final class MatrixCommand implements Callable<Integer> {
         try {
             ResultsFile.Contents previous;
             try {
-                previous = MatrixSession.prepare(plan, lab.name(), report, resume);
+                previous = MatrixSession.prepare(plan, lab.name(), report, slice, resume);
             } catch (PlanException e) {
                 throw new CliException(ExitCode.USAGE, e.getMessage());
             }

@@ -26,7 +26,8 @@ public final class PlanOptions {
     Double threshold;
 
     @Option(names = "--max-coverage-loss", paramLabel = "SHARE", description = "A fix that sees more than this"
-            + " share fewer non-paging callbacks per operation than the baseline is BLIND (default 0.05).")
+            + " share fewer non-paging callbacks per operation than the baseline, in all or in any kind of operation,"
+            + " is BLIND (default 0.05, at most 0.2).")
     Double maxCoverageLoss;
 
     /** The plan, read and overridden; any problem is a usage error naming the file and line or the option. */

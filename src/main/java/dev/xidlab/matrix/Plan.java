@@ -24,6 +24,11 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
 
     public static final int MAX_RUNS = 100_000;
     public static final double DEFAULT_MAX_COVERAGE_LOSS = 0.05;
+    /**
+     * The most coverage a plan may let a fix lose: a fix that no longer sees a fifth of the non-paging I/O the
+     * baseline sees has stopped looking at part of it, and a looser limit would let it pass for a fix.
+     */
+    public static final double MAX_COVERAGE_LOSS = 0.20;
 
     public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold) {
         this(name, configs, runs, seed, threshold, DEFAULT_MAX_COVERAGE_LOSS);
@@ -60,6 +65,9 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         if (!(maxCoverageLoss >= 0 && maxCoverageLoss < 1)) {
             throw new IllegalArgumentException("maxCoverageLoss must be a share from 0 up to 1, not " + maxCoverageLoss);
         }
+        if (maxCoverageLoss > MAX_COVERAGE_LOSS) {
+            throw new IllegalArgumentException(coverageLossAboveCap(String.valueOf(maxCoverageLoss)));
+        }
         StressProfile load = baselineOf(configs).stress();
         for (PlannedConfig c : configs) {
             if (!c.ownLoad() && !c.stress().equals(load)) {
@@ -67,6 +75,11 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
                         + " configuration runs the baseline's load unless it says load: own");
             }
         }
+    }
+
+    static String coverageLossAboveCap(String value) {
+        return "maxCoverageLoss is at most 20% (0.2): a fix that no longer sees more than a fifth of the non-paging"
+                + " I/O the baseline sees has stopped looking, not fixed the crash; not " + value;
     }
 
     public Plan withRuns(int newRuns) {
@@ -124,8 +137,9 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
      * Identifies what the results of a plan mean: configurations, loads, seed and (when not the defaults, so the
      * fingerprints of plans written before stay as they were) the kernel model's options, which hold the site's
      * environment as the model stands for it, and the site's environment itself (its memory and architecture matter
-     * to a VM lab). The run count, threshold and coverage share are left out, so a resumed matrix may add runs or
-     * judge with other limits.
+     * to a VM lab). The run count, threshold and coverage share are the limits the matrix was planned with: they
+     * are left out here (so results files of earlier versions still resume) and recorded in the results file's
+     * header instead, which resume and merge hold the matrix to ({@link ResultsFile#requireSameLimits}).
      */
     public String fingerprint() {
         StringBuilder canonical = new StringBuilder().append(name).append('|').append(seed);

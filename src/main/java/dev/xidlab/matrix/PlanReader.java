@@ -129,6 +129,10 @@ public final class PlanReader {
         planned = onTheBaselinesLoad(configs, planned);
         double maxLoss = root.fields.containsKey("maxCoverageLoss")
                 ? share(root.fields.get("maxCoverageLoss"), "maxCoverageLoss") : Plan.DEFAULT_MAX_COVERAGE_LOSS;
+        if (maxLoss > Plan.MAX_COVERAGE_LOSS) {
+            throw error(root.fields.get("maxCoverageLoss"), Plan.coverageLossAboveCap(
+                    root.fields.get("maxCoverageLoss").text));
+        }
         Optional<Environment> environment = environment(root.fields.get("environment"));
         Map<FilterGroup, Integer> groupFrames = groupFrames(root.fields.get("model"), environment.isPresent());
         Plan plan;

@@ -144,8 +144,14 @@ public record VerdictRules(double threshold, double maxCoverageLoss, boolean ada
                 + " failure, once it is blind, or after " + clean + " clean runs), and the rest of the budget goes"
                 + " to those still open. Both error rates stay at 5% however the runs are spread."
                 : "Fixed runs: every configuration runs the planned number of runs, and the exact bounds hold for"
-                + " that number. Adding runs after looking at a result is another look: --adaptive is the mode"
-                + " whose bounds hold at every look.");
+                + " that number. Adding runs after looking at a result is another look, so a resumed matrix keeps"
+                + " its planned runs: more runs are a new matrix, or --adaptive, the mode whose bounds hold at every"
+                + " look.");
+        rules.add("A matrix is judged by the limits it was planned with: its threshold and maximum coverage loss"
+                + " (at most " + percent(Plan.MAX_COVERAGE_LOSS) + ") are written into its results, and resume and"
+                + " merge refuse other limits.");
+        rules.add("A merge takes every shard i/n of the matrix exactly once, each with every run planned for it;"
+                + " a missing, repeated or unfinished shard is refused, naming it.");
         rules.add("The matrix is NOT CONFIRMED when any fix failed, else BLIND when any fix is blind, else"
                 + " CONFIRMED when the plan has at least one fix, the baseline REPRODUCED and every fix is"
                 + " CONFIRMED, else INCONCLUSIVE. Only CONFIRMED exits 0.");
