@@ -12,7 +12,9 @@ import java.util.Optional;
  * moved: {@code RunLineFormatTest} pins lines of each outcome. {@code reentry} is written for every run, as it
  * always was; {@code hang} and {@code hangBoundMillis} are the fields hung runs added. {@code labPhase} is written
  * only for a lab error the lab placed before the load ({@code before-load}); a lab error without it, as every
- * earlier version wrote them, reads as one after the load started, which counts against the configuration.
+ * earlier version wrote them, reads as one after the load started, which counts against the configuration. The
+ * five counts of callbacks by kind ({@code createCallbacks} ... {@code nonCachedWriteCallbacks}) come with the
+ * telemetry of drivers that split them, and are absent before.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record RunLine(String type, String config, String role, int run, long seed, String outcome,
@@ -20,7 +22,8 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
                String crashModule, Integer recursionDepth, List<String> stack, String dump,
                long operations, long elapsedMillis, Integer maxNestingDepth, Integer minRemainingStack,
                Long callbacks, Long pagingIoCallbacks, Long guardSkips, String hang, Long hangBoundMillis,
-               String error, String labPhase) {
+               String error, String labPhase, Long createCallbacks, Long cachedReadCallbacks,
+               Long nonCachedReadCallbacks, Long cachedWriteCallbacks, Long nonCachedWriteCallbacks) {
 
     static final String TYPE = "run";
     static final String BEFORE_LOAD = "before-load";
@@ -30,6 +33,7 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
         Optional<RunRecord.Crash> crash = r.crash();
         Optional<RunRecord.Analysis> analysis = crash.flatMap(RunRecord.Crash::analysis);
         Optional<Telemetry> t = r.telemetry();
+        Optional<Telemetry.Kinds> kinds = t.flatMap(Telemetry::kinds);
         return new RunLine(TYPE, slot.config(), slot.role().label(), slot.run(), slot.seed(), r.outcome().label(),
                 crash.map(RunRecord.Crash::bugcheck).orElse(null),
                 crash.map(RunRecord.Crash::bugcheckName).orElse(null),
@@ -48,7 +52,12 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
                 r.hang().map(RunRecord.Hang::reason).orElse(null),
                 r.hang().map(RunRecord.Hang::boundMillis).orElse(null),
                 r.error().orElse(null),
-                r.excusedLabError() ? BEFORE_LOAD : null);
+                r.excusedLabError() ? BEFORE_LOAD : null,
+                kinds.map(Telemetry.Kinds::creates).orElse(null),
+                kinds.map(Telemetry.Kinds::cachedReads).orElse(null),
+                kinds.map(Telemetry.Kinds::nonCachedReads).orElse(null),
+                kinds.map(Telemetry.Kinds::cachedWrites).orElse(null),
+                kinds.map(Telemetry.Kinds::nonCachedWrites).orElse(null));
     }
 
     RunRecord toRecord() {
@@ -57,9 +66,14 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
         }
         RunRecord.Outcome kind = RunRecord.Outcome.parse(outcome);
         RunRecord.Slot slot = new RunRecord.Slot(require(config, "config"), role(role), run, seed);
+        // The counts by kind are written all five or none.
+        Optional<Telemetry.Kinds> kinds = createCallbacks == null ? Optional.empty()
+                : Optional.of(new Telemetry.Kinds(createCallbacks, orZero(cachedReadCallbacks),
+                orZero(nonCachedReadCallbacks), orZero(cachedWriteCallbacks), orZero(nonCachedWriteCallbacks)));
         Optional<Telemetry> telemetry = callbacks == null ? Optional.empty()
                 : Optional.of(new Telemetry(orZero(maxNestingDepth), minRemainingStack == null ? -1 : minRemainingStack,
-                callbacks, pagingIoCallbacks == null ? 0 : pagingIoCallbacks, guardSkips == null ? 0 : guardSkips));
+                callbacks, pagingIoCallbacks == null ? 0 : pagingIoCallbacks, guardSkips == null ? 0 : guardSkips,
+                kinds));
         // Lines carry the analysis's fields exactly when a dump was read: its frame count is never left out then.
         Optional<RunRecord.Analysis> analysis = recursionDepth == null ? Optional.empty()
                 : Optional.of(new RunRecord.Analysis(reentry, Optional.ofNullable(crashModule), recursionDepth,
@@ -95,6 +109,10 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
     }
 
     private static int orZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    private static long orZero(Long value) {
         return value == null ? 0 : value;
     }
 }

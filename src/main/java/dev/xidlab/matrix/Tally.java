@@ -107,6 +107,11 @@ final class Tally {
         return telemetry;
     }
 
+    /** The operations the telemetry was counted over (a crashed or hung run's last one included). */
+    long telemetryOperations() {
+        return telemetryOperations;
+    }
+
     boolean hasTelemetry() {
         return telemetryRuns > 0 && telemetryOperations > 0;
     }

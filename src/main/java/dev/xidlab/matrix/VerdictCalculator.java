@@ -165,6 +165,13 @@ public final class VerdictCalculator {
             reason = String.format(Locale.ROOT, "it sees %.3f non-paging callbacks per operation against the"
                     + " baseline's %.3f: %s of them lost, more than the %s allowed", c.nonPagingPerOperation(),
                     c.baselineNonPagingPerOperation(), pct(c.lost()), pct(rules.maxCoverageLoss()));
+        } else if (coverage.isPresent() && coverage.get().blind(rules.maxCoverageLoss())) {
+            verdict = Verdict.BLIND;
+            reason = "it no longer sees " + String.join(" and ", coverage.get().kindsLost(rules.maxCoverageLoss())
+                    .stream().map(k -> k.kind() + " (" + pct(k.lost()) + " of them lost)").toList())
+                    + ": more than the " + pct(rules.maxCoverageLoss()) + " allowed of any kind of operation the"
+                    + " baseline sees, whatever its share of the load (in all it sees " + pct(1 - coverage.get().lost())
+                    + ")";
         } else if (config.ownLoad()) {
             reason = clean + ", but on a load of its own (load: own): compared across loads, so at most INCONCLUSIVE";
         } else if (rules.tooManyExcused(t)) {

@@ -130,8 +130,11 @@ public record VerdictRules(double threshold, double maxCoverageLoss, boolean ada
                 + " (no re-entry crash) or INCONCLUSIVE, with how many more runs would separate it.");
         rules.add("A fix that crashed, hung or had a lab error after the load started in any run is NOT CONFIRMED.");
         rules.add("A fix whose Xid mode is off, or that sees more than " + percent(maxCoverageLoss) + " fewer"
-                + " non-paging callbacks per operation than the baseline, is BLIND: it stopped the crash by not"
-                + " looking. The paging-I/O callbacks it no longer sees are its cost, shown apart.");
+                + " non-paging callbacks per operation than the baseline, in all or of any one kind of operation the"
+                + " baseline sees (creates, cached and non-cached reads and writes; a kind by a one-sided exact test"
+                + " at 5%, so one the baseline saw only a few times is not judged on noise), is BLIND: it stopped the"
+                + " crash by not looking, whatever that kind's share of the load. The paging-I/O callbacks it no"
+                + " longer sees are its cost, shown apart.");
         rules.add("A fix is CONFIRMED when it never failed, is not blind, ran the baseline's load, its one-sided 95%"
                 + " upper bound on failures per run (exact Clopper-Pearson) is under the threshold, " + t
                 + " (at least " + clean + " clean runs), and the baseline REPRODUCED. Otherwise it is INCONCLUSIVE,"

@@ -106,6 +106,19 @@ class RunLineFormatTest {
     }
 
     @Test
+    void theCallbacksByKindAreWrittenWithTheTelemetryAndReadBack() throws Exception {
+        RunRecord survived = RunRecord.survived(Records.slot("cached", 0), 20000, 5, new Telemetry(1, 23104, 24000,
+                4000, 0, java.util.Optional.of(new Telemetry.Kinds(4000, 8400, 3600, 2800, 1200))));
+
+        String line = json.writeValueAsString(survived);
+
+        assertTrue(line.endsWith("\"createCallbacks\":4000,\"cachedReadCallbacks\":8400,\"nonCachedReadCallbacks\":3600,"
+                + "\"cachedWriteCallbacks\":2800,\"nonCachedWriteCallbacks\":1200}"), line);
+        assertEquals(survived, read(line));
+        assertTrue(read(SURVIVED).telemetry().orElseThrow().kinds().isEmpty(), "an earlier line has no split");
+    }
+
+    @Test
     void aLineWithAnUnknownOutcomeIsRefusedWithItsLineNumber() throws Exception {
         Path file = dir.resolve("results.jsonl");
         Files.writeString(file, "{\"type\":\"header\",\"format\":1,\"plan\":\"default\",\"fingerprint\":\"x\","

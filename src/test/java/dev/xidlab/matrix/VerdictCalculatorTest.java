@@ -182,6 +182,38 @@ class VerdictCalculatorTest {
         assertEquals(0.0, some.perOperation().orElseThrow().pagingIoCallbacks(), "its cost, shown apart");
     }
 
+    /** A run of 20,000 operations whose driver split its callbacks by kind: 4% of them reads, or none seen. */
+    static RunRecord survivedSeeing(String config, int run, boolean reads) {
+        Telemetry.Kinds kinds = new Telemetry.Kinds(9600, reads ? 560 : 0, reads ? 240 : 0, 6720, 2880);
+        long seen = kinds.counts().stream().mapToLong(Long::longValue).sum();
+        return RunRecord.survived(Records.slot(config, run), 20000, 5,
+                new Telemetry(1, 20000, seen, 0, 0, Optional.of(kinds)));
+    }
+
+    @Test
+    void aFixThatSeesNoneOfAKindIsBlindWhateverItsShareOfTheLoad() {
+        Plan p = withFix(new PlannedConfig("no-reads", Role.FIX, DriverConfig.fieldDefault(), DefaultPlan.stress()));
+        List<RunRecord> all = runs(p, 40, (c, r) -> survivedSeeing(c, r, true),
+                (c, r) -> survivedSeeing(c, r, !c.equals("no-reads")));
+
+        ConfigResult noReads = config(VerdictCalculator.summarize(p, "sim", all), "no-reads");
+
+        assertEquals(0.04, noReads.coverage().orElseThrow().lost(), 1e-9, "in all it loses only 4%");
+        assertEquals(Verdict.BLIND, noReads.verdict());
+        assertTrue(noReads.reason().startsWith("it no longer sees cached reads (100.0% of them lost) and non-cached"
+                + " reads (100.0% of them lost)"), noReads.reason());
+    }
+
+    @Test
+    void aKindTheBaselineSawOnlyAFewTimesIsNotJudgedOnNoise() {
+        // The baseline crashed early in every run: its 2 non-cached writes are 1 in 30 operations, the fix's 1 in 40.
+        Coverage.Kind writes = new Coverage.Kind("non-cached writes", 2, 60, 500, 20000, 0.25);
+        Coverage.Kind none = new Coverage.Kind("non-cached writes", 40, 2000, 0, 20000, 1.0);
+
+        assertTrue(!writes.lostMoreThan(0.05), "2 callbacks cannot tell 25% lost from 5%");
+        assertTrue(none.lostMoreThan(0.05), "40 callbacks of a kind the fix never saw can");
+    }
+
     @Test
     void aFixWhoseModeIsOffIsBlind() {
         Plan p = withFix(new PlannedConfig("off", Role.FIX, DriverConfig.fieldDefault().withXidMode(XidMode.OFF),
