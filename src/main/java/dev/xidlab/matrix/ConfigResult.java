@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param labErrors          lab errors excused: the lab's own step failed before the load started; not runs
  * @param labErrorsAfterLoad lab errors once the load had started: runs, and a fix's failures
- * @param pValue         a fix's Fisher exact test against the baseline (one-sided); empty for the baseline
+ * @param pValue         a fix's McNemar exact test against the baseline on the runs paired by seed (one-sided);
+ *                       empty for the baseline and for adaptive runs, whose stopped samples give no p-value
  * @param coverage       a fix's coverage against the baseline; empty for the baseline or without telemetry
  * @param perOperation   the callbacks the driver counted per operation of the load; empty without telemetry
  * @param moreRunsNeeded how many more runs of this configuration would settle it (0 when settled or when no

@@ -18,9 +18,13 @@ import java.util.Optional;
  * the kernel model is set up when the lab is the model ({@link ModelOptions}; a real kernel has its own); and the
  * customer's site the plan stands for, when it was made from their dumps ({@code environment}: the VM lab sizes
  * and checks its guest by it, the model stands for it through {@code model}'s environment).
+ *
+ * @param chooseAmongFixes the fixes are candidates to choose one from (--choose-among-fixes): every CONFIRMED must
+ *                         hold at 5% for all of them together, by Holm's step-down procedure ({@link VerdictRules})
  */
 public record Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
-                   double maxCoverageLoss, ModelOptions model, Optional<Environment> environment) {
+                   double maxCoverageLoss, ModelOptions model, Optional<Environment> environment,
+                   boolean chooseAmongFixes) {
 
     public static final int MAX_RUNS = 100_000;
     public static final double DEFAULT_MAX_COVERAGE_LOSS = 0.05;
@@ -42,6 +46,11 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
     public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
                 double maxCoverageLoss, ModelOptions model) {
         this(name, configs, runs, seed, threshold, maxCoverageLoss, model, Optional.empty());
+    }
+
+    public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
+                double maxCoverageLoss, ModelOptions model, Optional<Environment> environment) {
+        this(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, false);
     }
 
     public Plan {
@@ -83,29 +92,38 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
     }
 
     public Plan withRuns(int newRuns) {
-        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss, model, environment);
+        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss, model, environment,
+                chooseAmongFixes);
     }
 
     public Plan withSeed(long newSeed) {
-        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss, model, environment);
+        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss, model, environment,
+                chooseAmongFixes);
     }
 
     public Plan withThreshold(double newThreshold) {
-        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss, model, environment);
+        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss, model, environment,
+                chooseAmongFixes);
     }
 
     public Plan withMaxCoverageLoss(double share) {
-        return new Plan(name, configs, runs, seed, threshold, share, model, environment);
+        return new Plan(name, configs, runs, seed, threshold, share, model, environment, chooseAmongFixes);
     }
 
     public Plan withModel(ModelOptions newModel) {
-        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, newModel, environment);
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, newModel, environment,
+                chooseAmongFixes);
+    }
+
+    /** The plan whose fixes are candidates to choose one from: its verdicts hold for all the fixes together. */
+    public Plan withChooseAmongFixes(boolean choose) {
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, choose);
     }
 
     /** The plan standing for a site: the environment, and the model's machine made the site's. */
     public Plan withEnvironment(Environment site) {
         return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss,
-                model.withEnvironment(site.model()), Optional.of(site));
+                model.withEnvironment(site.model()), Optional.of(site), chooseAmongFixes);
     }
 
     public PlannedConfig baseline() {

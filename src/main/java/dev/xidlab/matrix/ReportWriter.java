@@ -24,7 +24,7 @@ public final class ReportWriter {
 
     /** The columns of the results table, the same in every report and on the terminal. */
     public static final List<String> COLUMNS = List.of("configuration", "role", "runs", "crashes", "re-entry",
-            "hangs", "lab errors", "rate", "95% bound", "p (Fisher)", "coverage", "verdict");
+            "hangs", "lab errors", "rate", "95% bound", "p (McNemar)", "coverage", "verdict");
 
     /** The driver's counters per configuration; paging I/O a fix no longer sees is its cost, shown here. */
     static final List<String> TELEMETRY_COLUMNS = List.of("configuration", "callback nesting",
@@ -53,11 +53,15 @@ public final class ReportWriter {
 
     /** What the columns mean, under every table. */
     public static String legend(MatrixSummary s) {
-        return "rate: the baseline's re-entry crashes, a fix's crashes and hangs, per run; 95% bound: one-sided, "
+        return "rate: the baseline's re-entry crashes, a fix's failures (crashes, hangs, lab errors after the load"
+                + " started), per run; lab errors: those excused (before the load), not runs; 95% bound: one-sided, "
                 + (s.adaptive() ? "anytime-valid for the baseline and exact for the fixes"
-                : "exact (Clopper-Pearson)") + "; p: Fisher's exact test, one-sided, of a fix's failures against the"
-                + " baseline's re-entry crashes; coverage: the non-paging callbacks per operation a fix still sees,"
-                + " against the baseline's.";
+                : "exact (Clopper-Pearson)") + "; p: McNemar's exact test, one-sided, of a fix's failures against"
+                + " the baseline's re-entry crashes in the runs paired by seed" + (s.adaptive()
+                ? " (not given for adaptive runs: on samples stopped by what they showed it is no p-value)" : "")
+                + "; coverage: the non-paging callbacks per operation a fix still sees, against the baseline's."
+                + (s.chooseAmongFixes() ? " Fixes chosen among: every CONFIRMED holds at 5% for all of them together"
+                + " (Holm)." : " Each fix's verdict holds at 5% on its own.");
     }
 
     /** "adaptive: 85 of 200 budgeted runs, 115 saved", or the fixed plan's count. */

@@ -48,7 +48,7 @@ public final class ResultsFile implements AutoCloseable {
         file.append(new ResultsHeader("header", ResultsHeader.FORMAT, plan.name(), plan.fingerprint(), lab,
                 Instant.now().toString(), adaptive ? Boolean.TRUE : null,
                 VerdictCalculator.modelOf(plan, lab), shard.whole() ? null : shard.label(), plan.runs(),
-                plan.threshold(), plan.maxCoverageLoss()));
+                plan.threshold(), plan.maxCoverageLoss(), plan.chooseAmongFixes() ? Boolean.TRUE : null));
         return file;
     }
 
@@ -93,6 +93,12 @@ public final class ResultsFile implements AutoCloseable {
                     : header.threshold(), sameLoss ? plan.maxCoverageLoss() : header.maxCoverageLoss()) + ", not " + limits(plan.threshold(), plan.maxCoverageLoss())
                     + ": the limits a matrix was planned with are part of it, and its results are judged by them"
                     + " (drop --threshold and --max-coverage-loss, or run a new matrix with the limits you want)");
+        }
+        if (header.choosingAmongFixes() != plan.chooseAmongFixes()) {
+            throw new PlanException(path + " was planned " + (header.choosingAmongFixes() ? "with" : "without")
+                    + " --choose-among-fixes: its verdicts hold " + (header.choosingAmongFixes()
+                    ? "for the fixes together" : "for each fix on its own") + ", and its results are judged that"
+                    + " way (run a new matrix to judge them the other way)");
         }
     }
 

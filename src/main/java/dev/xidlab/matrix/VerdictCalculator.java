@@ -37,10 +37,14 @@ public final class VerdictCalculator {
         Map<String, Tally> tallies = tallies(plan, records);
         Tally base = tallies.get(plan.baseline().name());
         ConfigResult baseline = baseline(plan.baseline(), base, rules);
+        List<PlannedConfig> candidates = plan.configs().stream().filter(c -> c.role() == Role.FIX).toList();
+        List<Boolean> held = rules.holm(candidates.stream().map(c -> tallies.get(c.name()))
+                .map(t -> rules.fixPValue(t.failures(), t.runs())).toList());
         List<ConfigResult> results = new ArrayList<>();
         for (PlannedConfig c : plan.configs()) {
             results.add(c.role() == Role.BASELINE ? baseline
-                    : fix(c, tallies.get(c.name()), base, baseline.verdict() == Verdict.REPRODUCED, rules));
+                    : fix(c, tallies.get(c.name()), base, baseline.verdict() == Verdict.REPRODUCED, rules,
+                    held.get(candidates.indexOf(c)), adaptive ? Optional.empty() : paired(plan, c, records)));
         }
         List<ConfigResult> fixes = results.stream().filter(r -> r.role() == Role.FIX).toList();
 
@@ -77,7 +81,8 @@ public final class VerdictCalculator {
             planned = plan.configs().size() * plan.runs();
         }
         return new MatrixSummary(plan.name(), plan.fingerprint(), lab, plan.threshold(), plan.maxCoverageLoss(),
-                adaptive, planned, records.size(), Math.max(0, saved), verdict, reason, results, rules.text(), modelOf(plan, lab));
+                plan.chooseAmongFixes(), adaptive, planned, records.size(), Math.max(0, saved), verdict, reason,
+                results, rules.text(), modelOf(plan, lab));
     }
 
     static Map<String, Tally> tallies(Plan plan, List<RunRecord> records) {
@@ -136,14 +141,49 @@ public final class VerdictCalculator {
                 reason, more);
     }
 
+    /**
+     * McNemar's exact test of a fix against the baseline on the runs both did with the same seed (run r of each):
+     * the pairs where the baseline re-entered and the fix held, against those where the fix failed and the
+     * baseline did not. Empty without a pair.
+     */
+    private static Optional<Double> paired(Plan plan, PlannedConfig fix, List<RunRecord> records) {
+        Map<Integer, RunRecord> baseline = new LinkedHashMap<>();
+        Map<Integer, RunRecord> fixed = new LinkedHashMap<>();
+        for (RunRecord r : records) {
+            if (!r.excusedLabError()) {
+                if (r.config().equals(plan.baseline().name())) {
+                    baseline.put(r.slot().run(), r);
+                } else if (r.config().equals(fix.name())) {
+                    fixed.put(r.slot().run(), r);
+                }
+            }
+        }
+        int baselineOnly = 0;
+        int fixOnly = 0;
+        int pairs = 0;
+        for (Map.Entry<Integer, RunRecord> b : baseline.entrySet()) {
+            RunRecord f = fixed.get(b.getKey());
+            if (f != null) {
+                pairs++;
+                baselineOnly += b.getValue().isReentry() && !f.failed() ? 1 : 0;
+                fixOnly += f.failed() && !b.getValue().isReentry() ? 1 : 0;
+            }
+        }
+        return pairs == 0 ? Optional.empty() : Optional.of(RateBounds.mcnemarPValue(baselineOnly, fixOnly));
+    }
+
+    /**
+     * @param held by Holm's procedure over the fixes, its failing at the threshold is rejected (read only when the
+     *             fixes are chosen among; otherwise its own bound decides)
+     * @param p    McNemar's p-value beside it (empty for adaptive runs)
+     */
     private static ConfigResult fix(PlannedConfig config, Tally t, Tally base, boolean baselineReproduced,
-                                    VerdictRules rules) {
+                                    VerdictRules rules, boolean held, Optional<Double> p) {
         int f = t.failures();
         int n = t.runs();
         double bound = rules.fixBound(f, n);
         Optional<Coverage> coverage = Coverage.of(base, t);
-        Optional<Double> p = n == 0 || base.runs() == 0 ? Optional.empty()
-                : Optional.of(RateBounds.fisherPValue(base.reentry(), base.runs(), f, n));
+        String holm = String.format(Locale.ROOT, " by Holm's procedure over the %d fixes", rules.fixes());
         String clean = String.format(Locale.ROOT, "no failure in %d runs: rate %s", n, boundText(Role.FIX, bound));
         Verdict verdict = Verdict.INCONCLUSIVE;
         String reason;
@@ -180,17 +220,18 @@ public final class VerdictCalculator {
             reason = clean + ", but what it sees is not measured: " + (t.hasTelemetry() ? "the baseline" : "it")
                     + " left no telemetry (the lab reads the driver's counters only from runs that end with the"
                     + " machine up)";
-        } else if (bound >= rules.threshold()) {
+        } else if (rules.chooseAmongFixes() ? !held : bound >= rules.threshold()) {
             more = Math.max(1, rules.cleanRunsNeeded() - n);
-            reason = String.format(Locale.ROOT, "%s, not under the threshold %s: %d more crash-free runs needed",
-                    clean, pct(rules.threshold()), more);
+            reason = String.format(Locale.ROOT, "%s, not under the threshold %s%s: %d more crash-free runs needed",
+                    clean, pct(rules.threshold()), rules.chooseAmongFixes() ? holm : "", more);
         } else if (!baselineReproduced) {
             reason = clean + ", under the threshold, but the baseline did not reproduce above it, so the runs"
                     + " cannot tell this fix from the baseline (see the baseline)";
         } else {
             verdict = Verdict.CONFIRMED;
-            reason = String.format(Locale.ROOT, "%s, under the threshold %s; sees %s of the baseline's non-paging"
-                    + " callbacks", clean, pct(rules.threshold()), pct(1 - coverage.get().lost()));
+            reason = String.format(Locale.ROOT, "%s, under the threshold %s%s; sees %s of the baseline's non-paging"
+                    + " callbacks", clean, pct(rules.threshold()), rules.chooseAmongFixes() ? holm : "",
+                    pct(1 - coverage.get().lost()));
         }
         return result(config, t, bound, (double) f / Math.max(1, n), p, coverage, verdict, reason, more);
     }

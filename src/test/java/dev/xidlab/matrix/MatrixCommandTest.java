@@ -207,6 +207,21 @@ class MatrixCommandTest {
     }
 
     @Test
+    void choosingAmongFixesIsPartOfTheMatrixOnResumeAndMerge() throws Exception {
+        CliRun chosen = xidlab("matrix", "--choose-among-fixes", "--runs", "42", "--report", dir.toString());
+        assertEquals(ExitCode.OK, chosen.exitCode(), chosen.out());
+        assertTrue(Files.readAllLines(dir.resolve(MatrixSession.RESULTS)).get(0).contains("\"chooseAmongFixes\":true"));
+
+        CliRun resumed = xidlab("matrix", "--runs", "42", "--resume", "--report", dir.toString());
+        CliRun merged = xidlab("matrix", "merge", "--report", dir.resolve("merged").toString(), dir.toString());
+
+        assertEquals(ExitCode.USAGE, resumed.exitCode());
+        assertTrue(resumed.err().contains("was planned with --choose-among-fixes"), resumed.err());
+        assertEquals(ExitCode.OK, merged.exitCode(), merged.err());
+        assertTrue(merged.out().contains("by Holm's procedure over the 4 fixes"), "merge judges as planned");
+    }
+
+    @Test
     void progressIsOnePlainLinePerRunWhenNotATerminal() {
         CliRun r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
 

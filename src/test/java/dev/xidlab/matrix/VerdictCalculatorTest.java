@@ -353,6 +353,67 @@ class VerdictCalculatorTest {
     }
 
     @Test
+    void thePValueBesideAFixIsMcNemarsOnTheRunsPairedBySeed() {
+        // The baseline re-entered in runs 0-9; the fix failed in runs 0 and 1, the same loads: 8 pairs tell them
+        // apart, all the baseline's way.
+        List<RunRecord> all = runs(40, (c, r) -> r < 10 ? Records.reentry(c, r) : Records.survived(c, r),
+                (c, r) -> c.equals("cached") && r < 2 ? Records.otherCrash(c, r) : Records.survived(c, r));
+
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", all);
+
+        assertEquals(Math.pow(0.5, 8), config(s, "cached").pValue().orElseThrow(), 1e-12);
+        assertEquals(Math.pow(0.5, 10), config(s, "guard").pValue().orElseThrow(), 1e-12);
+        assertTrue(s.configs().get(0).pValue().isEmpty(), "none beside the baseline");
+    }
+
+    @Test
+    void adaptiveRunsReportNoPValue() {
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", runs(29, Records::reentry, Records::survived),
+                true);
+
+        assertTrue(s.configs().stream().allMatch(c -> c.pValue().isEmpty()), "stopped samples give no p-value");
+    }
+
+    @Test
+    void chosenAmongFixesAFixNeedsTheCleanRunsOfHolmsProcedure() {
+        Plan choose = plan.withChooseAmongFixes(true);
+
+        MatrixSummary forty = VerdictCalculator.summarize(choose, "sim", runs(40, Records::reentry,
+                Records::survived));
+        MatrixSummary fortyTwo = VerdictCalculator.summarize(choose, "sim", runs(42, Records::reentry,
+                Records::survived));
+
+        assertEquals(Verdict.INCONCLUSIVE, forty.verdict(), "0.9^40 = 1.48% is not under 5% / 4");
+        ConfigResult fix = forty.configs().get(1);
+        assertTrue(fix.reason().contains("by Holm's procedure over the 4 fixes: 2 more crash-free runs needed"),
+                fix.reason());
+        assertEquals(Verdict.CONFIRMED, fortyTwo.verdict(), "0.9^42 = 1.2% is");
+        assertTrue(fortyTwo.chooseAmongFixes());
+    }
+
+    @Test
+    void holmsProcedureStepsDownFromTheLeastPValueAndStopsAtTheFirstItKeeps() {
+        VerdictRules rules = VerdictRules.of(plan.withChooseAmongFixes(true), false);
+
+        assertEquals(List.of(true, false, false, false), rules.holm(List.of(0.01, 0.02, 0.04, 0.2)),
+                "0.01 < 5%/4, but 0.02 is not under 5%/3");
+        assertEquals(List.of(true, true, true, true), rules.holm(List.of(0.03, 0.001, 0.02, 0.012)));
+        assertEquals(List.of(false, false, false, false), rules.holm(List.of(0.013, 0.013, 0.013, 0.013)));
+    }
+
+    @Test
+    void theReportsSayEachFixsVerdictHoldsOnItsOwnUnlessChosenAmong() {
+        MatrixSummary own = VerdictCalculator.summarize(plan, "sim", runs(40, Records::reentry, Records::survived));
+        MatrixSummary chosen = VerdictCalculator.summarize(plan.withChooseAmongFixes(true), "sim",
+                runs(42, Records::reentry, Records::survived));
+
+        assertTrue(ReportWriter.legend(own).endsWith("Each fix's verdict holds at 5% on its own."));
+        assertTrue(own.rules().stream().anyMatch(r -> r.startsWith("Each fix's verdict holds at 5% on its own")));
+        assertTrue(ReportWriter.legend(chosen).endsWith("every CONFIRMED holds at 5% for all of them together"
+                + " (Holm)."));
+    }
+
+    @Test
     void theRepresentativeCrashIsTheDeepestReentry() {
         MatrixSummary s = VerdictCalculator.summarize(plan, "sim", runs(40, Records::reentry, Records::survived));
 
