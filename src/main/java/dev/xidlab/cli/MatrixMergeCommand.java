@@ -164,7 +164,8 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             plan = planOptions.runs != null || header.runs() == null ? plan : plan.withRuns(header.runs());
             plan = planOptions.threshold != null || header.threshold() == null ? plan
                     : plan.withThreshold(header.threshold());
-            plan = planOptions.chooseAmongFixes || !header.choosingAmongFixes() ? plan : plan.withChooseAmongFixes(true);
+            plan = planOptions.chooseAmongFixes || !header.choosingAmongFixes() ? plan
+                    : plan.withChooseAmongFixes(true);
             return planOptions.maxCoverageLoss != null || header.maxCoverageLoss() == null ? plan
                     : plan.withMaxCoverageLoss(header.maxCoverageLoss());
         } catch (IllegalArgumentException e) {

@@ -127,7 +127,8 @@ public final class StressCommand implements Callable<Integer> {
                 }
             } catch (LabException | DeviceException e) {
                 // The lab's own step, before any load: whoever reads the result (the VM lab) may excuse it.
-                writeResult(labError(RunOutcome.LabFailure.beforeLoad(e.getMessage(), Duration.ZERO), Map.of()));
+                writeResult(labError(RunOutcome.LabFailure.beforeLoad(String.valueOf(e.getMessage()), Duration.ZERO),
+                        Map.of()));
                 throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
             }
             try {

@@ -61,7 +61,7 @@ public final class LocalWindowsLab implements Lab {
         try {
             opened = deployDriver();
         } catch (RuntimeException e) {
-            return RunOutcome.LabFailure.beforeLoad(e.getMessage(),
+            return RunOutcome.LabFailure.beforeLoad(e.getMessage() == null ? e.toString() : e.getMessage(),
                     java.time.Duration.ofNanos(System.nanoTime() - started));
         }
         // From here the load runs: whatever fails (its I/O failed by the filter, too) counts against the driver.

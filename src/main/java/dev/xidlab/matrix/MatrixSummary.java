@@ -11,8 +11,9 @@ import java.util.List;
  * @param chooseAmongFixes the verdicts hold for all the fixes together (Holm), not for each on its own
  */
 public record MatrixSummary(String plan, String fingerprint, String lab, double threshold, double maxCoverageLoss,
-                            boolean chooseAmongFixes, boolean adaptive, int plannedRuns, int recordedRuns, int runsSaved, Verdict verdict,
-                            String reason, List<ConfigResult> configs, List<String> rules, String model) {
+                            boolean chooseAmongFixes, boolean adaptive, int plannedRuns, int recordedRuns,
+                            int runsSaved, Verdict verdict, String reason, List<ConfigResult> configs,
+                            List<String> rules, String model) {
 
     public MatrixSummary {
         configs = List.copyOf(configs);

@@ -90,7 +90,8 @@ public final class ResultsFile implements AutoCloseable {
         boolean sameLoss = header.maxCoverageLoss() == null || header.maxCoverageLoss() == plan.maxCoverageLoss();
         if (!sameThreshold || !sameLoss) {
             throw new PlanException(path + " was planned with " + limits(sameThreshold ? plan.threshold()
-                    : header.threshold(), sameLoss ? plan.maxCoverageLoss() : header.maxCoverageLoss()) + ", not " + limits(plan.threshold(), plan.maxCoverageLoss())
+                    : header.threshold(), sameLoss ? plan.maxCoverageLoss() : header.maxCoverageLoss()) + ", not "
+                    + limits(plan.threshold(), plan.maxCoverageLoss())
                     + ": the limits a matrix was planned with are part of it, and its results are judged by them"
                     + " (drop --threshold and --max-coverage-loss, or run a new matrix with the limits you want)");
         }

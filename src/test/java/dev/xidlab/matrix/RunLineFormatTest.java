@@ -112,8 +112,9 @@ class RunLineFormatTest {
 
         String line = json.writeValueAsString(survived);
 
-        assertTrue(line.endsWith("\"createCallbacks\":4000,\"cachedReadCallbacks\":8400,\"nonCachedReadCallbacks\":3600,"
-                + "\"cachedWriteCallbacks\":2800,\"nonCachedWriteCallbacks\":1200}"), line);
+        assertTrue(line.endsWith("\"createCallbacks\":4000,\"cachedReadCallbacks\":8400,"
+                + "\"nonCachedReadCallbacks\":3600,\"cachedWriteCallbacks\":2800,\"nonCachedWriteCallbacks\":1200}"),
+                line);
         assertEquals(survived, read(line));
         assertTrue(read(SURVIVED).telemetry().orElseThrow().kinds().isEmpty(), "an earlier line has no split");
     }

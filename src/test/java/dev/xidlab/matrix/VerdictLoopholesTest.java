@@ -184,7 +184,8 @@ class VerdictLoopholesTest {
     void aFixThatSeesNoReadIsBlindWhateverTheReadsShareOfTheMix() throws Exception {
         Path plan = plan("""
                 runs: 40
-                stress: {workers: 4, processes: 32, pressure: high, operations: 20000, mix: {create: 48, read: 4, write: 48}}
+                stress: {workers: 4, processes: 32, pressure: high, operations: 20000,
+                         mix: {create: 48, read: 4, write: 48}}
                 configurations:
                   - {name: field, role: baseline}
                   - {name: no-reads, skipFor: {read: skip-non-dasd-io}}
