@@ -45,16 +45,23 @@ public final class ReportWriter {
     /** One configuration's row under {@link #COLUMNS}. */
     public static List<String> cells(ConfigResult c) {
         return List.of(c.name(), c.role().label(), String.valueOf(c.runs()), String.valueOf(c.crashes()),
-                String.valueOf(c.reentryCrashes()), String.valueOf(c.hangs()), String.valueOf(c.labErrors()),
+                String.valueOf(c.reentryCrashes()), String.valueOf(c.hangs()), labErrors(c),
                 percent(c.rate()), c.boundText(),
                 c.pValue().map(p -> String.format(Locale.ROOT, "%.2g", p)).orElse("-"),
                 c.coverage().map(cov -> percent(1 - cov.lost())).orElse("-"), c.verdict().label());
     }
 
+    /** "3", or "5 (2 after load)": the lab errors after the load started are runs and failures, the rest excused. */
+    static String labErrors(ConfigResult c) {
+        int all = c.labErrors() + c.labErrorsAfterLoad();
+        return c.labErrorsAfterLoad() == 0 ? String.valueOf(all) : all + " (" + c.labErrorsAfterLoad() + " after load)";
+    }
+
     /** What the columns mean, under every table. */
     public static String legend(MatrixSummary s) {
         return "rate: the baseline's re-entry crashes, a fix's failures (crashes, hangs, lab errors after the load"
-                + " started), per run; lab errors: those excused (before the load), not runs; 95% bound: one-sided, "
+                + " started), per run; lab errors: those before the load started are excused, not runs, those after"
+                + " it are runs and failures; 95% bound: one-sided, "
                 + (s.adaptive() ? "anytime-valid for the baseline and exact for the fixes"
                 : "exact (Clopper-Pearson)") + "; p: McNemar's exact test, one-sided, of a fix's failures against"
                 + " the baseline's re-entry crashes in the runs paired by seed" + (s.adaptive()

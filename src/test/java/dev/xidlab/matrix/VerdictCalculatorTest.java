@@ -288,6 +288,7 @@ class VerdictCalculatorTest {
         assertEquals(1, cached.labErrorsAfterLoad());
         assertEquals(Verdict.NOT_CONFIRMED, cached.verdict());
         assertTrue(cached.reason().contains("1 lab errors after the load started"), cached.reason());
+        assertEquals("1 (1 after load)", ReportWriter.cells(cached).get(ReportWriter.COLUMNS.indexOf("lab errors")));
     }
 
     @Test
