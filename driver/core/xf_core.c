@@ -377,6 +377,9 @@ Return Value:
     for (target = 0; target < 3; target++) {
         XfStore64(&c->NestedIo[target], 0);
     }
+    for (target = 0; target < XF_KIND_COUNT; target++) {
+        XfStore64(&c->Kinds[target], 0);
+    }
     XfStore64(&c->SelfTestDepthLimited, 0);
     XfStore64(&c->CacheDrops, 0);
     XfStore64(&Core->NestingOverflows, 0);
@@ -1146,6 +1149,36 @@ Return Value:
     XfPlatSelfTestTouch(Core, Depth - 1);
 }
 
+static XF_U32
+XfOperationKind(
+    _In_ const XF_OPERATION *Operation
+    )
+/*++
+
+Routine Description:
+
+    The kind of an operation that is not paging I/O, as XF_STATS counts it:
+    a create, or a read or write, cached or not (IRP_NOCACHE).
+
+Arguments:
+
+    Operation - What the callback saw.
+
+Return Value:
+
+    XF_KIND_*.
+
+--*/
+{
+    if (Operation->Operation == XF_OP_CREATE) {
+        return XF_KIND_CREATE;
+    }
+    if (Operation->Operation == XF_OP_READ) {
+        return Operation->IsNonCached ? XF_KIND_NON_CACHED_READ : XF_KIND_CACHED_READ;
+    }
+    return Operation->IsNonCached ? XF_KIND_NON_CACHED_WRITE : XF_KIND_CACHED_WRITE;
+}
+
 XF_U64
 XfCorePreOperation(
     _Inout_ XF_CORE *Core,
@@ -1180,6 +1213,8 @@ Return Value:
     XfAtomicInc64(&Core->Counters.Callbacks);
     if (Operation->IsPagingIo) {
         XfAtomicInc64(&Core->Counters.PagingIoCallbacks);
+    } else {
+        XfAtomicInc64(&Core->Counters.Kinds[XfOperationKind(Operation)]);
     }
     XfAtomicMin32(&Core->Counters.MinRemainingStack, remaining);
 
@@ -1792,6 +1827,11 @@ Return Value:
     Stats->SelfTestDepthLimited = XfLoad64(&c->SelfTestDepthLimited);
     Stats->CacheEntries = XfLoad64(&Core->CacheEntries);
     Stats->CacheDrops = XfLoad64(&c->CacheDrops);
+    Stats->CreateCallbacks = XfLoad64(&c->Kinds[XF_KIND_CREATE]);
+    Stats->CachedReadCallbacks = XfLoad64(&c->Kinds[XF_KIND_CACHED_READ]);
+    Stats->NonCachedReadCallbacks = XfLoad64(&c->Kinds[XF_KIND_NON_CACHED_READ]);
+    Stats->CachedWriteCallbacks = XfLoad64(&c->Kinds[XF_KIND_CACHED_WRITE]);
+    Stats->NonCachedWriteCallbacks = XfLoad64(&c->Kinds[XF_KIND_NON_CACHED_WRITE]);
 }
 
 XF_PAGED

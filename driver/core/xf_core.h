@@ -52,6 +52,7 @@ Environment:
 typedef struct _XF_OPERATION {
     XF_U32 Operation;                   // XF_OP_*
     XF_U32 IsPagingIo;                  // non-zero when IRP_PAGING_IO is set
+    XF_U32 IsNonCached;                 // non-zero when IRP_NOCACHE is set
     void *CallbackData;                 // opaque to the core (PFLT_CALLBACK_DATA)
 } XF_OPERATION;
 
@@ -87,6 +88,17 @@ typedef struct _XF_CACHE_SLOT {
     volatile XF_U64 CreateTime;
 } XF_CACHE_SLOT;
 
+//
+//  The kinds of I/O that is not paging I/O, as XF_STATS splits its callbacks.
+//
+
+#define XF_KIND_CREATE              0u
+#define XF_KIND_CACHED_READ         1u
+#define XF_KIND_NON_CACHED_READ     2u
+#define XF_KIND_CACHED_WRITE        3u
+#define XF_KIND_NON_CACHED_WRITE    4u
+#define XF_KIND_COUNT               5u
+
 typedef struct _XF_COUNTERS {
     volatile XF_U64 Callbacks;
     volatile XF_U64 PagingIoCallbacks;
@@ -98,6 +110,7 @@ typedef struct _XF_COUNTERS {
     volatile XF_U64 SelfTestTouches;
     volatile XF_U64 Reregistrations;
     volatile XF_U64 NestedIo[3];        // nested paging-I/O callbacks by XF_IO_TARGET_*
+    volatile XF_U64 Kinds[XF_KIND_COUNT];   // callbacks that are not paging I/O, by XF_KIND_*
     volatile XF_U64 SelfTestDepthLimited;
     volatile XF_U64 CacheDrops;
     volatile XF_U32 MaxNestingDepth;

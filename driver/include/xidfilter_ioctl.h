@@ -58,7 +58,7 @@ typedef uint64_t XF_U64;
 //  XF_STRUCT_VERSION is what every structure carries in its Version field.
 //
 
-#define XF_PROTOCOL_VERSION     2u
+#define XF_PROTOCOL_VERSION     3u
 #define XF_STRUCT_VERSION       1u
 
 //
@@ -246,6 +246,12 @@ typedef struct _XF_SET_CONFIG_RESPONSE {
 //  self-test's pages), any other file. On a real kernel they tell whether
 //  CID-table page-ins reach the filter at all.
 //
+//  The *ReadCallbacks, *WriteCallbacks and CreateCallbacks split the callbacks
+//  that are not paging I/O by kind: what a controller needs to tell a filter
+//  that stopped seeing a whole kind of I/O (every cached read, say) from one
+//  that sees all of it, however small that kind's share of the load. Cached is
+//  without IRP_NOCACHE; paging I/O is counted in PagingIoCallbacks alone.
+//
 
 #define XF_STACK_NOT_SEEN       0xFFFFFFFFu
 
@@ -272,7 +278,12 @@ typedef struct _XF_STATS {
     XF_U64 SelfTestDepthLimited;            // self-test touches skipped above XF_SELFTEST_MAX_DEPTH
     XF_U64 CacheEntries;                    // processes in the cache now (a gauge, never reset)
     XF_U64 CacheDrops;                      // process creations the cache found no slot for
-} XF_STATS;                                 // 152 bytes
+    XF_U64 CreateCallbacks;                 // callbacks for IRP_MJ_CREATE
+    XF_U64 CachedReadCallbacks;             // ... reads without IRP_NOCACHE (never paging I/O)
+    XF_U64 NonCachedReadCallbacks;          // ... reads with IRP_NOCACHE, not paging I/O
+    XF_U64 CachedWriteCallbacks;            // ... writes without IRP_NOCACHE
+    XF_U64 NonCachedWriteCallbacks;         // ... writes with IRP_NOCACHE, not paging I/O
+} XF_STATS;                                 // 192 bytes
 
 //
 //  IOCTL_XF_QUERY_XID: input XF_QUERY_XID_REQUEST, output XF_QUERY_XID_RESPONSE.
@@ -315,7 +326,7 @@ XF_STATIC_ASSERT(sizeof(XF_CONFIG) == 40, xf_config_size);
 XF_STATIC_ASSERT(sizeof(XF_INFO) == 56, xf_info_size);
 XF_STATIC_ASSERT(sizeof(XF_SET_CONFIG_REQUEST) == 56, xf_set_config_request_size);
 XF_STATIC_ASSERT(sizeof(XF_SET_CONFIG_RESPONSE) == 24, xf_set_config_response_size);
-XF_STATIC_ASSERT(sizeof(XF_STATS) == 152, xf_stats_size);
+XF_STATIC_ASSERT(sizeof(XF_STATS) == 192, xf_stats_size);
 XF_STATIC_ASSERT(sizeof(XF_QUERY_XID_REQUEST) == 24, xf_query_xid_request_size);
 XF_STATIC_ASSERT(sizeof(XF_QUERY_XID_RESPONSE) == 40, xf_query_xid_response_size);
 

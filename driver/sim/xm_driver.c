@@ -144,6 +144,7 @@ Routine Description:
     XmPushFrame(Machine, XmFnXfPreOperation);
     operation.Operation = Data->MajorFunction;
     operation.IsPagingIo = (Data->IrpFlags & XM_IRP_PAGING_IO) != 0;
+    operation.IsNonCached = (Data->IrpFlags & XM_IRP_NOCACHE) != 0;
     operation.CallbackData = Data;
     XmPushFrame(Machine, XmFnXfCorePreOperation);
     XfCorePreOperation(&Machine->Core, &operation);

@@ -70,6 +70,7 @@ Return Value:
         break;
     }
     operation.IsPagingIo = FlagOn(Data->Iopb->IrpFlags, IRP_PAGING_IO) != 0;
+    operation.IsNonCached = FlagOn(Data->Iopb->IrpFlags, IRP_NOCACHE) != 0;
     operation.CallbackData = Data;
 
     (VOID)XfCorePreOperation(&XfData.Core, &operation);

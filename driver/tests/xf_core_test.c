@@ -85,6 +85,7 @@ XtPagingRead(
 
     operation.Operation = XF_OP_READ;
     operation.IsPagingIo = 1;
+    operation.IsNonCached = 1;
     operation.CallbackData = NULL;
     return operation;
 }
@@ -333,6 +334,39 @@ NestedPagingIoIsCountedByWhatItWasFor(void)
 }
 
 static void
+CallbacksThatAreNotPagingIoAreCountedByKind(void)
+{
+    XF_OPERATION operation = XtPagingRead();
+    XF_STATS stats;
+
+    XtBoot(XF_XID_MODE_OFF, 0, XF_SELFTEST_OFF);
+    XfCorePreOperation(&Core, &operation);            // paging I/O: no kind
+    operation.IsPagingIo = 0;
+    XfCorePreOperation(&Core, &operation);            // a non-cached read
+    operation.IsNonCached = 0;
+    XfCorePreOperation(&Core, &operation);            // cached reads
+    XfCorePreOperation(&Core, &operation);
+    operation.Operation = XF_OP_WRITE;
+    XfCorePreOperation(&Core, &operation);            // a cached write
+    operation.IsNonCached = 1;
+    XfCorePreOperation(&Core, &operation);            // non-cached writes
+    XfCorePreOperation(&Core, &operation);
+    XfCorePreOperation(&Core, &operation);
+    operation.Operation = XF_OP_CREATE;
+    operation.IsNonCached = 0;
+    XfCorePreOperation(&Core, &operation);            // a create
+
+    stats = XtStats();
+    XT_CHECK(stats.Callbacks == 9);
+    XT_CHECK(stats.PagingIoCallbacks == 1);
+    XT_CHECK(stats.NonCachedReadCallbacks == 1);
+    XT_CHECK(stats.CachedReadCallbacks == 2);
+    XT_CHECK(stats.CachedWriteCallbacks == 1);
+    XT_CHECK(stats.NonCachedWriteCallbacks == 3);
+    XT_CHECK(stats.CreateCallbacks == 1);
+}
+
+static void
 ACallbackWhoseDepthCannotBeTrackedIsNotReportedAsDepthOne(void)
 {
     XF_OPERATION operation = XtPagingRead();
@@ -567,6 +601,7 @@ static const XT_CASE XtCases[] = {
     XT_CASE(AfterAMandatoryUnloadEveryRequestIsDeletePendingAndTheLockIsLeftAlone),
     XT_CASE(AnUnloadWaitsForTheRequestInsideAndTheLastOneOutWakesIt),
     XT_CASE(AnUnloadWithNothingInsideDoesNotWait),
+    XT_CASE(CallbacksThatAreNotPagingIoAreCountedByKind),
     XT_CASE(AFailedLiveReregistrationRegistersThePreviousFlagsAgain),
     XT_CASE(WhenTheRestoreFailsTooTheFilterIsReportedUnregistered),
 };

@@ -51,7 +51,8 @@ public final class MatrixCommand implements Callable<Integer> {
             description = "Where results.jsonl, the reports and the dumps go (default ${DEFAULT-VALUE}).")
     Path report;
 
-    @Option(names = "--resume", description = "Continue the matrix in --report without redoing finished runs.")
+    @Option(names = "--resume", description = "Continue the matrix in --report without redoing finished runs, as it"
+            + " was planned: the same shard, runs (fixed mode) and limits.")
     boolean resume;
 
     @Option(names = "--shard", paramLabel = "i/n", description = "Run only slice i of n (for CI matrices; not"
@@ -92,7 +93,7 @@ public final class MatrixCommand implements Callable<Integer> {
         try (ReportDirectory held = openReport(report)) {
             ResultsFile.Contents previous;
             try {
-                previous = MatrixSession.prepare(plan, lab.name(), report, resume);
+                previous = MatrixSession.prepare(plan, lab.name(), report, slice, resume);
             } catch (PlanException e) {
                 throw ErrorKind.end("", e);
             }

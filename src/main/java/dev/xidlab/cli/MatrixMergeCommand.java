@@ -9,8 +9,9 @@ import dev.xidlab.matrix.ReportWriter;
 import dev.xidlab.matrix.ResultsFile;
 import dev.xidlab.matrix.ResultsHeader;
 import dev.xidlab.matrix.RunRecord;
+import dev.xidlab.matrix.Shard;
+import dev.xidlab.matrix.ShardMerge;
 import dev.xidlab.matrix.SiteComparison;
-import dev.xidlab.matrix.VerdictCalculator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,8 +31,9 @@ import picocli.CommandLine.Parameters;
  * {@code --site}, one table of several sites' matrices, one row per site, each judged by its own plan.
  */
 @Command(name = "merge", mixinStandardHelpOptions = true,
-        description = "Combine the results.jsonl of shards of one plan into one results file, verdict and reports."
-                + " Results of another plan or lab are refused. With --site PLAN=RESULTS (repeated): one row per"
+        description = "Combine the results.jsonl of shards of one plan into one results file, verdict and reports:"
+                + " every shard i/n exactly once and complete, with the limits it was planned with. Results of another"
+                + " plan or lab are refused. With --site PLAN=RESULTS (repeated): one row per"
                 + " site, each site's shards merged and judged by its own plan.", footer = ExitCode.FOOTER)
 public final class MatrixMergeCommand implements Callable<Integer> {
 
@@ -58,16 +60,8 @@ public final class MatrixMergeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** One plan's shards merged: every run once, and the lab and run mode they share. */
-    private record Merged(List<RunRecord> records, String lab, boolean adaptive) {
-
-        MatrixSummary summary(Plan plan) {
-            return VerdictCalculator.summarize(plan, lab, records, adaptive);
-        }
-    }
-
     /** A site's plan, its shards merged, and the verdict they give, reckoned once for the table and its report. */
-    private record SiteRun(Plan plan, Merged merged, MatrixSummary summary) {
+    private record SiteRun(Plan plan, ShardMerge.Merged merged, MatrixSummary summary) {
     }
 
     @Override
@@ -78,10 +72,10 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         if (inputs.isEmpty()) {
             throw new CliException(ExitCode.USAGE, "nothing to merge: give results files, or --site PLAN=RESULTS");
         }
-        Plan plan = withModel(planOptions.plan());
+        Plan plan = asPlanned(withModel(planOptions.plan()), inputs);
         Path out = report.resolve(MatrixSession.RESULTS);
         requireAbsent(out);
-        Merged merged = merge(plan, inputs);
+        ShardMerge.Merged merged = merge(plan, inputs);
         MatrixSummary summary = merged.summary(plan);
         try (ReportDirectory held = MatrixCommand.openReport(report)) {
             requireAbsent(out);
@@ -116,8 +110,8 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             if (!Files.isRegularFile(site.getKey())) {
                 throw new CliException(ExitCode.USAGE, site.getKey() + ": no such plan file");
             }
-            Plan plan = withModel(planOptions.plan(site.getKey()));
-            Merged merged = merge(plan, site.getValue());
+            Plan plan = asPlanned(withModel(planOptions.plan(site.getKey())), site.getValue());
+            ShardMerge.Merged merged = merge(plan, site.getValue());
             runs.add(new SiteRun(plan, merged, merged.summary(plan)));
         }
         SiteComparison comparison;
@@ -166,6 +160,25 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         return report.resolve(plan.name().replaceAll("[^A-Za-z0-9._-]", "-"));
     }
 
+    /**
+     * The plan with the limits its results were planned with (the first file's header says them) where this
+     * command line names none; limits it does name must be those, or the merge refuses them.
+     */
+    private Plan asPlanned(Plan plan, List<Path> inputs) throws IOException {
+        ResultsHeader header = merge(() -> ResultsFile.read(resultsFile(inputs.get(0))).header());
+        try {
+            plan = planOptions.runs != null || header.runs() == null ? plan : plan.withRuns(header.runs());
+            plan = planOptions.threshold != null || header.threshold() == null ? plan
+                    : plan.withThreshold(header.threshold());
+            plan = planOptions.chooseAmongFixes || !header.choosingAmongFixes() ? plan
+                    : plan.withChooseAmongFixes(true);
+            return planOptions.maxCoverageLoss != null || header.maxCoverageLoss() == null ? plan
+                    : plan.withMaxCoverageLoss(header.maxCoverageLoss());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, resultsFile(inputs.get(0)) + ": " + e.getMessage());
+        }
+    }
+
     private Plan withModel(Plan plan) {
         return plan.withModel(model.applyTo(plan.model()));
     }
@@ -176,39 +189,33 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         }
     }
 
-    private static Merged merge(Plan plan, List<Path> inputs) throws IOException {
-        Map<String, RunRecord> runsById = new LinkedHashMap<>();
-        String lab = null;
-        Boolean adaptive = null;
+    private static ShardMerge.Merged merge(Plan plan, List<Path> inputs) throws IOException {
+        return merge(() -> ShardMerge.merge(plan, inputs));
+    }
+
+    private static Path resultsFile(Path input) {
+        return Files.isDirectory(input) ? input.resolve(MatrixSession.RESULTS) : input;
+    }
+
+    /** What reads results files, whose problems are the user's input: one line, exit 2. */
+    private interface Reading<T> {
+        T read() throws IOException, PlanException;
+    }
+
+    private static <T> T merge(Reading<T> reading) throws IOException {
         try {
-            for (Path input : inputs) {
-                Path file = Files.isDirectory(input) ? input.resolve(MatrixSession.RESULTS) : input;
-                ResultsFile.Contents contents = ResultsFile.read(file);
-                ResultsHeader header = contents.header();
-                lab = lab == null ? header.lab() : lab;
-                ResultsFile.requireSame(file, header, plan, lab);
-                if (adaptive != null && adaptive != header.adaptiveRuns()) {
-                    throw new PlanException(file + " was run " + (header.adaptiveRuns() ? "adaptive" : "fixed")
-                            + " and the results before it " + (adaptive ? "adaptive" : "fixed")
-                            + ": their bounds differ, refusing to mix them");
-                }
-                adaptive = header.adaptiveRuns();
-                for (RunRecord r : contents.runs()) {
-                    runsById.putIfAbsent(r.id(), r);
-                }
-            }
+            return reading.read();
         } catch (PlanException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CliException(ExitCode.USAGE, e.getFile() + ": no such file");
         }
-        return new Merged(new ArrayList<>(runsById.values()), lab, adaptive);
     }
 
-    private static void write(Path dir, Plan plan, Merged merged, MatrixSummary summary) throws IOException {
+    private static void write(Path dir, Plan plan, ShardMerge.Merged merged, MatrixSummary summary) throws IOException {
         Files.createDirectories(dir);
         try (ResultsFile out = ResultsFile.create(dir.resolve(MatrixSession.RESULTS), plan, merged.lab(),
-                merged.adaptive())) {
+                merged.adaptive(), Shard.WHOLE)) {
             for (RunRecord r : merged.records()) {
                 out.append(r);
             }

@@ -26,8 +26,14 @@ public final class PlanOptions {
     Double threshold;
 
     @Option(names = "--max-coverage-loss", paramLabel = "SHARE", description = "A fix that sees more than this"
-            + " share fewer non-paging callbacks per operation than the baseline is BLIND (default 0.05).")
+            + " share fewer non-paging callbacks per operation than the baseline, in all or in any kind of operation,"
+            + " is BLIND (default 0.05, at most 0.2).")
     Double maxCoverageLoss;
+
+    @Option(names = "--choose-among-fixes", description = "The fixes are candidates to choose one from: every"
+            + " CONFIRMED then holds at 5%% for all of them together (Holm's procedure; each fix needs more clean"
+            + " runs), not for each on its own.")
+    boolean chooseAmongFixes;
 
     /** The plan, read and overridden; any problem is a usage error naming the file and line or the option. */
     Plan plan() {
@@ -46,6 +52,7 @@ public final class PlanOptions {
             plan = runs == null ? plan : plan.withRuns(runs);
             plan = seed == null ? plan : plan.withSeed(seed);
             plan = threshold == null ? plan : plan.withThreshold(threshold);
+            plan = chooseAmongFixes ? plan.withChooseAmongFixes(true) : plan;
             return maxCoverageLoss == null ? plan : plan.withMaxCoverageLoss(maxCoverageLoss);
         } catch (IllegalArgumentException e) {
             throw ErrorKind.end("", e);

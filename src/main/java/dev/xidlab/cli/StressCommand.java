@@ -124,6 +124,13 @@ public final class StressCommand implements Callable<Integer> {
                         device.resetStats();
                     }
                 }
+            } catch (LabException | DeviceException e) {
+                // The lab's own step, before any load: whoever reads the result (the VM lab) may excuse it.
+                writeResult(labError(RunOutcome.LabFailure.beforeLoad(String.valueOf(e.getMessage()), Duration.ZERO),
+                        Map.of()));
+                throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
+            }
+            try {
                 outcome = lab.stress(profile, seed, evidence);
             } catch (LabException | DeviceException e) {
                 throw ErrorKind.end("--lab " + labName + ": ", e);
@@ -132,17 +139,27 @@ public final class StressCommand implements Callable<Integer> {
         }
     }
 
-    private int report(RunOutcome outcome, Map<String, Object> details) {
-        PrintWriter out = spec.commandLine().getOut();
+    /** A lab error as the result says it, with whether the load had started (the VM lab excuses only before). */
+    private static Map<String, Object> labError(RunOutcome.LabFailure f, Map<String, Object> details) {
         Map<String, Object> json = new LinkedHashMap<>();
         if (!details.isEmpty()) {
             json.put("lab", details);
         }
+        json.put("outcome", "lab-error");
+        json.put("reason", f.reason());
+        json.put("phase", f.phase() == RunOutcome.LabFailure.Phase.BEFORE_LOAD ? "before-load" : "after-load");
+        return json;
+    }
+
+    private int report(RunOutcome outcome, Map<String, Object> details) {
+        PrintWriter out = spec.commandLine().getOut();
         if (outcome instanceof RunOutcome.LabFailure f) {
-            json.put("outcome", "lab-error");
-            json.put("reason", f.reason());
-            writeResult(json);
+            writeResult(labError(f, details));
             throw new CliException(ExitCode.ENVIRONMENT, "the lab failed: " + f.reason());
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (!details.isEmpty()) {
+            json.put("lab", details);
         }
         Optional<DriverStats> stats;
         if (outcome instanceof RunOutcome.Survived s) {

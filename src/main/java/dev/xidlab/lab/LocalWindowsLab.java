@@ -57,7 +57,15 @@ public final class LocalWindowsLab implements Lab {
     @Override
     public RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
         long started = System.nanoTime();
-        try (Device device = deployDriver()) {
+        Device opened;
+        try {
+            opened = deployDriver();
+        } catch (RuntimeException e) {
+            return RunOutcome.LabFailure.beforeLoad(e.getMessage() == null ? e.toString() : e.getMessage(),
+                    java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
+        // From here the load runs: whatever fails (its I/O failed by the filter, too) counts against the driver.
+        try (Device device = opened) {
             WindowsStressLoad.Result result = new WindowsStressLoad(scratch).run(profile, seed);
             lastPressure = result.pressure();
             return new RunOutcome.Survived(result.operations(), result.elapsed(), device.stats());

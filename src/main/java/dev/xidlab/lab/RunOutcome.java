@@ -49,18 +49,56 @@ public sealed interface RunOutcome {
         }
     }
 
-    /** The lab itself failed (boot, deploy, transport): the run says nothing about the driver. */
-    record LabFailure(String reason, Duration elapsed) implements RunOutcome {
+    /**
+     * The lab failed to give the run an outcome. When it failed matters: a lab's own step that failed before the
+     * load started (a boot, the driver's deployment, the guest not ready) says nothing about the driver and is
+     * excused; anything after the load started (a guest that went down and left no dump, one that never came back,
+     * a load that died, a dump or evidence that could not be stored) may be the driver's doing, and counts against
+     * the configuration as a failure.
+     *
+     * @param phase when it failed; a lab that cannot prove it failed before the load says {@link Phase#AFTER_LOAD}
+     */
+    record LabFailure(String reason, Duration elapsed, Phase phase) implements RunOutcome {
 
-        /**
-         * The guest restarted because a process asked it to (Windows Update's servicing, most often) while the load
-         * ran: an orderly restart, which a driver under test does not cause, so it is the lab's failure and excused
-         * as lab errors are, wherever in the run it came. Made here alone, so a planned restart is told apart in one
-         * place whatever a lab error comes to carry.
-         */
+        /** When a lab failed, relative to the start of the load. */
+        public enum Phase {
+            /** The lab's own step failed before the load started: the run is not counted. */
+            BEFORE_LOAD,
+            /** The load had started: the run counts against the configuration as a failure. */
+            AFTER_LOAD,
+            /**
+             * The guest restarted because a process asked it to (Windows Update's servicing, most often) while the
+             * load ran: an orderly restart, which a driver under test does not cause, so it is excused as the lab's
+             * own failure wherever in the run it came.
+             */
+            PLANNED_RESTART;
+
+            /** Left out of the configuration's runs, as the lab's own failure. */
+            public boolean excused() {
+                return this != AFTER_LOAD;
+            }
+        }
+
+        public LabFailure {
+            if (reason == null || phase == null) {
+                throw new IllegalArgumentException("a lab failure says what failed and when");
+            }
+        }
+
+        /** A failure the lab cannot place before the load: held against the configuration. */
+        public LabFailure(String reason, Duration elapsed) {
+            this(reason, elapsed, Phase.AFTER_LOAD);
+        }
+
+        /** The lab's own step failed before the load started. */
+        public static LabFailure beforeLoad(String reason, Duration elapsed) {
+            return new LabFailure(reason, elapsed, Phase.BEFORE_LOAD);
+        }
+
+        /** The guest restarted on request during the load (see {@link Phase#PLANNED_RESTART}). */
         public static LabFailure plannedRestart(String reason, Duration elapsed) {
             return new LabFailure("the guest restarted on request during the load, not from a crash: " + reason,
-                    elapsed);
+                    elapsed, Phase.PLANNED_RESTART);
         }
     }
 }

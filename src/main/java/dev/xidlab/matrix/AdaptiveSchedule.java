@@ -94,6 +94,6 @@ final class AdaptiveSchedule {
             return false;
         }
         return Coverage.of(baseline, t)
-                .map(c -> c.lost() <= rules.maxCoverageLoss()).orElse(true);
+                .map(c -> !c.blind(rules.maxCoverageLoss())).orElse(true);
     }
 }

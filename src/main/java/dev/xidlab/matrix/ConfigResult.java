@@ -4,18 +4,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The numbers of one configuration. Runs are those that reached a verdict (lab errors apart). {@code rate} is the
- * baseline's re-entry crashes per run, or a fix's failures (crashes of any kind and hangs) per run; {@code bound}
- * is its one-sided 95% bound on the side the verdict reads: lower for the baseline, upper for a fix.
+ * The numbers of one configuration. Runs are those that reached a verdict (the lab errors excused before the load
+ * apart). {@code rate} is the baseline's re-entry crashes per run, or a fix's failures (crashes of any kind, hangs,
+ * lab errors after the load started) per run; {@code bound} is its one-sided 95% bound on the side the verdict
+ * reads: lower for the baseline, upper for a fix.
  *
- * @param pValue         a fix's Fisher exact test against the baseline (one-sided); empty for the baseline
+ * @param labErrors          lab errors excused: the lab's own step failed before the load started; not runs
+ * @param labErrorsAfterLoad lab errors once the load had started: runs, and a fix's failures
+ * @param pValue         a fix's McNemar exact test against the baseline on the runs paired by seed (one-sided);
+ *                       empty for the baseline and for adaptive runs, whose stopped samples give no p-value
  * @param coverage       a fix's coverage against the baseline; empty for the baseline or without telemetry
  * @param perOperation   the callbacks the driver counted per operation of the load; empty without telemetry
  * @param moreRunsNeeded how many more runs of this configuration would settle it (0 when settled or when no
  *                       number would)
  */
-public record ConfigResult(String name, Role role, boolean ownLoad, int runs, int labErrors, int crashes,
-                           int reentryCrashes, int otherCrashes, int hangs, double rate, double bound,
+public record ConfigResult(String name, Role role, boolean ownLoad, int runs, int labErrors, int labErrorsAfterLoad,
+                           int crashes, int reentryCrashes, int otherCrashes, int hangs, double rate, double bound,
                            Optional<Double> pValue, Optional<Coverage> coverage, Optional<PerOperation> perOperation,
                            Verdict verdict, String reason,
                            int moreRunsNeeded, Telemetry telemetry, Optional<RunRecord> representativeCrash) {

@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * Runs planned runs on a lab, one after another: boot, deploy, configure (and reload, so the registration flags
  * take effect), reset the telemetry, stress, triage the dump, and append the record before the next run. A lab
- * failure is recorded as such and the matrix goes on; it says nothing about the driver.
+ * failure is recorded as such, with whether the load had started, and the matrix goes on.
  */
 public final class MatrixRunner {
 
@@ -71,6 +71,7 @@ public final class MatrixRunner {
         Path evidence = reportDir.resolve(slot(run).evidencePath());
         long started = System.nanoTime();
         RunOutcome outcome;
+        boolean loadStarted = false;
         try {
             lab.boot();
             try (Device device = lab.deployDriver()) {
@@ -83,12 +84,16 @@ public final class MatrixRunner {
                 device.reload();
                 device.resetStats();
             }
+            loadStarted = true;
             outcome = lab.stress(run.config().stress(), run.seed(), evidence);
         } catch (dev.xidlab.lab.LabUnavailableException e) {
             throw e;        // the lab cannot run this plan at all (a box of another build than the site's): no run
         } catch (RuntimeException e) {
+            // Only a step of the lab's own before the load is excused; what fails once the load ran (a dump that
+            // cannot be stored, a guest that does not answer) may be the driver's doing and counts against it.
             outcome = new RunOutcome.LabFailure(e.getMessage() == null ? e.toString() : e.getMessage(),
-                    java.time.Duration.ofNanos(System.nanoTime() - started));
+                    java.time.Duration.ofNanos(System.nanoTime() - started),
+                    loadStarted ? RunOutcome.LabFailure.Phase.AFTER_LOAD : RunOutcome.LabFailure.Phase.BEFORE_LOAD);
         }
         if (outcome instanceof RunOutcome.LabFailure failure) {
             keepEvidence(evidence, failure.reason());
@@ -147,7 +152,8 @@ public final class MatrixRunner {
             return RunRecord.hung(slot, new RunRecord.Hang(h.reason(), h.bound().toMillis()), h.operations(), millis,
                     h.stats().map(Telemetry::of));
         }
-        return RunRecord.labError(slot, millis, ((RunOutcome.LabFailure) outcome).reason());
+        RunOutcome.LabFailure failure = (RunOutcome.LabFailure) outcome;
+        return RunRecord.labError(slot, millis, failure.reason(), failure.phase());
     }
 
     private static RunRecord.Analysis analysis(CrashAnalysis a) {

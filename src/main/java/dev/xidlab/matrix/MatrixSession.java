@@ -22,9 +22,10 @@ public final class MatrixSession {
 
     /**
      * Checks everything that can be checked before the first run: an existing results file refused or
-     * validated for resuming. Nothing runs and nothing is written when it throws.
+     * validated for resuming (the same plan, lab, shard and limits). Nothing runs and nothing is written when it
+     * throws.
      */
-    public static ResultsFile.Contents prepare(Plan plan, String lab, Path reportDir, boolean resume)
+    public static ResultsFile.Contents prepare(Plan plan, String lab, Path reportDir, Shard shard, boolean resume)
             throws IOException, PlanException {
         Path results = reportDir.resolve(RESULTS);
         if (!Files.exists(results)) {
@@ -36,6 +37,14 @@ public final class MatrixSession {
         }
         ResultsFile.Contents contents = ResultsFile.read(results);
         ResultsFile.requireSame(results, contents.header(), plan, lab);
+        ResultsFile.requireSameLimits(results, contents.header(), plan);
+        Shard begun = contents.header().slice();
+        if (!begun.equals(shard)) {
+            throw new PlanException(results + " holds " + (begun.whole() ? "the whole matrix" : "shard "
+                    + begun.label()) + ": resume it " + (begun.whole() ? "without --shard" : "with --shard "
+                    + begun.label()) + ", or run " + (shard.whole() ? "the whole matrix" : "shard " + shard.label())
+                    + " into another --report directory");
+        }
         return contents;
     }
 
@@ -59,7 +68,7 @@ public final class MatrixSession {
         Path resultsPath = reportDir.resolve(RESULTS);
         List<RunRecord> records = new ArrayList<>(previous == null ? List.of() : previous.runs());
         MatrixRunner runner = new MatrixRunner(lab, reportDir, filterModule);
-        try (ResultsFile results = previous == null ? ResultsFile.create(resultsPath, plan, lab.name(), adaptive)
+        try (ResultsFile results = previous == null ? ResultsFile.create(resultsPath, plan, lab.name(), adaptive, shard)
                 : ResultsFile.resume(resultsPath, plan, lab.name(), previous)) {
             int crashes = (int) records.stream().filter(RunRecord::crashed).count();
             if (adaptive) {

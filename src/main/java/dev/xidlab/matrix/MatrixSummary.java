@@ -8,12 +8,13 @@ import java.util.List;
  * @param plannedRuns the runs the plan allows: every configuration's runs, or an adaptive matrix's budget
  * @param runsSaved   the budget an adaptive matrix did not need once every verdict was settled
  * @param model       how the kernel model was set up, with its named assumptions (null on a real kernel's lab)
+ * @param chooseAmongFixes the verdicts hold for all the fixes together (Holm), not for each on its own
  * @param labErrors   every run that ended in a lab error, with its reason and where its evidence is
  */
 public record MatrixSummary(String plan, String fingerprint, String lab, double threshold, double maxCoverageLoss,
-                            boolean adaptive, int plannedRuns, int recordedRuns, int runsSaved, Verdict verdict,
-                            String reason, List<ConfigResult> configs, List<String> rules, String model,
-                            List<LabError> labErrors) {
+                            boolean chooseAmongFixes, boolean adaptive, int plannedRuns, int recordedRuns,
+                            int runsSaved, Verdict verdict, String reason, List<ConfigResult> configs,
+                            List<String> rules, String model, List<LabError> labErrors) {
 
     public MatrixSummary {
         configs = List.copyOf(configs);

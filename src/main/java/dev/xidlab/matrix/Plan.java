@@ -18,12 +18,21 @@ import java.util.Optional;
  * the kernel model is set up when the lab is the model ({@link ModelOptions}; a real kernel has its own); and the
  * customer's site the plan stands for, when it was made from their dumps ({@code environment}: the VM lab sizes
  * and checks its guest by it, the model stands for it through {@code model}'s environment).
+ *
+ * @param chooseAmongFixes the fixes are candidates to choose one from (--choose-among-fixes): every CONFIRMED must
+ *                         hold at 5% for all of them together, by Holm's step-down procedure ({@link VerdictRules})
  */
 public record Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
-                   double maxCoverageLoss, ModelOptions model, Optional<Environment> environment) {
+                   double maxCoverageLoss, ModelOptions model, Optional<Environment> environment,
+                   boolean chooseAmongFixes) {
 
     public static final int MAX_RUNS = 100_000;
     public static final double DEFAULT_MAX_COVERAGE_LOSS = 0.05;
+    /**
+     * The most coverage a plan may let a fix lose: a fix that no longer sees a fifth of the non-paging I/O the
+     * baseline sees has stopped looking at part of it, and a looser limit would let it pass for a fix.
+     */
+    public static final double MAX_COVERAGE_LOSS = 0.20;
 
     public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold) {
         this(name, configs, runs, seed, threshold, DEFAULT_MAX_COVERAGE_LOSS);
@@ -37,6 +46,11 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
     public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
                 double maxCoverageLoss, ModelOptions model) {
         this(name, configs, runs, seed, threshold, maxCoverageLoss, model, Optional.empty());
+    }
+
+    public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
+                double maxCoverageLoss, ModelOptions model, Optional<Environment> environment) {
+        this(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, false);
     }
 
     public Plan {
@@ -60,6 +74,9 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         if (!(maxCoverageLoss >= 0 && maxCoverageLoss < 1)) {
             throw new IllegalArgumentException("maxCoverageLoss must be a share from 0 up to 1, not " + maxCoverageLoss);
         }
+        if (maxCoverageLoss > MAX_COVERAGE_LOSS) {
+            throw new IllegalArgumentException(coverageLossAboveCap(String.valueOf(maxCoverageLoss)));
+        }
         StressProfile load = baselineOf(configs).stress();
         for (PlannedConfig c : configs) {
             if (!c.ownLoad() && !c.stress().equals(load)) {
@@ -69,30 +86,44 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         }
     }
 
+    static String coverageLossAboveCap(String value) {
+        return "maxCoverageLoss is at most 20% (0.2): a fix that no longer sees more than a fifth of the non-paging"
+                + " I/O the baseline sees has stopped looking, not fixed the crash; not " + value;
+    }
+
     public Plan withRuns(int newRuns) {
-        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss, model, environment);
+        return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss, model, environment,
+                chooseAmongFixes);
     }
 
     public Plan withSeed(long newSeed) {
-        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss, model, environment);
+        return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss, model, environment,
+                chooseAmongFixes);
     }
 
     public Plan withThreshold(double newThreshold) {
-        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss, model, environment);
+        return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss, model, environment,
+                chooseAmongFixes);
     }
 
     public Plan withMaxCoverageLoss(double share) {
-        return new Plan(name, configs, runs, seed, threshold, share, model, environment);
+        return new Plan(name, configs, runs, seed, threshold, share, model, environment, chooseAmongFixes);
     }
 
     public Plan withModel(ModelOptions newModel) {
-        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, newModel, environment);
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, newModel, environment,
+                chooseAmongFixes);
+    }
+
+    /** The plan whose fixes are candidates to choose one from: its verdicts hold for all the fixes together. */
+    public Plan withChooseAmongFixes(boolean choose) {
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, choose);
     }
 
     /** The plan standing for a site: the environment, and the model's machine made the site's. */
     public Plan withEnvironment(Environment site) {
         return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss,
-                model.withEnvironment(site.model()), Optional.of(site));
+                model.withEnvironment(site.model()), Optional.of(site), chooseAmongFixes);
     }
 
     public PlannedConfig baseline() {
@@ -124,8 +155,9 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
      * Identifies what the results of a plan mean: configurations, loads, seed and (when not the defaults, so the
      * fingerprints of plans written before stay as they were) the kernel model's options, which hold the site's
      * environment as the model stands for it, and the site's environment itself (its memory and architecture matter
-     * to a VM lab). The run count, threshold and coverage share are left out, so a resumed matrix may add runs or
-     * judge with other limits.
+     * to a VM lab). The run count, threshold and coverage share are the limits the matrix was planned with: they
+     * are left out here (so results files of earlier versions still resume) and recorded in the results file's
+     * header instead, which resume and merge hold the matrix to ({@link ResultsFile#requireSameLimits}).
      */
     public String fingerprint() {
         StringBuilder canonical = new StringBuilder().append(name).append('|').append(seed);

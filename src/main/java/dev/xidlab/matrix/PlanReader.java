@@ -153,8 +153,7 @@ public final class PlanReader {
                 : DefaultPlan.SEED, DefaultPlan.SEED);
         double threshold = first.value(() -> decimal(root.fields.get("threshold"), DefaultPlan.THRESHOLD,
                 "threshold"), DefaultPlan.THRESHOLD);
-        double maxLoss = first.value(() -> root.fields.containsKey("maxCoverageLoss")
-                ? share(root.fields.get("maxCoverageLoss"), "maxCoverageLoss") : Plan.DEFAULT_MAX_COVERAGE_LOSS,
+        double maxLoss = first.value(() -> maxCoverageLoss(root.fields.get("maxCoverageLoss")),
                 Plan.DEFAULT_MAX_COVERAGE_LOSS);
         StressProfile stress = first.value(() -> stress(root.fields.get("stress"), DefaultPlan.stress()),
                 DefaultPlan.stress());
@@ -181,6 +180,18 @@ public final class PlanReader {
         } catch (IllegalArgumentException e) {
             throw error(at, "the kernel model cannot stand for this environment: " + e.getMessage());
         }
+    }
+
+    /** The coverage loss a fix may show, at most {@link Plan#MAX_COVERAGE_LOSS}. */
+    private double maxCoverageLoss(LocatedNode node) throws PlanException {
+        if (node == null) {
+            return Plan.DEFAULT_MAX_COVERAGE_LOSS;
+        }
+        double maxLoss = share(node, "maxCoverageLoss");
+        if (maxLoss > Plan.MAX_COVERAGE_LOSS) {
+            throw error(node, Plan.coverageLossAboveCap(node.text));
+        }
+        return maxLoss;
     }
 
     /** The configurations, each on the plan's load unless it brings its own ({@link #onTheBaselinesLoad}). */

@@ -4,10 +4,10 @@ import org.apache.commons.numbers.gamma.LogBeta;
 import org.apache.commons.statistics.distribution.BetaDistribution;
 import org.apache.commons.statistics.distribution.BinomialDistribution;
 import org.apache.commons.statistics.inference.AlternativeHypothesis;
-import org.apache.commons.statistics.inference.FisherExactTest;
+import org.apache.commons.statistics.inference.BinomialTest;
 
 /**
- * One-sided 95% bounds for a rate of events in trials, and the two-sample test of a fix against the baseline.
+ * One-sided 95% bounds for a rate of events in trials, and the paired test of a fix against the baseline.
  *
  * <p>Exact bounds are Clopper and Pearson's (Biometrika 26, 1934): valid for a number of trials fixed before the
  * first one is looked at. Anytime bounds are valid however often they are looked at and whenever the trials stop,
@@ -26,7 +26,7 @@ public final class RateBounds {
     static final double ALPHA = 1 - CONFIDENCE;
 
     private static final double LOG_ONE_OVER_ALPHA = Math.log(1 / ALPHA);
-    private static final FisherExactTest FISHER = FisherExactTest.withDefaults()
+    private static final BinomialTest MCNEMAR = BinomialTest.withDefaults()
             .with(AlternativeHypothesis.GREATER_THAN);
 
     private RateBounds() {
@@ -85,6 +85,21 @@ public final class RateBounds {
     }
 
     /**
+     * The least n with (1 - threshold)^n < {@code alpha}: the clean trials that rule out a rate at the threshold
+     * at that level (a share of the 5% when it is spread over several fixes).
+     */
+    public static int cleanTrials(double threshold, double alpha) {
+        int n = Math.max(1, (int) Math.floor(Math.log(alpha) / Math.log1p(-threshold)));
+        while (Math.pow(1 - threshold, n) >= alpha) {
+            n++;
+        }
+        while (n > 1 && Math.pow(1 - threshold, n - 1) < alpha) {
+            n--;
+        }
+        return n;
+    }
+
+    /**
      * How many trials without an event put the exact upper bound under {@code threshold}: the least n with
      * 1 - alpha^(1/n) < threshold, so that a rate at the threshold gives n clean trials with probability
      * (1 - threshold)^n <= alpha.
@@ -101,14 +116,14 @@ public final class RateBounds {
     }
 
     /**
-     * Fisher's exact test, one-sided: the p-value of the fix failing at least as often as the baseline reproduces,
-     * given the runs seen. Small means the runs tell the fix apart from the baseline.
+     * McNemar's exact test, one-sided, of runs paired by their seed: the p-value of the fix failing at least as
+     * often as the baseline reproduces, from the discordant pairs alone (the runs where the baseline re-entered
+     * and the fix held, and those where the fix failed and the baseline did not). Under the null each discordant
+     * pair goes either way with probability 1/2. Small means the runs tell the fix apart from the baseline.
      */
-    public static double fisherPValue(int baselineEvents, int baselineTrials, int fixEvents, int fixTrials) {
-        check(baselineEvents, baselineTrials);
-        check(fixEvents, fixTrials);
-        return FISHER.test(new int[][] {{baselineEvents, baselineTrials - baselineEvents},
-                {fixEvents, fixTrials - fixEvents}}).getPValue();
+    public static double mcnemarPValue(int baselineOnly, int fixOnly) {
+        check(baselineOnly, baselineOnly + fixOnly);
+        return baselineOnly + fixOnly == 0 ? 1 : MCNEMAR.test(baselineOnly + fixOnly, baselineOnly, 0.5).getPValue();
     }
 
     /** log M_n(q), the mixture's evidence against the rate q after {@code events} in {@code trials}. */

@@ -24,7 +24,7 @@ public final class ReportWriter {
 
     /** The columns of the results table, the same in every report and on the terminal. */
     public static final List<String> COLUMNS = List.of("configuration", "role", "runs", "crashes", "re-entry",
-            "hangs", "lab errors", "rate", "95% bound", "p (Fisher)", "coverage", "verdict");
+            "hangs", "lab errors", "rate", "95% bound", "p (McNemar)", "coverage", "verdict");
 
     /** The driver's counters per configuration; paging I/O a fix no longer sees is its cost, shown here. */
     static final List<String> TELEMETRY_COLUMNS = List.of("configuration", "callback nesting",
@@ -45,19 +45,30 @@ public final class ReportWriter {
     /** One configuration's row under {@link #COLUMNS}. */
     public static List<String> cells(ConfigResult c) {
         return List.of(c.name(), c.role().label(), String.valueOf(c.runs()), String.valueOf(c.crashes()),
-                String.valueOf(c.reentryCrashes()), String.valueOf(c.hangs()), String.valueOf(c.labErrors()),
+                String.valueOf(c.reentryCrashes()), String.valueOf(c.hangs()), labErrors(c),
                 percent(c.rate()), c.boundText(),
                 c.pValue().map(p -> String.format(Locale.ROOT, "%.2g", p)).orElse("-"),
                 c.coverage().map(cov -> percent(1 - cov.lost())).orElse("-"), c.verdict().label());
     }
 
+    /** "3", or "5 (2 after load)": the lab errors after the load started are runs and failures, the rest excused. */
+    static String labErrors(ConfigResult c) {
+        int all = c.labErrors() + c.labErrorsAfterLoad();
+        return c.labErrorsAfterLoad() == 0 ? String.valueOf(all) : all + " (" + c.labErrorsAfterLoad() + " after load)";
+    }
+
     /** What the columns mean, under every table. */
     public static String legend(MatrixSummary s) {
-        return "rate: the baseline's re-entry crashes, a fix's crashes and hangs, per run; 95% bound: one-sided, "
+        return "rate: the baseline's re-entry crashes, a fix's failures (crashes, hangs, lab errors after the load"
+                + " started), per run; lab errors: those before the load started are excused, not runs, those after"
+                + " it are runs and failures; 95% bound: one-sided, "
                 + (s.adaptive() ? "anytime-valid for the baseline and exact for the fixes"
-                : "exact (Clopper-Pearson)") + "; p: Fisher's exact test, one-sided, of a fix's failures against the"
-                + " baseline's re-entry crashes; coverage: the non-paging callbacks per operation a fix still sees,"
-                + " against the baseline's.";
+                : "exact (Clopper-Pearson)") + "; p: McNemar's exact test, one-sided, of a fix's failures against"
+                + " the baseline's re-entry crashes in the runs paired by seed" + (s.adaptive()
+                ? " (not given for adaptive runs: on samples stopped by what they showed it is no p-value)" : "")
+                + "; coverage: the non-paging callbacks per operation a fix still sees, against the baseline's."
+                + (s.chooseAmongFixes() ? " Fixes chosen among: every CONFIRMED holds at 5% for all of them together"
+                + " (Holm)." : " Each fix's verdict holds at 5% on its own.");
     }
 
     /** "adaptive: 85 of 200 budgeted runs, 115 saved", or the fixed plan's count. */

@@ -35,8 +35,8 @@ public final class ResultsFile implements AutoCloseable {
     public record Contents(ResultsHeader header, List<RunRecord> runs, long validLength) {
     }
 
-    /** Starts a new results file; refuses to overwrite one. */
-    public static ResultsFile create(Path path, Plan plan, String lab, boolean adaptive)
+    /** Starts a new results file of a shard of the plan (or the whole), with its limits; refuses to overwrite one. */
+    public static ResultsFile create(Path path, Plan plan, String lab, boolean adaptive, Shard shard)
             throws IOException, PlanException {
         if (Files.exists(path)) {
             throw new PlanException(path + " already exists: use --resume to continue it, or another --report"
@@ -47,7 +47,8 @@ public final class ResultsFile implements AutoCloseable {
                 StandardOpenOption.WRITE));
         file.append(new ResultsHeader("header", ResultsHeader.FORMAT, plan.name(), plan.fingerprint(), lab,
                 Instant.now().toString(), adaptive ? Boolean.TRUE : null,
-                VerdictCalculator.modelOf(plan, lab)));
+                VerdictCalculator.modelOf(plan, lab), shard.whole() ? null : shard.label(), plan.runs(),
+                plan.threshold(), plan.maxCoverageLoss(), plan.chooseAmongFixes() ? Boolean.TRUE : null));
         return file;
     }
 
@@ -71,6 +72,40 @@ public final class ResultsFile implements AutoCloseable {
             throw new PlanException(path + " holds results from the " + header.lab() + " lab, not " + lab
                     + ": refusing to mix them");
         }
+    }
+
+    /**
+     * The plan's limits are those the results were planned with: a fixed matrix's runs per configuration (an
+     * adaptive one's budget may grow, its bounds hold at every look), the threshold and the coverage loss allowed.
+     * A header of an earlier version records none, and is taken at the plan's word.
+     */
+    public static void requireSameLimits(Path path, ResultsHeader header, Plan plan) throws PlanException {
+        if (header.runs() != null && !header.adaptiveRuns() && header.runs() != plan.runs()) {
+            throw new PlanException(path + " was planned with " + header.runs() + " runs per configuration, not "
+                    + plan.runs() + ": a fixed matrix keeps the runs it planned, as its exact bounds hold for that"
+                    + " number only (runs added after looking at a result are another look); for more runs start a"
+                    + " new matrix (another --report), or one with --adaptive, whose bounds hold at every look");
+        }
+        boolean sameThreshold = header.threshold() == null || header.threshold() == plan.threshold();
+        boolean sameLoss = header.maxCoverageLoss() == null || header.maxCoverageLoss() == plan.maxCoverageLoss();
+        if (!sameThreshold || !sameLoss) {
+            throw new PlanException(path + " was planned with " + limits(sameThreshold ? plan.threshold()
+                    : header.threshold(), sameLoss ? plan.maxCoverageLoss() : header.maxCoverageLoss()) + ", not "
+                    + limits(plan.threshold(), plan.maxCoverageLoss())
+                    + ": the limits a matrix was planned with are part of it, and its results are judged by them"
+                    + " (drop --threshold and --max-coverage-loss, or run a new matrix with the limits you want)");
+        }
+        if (header.choosingAmongFixes() != plan.chooseAmongFixes()) {
+            throw new PlanException(path + " was planned " + (header.choosingAmongFixes() ? "with" : "without")
+                    + " --choose-among-fixes: its verdicts hold " + (header.choosingAmongFixes()
+                    ? "for the fixes together" : "for each fix on its own") + ", and its results are judged that"
+                    + " way (run a new matrix to judge them the other way)");
+        }
+    }
+
+    private static String limits(double threshold, double maxCoverageLoss) {
+        return "threshold " + VerdictRules.percent(threshold) + " and maximum coverage loss "
+                + VerdictRules.percent(maxCoverageLoss);
     }
 
     public static Contents read(Path path) throws IOException, PlanException {
@@ -105,6 +140,11 @@ public final class ResultsFile implements AutoCloseable {
                 }
                 if (!"header".equals(header.type()) || header.format() != ResultsHeader.FORMAT) {
                     throw new PlanException(path + " line 1 is not an xidlab results header");
+                }
+                try {
+                    header.slice();
+                } catch (IllegalArgumentException e) {
+                    throw new PlanException(path + " line 1: its shard '" + header.shard() + "' is not i/n");
                 }
             } else {
                 try {

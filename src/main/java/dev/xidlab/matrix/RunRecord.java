@@ -2,6 +2,7 @@ package dev.xidlab.matrix;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.xidlab.lab.RunOutcome.LabFailure.Phase;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,9 +14,11 @@ import java.util.Optional;
  *
  * @param operations the load's operations done before the run ended
  * @param error      what went wrong for a lab error, or what is missing about a crash ("no dump was written")
+ * @param labPhase   a lab error's phase: before the load started (excused) or after (a failure); empty otherwise
  */
 public record RunRecord(Slot slot, Outcome outcome, long operations, long elapsedMillis, Optional<Crash> crash,
-                        Optional<Hang> hang, Optional<Telemetry> telemetry, Optional<String> error) {
+                        Optional<Hang> hang, Optional<Telemetry> telemetry, Optional<String> error,
+                        Optional<Phase> labPhase) {
 
     /** Which run of which configuration this was, and the seed of its load. */
     public record Slot(String config, Role role, int run, long seed) {
@@ -99,28 +102,31 @@ public record RunRecord(Slot slot, Outcome outcome, long operations, long elapse
         if (outcome == Outcome.LAB_ERROR && error.isEmpty()) {
             throw new IllegalArgumentException("a lab error says what failed");
         }
+        if (outcome == Outcome.LAB_ERROR != labPhase.isPresent()) {
+            throw new IllegalArgumentException("a lab error says when it failed, and only a lab error has a phase");
+        }
     }
 
     public static RunRecord survived(Slot slot, long operations, long elapsedMillis, Telemetry telemetry) {
         return new RunRecord(slot, Outcome.SURVIVED, operations, elapsedMillis, Optional.empty(), Optional.empty(),
-                Optional.of(telemetry), Optional.empty());
+                Optional.of(telemetry), Optional.empty(), Optional.empty());
     }
 
     public static RunRecord bugchecked(Slot slot, Crash crash, long operations, long elapsedMillis,
                                        Optional<Telemetry> telemetry, Optional<String> note) {
         return new RunRecord(slot, Outcome.BUGCHECKED, operations, elapsedMillis, Optional.of(crash),
-                Optional.empty(), telemetry, note);
+                Optional.empty(), telemetry, note, Optional.empty());
     }
 
     public static RunRecord hung(Slot slot, Hang hang, long operations, long elapsedMillis,
                                  Optional<Telemetry> telemetry) {
         return new RunRecord(slot, Outcome.HUNG, operations, elapsedMillis, Optional.empty(), Optional.of(hang),
-                telemetry, Optional.empty());
+                telemetry, Optional.empty(), Optional.empty());
     }
 
-    public static RunRecord labError(Slot slot, long elapsedMillis, String reason) {
+    public static RunRecord labError(Slot slot, long elapsedMillis, String reason, Phase phase) {
         return new RunRecord(slot, Outcome.LAB_ERROR, 0, elapsedMillis, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of(reason));
+                Optional.empty(), Optional.of(reason), Optional.of(phase));
     }
 
     @JsonValue
@@ -153,9 +159,9 @@ public record RunRecord(Slot slot, Outcome outcome, long operations, long elapse
         return outcome == Outcome.HUNG;
     }
 
-    /** A crash or a hang: what counts against a fix. */
+    /** A crash, a hang, or a lab error after the load started: what counts against a fix. */
     public boolean failed() {
-        return crashed() || hung();
+        return crashed() || hung() || labErrorAfterLoad();
     }
 
     public boolean isReentry() {
@@ -177,5 +183,18 @@ public record RunRecord(Slot slot, Outcome outcome, long operations, long elapse
 
     public boolean labError() {
         return outcome == Outcome.LAB_ERROR;
+    }
+
+    /**
+     * A lab error the lab proved was its own (its step failed before the load started, or the guest restarted on
+     * request): the one kind of run left out.
+     */
+    public boolean excusedLabError() {
+        return labPhase.filter(Phase::excused).isPresent();
+    }
+
+    /** A lab error once the load had started: it may be the driver's doing, so it counts as a failure. */
+    public boolean labErrorAfterLoad() {
+        return labPhase.filter(p -> p == Phase.AFTER_LOAD).isPresent();
     }
 }

@@ -32,4 +32,9 @@ public record Shard(int index, int count) {
     public boolean whole() {
         return count == 1;
     }
+
+    /** "2/8", as --shard takes it. */
+    public String label() {
+        return index + "/" + count;
+    }
 }

@@ -12,6 +12,7 @@ final class Tally {
 
     private int runs;
     private int labErrors;
+    private int labErrorsAfterLoad;
     private int crashes;
     private int reentry;
     private int hangs;
@@ -27,11 +28,12 @@ final class Tally {
 
     void add(RunRecord r) {
         nextRun = Math.max(nextRun, r.slot().run() + 1);
-        if (r.labError()) {
+        if (r.excusedLabError()) {
             labErrors++;
             return;
         }
         runs++;
+        labErrorsAfterLoad += r.labErrorAfterLoad() ? 1 : 0;
         if (r.crashed()) {
             crashes++;
             firstCrash = firstCrash == null ? r : firstCrash;
@@ -46,17 +48,28 @@ final class Tally {
             telemetry = telemetry.plus(t);
             telemetryRuns++;
             // A run that crashed or hung stopped inside one more operation, whose callbacks were already counted.
-            telemetryOperations += r.operations() + (r.failed() ? 1 : 0);
+            telemetryOperations += r.operations() + (r.crashed() || r.hung() ? 1 : 0);
         });
     }
 
-    /** Runs that said something about the driver: lab errors left out. */
+    /** Runs that said something about the driver: the lab errors excused (before the load started) left out. */
     int runs() {
         return runs;
     }
 
+    /** Lab errors the lab placed before the load started: excused, not runs. */
     int labErrors() {
         return labErrors;
+    }
+
+    /** Lab errors after the load started: runs, and failures of a fix. */
+    int labErrorsAfterLoad() {
+        return labErrorsAfterLoad;
+    }
+
+    /** The share of the runs attempted that were excused as lab errors (0 with none attempted). */
+    double excusedShare() {
+        return attempted() == 0 ? 0 : (double) labErrors / attempted();
     }
 
     /** Runs attempted, lab errors included: what a run budget is spent on. */
@@ -80,9 +93,9 @@ final class Tally {
         return hangs;
     }
 
-    /** Crashes of any kind and hangs: what counts against a fix. */
+    /** Crashes of any kind, hangs and lab errors after the load started: what counts against a fix. */
     int failures() {
-        return crashes + hangs;
+        return crashes + hangs + labErrorsAfterLoad;
     }
 
     /** The run number the next run of this configuration gets. */
@@ -92,6 +105,11 @@ final class Tally {
 
     Telemetry telemetry() {
         return telemetry;
+    }
+
+    /** The operations the telemetry was counted over (a crashed or hung run's last one included). */
+    long telemetryOperations() {
+        return telemetryOperations;
     }
 
     boolean hasTelemetry() {

@@ -3,7 +3,9 @@ package dev.xidlab.protocol;
 /**
  * XF_STATS: the driver's telemetry. {@code minRemainingStack} is -1 before the first callback. The nested*Io
  * counters split nested paging-I/O callbacks by the file the I/O was for (the paging file, the driver's own image,
- * any other file); {@code cacheEntries} is a gauge, the rest count since the last reset.
+ * any other file); {@code cacheEntries} is a gauge, the rest count since the last reset. The last five split the
+ * callbacks that are not paging I/O by kind (a create; a read or write, cached or with IRP_NOCACHE), so a fix that
+ * stops seeing a whole kind shows even when that kind is a small share of the load.
  */
 public record DriverStats(
         long callbacks,
@@ -24,7 +26,12 @@ public record DriverStats(
         long nestingOverflows,
         long selfTestDepthLimited,
         long cacheEntries,
-        long cacheDrops) {
+        long cacheDrops,
+        long createCallbacks,
+        long cachedReadCallbacks,
+        long nonCachedReadCallbacks,
+        long cachedWriteCallbacks,
+        long nonCachedWriteCallbacks) {
 
     public boolean stackSeen() {
         return minRemainingStack >= 0;
@@ -39,6 +46,7 @@ public record DriverStats(
                 minStack == Wire.STACK_NOT_SEEN ? -1 : minStack, Integer.toUnsignedLong(r.u32("Loads")),
                 r.u64("NestedPagingFileIo"), r.u64("NestedImageIo"), r.u64("NestedOtherIo"),
                 r.u64("NestingOverflows"), r.u64("SelfTestDepthLimited"), r.u64("CacheEntries"),
-                r.u64("CacheDrops"));
+                r.u64("CacheDrops"), r.u64("CreateCallbacks"), r.u64("CachedReadCallbacks"),
+                r.u64("NonCachedReadCallbacks"), r.u64("CachedWriteCallbacks"), r.u64("NonCachedWriteCallbacks"));
     }
 }

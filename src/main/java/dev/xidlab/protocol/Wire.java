@@ -3,7 +3,7 @@ package dev.xidlab.protocol;
 /** Versions, numbers and struct layouts of the wire contract, mirrored from xidfilter_ioctl.h. */
 public final class Wire {
 
-    public static final int PROTOCOL_VERSION = 2;
+    public static final int PROTOCOL_VERSION = 3;
     public static final int STRUCT_VERSION = 1;
     public static final int DEVICE_TYPE = 0x8A1D;
     public static final int OPERATION_COUNT = Operation.values().length;
@@ -44,6 +44,8 @@ public final class Wire {
             .u64("SelfTestTouches").u64("Reregistrations").u32("MaxNestingDepth").u32("MinRemainingStack")
             .u32("Loads").u32("Reserved").u64("NestedPagingFileIo").u64("NestedImageIo").u64("NestedOtherIo")
             .u64("NestingOverflows").u64("SelfTestDepthLimited").u64("CacheEntries").u64("CacheDrops")
+            .u64("CreateCallbacks").u64("CachedReadCallbacks").u64("NonCachedReadCallbacks")
+            .u64("CachedWriteCallbacks").u64("NonCachedWriteCallbacks")
             .build();
 
     public static final StructLayout QUERY_XID_REQUEST = StructLayout.struct("XF_QUERY_XID_REQUEST")

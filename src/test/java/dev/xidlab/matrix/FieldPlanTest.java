@@ -60,6 +60,14 @@ class FieldPlanTest {
     }
 
     @Test
+    void theBoundItsCommentGivesForAFixWithoutACrashIsTheExactOne() throws Exception {
+        Plan field = PlanReader.read(FIELD_PLAN);
+
+        assertTrue(Files.readString(FIELD_PLAN).contains("# " + field.runs() + " runs: a fix without a crash then has"
+                + " a 95% upper bound of " + VerdictRules.percent(RateBounds.exactUpper(0, field.runs())) + ","));
+    }
+
+    @Test
     void throughTheStoreManagerTheBaselineCannotReproduceAndTheMatrixIsInconclusive() {
         CliRun r = CliRun.of("matrix", "--plan", FIELD_PLAN.toString(), "--runs", "5", "--paging-path", "store",
                 "--report", dir.toString());

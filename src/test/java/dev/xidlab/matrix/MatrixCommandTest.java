@@ -335,6 +335,55 @@ class MatrixCommandTest {
     }
 
     @Test
+    void theResultsHeaderRecordsTheShardAndTheLimitsItWasPlannedWith() throws Exception {
+        xidlab("matrix", "--runs", "2", "--threshold", "0.5", "--shard", "2/3", "--report", dir.toString());
+
+        ResultsHeader header = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).header();
+
+        assertEquals(List.of("2/3", 2, 0.5, 0.05), List.of(header.shard(), header.runs(), header.threshold(),
+                header.maxCoverageLoss()));
+    }
+
+    @Test
+    void aShardResumesAsTheShardItWas() {
+        xidlab("matrix", "--runs", "2", "--shard", "1/2", "--report", dir.toString());
+
+        CliRun r = xidlab("matrix", "--runs", "2", "--shard", "2/2", "--resume", "--report", dir.toString());
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("holds shard 1/2: resume it with --shard 1/2"), r.err());
+    }
+
+    @Test
+    void mergeTakesTheLimitsTheShardsWerePlannedWith() {
+        for (int i = 1; i <= 2; i++) {
+            xidlab("matrix", "--runs", "5", "--threshold", "0.5", "--shard", i + "/2", "--report",
+                    dir.resolve("shard" + i).toString());
+        }
+
+        CliRun merged = xidlab("matrix", "merge", "--report", dir.resolve("merged").toString(),
+                dir.resolve("shard1").toString(), dir.resolve("shard2").toString());
+
+        assertEquals(ExitCode.OK, merged.exitCode(), merged.err());
+        assertTrue(merged.out().contains("VERDICT: CONFIRMED"), merged.out());
+    }
+
+    @Test
+    void choosingAmongFixesIsPartOfTheMatrixOnResumeAndMerge() throws Exception {
+        CliRun chosen = xidlab("matrix", "--choose-among-fixes", "--runs", "42", "--report", dir.toString());
+        assertEquals(ExitCode.OK, chosen.exitCode(), chosen.out());
+        assertTrue(Files.readAllLines(dir.resolve(MatrixSession.RESULTS)).get(0).contains("\"chooseAmongFixes\":true"));
+
+        CliRun resumed = xidlab("matrix", "--runs", "42", "--resume", "--report", dir.toString());
+        CliRun merged = xidlab("matrix", "merge", "--report", dir.resolve("merged").toString(), dir.toString());
+
+        assertEquals(ExitCode.USAGE, resumed.exitCode());
+        assertTrue(resumed.err().contains("was planned with --choose-among-fixes"), resumed.err());
+        assertEquals(ExitCode.OK, merged.exitCode(), merged.err());
+        assertTrue(merged.out().contains("by Holm's procedure over the 4 fixes"), "merge judges as planned");
+    }
+
+    @Test
     void progressIsOnePlainLinePerRunWhenNotATerminal() {
         CliRun r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
 

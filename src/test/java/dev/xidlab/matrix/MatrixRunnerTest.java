@@ -54,6 +54,54 @@ class MatrixRunnerTest {
     }
 
     @Test
+    void aLabFailureBeforeTheLoadIsExcused() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        lab.failBootsFrom = 3;
+
+        MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null, "xidfilter.sys",
+                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        RunRecord failedBoot = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(4);
+        assertEquals(Optional.of(RunOutcome.LabFailure.Phase.BEFORE_LOAD), failedBoot.labPhase());
+    }
+
+    @Test
+    void whatFailsOnceTheLoadStartedCountsAgainstTheFix() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        lab.outcome = c -> {
+            if (c.xidMode() == XidMode.CACHED) {
+                throw new java.io.UncheckedIOException("cannot keep the model's dump in dumps/cached/run-0",
+                        new java.io.IOException("Not a directory"));
+            }
+            return ScriptedLab.survived(20_000);
+        };
+
+        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
+                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        assertEquals(Optional.of(RunOutcome.LabFailure.Phase.AFTER_LOAD), cached.labPhase());
+        assertEquals(Verdict.NOT_CONFIRMED, s.configs().get(3).verdict());
+    }
+
+    @Test
+    void aHungRunIsRecordedAsAHangAndCountsAgainstTheFix() throws Exception {
+        ScriptedLab lab = new ScriptedLab();
+        lab.outcome = c -> c.xidMode() == XidMode.CACHED
+                ? new RunOutcome.Hung("the load sent nothing for 70 min", Duration.ofMinutes(70), 1200,
+                        Duration.ofMinutes(71), Optional.empty(), List.of())
+                : ScriptedLab.survived(20_000);
+
+        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
+                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        assertEquals(RunRecord.Outcome.HUNG, cached.outcome());
+        assertEquals(1200, cached.operations());
+        assertEquals(Verdict.NOT_CONFIRMED, s.configs().get(3).verdict());
+    }
+
+    @Test
     void aLabErrorKeepsItsReasonAndWhatTheLabSawInTheRunsEvidenceDirectory() throws Exception {
         ScriptedLab lab = new ScriptedLab();
         lab.failBootsFrom = 4;
@@ -84,23 +132,6 @@ class MatrixRunnerTest {
         org.junit.jupiter.api.Assertions.assertTrue(md.contains("## Lab errors\n"), md);
         org.junit.jupiter.api.Assertions.assertTrue(md.contains("- `" + name + "#0`: the VM did not come up (evidence: `dumps/"
                 + name + "/run-0/`)"), md);
-    }
-
-    @Test
-    void aHungRunIsRecordedAsAHangAndCountsAgainstTheFix() throws Exception {
-        ScriptedLab lab = new ScriptedLab();
-        lab.outcome = c -> c.xidMode() == XidMode.CACHED
-                ? new RunOutcome.Hung("the load sent nothing for 70 min", Duration.ofMinutes(70), 1200,
-                        Duration.ofMinutes(71), Optional.empty(), List.of())
-                : ScriptedLab.survived(20_000);
-
-        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
-                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
-
-        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
-        assertEquals(RunRecord.Outcome.HUNG, cached.outcome());
-        assertEquals(1200, cached.operations());
-        assertEquals(Verdict.NOT_CONFIRMED, s.configs().get(3).verdict());
     }
 
     @Test

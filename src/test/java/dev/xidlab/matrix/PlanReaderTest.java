@@ -122,6 +122,16 @@ class PlanReaderTest {
     }
 
     @Test
+    void aCoverageShareAboveTheCapIsRefused() {
+        assertTrue(message("""
+                runs: 40
+                maxCoverageLoss: 0.7
+                configurations:
+                  - {name: field, role: baseline}
+                """).startsWith("plan.yaml line 2: maxCoverageLoss is at most 20% (0.2)"));
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithItsLine() {
         assertEquals("plan.yaml line 3: unknown key 'mdoe' in a configuration (known: guard, guardStack, load, mode,"
                 + " name, role, selfTest, skip, skipFor, stress)", message("""

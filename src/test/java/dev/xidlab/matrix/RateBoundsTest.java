@@ -65,16 +65,32 @@ class RateBoundsTest {
     }
 
     @Test
-    void fishersTestTellsFortyCrashesFromNoneButNotOneFromNone() {
-        assertTrue(RateBounds.fisherPValue(40, 40, 0, 40) < 1e-20);
-        // 1 of 80 runs crashed and it is the baseline's half with probability 1/2.
-        assertEquals(0.5, RateBounds.fisherPValue(1, 40, 0, 40), 1e-12);
+    void mcnemarsTestTellsFortyCrashesFromNoneButNotOneFromNone() {
+        // 40 pairs where the baseline crashed and the fix held: each went the baseline's way with probability 1/2.
+        assertEquals(Math.pow(0.5, 40), RateBounds.mcnemarPValue(40, 0), 1e-24);
+        assertEquals(0.5, RateBounds.mcnemarPValue(1, 0), 1e-12);
+        assertEquals(1.0, RateBounds.mcnemarPValue(0, 0), "no discordant pair: nothing tells them apart");
+    }
+
+    @Test
+    void mcnemarsTestCountsOnlyTheDiscordantPairs() {
+        // 10 pairs the baseline's way, 2 the fix's: P(X >= 10) for X ~ Bin(12, 1/2) = (1 + 12 + 66) / 4096.
+        assertEquals(79.0 / 4096, RateBounds.mcnemarPValue(10, 2), 1e-12);
+    }
+
+    @Test
+    void cleanTrialsAtTheFullLevelAreThoseOfTheExactBound() {
+        for (double t : new double[] {0.01, 0.05, 0.1, 0.2, 0.5}) {
+            assertEquals(RateBounds.cleanTrialsToBound(t), RateBounds.cleanTrials(t, 0.05), "threshold " + t);
+        }
+        // Holm over 4 fixes needs the first of them under 5% / 4 = 1.25%: 0.9^42 = 1.2%.
+        assertEquals(42, RateBounds.cleanTrials(0.1, 0.05 / 4));
     }
 
     @Test
     void theSeparationTestsAgreeWithTheBoundsTheyStandFor() {
         for (boolean adaptive : new boolean[] {false, true}) {
-            VerdictRules rules = new VerdictRules(0.10, 0.05, adaptive);
+            VerdictRules rules = new VerdictRules(0.10, 0.05, adaptive, 4, false);
             for (int n = 1; n <= 60; n++) {
                 for (int x = 0; x <= n; x++) {
                     assertEquals(rules.baselineBound(x, n) > 0.10, rules.separated(x, n), x + "/" + n);

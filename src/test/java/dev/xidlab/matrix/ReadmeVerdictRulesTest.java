@@ -15,8 +15,10 @@ class ReadmeVerdictRulesTest {
         String section = readme.substring(readme.indexOf("## The verdict"));
 
         for (boolean adaptive : new boolean[] {false, true}) {
-            for (String rule : VerdictRules.of(DefaultPlan.plan(), adaptive).text()) {
-                assertTrue(section.contains("- " + rule + "\n"), "README.md lacks the rule: " + rule);
+            for (boolean choose : new boolean[] {false, true}) {
+                for (String rule : VerdictRules.of(DefaultPlan.plan().withChooseAmongFixes(choose), adaptive).text()) {
+                    assertTrue(section.contains("- " + rule + "\n"), "README.md lacks the rule: " + rule);
+                }
             }
         }
     }

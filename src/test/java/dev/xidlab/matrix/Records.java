@@ -1,5 +1,6 @@
 package dev.xidlab.matrix;
 
+import dev.xidlab.lab.RunOutcome;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +40,14 @@ final class Records {
                 900, 4_260_000, Optional.empty());
     }
 
+    /** The lab's own step failed before the load started: an excused lab error. */
     static RunRecord labError(String config, int run) {
-        return RunRecord.labError(slot(config, run), 1, "vagrant up failed");
+        return RunRecord.labError(slot(config, run), 1, "vagrant up failed", RunOutcome.LabFailure.Phase.BEFORE_LOAD);
+    }
+
+    /** The guest went down during the load and left nothing to tell what happened. */
+    static RunRecord labErrorAfterLoad(String config, int run) {
+        return RunRecord.labError(slot(config, run), 1, "the guest went down during the load and left no dump",
+                RunOutcome.LabFailure.Phase.AFTER_LOAD);
     }
 }

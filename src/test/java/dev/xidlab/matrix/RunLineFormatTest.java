@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xidlab.json.Json;
+import dev.xidlab.lab.RunOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,6 +84,39 @@ class RunLineFormatTest {
         assertTrue(r.crash().orElseThrow().analysis().isEmpty());
         assertTrue(r.telemetry().isEmpty());
         assertEquals("no dump was written", r.error().orElseThrow());
+    }
+
+    @Test
+    void anEarlierLabErrorReadsAsOneAfterTheLoadStarted() throws Exception {
+        RunRecord r = read(LAB_ERROR);
+
+        assertEquals(java.util.Optional.of(RunOutcome.LabFailure.Phase.AFTER_LOAD), r.labPhase());
+        assertTrue(r.failed(), "no version before said when it failed, so it is not excused");
+    }
+
+    @Test
+    void aLabErrorBeforeTheLoadSaysSoAndReadsBack() throws Exception {
+        RunRecord before = RunRecord.labError(Records.slot("cached", 4), 1250, "vagrant up failed",
+                RunOutcome.LabFailure.Phase.BEFORE_LOAD);
+
+        String line = json.writeValueAsString(before);
+
+        assertTrue(line.endsWith(",\"error\":\"vagrant up failed\",\"labPhase\":\"before-load\"}"), line);
+        assertEquals(before, read(line));
+    }
+
+    @Test
+    void theCallbacksByKindAreWrittenWithTheTelemetryAndReadBack() throws Exception {
+        RunRecord survived = RunRecord.survived(Records.slot("cached", 0), 20000, 5, new Telemetry(1, 23104, 24000,
+                4000, 0, java.util.Optional.of(new Telemetry.Kinds(4000, 8400, 3600, 2800, 1200))));
+
+        String line = json.writeValueAsString(survived);
+
+        assertTrue(line.endsWith("\"createCallbacks\":4000,\"cachedReadCallbacks\":8400,"
+                + "\"nonCachedReadCallbacks\":3600,\"cachedWriteCallbacks\":2800,\"nonCachedWriteCallbacks\":1200}"),
+                line);
+        assertEquals(survived, read(line));
+        assertTrue(read(SURVIVED).telemetry().orElseThrow().kinds().isEmpty(), "an earlier line has no split");
     }
 
     @Test

@@ -34,7 +34,8 @@ final class ScriptedLab implements Lab {
 
     static RunOutcome survived(long operations) {
         return new RunOutcome.Survived(operations, Duration.ofMillis(1),
-                new DriverStats(operations, 0, 1, 0, 0, 0, 0, 0, 0, 1, 20000, 1, 0, 0, 0, 0, 0, 0, 0));
+                new DriverStats(operations, 0, 1, 0, 0, 0, 0, 0, 0, 1, 20000, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+                        operations, 0, 0, 0));
     }
 
     @Override

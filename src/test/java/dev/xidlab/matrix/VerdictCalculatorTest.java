@@ -182,6 +182,38 @@ class VerdictCalculatorTest {
         assertEquals(0.0, some.perOperation().orElseThrow().pagingIoCallbacks(), "its cost, shown apart");
     }
 
+    /** A run of 20,000 operations whose driver split its callbacks by kind: 4% of them reads, or none seen. */
+    static RunRecord survivedSeeing(String config, int run, boolean reads) {
+        Telemetry.Kinds kinds = new Telemetry.Kinds(9600, reads ? 560 : 0, reads ? 240 : 0, 6720, 2880);
+        long seen = kinds.counts().stream().mapToLong(Long::longValue).sum();
+        return RunRecord.survived(Records.slot(config, run), 20000, 5,
+                new Telemetry(1, 20000, seen, 0, 0, Optional.of(kinds)));
+    }
+
+    @Test
+    void aFixThatSeesNoneOfAKindIsBlindWhateverItsShareOfTheLoad() {
+        Plan p = withFix(new PlannedConfig("no-reads", Role.FIX, DriverConfig.fieldDefault(), DefaultPlan.stress()));
+        List<RunRecord> all = runs(p, 40, (c, r) -> survivedSeeing(c, r, true),
+                (c, r) -> survivedSeeing(c, r, !c.equals("no-reads")));
+
+        ConfigResult noReads = config(VerdictCalculator.summarize(p, "sim", all), "no-reads");
+
+        assertEquals(0.04, noReads.coverage().orElseThrow().lost(), 1e-9, "in all it loses only 4%");
+        assertEquals(Verdict.BLIND, noReads.verdict());
+        assertTrue(noReads.reason().startsWith("it no longer sees cached reads (100.0% of them lost) and non-cached"
+                + " reads (100.0% of them lost)"), noReads.reason());
+    }
+
+    @Test
+    void aKindTheBaselineSawOnlyAFewTimesIsNotJudgedOnNoise() {
+        // The baseline crashed early in every run: its 2 non-cached writes are 1 in 30 operations, the fix's 1 in 40.
+        Coverage.Kind writes = new Coverage.Kind("non-cached writes", 2, 60, 500, 20000, 0.25);
+        Coverage.Kind none = new Coverage.Kind("non-cached writes", 40, 2000, 0, 20000, 1.0);
+
+        assertTrue(!writes.lostMoreThan(0.05), "2 callbacks cannot tell 25% lost from 5%");
+        assertTrue(none.lostMoreThan(0.05), "40 callbacks of a kind the fix never saw can");
+    }
+
     @Test
     void aFixWhoseModeIsOffIsBlind() {
         Plan p = withFix(new PlannedConfig("off", Role.FIX, DriverConfig.fieldDefault().withXidMode(XidMode.OFF),
@@ -242,6 +274,144 @@ class VerdictCalculatorTest {
         assertEquals(40, cached.runs());
         assertEquals(1, cached.labErrors());
         assertEquals(Verdict.CONFIRMED, cached.verdict());
+    }
+
+    @Test
+    void aLabErrorAfterTheLoadStartedIsARunAndAFailureOfTheFix() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        all.set(all.size() - 2, Records.labErrorAfterLoad("cached", 39));
+
+        ConfigResult cached = config(VerdictCalculator.summarize(plan, "sim", all), "cached");
+
+        assertEquals(40, cached.runs());
+        assertEquals(0, cached.labErrors(), "not excused");
+        assertEquals(1, cached.labErrorsAfterLoad());
+        assertEquals(Verdict.NOT_CONFIRMED, cached.verdict());
+        assertTrue(cached.reason().contains("1 lab errors after the load started"), cached.reason());
+        assertEquals("1 (1 after load)", ReportWriter.cells(cached).get(ReportWriter.COLUMNS.indexOf("lab errors")));
+    }
+
+    @Test
+    void aLabErrorAfterTheLoadStartedIsARunOfTheBaselineWithoutItsCrash() {
+        List<RunRecord> all = runs(40, (c, r) -> r == 0 ? Records.labErrorAfterLoad(c, r) : Records.reentry(c, r),
+                Records::survived);
+
+        ConfigResult baseline = VerdictCalculator.summarize(plan, "sim", all).configs().get(0);
+
+        assertEquals(40, baseline.runs());
+        assertEquals(39, baseline.reentryCrashes());
+        assertTrue(baseline.reason().contains("1 lab errors after the load started"), baseline.reason());
+    }
+
+    @Test
+    void aFixWithMoreExcusedLabErrorsThanTheAllowedShareIsAtMostInconclusive() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        for (int r = 40; r < 45; r++) {
+            all.add(Records.labError("cached", r));         // 5 of 45 attempted: 11.1%, over 10%
+        }
+
+        ConfigResult cached = config(VerdictCalculator.summarize(plan, "sim", all), "cached");
+
+        assertEquals(40, cached.runs());
+        assertEquals(Verdict.INCONCLUSIVE, cached.verdict());
+        assertTrue(cached.reason().contains("5 of its 45 runs were lab errors excused before the load started, more"
+                + " than the 10.0% allowed"), cached.reason());
+    }
+
+    @Test
+    void aFixWithExcusedLabErrorsUpToTheShareKeepsItsVerdict() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        for (int r = 40; r < 44; r++) {
+            all.add(Records.labError("cached", r));         // 4 of 44 attempted: 9.1%
+        }
+
+        assertEquals(Verdict.CONFIRMED, config(VerdictCalculator.summarize(plan, "sim", all), "cached").verdict());
+    }
+
+    @Test
+    void aBaselineWithMoreExcusedLabErrorsThanTheAllowedShareDoesNotReproduce() {
+        List<RunRecord> all = runs(40, Records::reentry, Records::survived);
+        for (int r = 40; r < 45; r++) {
+            all.add(Records.labError("field", r));
+        }
+
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", all);
+
+        assertEquals(Verdict.INCONCLUSIVE, s.configs().get(0).verdict());
+        assertEquals(Verdict.INCONCLUSIVE, s.verdict());
+    }
+
+    @Test
+    void aPlanWithOnlyABaselineIsInconclusive() {
+        Plan alone = new Plan("alone", List.of(plan.baseline()), 40, 1, 0.1);
+
+        MatrixSummary s = VerdictCalculator.summarize(alone, "sim", runs(alone, 40, Records::reentry,
+                Records::survived));
+
+        assertEquals(Verdict.REPRODUCED, s.configs().get(0).verdict());
+        assertEquals(Verdict.INCONCLUSIVE, s.verdict());
+        assertTrue(s.reason().startsWith("the plan has no fix"), s.reason());
+    }
+
+    @Test
+    void thePValueBesideAFixIsMcNemarsOnTheRunsPairedBySeed() {
+        // The baseline re-entered in runs 0-9; the fix failed in runs 0 and 1, the same loads: 8 pairs tell them
+        // apart, all the baseline's way.
+        List<RunRecord> all = runs(40, (c, r) -> r < 10 ? Records.reentry(c, r) : Records.survived(c, r),
+                (c, r) -> c.equals("cached") && r < 2 ? Records.otherCrash(c, r) : Records.survived(c, r));
+
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", all);
+
+        assertEquals(Math.pow(0.5, 8), config(s, "cached").pValue().orElseThrow(), 1e-12);
+        assertEquals(Math.pow(0.5, 10), config(s, "guard").pValue().orElseThrow(), 1e-12);
+        assertTrue(s.configs().get(0).pValue().isEmpty(), "none beside the baseline");
+    }
+
+    @Test
+    void adaptiveRunsReportNoPValue() {
+        MatrixSummary s = VerdictCalculator.summarize(plan, "sim", runs(29, Records::reentry, Records::survived),
+                true);
+
+        assertTrue(s.configs().stream().allMatch(c -> c.pValue().isEmpty()), "stopped samples give no p-value");
+    }
+
+    @Test
+    void chosenAmongFixesAFixNeedsTheCleanRunsOfHolmsProcedure() {
+        Plan choose = plan.withChooseAmongFixes(true);
+
+        MatrixSummary forty = VerdictCalculator.summarize(choose, "sim", runs(40, Records::reentry,
+                Records::survived));
+        MatrixSummary fortyTwo = VerdictCalculator.summarize(choose, "sim", runs(42, Records::reentry,
+                Records::survived));
+
+        assertEquals(Verdict.INCONCLUSIVE, forty.verdict(), "0.9^40 = 1.48% is not under 5% / 4");
+        ConfigResult fix = forty.configs().get(1);
+        assertTrue(fix.reason().contains("by Holm's procedure over the 4 fixes: 2 more crash-free runs needed"),
+                fix.reason());
+        assertEquals(Verdict.CONFIRMED, fortyTwo.verdict(), "0.9^42 = 1.2% is");
+        assertTrue(fortyTwo.chooseAmongFixes());
+    }
+
+    @Test
+    void holmsProcedureStepsDownFromTheLeastPValueAndStopsAtTheFirstItKeeps() {
+        VerdictRules rules = VerdictRules.of(plan.withChooseAmongFixes(true), false);
+
+        assertEquals(List.of(true, false, false, false), rules.holm(List.of(0.01, 0.02, 0.04, 0.2)),
+                "0.01 < 5%/4, but 0.02 is not under 5%/3");
+        assertEquals(List.of(true, true, true, true), rules.holm(List.of(0.03, 0.001, 0.02, 0.012)));
+        assertEquals(List.of(false, false, false, false), rules.holm(List.of(0.013, 0.013, 0.013, 0.013)));
+    }
+
+    @Test
+    void theReportsSayEachFixsVerdictHoldsOnItsOwnUnlessChosenAmong() {
+        MatrixSummary own = VerdictCalculator.summarize(plan, "sim", runs(40, Records::reentry, Records::survived));
+        MatrixSummary chosen = VerdictCalculator.summarize(plan.withChooseAmongFixes(true), "sim",
+                runs(42, Records::reentry, Records::survived));
+
+        assertTrue(ReportWriter.legend(own).endsWith("Each fix's verdict holds at 5% on its own."));
+        assertTrue(own.rules().stream().anyMatch(r -> r.startsWith("Each fix's verdict holds at 5% on its own")));
+        assertTrue(ReportWriter.legend(chosen).endsWith("every CONFIRMED holds at 5% for all of them together"
+                + " (Holm)."));
     }
 
     @Test

@@ -64,7 +64,7 @@ class WireCodecTest {
         WireFormatException e = assertThrows(WireFormatException.class,
                 () -> DriverStats.decode(new byte[64]));
 
-        assertEquals("XF_STATS: short buffer of 64 bytes, expected 152", e.getMessage());
+        assertEquals("XF_STATS: short buffer of 64 bytes, expected 192", e.getMessage());
     }
 
     @Test
@@ -135,6 +135,21 @@ class WireCodecTest {
     }
 
     @Test
+    void statsSplitTheCallbacksThatAreNotPagingIoByKind() {
+        ByteBuffer b = ByteBuffer.allocate(Wire.STATS.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, Wire.STATS.size()).putInt(4, 1)
+                .putLong(Wire.STATS.offset("CreateCallbacks"), 21).putLong(Wire.STATS.offset("CachedReadCallbacks"), 22)
+                .putLong(Wire.STATS.offset("NonCachedReadCallbacks"), 23)
+                .putLong(Wire.STATS.offset("CachedWriteCallbacks"), 24)
+                .putLong(Wire.STATS.offset("NonCachedWriteCallbacks"), 25);
+
+        DriverStats stats = DriverStats.decode(b.array());
+
+        assertEquals(List.of(21L, 22L, 23L, 24L, 25L), List.of(stats.createCallbacks(), stats.cachedReadCallbacks(),
+                stats.nonCachedReadCallbacks(), stats.cachedWriteCallbacks(), stats.nonCachedWriteCallbacks()));
+    }
+
+    @Test
     void aFailedLiveReregistrationReportsBothStatuses() {
         ByteBuffer b = ByteBuffer.allocate(Wire.SET_CONFIG_RESPONSE.size()).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, Wire.SET_CONFIG_RESPONSE.size()).putInt(4, 1)
@@ -157,7 +172,8 @@ class WireCodecTest {
 
         WireFormatException e = assertThrows(WireFormatException.class, () -> DriverInfo.decode(b.array()));
 
-        assertEquals("XF_INFO: driver speaks protocol 1, this controller speaks 2", e.getMessage());
+        assertEquals("XF_INFO: driver speaks protocol 1, this controller speaks " + Wire.PROTOCOL_VERSION,
+                e.getMessage());
     }
 
     @Test

@@ -454,7 +454,8 @@ public final class VagrantLab implements Lab {
             execOrFail("starting the load", guest.startLoadScript(guest.home() + "/xidlab.jar",
                     loadArguments(profile, seed), runId), QUICK);
         } catch (LabException e) {
-            return new RunOutcome.LabFailure("the guest was not ready for the run: " + e.getMessage(), since(started));
+            return RunOutcome.LabFailure.beforeLoad("the guest was not ready for the run: " + e.getMessage(),
+                    since(started));
         }
         trace.step("load " + runId + " started");
         Duration bound = loadBound(profile);
@@ -597,8 +598,10 @@ public final class VagrantLab implements Lab {
                         Duration.ofSeconds(report.path("boundSeconds").asLong()), report.path("operations").asLong(),
                         since(started), stats, List.of());
             case "lab-error":
+                // Excused only when the guest's own lab says its step failed before the load started.
                 return new RunOutcome.LabFailure("the load failed in the guest: " + report.path("reason").asText(),
-                        since(started));
+                        since(started), "before-load".equals(report.path("phase").asText())
+                        ? RunOutcome.LabFailure.Phase.BEFORE_LOAD : RunOutcome.LabFailure.Phase.AFTER_LOAD);
             default:
                 return new RunOutcome.LabFailure("the load reported '" + outcome + "' without the guest going down",
                         since(started));
