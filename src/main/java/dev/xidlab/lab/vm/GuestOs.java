@@ -91,9 +91,6 @@ public interface GuestOs {
     /** The files a load leaves beside its result (its output, a JVM's fatal-error report): fetched when it fails. */
     List<String> loadLogPaths(String runId);
 
-    /** Stops a load that overran its budget (it may not stop: a hung kernel thread does not). */
-    String stopLoadScript(String runId);
-
     /** Prints the System log's bugcheck events (1001, Kernel-Power 41) after the cursor, as XML; empty if none. */
     Optional<String> bugcheckEventsScript(String eventCursor);
 

@@ -1,5 +1,6 @@
 package dev.xidlab.lab.vm;
 
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.CommandResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,21 @@ public final class StandInGuest implements GuestOs {
     static final String STATE = "/var/lib/xidlab/service-key.bin";
     private static final String RUNS = HOME + "/runs";
     private static final String MARK = "/run/xidlab-run";
+
+    /**
+     * What every report made with a plan's model block on the stand-in must say: its load runs the model so set up,
+     * and with {@code same-thread-fault=wait} a hang there is the model's modelled deadlock, which the guest's load
+     * makes real for the host (it stops answering and never finishes), not a hang of a Windows kernel.
+     */
+    static Optional<String> modelNotice(ModelOptions model) {
+        List<String> switches = model.switches();
+        if (switches.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the stand-in's kernel model runs with " + String.join(" ", switches)
+                + (model.sameThreadFault() == ModelOptions.SameThreadFault.WAIT ? ": a hang on it is the stand-in's"
+                + " modelled hang (the model's deadlock, held by the guest's load), not a Windows kernel's" : ""));
+    }
 
     @Override
     public String name() {
@@ -165,11 +181,6 @@ public final class StandInGuest implements GuestOs {
     @Override
     public List<String> loadLogPaths(String runId) {
         return List.of(RUNS + "/" + runId + ".log", RUNS + "/" + runId + "-hs_err.log");
-    }
-
-    @Override
-    public String stopLoadScript(String runId) {
-        return "sudo -n pkill -f -- '--result " + RUNS + "/" + runId + ".json'; true";
     }
 
     @Override

@@ -284,13 +284,6 @@ public final class WindowsGuest implements GuestOs {
         return List.of(HOME + "/runs/" + runId + ".log", HOME + "/runs/" + runId + "-hs_err.log");
     }
 
-    @Override
-    public String stopLoadScript(String runId) {
-        return "Stop-ScheduledTask -TaskName '" + TASK + "' -ErrorAction SilentlyContinue\n"
-                + "Get-CimInstance Win32_Process -Filter \"Name='java.exe'\" | Where-Object { $_.CommandLine -like '*"
-                + runId + ".json*' } | ForEach-Object { Stop-Process -Id $_.ProcessId -Force -ErrorAction SilentlyContinue }";
-    }
-
     /** Event 1001 (BugCheck) and Kernel-Power 41 after the cursor: record ids, not times, so no clock is compared. */
     @Override
     public Optional<String> bugcheckEventsScript(String eventCursor) {
