@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code --lab standin}: what the VM lab's stand-in guest runs instead of a Windows load. The kernel model is the
@@ -118,10 +119,11 @@ public final class StandInGuestLab implements Lab {
         RunOutcome outcome = model.stress(profile, seed, places.dumpDirectory());
         if (outcome instanceof RunOutcome.Hung h) {
             // The model saw its deadlock the moment it formed; a real machine would say nothing, and neither does
-            // this load: the host must find the hang by its bound, as on Windows, and its NMI ends it.
-            hold.forever("the kernel model hung: " + h.reason() + ". This load now holds the hang as a hung"
-                    + " machine would (it answers nothing and never finishes, the kernel under it keeps running),"
-                    + " until the host's NMI panics the kernel (kernel.unknown_nmi_panic=1).");
+            // this load: the host must find the hang by its bound, as on Windows, and its NMI ends it. The NMI
+            // panics this kernel at once, so the dump it leaves is written and synced now, while this runs.
+            hold.forever("the kernel model hung: " + h.reason() + "; " + nmiDump() + ". This load now holds the"
+                    + " hang as a hung machine would (it answers nothing and never finishes, the kernel under it"
+                    + " keeps running), until the host's NMI panics the kernel (kernel.unknown_nmi_panic=1).");
         }
         if (outcome instanceof RunOutcome.Bugchecked b) {
             try {
@@ -138,6 +140,22 @@ public final class StandInGuestLab implements Lab {
             }
         }
         return outcome;
+    }
+
+    /** The model's dump of its hung machine as an NMI leaves it (0x80, the hung thread's stack), on disk. */
+    private String nmiDump() {
+        try {
+            Optional<Path> dump = model.injectNmi(places.dumpDirectory());
+            if (dump.isEmpty()) {
+                return "the model wrote no dump of the NMI";
+            }
+            dump.get().toFile().setReadable(true, false);
+            sync(dump.get());
+            sync(places.dumpDirectory());
+            return "the dump the host's NMI leaves (bugcheck 0x80, the hung thread's stack) is " + dump.get();
+        } catch (IOException | LabException e) {
+            return "the dump of the NMI could not be written: " + e.getMessage();
+        }
     }
 
     /** The dump must be on disk before the kernel goes: nothing is flushed after a panic. */
