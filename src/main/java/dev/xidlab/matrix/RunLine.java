@@ -9,7 +9,8 @@ import java.util.Optional;
  * The format of one run in results.jsonl: flat, absent values left out, field order fixed. Files written by every
  * earlier version must still read (a resumed matrix reads them), so fields are only ever added, never renamed or
  * moved: {@code RunLineFormatTest} pins lines of each outcome. {@code reentry} is written for every run, as it
- * always was; {@code hang} and {@code hangBoundMillis} are the fields hung runs added.
+ * always was; {@code hang} and {@code hangBoundMillis} are the fields hung runs added, and a hung run whose lab
+ * forced a dump (the VM lab's NMI) has that bugcheck, its dump and analysis in the crash's fields.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record RunLine(String type, String config, String role, int run, long seed, String outcome,
@@ -23,7 +24,8 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
 
     static RunLine of(RunRecord r) {
         RunRecord.Slot slot = r.slot();
-        Optional<RunRecord.Crash> crash = r.crash();
+        // A hung run's forced dump (the VM lab's NMI) is written in the crash's fields; its outcome tells them apart.
+        Optional<RunRecord.Crash> crash = r.crash().or(() -> r.hang().flatMap(RunRecord.Hang::forced));
         Optional<RunRecord.Analysis> analysis = crash.flatMap(RunRecord.Crash::analysis);
         Optional<Telemetry> t = r.telemetry();
         return new RunLine(TYPE, slot.config(), slot.role().label(), slot.run(), slot.seed(), r.outcome().label(),
@@ -59,11 +61,14 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
         Optional<RunRecord.Analysis> analysis = recursionDepth == null ? Optional.empty()
                 : Optional.of(new RunRecord.Analysis(reentry, Optional.ofNullable(crashModule), recursionDepth,
                 stack == null ? List.of() : stack));
-        Optional<RunRecord.Crash> crash = kind != RunRecord.Outcome.BUGCHECKED ? Optional.empty()
-                : Optional.of(new RunRecord.Crash(require(bugcheck, "bugcheck"), bugcheckName == null ? ""
-                : bugcheckName, parameters == null ? List.of() : parameters, analysis, Optional.ofNullable(dump)));
+        Optional<RunRecord.Crash> stop = kind == RunRecord.Outcome.BUGCHECKED || bugcheck != null
+                ? Optional.of(new RunRecord.Crash(require(bugcheck, "bugcheck"), bugcheckName == null ? ""
+                : bugcheckName, parameters == null ? List.of() : parameters, analysis, Optional.ofNullable(dump)))
+                : Optional.empty();
+        Optional<RunRecord.Crash> crash = kind == RunRecord.Outcome.BUGCHECKED ? stop : Optional.empty();
         Optional<RunRecord.Hang> hung = kind != RunRecord.Outcome.HUNG ? Optional.empty()
-                : Optional.of(new RunRecord.Hang(hang == null ? "" : hang, hangBoundMillis == null ? 0 : hangBoundMillis));
+                : Optional.of(new RunRecord.Hang(hang == null ? "" : hang, hangBoundMillis == null ? 0 : hangBoundMillis,
+                stop));
         return new RunRecord(slot, kind, operations, elapsedMillis, crash, hung, telemetry, Optional.ofNullable(error));
     }
 

@@ -213,6 +213,10 @@ public final class StandInGuest implements GuestOs {
                 new GuestCheck("reboot after panic", "p=$(cat /proc/sys/kernel/panic); echo \"kernel.panic=$p\";"
                         + " [ \"$p\" -ge 1 ] || exit 1",
                         "boot with panic=1 (the box's kernel command line) so a panicked guest reboots itself"),
+                new GuestCheck("panic on the host's NMI", "n=$(cat /proc/sys/kernel/unknown_nmi_panic);"
+                        + " echo \"kernel.unknown_nmi_panic=$n\"; [ \"$n\" = 1 ] || exit 1",
+                        "a box from today's scripts/build-standin-box.sh (its sysctl.d sets kernel.unknown_nmi_panic=1):"
+                        + " without it the NMI the lab sends a hung guest is ignored, and the hang leaves no dump"),
                 new GuestCheck("dump directory", "test -d " + DUMP_DIR + " && echo " + DUMP_DIR
                         + " || { echo missing; exit 1; }", "sudo mkdir -p " + DUMP_DIR),
                 new GuestCheck("manifest in the guest", manifestScript(StandInManifest.IN_GUEST),
