@@ -76,6 +76,11 @@ public final class StandInGuestLab implements Lab {
         this.model = new SimLab(places.serviceKey(), options);
     }
 
+    /** How the model this lab runs is set up (what the host's plan asked for). */
+    public ModelOptions options() {
+        return model.options();
+    }
+
     @Override
     public String name() {
         return Labs.STANDIN;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.xidlab.cli.CliRun;
 import dev.xidlab.crash.Bugcheck;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
@@ -111,6 +112,18 @@ class StandInGuestLabTest {
             assertInstanceOf(RunOutcome.Survived.class, outcome);
             assertEquals(List.of(), panics);
         }
+    }
+
+    @Test
+    void theModelsSwitchesTheHostPassesSetUpTheStandInsModel() {
+        ModelOptions wait = ModelOptions.DEFAULTS.withSameThreadFault(ModelOptions.SameThreadFault.WAIT);
+
+        try (Lab lab = Labs.open(Labs.STANDIN, false, wait)) {
+            assertEquals(wait, assertInstanceOf(StandInGuestLab.class, lab).options());
+        }
+        CliRun r = CliRun.of("stress", "--lab", "standin", "--same-thread-fault", "wait");
+        assertEquals(dev.xidlab.cli.ExitCode.ENVIRONMENT, r.exitCode(), "not a usage error: the stand-in's lab runs the model; " + r.err());
+        assertTrue(r.err().contains("the stand-in lab panics the kernel it runs on"), r.err());
     }
 
     @Test
