@@ -469,18 +469,10 @@ public final class VagrantLab implements Lab {
         int falseAlarms = 0;
         for (int poll = 1; ; poll++) {
             sleep(pace.poll());
-            Signal signal = null;
-            Optional<List<Long>> panicReport = Optional.empty();
-            Libvirt.DomainState state = stateOrNull();
-            if (state != null && state.crashed()) {
-                signal = Signal.PANIC_DEVICE;
-                panicReport = libvirt.hypervCrashReport(domainName);
-                // Stopped at its crash notification: let it write its dump and reboot.
-                libvirt.resume(domain);
-            } else if (state != null && state.off()) {
-                signal = Signal.POWERED_OFF;
-                machine().up(setup.bootTimeout());
-            } else if (poll % pace.loadPollEvery() == 0) {
+            Optional<DomainSignal> down = domainSignal();
+            Signal signal = down.map(DomainSignal::signal).orElse(null);
+            Optional<List<Long>> panicReport = down.flatMap(DomainSignal::panicReport);
+            if (down.isEmpty() && poll % pace.loadPollEvery() == 0) {
                 CommandResult status;
                 try {
                     status = shell.exec(guest.commandLine(guest.loadStatusScript(runId)), QUICK);
@@ -670,6 +662,29 @@ public final class VagrantLab implements Lab {
                 : " (are CrashControl and the pagefile set? xidlab lab doctor)"), elapsed);
     }
 
+    /** The hypervisor's sign that the guest went down, and the bugcheck its Hyper-V crash report names. */
+    private record DomainSignal(Signal signal, Optional<List<Long>> panicReport) {
+    }
+
+    /**
+     * What the domain says of the guest now: a guest stopped at its crash notification is resumed (after its
+     * Hyper-V report is read) so it writes its dump and reboots, one that powered off is started; empty while it
+     * runs.
+     */
+    private Optional<DomainSignal> domainSignal() {
+        Libvirt.DomainState state = stateOrNull();
+        if (state != null && state.crashed()) {
+            Optional<List<Long>> report = libvirt.hypervCrashReport(domainName);
+            libvirt.resume(domain);
+            return Optional.of(new DomainSignal(Signal.PANIC_DEVICE, report));
+        }
+        if (state != null && state.off()) {
+            machine().up(setup.bootTimeout());
+            return Optional.of(new DomainSignal(Signal.POWERED_OFF, Optional.empty()));
+        }
+        return Optional.empty();
+    }
+
     /** One run as the watch needs it: what the guest was before it, and where its evidence goes. */
     private record Run(String id, RunMark mark, List<GuestDump> before, Evidence evidence, Path evidenceDir,
                        Instant started, Duration bound) {
@@ -763,16 +778,11 @@ public final class VagrantLab implements Lab {
 
         @Override
         public void run() {
-            Libvirt.DomainState state = stateOrNull();
             try {
-                if (state != null && state.crashed()) {
-                    signal = Signal.PANIC_DEVICE;
-                    panicReport = libvirt.hypervCrashReport(domainName);
-                    libvirt.resume(domain);
-                } else if (state != null && state.off()) {
-                    signal = Signal.POWERED_OFF;
-                    machine().up(setup.bootTimeout());
-                }
+                domainSignal().ifPresent(down -> {
+                    signal = down.signal();
+                    panicReport = down.panicReport();
+                });
             } catch (LabException e) {
                 trace.step("after the NMI: " + e.getMessage());
             }

@@ -1,8 +1,6 @@
 package dev.xidlab.lab.vm;
 
 import dev.xidlab.lab.CommandResult;
-import dev.xidlab.lab.CommandRunner;
-import dev.xidlab.lab.LabException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -170,7 +168,7 @@ final class ScriptedStandInVm {
     }
 
     /** The guest's SSH server, as the lab's scripts meet it; a stopped guest does not answer. */
-    private final class Shell implements GuestShell {
+    private final class Shell extends ScriptedGuestShell {
 
         private final StandInGuest guest = new StandInGuest();
 
@@ -213,37 +211,10 @@ final class ScriptedStandInVm {
         }
 
         @Override
-        public void download(String guestPath, Path target) {
+        Optional<Path> file(String guestPath) {
             boolean theLoadsLog = guestPath.startsWith(StandInGuest.HOME + "/runs/run-") && guestPath.endsWith(".log")
                     && !guestPath.endsWith("-hs_err.log");
-            Path source = theLoadsLog ? loadLog : dumpsAfterReboot.get(guestPath);
-            if (source == null) {
-                throw new LabException("fetching the guest's " + guestPath + " failed: no such file");
-            }
-            try {
-                Files.createDirectories(target.toAbsolutePath().getParent());
-                Files.copy(source, target);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public Conversation converse(String commandLine) {
-            throw new UnsupportedOperationException("no driver agent in these runs");
-        }
-
-        @Override
-        public void upload(Path source, String guestPath) {
-            throw new UnsupportedOperationException("nothing is uploaded in these runs");
-        }
-
-        @Override
-        public void disconnect() {
-        }
-
-        @Override
-        public void close() {
+            return Optional.ofNullable(theLoadsLog ? loadLog : dumpsAfterReboot.get(guestPath));
         }
     }
 
