@@ -2,6 +2,7 @@ package dev.xidlab.lab.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xidlab.crash.Bugcheck;
 import dev.xidlab.crash.BugcheckEvent;
 import dev.xidlab.crash.CrashDump;
 import dev.xidlab.device.Device;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -743,7 +745,7 @@ public final class VagrantLab implements Lab {
         kept.addAll(found.files());
         RunOutcome judged = crashed(found, watch.panicReport, watch.signal, since(run.started()));
         if (judged instanceof RunOutcome.Bugchecked b) {
-            String stop = new dev.xidlab.crash.Bugcheck(b.code(), b.parameters()).describe();
+            String stop = new Bugcheck(b.code(), b.parameters()).describe();
             return hung(run, reason + "; an NMI was sent: " + back + "; it bugchecked " + stop + b.dump()
                     .map(d -> " and left its dump " + d.getFileName()).orElse(", without a dump"), kept, b.dump());
         }
@@ -820,8 +822,7 @@ public final class VagrantLab implements Lab {
      * The same, until the marker is one {@code wanted} takes (the answers it refuses are the guest answering still);
      * {@code eachTurn} runs before every attempt (watching the domain meanwhile).
      */
-    private Optional<String> awaitMark(Duration bound, java.util.function.Predicate<String> wanted,
-                                       Runnable eachTurn) {
+    private Optional<String> awaitMark(Duration bound, Predicate<String> wanted, Runnable eachTurn) {
         Instant deadline = clock.instant().plus(bound);
         int attempts = 0;
         while (true) {

@@ -35,7 +35,9 @@ final class ScriptedStandInVm {
         /** kernel.unknown_nmi_panic=1: it panics, the panic device stops it, and a resume lets it reboot. */
         PANICS,
         /** Nothing: the guest goes on answering with the run's marker. */
-        IGNORED
+        IGNORED,
+        /** libvirt refuses to send it (a QEMU without the monitor command, a domain libvirt lost). */
+        REFUSED
     }
 
     final Path home;
@@ -144,6 +146,10 @@ final class ScriptedStandInVm {
                     throw new UncheckedIOException(e);
                 }
             case "inject-nmi":
+                if (nmi == Nmi.REFUSED) {
+                    return new CommandResult(1, "", "error: Requested operation is not valid: NMI is not supported\n",
+                            false);
+                }
                 if (nmi == Nmi.PANICS) {
                     state = "crashed (panicked)";
                 }

@@ -155,6 +155,22 @@ class VagrantLabHangTest {
     }
 
     @Test
+    void anNmiLibvirtCannotSendLeavesAResetGuestAndStillAHang() {
+        vm.loadAnswers(ok(RUNNING));
+        vm.nmi = ScriptedStandInVm.Nmi.REFUSED;
+        VagrantLab lab = vm.bootedLab(vm.setup());
+
+        RunOutcome outcome = lab.stress(LOAD, 1, dir.resolve("evidence"));
+
+        RunOutcome.Hung hung = assertInstanceOf(RunOutcome.Hung.class, outcome);
+        assertEquals("the load did not finish within its bound of 300 s while the guest still answered; the NMI could"
+                + " not be sent (sending an NMI to " + ScriptedStandInVm.DOMAIN + " failed: error: Requested operation"
+                + " is not valid: NMI is not supported): the guest was reset", hung.reason());
+        assertTrue(vm.virsh.stream().anyMatch(c -> c.equals(List.of("destroy", ScriptedStandInVm.DOMAIN))),
+                vm.virsh.toString());
+    }
+
+    @Test
     void aGuestThatStopsAnsweringWithoutARebootIsSentAnNmiToo() throws Exception {
         ModelHang model = aModelHang();
         vm.loadAnswers(ok(RUNNING)).dumpAfterReboot(model.dump().getFileName().toString(), model.dump());
