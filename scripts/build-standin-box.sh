@@ -76,8 +76,10 @@ chroot "$root" update-initramfs -u -k all >/dev/null 2>&1
 # The panic device tells the hypervisor the moment the kernel panics: the host's first sign of a crash.
 echo pvpanic-mmio >"$root/etc/modules-load.d/pvpanic.conf"
 echo pvpanic-pci >>"$root/etc/modules-load.d/pvpanic.conf"
-# Any oops is a crash, as any bugcheck is on Windows.
+# Any oops is a crash, as any bugcheck is on Windows. And an NMI from the host (virsh inject-nmi, what the lab sends a
+# hung guest) panics the kernel, as it bugchecks Windows (0x80 NMI_HARDWARE_FAILURE): the panic device reports it.
 echo 'kernel.panic_on_oops = 1' >"$root/etc/sysctl.d/90-xidlab.conf"
+echo 'kernel.unknown_nmi_panic = 1' >>"$root/etc/sysctl.d/90-xidlab.conf"
 # A journal that outlives a panic, so `journalctl -b -1` shows the boot that crashed: kept on disk, and synced every
 # second rather than every 5 minutes (what is in the page cache when the kernel panics is lost).
 mkdir -p "$root/var/log/journal" "$root/etc/systemd/journald.conf.d"

@@ -19,7 +19,8 @@ Abstract:
 
     Every routine returns an NTSTATUS. After a bugcheck a machine answers
     XM_STATUS_MACHINE_CRASHED (after a hang XM_STATUS_MACHINE_HUNG) to
-    everything but XmBoot, XmConfigure and XmGetCrash.
+    everything but XmBoot, XmConfigure, XmGetCrash and (after a hang)
+    XmInjectNmi.
 
 Environment:
 
@@ -48,6 +49,7 @@ extern "C" {
 #define XM_STATUS_OBJECT_NAME_NOT_FOUND ((int32_t)0xC0000034)
 #define XM_STATUS_INVALID_HANDLE        ((int32_t)0xC0000008)
 #define XM_STATUS_MACHINE_HUNG          ((int32_t)0xC00000B5)  // STATUS_IO_TIMEOUT: it stopped answering
+#define XM_STATUS_INVALID_DEVICE_STATE  ((int32_t)0xC0000184)  // an NMI to a machine that is not hung
 
 typedef struct XM_MACHINE XM_MACHINE;
 
@@ -262,6 +264,16 @@ XM_EXPORT int32_t XmApplyMemoryPressure(XM_MACHINE *Machine, uint32_t Percent, u
 //  Runs a load until its budget is spent or the machine bugchecks.
 //
 XM_EXPORT int32_t XmRunBatch(XM_MACHINE *Machine, const XM_PROFILE *Profile, XM_RESULT *Result);
+
+//
+//  The host's diagnostic NMI to a hung machine: what Windows 8 and later do
+//  on an NMI, bugcheck 0x80 NMI_HARDWARE_FAILURE (0x004F4454, 0, 0, 0), its
+//  minidump written to the dump directory with the hung thread's stack as
+//  the call stack. Result is the crash as XmGetCrash then reports it
+//  (Bugchecked and Hung both set). XM_STATUS_INVALID_DEVICE_STATE for a
+//  machine that is not hung.
+//
+XM_EXPORT int32_t XmInjectNmi(XM_MACHINE *Machine, XM_RESULT *Result);
 
 //
 //  The last bugcheck (or hang) of this boot (Result->Bugchecked and Hung are 0

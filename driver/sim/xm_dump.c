@@ -249,18 +249,19 @@ Routine Description:
 Routine Description:
 
     The DUMP_HEADER64 of either dump, with the context of the processor that
-    bugchecked: for a double fault, KeBugCheckEx's entry on the double-fault
-    stack. Returns its size.
+    bugchecked (ContextRsp, ContextRip): for a double fault, KeBugCheckEx's
+    entry on the double-fault stack. Returns its size.
 
 --*/
 uint32_t
 XmDumpHeader(
     XM_MACHINE *Machine,
     uint8_t *Dump,
-    uint32_t DumpType
+    uint32_t DumpType,
+    uint64_t ContextRsp,
+    uint64_t ContextRip
     )
 {
-    const XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
     uint32_t i;
 
     for (i = 0; i < XM_DUMP_HEADER_SIZE; i += 4) {
@@ -289,8 +290,8 @@ XmDumpHeader(
     Put32(Dump, XM_CONTEXT_OFFSET + 0x44, 0x00000282);      // EFlags
     Put64(Dump, XM_CONTEXT_OFFSET + 0x80, Machine->Crash.BugCheckCode);           // Rcx: the code
     Put64(Dump, XM_CONTEXT_OFFSET + 0x88, Machine->Crash.BugCheckParameters[0]); // Rdx: parameter 1
-    Put64(Dump, XM_CONTEXT_OFFSET + 0x98, df->ContextRsp);  // Rsp
-    Put64(Dump, XM_CONTEXT_OFFSET + 0xF8, Machine->Modules[XmModNtoskrnl].Base + Machine->Functions[XmFnKeBugCheckEx].Rva);
+    Put64(Dump, XM_CONTEXT_OFFSET + 0x98, ContextRsp);      // Rsp
+    Put64(Dump, XM_CONTEXT_OFFSET + 0xF8, ContextRip);      // Rip
     memset(Dump + XM_EXCEPTION_OFFSET, 0, 0x98);
 
     Put32(Dump, 0xF98, DumpType);
@@ -322,35 +323,53 @@ XmWriteDumpFile(
     The minidump
 *************************************************************************/
 
-int
-XmWriteMinidump(
+uint64_t
+XmFunctionAddress(
+    const XM_MACHINE *Machine,
+    uint32_t Function
+    )
+{
+    const XM_FUNCTION_INFO *f = &Machine->Functions[Function];
+
+    return Machine->Modules[f->Module].Base + f->Rva;
+}
+
+//
+//  What a minidump's triage block captures: the context of the processor that
+//  bugchecked, the call stack from its RSP up (at most XM_STACK_CAPTURE), and
+//  optionally a thread stack kept as a data block, from its limit up.
+//
+typedef struct _XM_TRIAGE_CAPTURE {
+    uint64_t ContextRsp;
+    uint64_t ContextRip;
+    const uint8_t *Stack;
+    uint32_t StackBytes;
+    const XM_THREAD *Block;     // NULL for none
+} XM_TRIAGE_CAPTURE;
+
+static int
+XmWriteTriageDump(
     XM_MACHINE *Machine,
+    const XM_TRIAGE_CAPTURE *Capture,
     char *Path,
     uint32_t PathLength
     )
 {
-    const XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
-    uint64_t istTop = XM_IST_STACK_BASE;
-    uint32_t stackBytes = (uint32_t)(istTop - df->ContextRsp);
-    uint64_t blockAddress = XmStackBase(df->Thread) - XM_KERNEL_STACK_SIZE;     // the stack limit
-    uint32_t blockBytes = XM_STACK_CAPTURE;
+    uint64_t blockAddress = Capture->Block == NULL ? 0 : XmStackBase(Capture->Block) - XM_KERNEL_STACK_SIZE;
+    uint32_t blockBytes = Capture->Block == NULL ? 0 : XM_STACK_CAPTURE;
     uint32_t unloadedOffset = XM_DUMP_HEADER_SIZE + XM_TRIAGE_SIZE;
     uint32_t stackOffset = unloadedOffset + 8;
-    uint32_t driverOffset = Align8(stackOffset + stackBytes);
+    uint32_t driverOffset = Align8(stackOffset + Capture->StackBytes);
     uint32_t poolOffset = driverOffset + Machine->ModuleCount * XM_DRIVER_ENTRY_SIZE;
     uint32_t poolSize = 0, blockTable, blockData, validOffset, size, i, offset;
     uint8_t *d;
     int ok;
 
-    if (df->Thread == NULL || stackBytes > XM_STACK_CAPTURE) {
-        Path[0] = '\0';
-        return 0;                                   // the model bugchecks only for double faults
-    }
     for (i = 0; i < Machine->ModuleCount; i++) {
         poolSize += Align8(4 + 2 * ((uint32_t)strlen(Machine->Modules[i].Path) + 1));
     }
     blockTable = poolOffset + poolSize;
-    blockData = blockTable + XM_TRIAGE_BLOCK_SIZE;
+    blockData = blockTable + (Capture->Block == NULL ? 0 : XM_TRIAGE_BLOCK_SIZE);
     validOffset = blockData + blockBytes;
     size = validOffset + 4;
 
@@ -360,7 +379,7 @@ XmWriteMinidump(
         return 0;
     }
 
-    XmDumpHeader(Machine, d, 4);                    // DumpType: triage
+    XmDumpHeader(Machine, d, 4, Capture->ContextRsp, Capture->ContextRip);     // DumpType: triage
     Put64(d, 0xFA0, size);                          // RequiredDumpSpace
 
     //
@@ -372,18 +391,18 @@ XmWriteMinidump(
     Put32(d, 0x2010, XM_EXCEPTION_OFFSET);
     Put32(d, 0x2018, unloadedOffset);
     Put32(d, 0x2028, stackOffset);
-    Put32(d, 0x202C, stackBytes);
+    Put32(d, 0x202C, Capture->StackBytes);
     Put32(d, 0x2030, driverOffset);
     Put32(d, 0x2034, Machine->ModuleCount);
     Put32(d, 0x2038, poolOffset);
     Put32(d, 0x203C, poolSize);
     Put32(d, 0x2044, 0xFFFFFFFF);                   // TriageOptions
-    Put64(d, 0x2048, df->ContextRsp);               // TopOfStack
-    Put32(d, 0x2078, blockTable);                   // DataBlocksOffset
-    Put32(d, 0x207C, 1);                            // DataBlocksCount
+    Put64(d, 0x2048, Capture->ContextRsp);          // TopOfStack
+    Put32(d, 0x2078, Capture->Block == NULL ? 0 : blockTable);     // DataBlocksOffset
+    Put32(d, 0x207C, Capture->Block == NULL ? 0 : 1);              // DataBlocksCount
 
     Put32(d, unloadedOffset, 0);                    // no unloaded drivers
-    XmRenderDoubleFaultStack(Machine, df->ContextRsp, d + stackOffset, stackBytes);
+    memcpy(d + stackOffset, Capture->Stack, Capture->StackBytes);
 
     //
     //  Driver list and string pool.
@@ -408,12 +427,14 @@ XmWriteMinidump(
     }
 
     //
-    //  The data block: the exhausted thread stack from its limit.
+    //  The data block: a thread stack from its limit.
     //
-    Put64(d, blockTable, blockAddress);
-    Put32(d, blockTable + 8, blockData);
-    Put32(d, blockTable + 12, blockBytes);
-    XmRenderStack(Machine, df->Thread, blockAddress, d + blockData, blockBytes);
+    if (Capture->Block != NULL) {
+        Put64(d, blockTable, blockAddress);
+        Put32(d, blockTable + 8, blockData);
+        Put32(d, blockTable + 12, blockBytes);
+        XmRenderStack(Machine, Capture->Block, blockAddress, d + blockData, blockBytes);
+    }
 
     Put32(d, validOffset, 0x44475254);              // TRIAGE_DUMP_VALID, 'DGRT'
 
@@ -424,4 +445,79 @@ XmWriteMinidump(
     }
     free(d);
     return ok;
+}
+
+int
+XmWriteMinidump(
+    XM_MACHINE *Machine,
+    char *Path,
+    uint32_t PathLength
+    )
+/*++
+
+Routine Description:
+
+    A double fault's minidump: the double-fault stack from KeBugCheckEx's RSP
+    up, and the exhausted thread stack from its limit as a data block.
+
+--*/
+{
+    const XM_DOUBLE_FAULT *df = &Machine->DoubleFault;
+    uint32_t stackBytes = (uint32_t)(XM_IST_STACK_BASE - df->ContextRsp);
+    uint8_t stack[XM_STACK_CAPTURE];
+    XM_TRIAGE_CAPTURE capture;
+
+    if (df->Thread == NULL || stackBytes > XM_STACK_CAPTURE) {
+        Path[0] = '\0';
+        return 0;                                   // the model bugchecks only for double faults
+    }
+    XmRenderDoubleFaultStack(Machine, df->ContextRsp, stack, stackBytes);
+    capture.ContextRsp = df->ContextRsp;
+    capture.ContextRip = XmFunctionAddress(Machine, XmFnKeBugCheckEx);
+    capture.Stack = stack;
+    capture.StackBytes = stackBytes;
+    capture.Block = df->Thread;
+    return XmWriteTriageDump(Machine, &capture, Path, PathLength);
+}
+
+int
+XmWriteNmiMinidump(
+    XM_MACHINE *Machine,
+    const XM_THREAD *Thread,
+    char *Path,
+    uint32_t PathLength
+    )
+/*++
+
+Routine Description:
+
+    The minidump of an NMI's bugcheck on a hung machine, with the hung
+    thread's context: its RSP at the innermost frame, where it waits, and its
+    RIP at the return from that frame's call, so the call stack the triage
+    block captures is that thread's from its wait up to its stack base.
+
+    On Windows the processor that takes the NMI bugchecks on whatever it was
+    running, and a waiting thread's stack is in a kernel memory dump (which
+    holds every thread's), not in the minidump's context. The model puts the
+    hung thread where the minidump shows a stack, so its one dump says where
+    the threads were stuck; the collector reads it as any minidump.
+
+--*/
+{
+    uint8_t stack[XM_STACK_CAPTURE];
+    uint64_t rsp = XmStackBase(Thread) - Thread->StackUsed;
+    uint32_t stackBytes = Thread->StackUsed < XM_STACK_CAPTURE ? Thread->StackUsed : XM_STACK_CAPTURE;
+    XM_TRIAGE_CAPTURE capture;
+
+    if (Thread->FrameCount == 0) {
+        Path[0] = '\0';
+        return 0;
+    }
+    XmRenderStack(Machine, Thread, rsp, stack, stackBytes);
+    capture.ContextRsp = rsp;
+    capture.ContextRip = XmReturnAddress(Machine, Thread->Frames[Thread->FrameCount - 1]);
+    capture.Stack = stack;
+    capture.StackBytes = stackBytes;
+    capture.Block = NULL;
+    return XmWriteTriageDump(Machine, &capture, Path, PathLength);
 }

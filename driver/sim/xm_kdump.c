@@ -489,7 +489,8 @@ XmWriteKernelDump(
 
     size = firstPage + (size_t)space->Count * 0x1000;
     if (ok && (d = calloc(1, size)) != NULL) {
-        XmDumpHeader(Machine, d, 6);                            // DumpType: DUMP_TYPE_BITMAP_KERNEL
+        XmDumpHeader(Machine, d, 6, Machine->DoubleFault.ContextRsp,   // DumpType: DUMP_TYPE_BITMAP_KERNEL
+                     XmFunctionAddress(Machine, XmFnKeBugCheckEx));
         memcpy(d + 0x10, &(uint64_t){ space->Pml4 << 12 }, 8);  // DirectoryTableBase
         memcpy(d + 0xFA0, &(uint64_t){ size }, 8);              // RequiredDumpSpace
         //

@@ -631,6 +631,7 @@ Routine Description:
     Machine->ServiceKey = key;
     Machine->Crashed = 0;
     Machine->Hung = 0;
+    Machine->HungThread = NULL;
     memset(&Machine->DoubleFault, 0, sizeof(Machine->DoubleFault));
     Machine->DriverLoaded = 0;
     Machine->NotifyRegistered = 0;
@@ -1342,6 +1343,50 @@ Routine Description:
     Result->StoreReads = Machine->StoreReads;
     pthread_mutex_unlock(&Machine->Lock);
     return Machine->Crashed ? XM_DOWN(Machine) : XM_STATUS_SUCCESS;
+}
+
+int32_t
+XmInjectNmi(
+    XM_MACHINE *Machine,
+    XM_RESULT *Result
+    )
+/*++
+
+Routine Description:
+
+    The host's diagnostic NMI to a hung machine. Windows 8 and later always
+    bugcheck on an NMI: 0x80 NMI_HARDWARE_FAILURE, 0x004F4454 ('TDO') as the
+    first parameter, the dump written as for any crash. The model writes the
+    minidump of it with the hung thread's stack (XmWriteNmiMinidump); a kernel
+    memory dump, which it writes only for a double fault, it does not.
+
+--*/
+{
+    uint32_t i;
+
+    memset(Result, 0, sizeof(*Result));
+    pthread_mutex_lock(&Machine->Lock);
+    if (!Machine->Hung || Machine->HungThread == NULL) {
+        int32_t status = Machine->Crashed ? XM_STATUS_MACHINE_CRASHED : XM_STATUS_INVALID_DEVICE_STATE;
+        pthread_mutex_unlock(&Machine->Lock);
+        return status;
+    }
+    Machine->Hung = 0;                          // bugchecked now: it answers XM_STATUS_MACHINE_CRASHED
+    Machine->Crash.Bugchecked = 1;
+    Machine->Crash.CrashDepth = Machine->Crash.HungDepth;
+    Machine->Crash.BugCheckCode = 0x80;
+    Machine->Crash.BugCheckParameters[0] = 0x004F4454;
+    for (i = 1; i < 4; i++) {
+        Machine->Crash.BugCheckParameters[i] = 0;
+    }
+    Machine->Crash.PagingReads = Machine->PagingReads;
+    Machine->Crash.Evictions = Machine->Evictions;
+    if (Machine->DumpDirectory[0] != '\0') {
+        XmWriteNmiMinidump(Machine, Machine->HungThread, Machine->Crash.DumpPath, sizeof(Machine->Crash.DumpPath));
+    }
+    *Result = Machine->Crash;
+    pthread_mutex_unlock(&Machine->Lock);
+    return XM_STATUS_SUCCESS;
 }
 
 int32_t

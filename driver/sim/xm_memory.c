@@ -397,8 +397,9 @@ Routine Description:
 
     The current thread waits for something that cannot happen while it waits:
     the machine stops making progress. The model records it like a crash, with
-    no stop code and no dump (a hung Windows machine writes none unless forced),
-    and unwinds to the entry point that ran the machine.
+    no stop code and no dump (a hung Windows machine writes none unless forced:
+    XmInjectNmi forces one), and unwinds to the entry point that ran the
+    machine.
 
 --*/
 {
@@ -410,6 +411,7 @@ Routine Description:
     }
     Machine->Crashed = 1;
     Machine->Hung = 1;
+    Machine->HungThread = t;                    // what an NMI's dump shows (XmInjectNmi)
     memset(&Machine->Crash, 0, sizeof(Machine->Crash));
     Machine->Crash.Hung = 1;
     Machine->Crash.HungDepth = depth;

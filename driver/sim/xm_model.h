@@ -246,6 +246,7 @@ struct XM_MACHINE {
     int Booted;
     int Crashed;                        // bugchecked or hung: it takes no more work until booted
     int Hung;
+    XM_THREAD *HungThread;              // the thread that waits forever, while hung
     XM_RESULT Crash;
     XM_DOUBLE_FAULT DoubleFault;
     uint64_t BootTime;                  // 100 ns since 1601
@@ -369,7 +370,10 @@ int32_t XmDriverDeviceControl(XM_MACHINE *Machine, uint32_t Code, const void *In
 //  xm_dump.c: the minidump, and what both dump writers share
 //
 int XmWriteMinidump(XM_MACHINE *Machine, char *Path, uint32_t PathLength);
-uint32_t XmDumpHeader(XM_MACHINE *Machine, uint8_t *Dump, uint32_t DumpType);
+int XmWriteNmiMinidump(XM_MACHINE *Machine, const XM_THREAD *Thread, char *Path, uint32_t PathLength);
+uint32_t XmDumpHeader(XM_MACHINE *Machine, uint8_t *Dump, uint32_t DumpType, uint64_t ContextRsp,
+                      uint64_t ContextRip);
+uint64_t XmFunctionAddress(const XM_MACHINE *Machine, uint32_t Function);
 void XmRenderStack(XM_MACHINE *Machine, const XM_THREAD *Thread, uint64_t Address, uint8_t *Buffer,
                    uint32_t Length);
 void XmRenderDoubleFaultStack(XM_MACHINE *Machine, uint64_t Address, uint8_t *Buffer, uint32_t Length);

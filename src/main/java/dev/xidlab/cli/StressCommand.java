@@ -174,10 +174,16 @@ public final class StressCommand implements Callable<Integer> {
             json.put("operations", h.operations());
             json.put("hang", h.reason());
             json.put("boundSeconds", h.bound().toSeconds());
+            // The dump the lab forced out of the hung machine (the VM lab's NMI): where its threads were stuck.
+            h.dump().ifPresent(d -> json.put("dump", d.toString()));
+            Optional<CrashAnalysis> forced = h.dump().flatMap(StressCommand::analyze);
+            forced.ifPresent(a -> json.put("crash", CrashView.of(a)));
             stats = h.stats();
             if (!this.json) {
                 out.printf("HUNG after %d operations: %s (bound %d s)%n", h.operations(), h.reason(),
                         h.bound().toSeconds());
+                h.dump().ifPresent(d -> out.printf("  dump: %s%n", d));
+                forced.ifPresent(a -> out.printf("  %s%n", CrashView.of(a).verdict()));
                 h.evidence().forEach(e -> out.printf("  evidence: %s%n", e));
             }
         } else {

@@ -26,6 +26,8 @@ public final class KernelModel implements AutoCloseable {
     public static final int OBJECT_NAME_NOT_FOUND = 0xC0000034;
     /** NTSTATUS the model answers once its machine has hung (STATUS_IO_TIMEOUT). */
     public static final int MACHINE_HUNG = 0xC00000B5;
+    /** NTSTATUS for an NMI to a machine that is not hung (STATUS_INVALID_DEVICE_STATE). */
+    private static final int INVALID_DEVICE_STATE = 0xC0000184;
 
     private static final ModelLibrary LIBRARY = load();
 
@@ -232,6 +234,23 @@ public final class KernelModel implements AutoCloseable {
         if (!ended) {
             check("run a batch", status);
         }
+        return toBatchResult(r);
+    }
+
+    /**
+     * The host's diagnostic NMI to the hung machine: it bugchecks 0x80 NMI_HARDWARE_FAILURE, as Windows 8 and later
+     * do on an NMI, and writes the minidump of it with the hung thread's stack (where it waits) as its call stack.
+     *
+     * @throws DeviceException for a machine that is not hung
+     */
+    public BatchResult injectNmi() {
+        ModelLibrary.Result r = new ModelLibrary.Result();
+        int status = LIBRARY.XmInjectNmi(live(), r);
+        if (status == INVALID_DEVICE_STATE) {
+            throw new DeviceException("cannot send the model an NMI: the modelled machine is not hung", status,
+                    NtStatus.toWin32(status));
+        }
+        check("send the model an NMI", status);
         return toBatchResult(r);
     }
 

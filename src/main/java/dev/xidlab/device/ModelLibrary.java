@@ -133,5 +133,7 @@ interface ModelLibrary extends Library {
 
     int XmGetCrash(Pointer machine, Result result);
 
+    int XmInjectNmi(Pointer machine, Result result);
+
     int XmReadStats(Pointer machine, byte[] stats, int length);
 }

@@ -1,6 +1,8 @@
 package dev.xidlab.device;
 
 import dev.xidlab.protocol.Labels;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How a kernel-model machine is set up (XM_OPTIONS): which dumps a bugcheck writes, how pagefile-backed memory
@@ -82,5 +84,27 @@ public record ModelOptions(Dump dump, PagingPath pagingPath, SameThreadFault sam
                 + ", dump=" + Labels.label(dump) + (environment.equals(ModelEnvironment.DEFAULT) ? ""
                 : "; environment: " + environment.describe()
                 + (environment.filters().isEmpty() ? "" : " (filter frames assumed)"));
+    }
+
+    /**
+     * The {@code xidlab stress} switches that set a model up with these options, those that differ from the
+     * defaults ({@code --same-thread-fault wait}): how the VM lab hands a plan's model block to the kernel model its
+     * stand-in guest runs. The environment has no switches: it stays the model's own there.
+     */
+    public List<String> switches() {
+        List<String> switches = new ArrayList<>();
+        if (dump != DEFAULTS.dump) {
+            switches.addAll(List.of("--dump", Labels.label(dump)));
+        }
+        if (pagingPath != DEFAULTS.pagingPath) {
+            switches.addAll(List.of("--paging-path", Labels.label(pagingPath)));
+        }
+        if (sameThreadFault != DEFAULTS.sameThreadFault) {
+            switches.addAll(List.of("--same-thread-fault", Labels.label(sameThreadFault)));
+        }
+        if (pagingRequestor != DEFAULTS.pagingRequestor) {
+            switches.addAll(List.of("--paging-requestor", Labels.label(pagingRequestor)));
+        }
+        return switches;
     }
 }

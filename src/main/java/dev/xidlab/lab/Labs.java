@@ -48,8 +48,9 @@ public final class Labs {
     }
 
     /**
-     * The lab, with the kernel model's options for {@code sim} (a real kernel has its own behaviour: the options
-     * do not apply to the other labs).
+     * The lab, with the kernel model's options for {@code sim} and {@code standin} (which runs the model), and for
+     * {@code vagrant} on its stand-in guest, whose load they set up; a real kernel has its own behaviour: they do
+     * not apply to a Windows guest.
      *
      * @throws IllegalArgumentException for an unknown name or a bad XIDLAB_* setting (a usage error)
      */
@@ -68,7 +69,7 @@ public final class Labs {
             case SIM:
                 return new SimLab(options);
             case VAGRANT:
-                VagrantLab.Setup plain = vagrantSetup(allowStandIn);
+                VagrantLab.Setup plain = vagrantSetup(allowStandIn).withStandInModel(options);
                 VagrantLab.Setup setup = site.map(s -> plain.forSite(s, allowBuildMismatch, HostCapacity.probe())).orElse(plain);
                 return new VagrantLab(setup, vagrantRunner(setup), Libvirt.system(new ProcessCommandRunner()),
                         () -> Acceleration.decide(System.getenv(Acceleration.OVERRIDE_VARIABLE), Path.of("/dev/kvm"),
@@ -76,7 +77,7 @@ public final class Labs {
             case LOCAL:
                 return new LocalWindowsLab(Path.of(System.getProperty("java.io.tmpdir"), "xidlab-scratch"));
             case STANDIN:
-                return new StandInGuestLab();
+                return new StandInGuestLab(options);
             default:
                 throw new IllegalArgumentException("unknown lab '" + name + "' " + EXPECTED);
         }

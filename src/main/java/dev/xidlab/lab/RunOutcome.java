@@ -39,13 +39,21 @@ public sealed interface RunOutcome {
      * @param bound     the time it was given before it counted as hung
      * @param operations the operations the load reported before it stopped answering (0 when unknown)
      * @param stats     the driver's telemetry as last seen, when the lab could read it
-     * @param evidence  what the lab kept of the hung machine (a screenshot, a forced dump), possibly nothing
+     * @param evidence  what the lab kept of the hung machine (a forced dump, its logs), possibly nothing
+     * @param dump      the dump the lab forced out of the hung machine (an NMI's bugcheck, 0x80 on Windows), one of
+     *                  the evidence: where the threads were stuck, when the dump holds their stacks
      */
     record Hung(String reason, Duration bound, long operations, Duration elapsed, Optional<DriverStats> stats,
-                List<Path> evidence) implements RunOutcome {
+                List<Path> evidence, Optional<Path> dump) implements RunOutcome {
 
         public Hung {
             evidence = List.copyOf(evidence);
+        }
+
+        /** A hang the lab kept no dump of. */
+        public Hung(String reason, Duration bound, long operations, Duration elapsed, Optional<DriverStats> stats,
+                    List<Path> evidence) {
+            this(reason, bound, operations, elapsed, stats, evidence, Optional.empty());
         }
     }
 

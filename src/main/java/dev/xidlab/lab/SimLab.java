@@ -153,6 +153,21 @@ public final class SimLab implements Lab {
         }
     }
 
+    /**
+     * The host's diagnostic NMI to the hung model machine ({@link KernelModel#injectNmi}): it bugchecks 0x80 and its
+     * minidump, with the hung thread's stack, is kept in {@code evidenceDir} as a crash's dump is. Returns the dump,
+     * empty when none could be written.
+     *
+     * @throws LabException when the machine is not hung
+     */
+    public Optional<Path> injectNmi(Path evidenceDir) {
+        try {
+            return keepIfWritten(live().injectNmi().dump(), evidenceDir);
+        } catch (DeviceException e) {
+            throw new LabException("the model took no NMI: " + e.getMessage(), e);
+        }
+    }
+
     private RunOutcome bugchecked(KernelModel.BatchResult r, long done, Duration elapsed, Path evidenceDir) {
         List<Path> evidence = new ArrayList<>();
         Optional<Path> dump = keepIfWritten(r.dump(), evidenceDir);

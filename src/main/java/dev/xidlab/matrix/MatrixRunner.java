@@ -142,18 +142,37 @@ public final class MatrixRunner {
             } else {
                 note = Optional.of("no dump was written");
             }
-            RunRecord.Crash crash = new RunRecord.Crash(String.format("0x%08X", b.code()),
-                    new Bugcheck(b.code(), b.parameters()).name(),
-                    b.parameters().stream().map(p -> "0x" + Long.toHexString(p)).toList(), analysis,
-                    b.dump().map(d -> reportDir.toAbsolutePath().relativize(d.toAbsolutePath()).toString()));
+            RunRecord.Crash crash = crash(new Bugcheck(b.code(), b.parameters()), analysis, b.dump());
             return RunRecord.bugchecked(slot, crash, b.operations(), millis, b.stats().map(Telemetry::of), note);
         }
         if (outcome instanceof RunOutcome.Hung h) {
-            return RunRecord.hung(slot, new RunRecord.Hang(h.reason(), h.bound().toMillis()), h.operations(), millis,
-                    h.stats().map(Telemetry::of));
+            return RunRecord.hung(slot, new RunRecord.Hang(h.reason(), h.bound().toMillis(), forced(h)),
+                    h.operations(), millis, h.stats().map(Telemetry::of));
         }
         RunOutcome.LabFailure failure = (RunOutcome.LabFailure) outcome;
         return RunRecord.labError(slot, millis, failure.reason(), failure.phase());
+    }
+
+    private RunRecord.Crash crash(Bugcheck bugcheck, Optional<RunRecord.Analysis> analysis, Optional<Path> dump) {
+        return new RunRecord.Crash(String.format("0x%08X", bugcheck.code()), bugcheck.name(),
+                bugcheck.parameters().stream().map(p -> "0x" + Long.toHexString(p)).toList(), analysis,
+                dump.map(d -> reportDir.toAbsolutePath().relativize(d.toAbsolutePath()).toString()));
+    }
+
+    /**
+     * The bugcheck the lab forced out of a hung machine (an NMI's), read from the dump it left: where the threads
+     * were stuck. A dump that does not read is still in the run's evidence, but says nothing here.
+     */
+    private Optional<RunRecord.Crash> forced(RunOutcome.Hung h) {
+        if (h.dump().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            CrashAnalysis a = CrashAnalyzer.analyze(h.dump().get(), filterModule, symbols());
+            return Optional.of(crash(a.bugcheck(), Optional.of(analysis(a)), h.dump()));
+        } catch (DumpFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static RunRecord.Analysis analysis(CrashAnalysis a) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  * The format of one run in results.jsonl: flat, absent values left out, field order fixed. Files written by every
  * earlier version must still read (a resumed matrix reads them), so fields are only ever added, never renamed or
  * moved: {@code RunLineFormatTest} pins lines of each outcome. {@code reentry} is written for every run, as it
- * always was; {@code hang} and {@code hangBoundMillis} are the fields hung runs added. {@code labPhase} is written
+ * always was; {@code hang} and {@code hangBoundMillis} are the fields hung runs added, and a hung run whose lab
+ * forced a dump (the VM lab's NMI) has that bugcheck, its dump and analysis in the crash's fields. {@code labPhase} is written
  * only for a lab error the lab placed before the load ({@code before-load}); a lab error without it, as every
  * earlier version wrote them, reads as one after the load started, which counts against the configuration. The
  * five counts of callbacks by kind ({@code createCallbacks} ... {@code nonCachedWriteCallbacks}) come with the
@@ -31,7 +32,8 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
 
     static RunLine of(RunRecord r) {
         RunRecord.Slot slot = r.slot();
-        Optional<RunRecord.Crash> crash = r.crash();
+        // A hung run's forced dump (the VM lab's NMI) is written in the crash's fields; its outcome tells them apart.
+        Optional<RunRecord.Crash> crash = r.crash().or(() -> r.hang().flatMap(RunRecord.Hang::forced));
         Optional<RunRecord.Analysis> analysis = crash.flatMap(RunRecord.Crash::analysis);
         Optional<Telemetry> t = r.telemetry();
         Optional<Telemetry.Kinds> kinds = t.flatMap(Telemetry::kinds);
@@ -80,11 +82,14 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
         Optional<RunRecord.Analysis> analysis = recursionDepth == null ? Optional.empty()
                 : Optional.of(new RunRecord.Analysis(reentry, Optional.ofNullable(crashModule), recursionDepth,
                 stack == null ? List.of() : stack));
-        Optional<RunRecord.Crash> crash = kind != RunRecord.Outcome.BUGCHECKED ? Optional.empty()
-                : Optional.of(new RunRecord.Crash(require(bugcheck, "bugcheck"), bugcheckName == null ? ""
-                : bugcheckName, parameters == null ? List.of() : parameters, analysis, Optional.ofNullable(dump)));
+        Optional<RunRecord.Crash> stop = kind == RunRecord.Outcome.BUGCHECKED || bugcheck != null
+                ? Optional.of(new RunRecord.Crash(require(bugcheck, "bugcheck"), bugcheckName == null ? ""
+                : bugcheckName, parameters == null ? List.of() : parameters, analysis, Optional.ofNullable(dump)))
+                : Optional.empty();
+        Optional<RunRecord.Crash> crash = kind == RunRecord.Outcome.BUGCHECKED ? stop : Optional.empty();
         Optional<RunRecord.Hang> hung = kind != RunRecord.Outcome.HUNG ? Optional.empty()
-                : Optional.of(new RunRecord.Hang(hang == null ? "" : hang, hangBoundMillis == null ? 0 : hangBoundMillis));
+                : Optional.of(new RunRecord.Hang(hang == null ? "" : hang, hangBoundMillis == null ? 0 : hangBoundMillis,
+                stop));
         if (labPhase != null && (!BEFORE_LOAD.equals(labPhase) && !PLANNED_RESTART.equals(labPhase)
                 || kind != RunRecord.Outcome.LAB_ERROR)) {
             throw new IllegalArgumentException("'labPhase' is '" + BEFORE_LOAD + "' or '" + PLANNED_RESTART

@@ -88,8 +88,18 @@ public record RunRecord(Slot slot, Outcome outcome, long operations, long elapse
         }
     }
 
-    /** What stopped answering, and the time it had been given. */
-    public record Hang(String reason, long boundMillis) {
+    /**
+     * What stopped answering, and the time it had been given.
+     *
+     * @param forced the bugcheck the lab forced out of the hung machine (the VM lab's NMI: 0x80 on Windows), with
+     *               the dump it left and what the dump's stack says of where the threads were stuck
+     */
+    public record Hang(String reason, long boundMillis, Optional<Crash> forced) {
+
+        /** A hang the lab kept no dump of. */
+        public Hang(String reason, long boundMillis) {
+            this(reason, boundMillis, Optional.empty());
+        }
     }
 
     public RunRecord {

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.xidlab.cli.CliRun;
+import dev.xidlab.crash.Bugcheck;
+import dev.xidlab.crash.CrashAnalysis;
+import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.RegistrationFlag;
@@ -63,6 +68,35 @@ class StandInGuestLabTest {
     }
 
     @Test
+    void aModelThatHangsHoldsTheHangForTheHostWithTheDumpItsNmiLeavesAlreadyOnDisk() throws Exception {
+        List<String> held = new ArrayList<>();
+        try (StandInGuestLab lab = new StandInGuestLab(places, panics::add, held::add,
+                ModelOptions.DEFAULTS.withSameThreadFault(ModelOptions.SameThreadFault.WAIT))) {
+            lab.boot();
+            lab.deployDriver().close();
+
+            RunOutcome outcome = lab.stress(SimLab.defaultProfile(), 1, dir.resolve("unused"));
+
+            assertInstanceOf(RunOutcome.Hung.class, outcome);
+        }
+        assertEquals(List.of(), panics, "a hung machine does not panic by itself: the host's NMI does it");
+        assertEquals(1, held.size());
+        assertTrue(held.get(0).startsWith("the kernel model hung: a thread waits for the in-page read it must itself"
+                + " finish (same-thread-fault=wait)"), held.get(0));
+        List<Path> dumps;
+        try (var files = Files.list(places.dumpDirectory())) {
+            dumps = files.toList();
+        }
+        assertEquals(1, dumps.size(), dumps.toString());
+        assertTrue(held.get(0).contains("the dump the host's NMI leaves (bugcheck 0x80, the hung thread's stack) is "
+                + dumps.get(0)), held.get(0));
+        CrashAnalysis nmi = CrashAnalyzer.analyze(dumps.get(0), "xidfilter.sys");
+        assertEquals(new Bugcheck(0x80, List.of(0x4F4454L, 0L, 0L, 0L)), nmi.bugcheck());
+        assertTrue(nmi.stackSignature().stream().anyMatch(f -> f.startsWith("xidfilter.sys+")),
+                nmi.stackSignature().toString());
+    }
+
+    @Test
     void theDriverLoadsWithTheConfigurationTheHostSavedSoAFixedDriverSurvivesWithoutAPanic() {
         try (Device saved = dev.xidlab.device.SimDevice.open(places.serviceKey())) {
             DriverConfig fix = DriverConfig.fieldDefault().withRegistrationForAll(java.util.Set.of(
@@ -78,6 +112,18 @@ class StandInGuestLabTest {
             assertInstanceOf(RunOutcome.Survived.class, outcome);
             assertEquals(List.of(), panics);
         }
+    }
+
+    @Test
+    void theModelsSwitchesTheHostPassesSetUpTheStandInsModel() {
+        ModelOptions wait = ModelOptions.DEFAULTS.withSameThreadFault(ModelOptions.SameThreadFault.WAIT);
+
+        try (Lab lab = Labs.open(Labs.STANDIN, false, wait)) {
+            assertEquals(wait, assertInstanceOf(StandInGuestLab.class, lab).options());
+        }
+        CliRun r = CliRun.of("stress", "--lab", "standin", "--same-thread-fault", "wait");
+        assertEquals(dev.xidlab.cli.ExitCode.ENVIRONMENT, r.exitCode(), "not a usage error: the stand-in's lab runs the model; " + r.err());
+        assertTrue(r.err().contains("the stand-in lab panics the kernel it runs on"), r.err());
     }
 
     @Test

@@ -1,9 +1,13 @@
 package dev.xidlab.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.xidlab.device.KernelModel;
 import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.protocol.XidMode;
+import dev.xidlab.testing.ModelCrash;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -150,5 +154,29 @@ class MatrixRunnerTest {
         assertEquals("the guest restarted on request during the load, not from a crash: Windows servicing (Windows"
                 + " Update) restarted the guest", cached.error().orElseThrow());
         assertEquals(List.of(0, 1), List.of(s.configs().get(3).runs(), s.configs().get(3).labErrors()));
+    }
+
+    @Test
+    void aHangWhoseLabForcedADumpKeepsItsBugcheckAndTheStackWhereTheThreadWasStuck() throws Exception {
+        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().orElse(""));
+        Path dump = ModelCrash.nmiDumpOfAHang(java.nio.file.Files.createDirectories(dir.resolve("dumps/cached/run-0")));
+        ScriptedLab lab = new ScriptedLab();
+        lab.outcome = c -> c.xidMode() == XidMode.CACHED
+                ? new RunOutcome.Hung("the load did not finish within its bound of 600 s while the guest still"
+                        + " answered; an NMI was sent", Duration.ofMinutes(10), 0, Duration.ofMinutes(12),
+                        Optional.empty(), List.of(dump), Optional.of(dump))
+                : ScriptedLab.survived(20_000);
+
+        MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null, "xidfilter.sys",
+                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+
+        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        RunRecord.Crash forced = cached.hang().orElseThrow().forced().orElseThrow();
+        assertEquals(RunRecord.Outcome.HUNG, cached.outcome());
+        assertEquals("0x00000080 NMI_HARDWARE_FAILURE (0x4f4454, 0x0, 0x0, 0x0)", forced.stop());
+        assertEquals(Optional.of("dumps/cached/run-0/" + dump.getFileName()), forced.dump());
+        List<String> stack = forced.analysis().orElseThrow().stack();
+        assertTrue(stack.stream().anyMatch(f -> f.startsWith("xidfilter.sys+")), stack.toString());
+        assertTrue(cached.crash().isEmpty(), "a hang is no crash, whatever its lab forced");
     }
 }

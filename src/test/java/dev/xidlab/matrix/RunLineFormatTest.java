@@ -49,6 +49,17 @@ class RunLineFormatTest {
             "operations":900,"elapsedMillis":4260000,"hang":"the load sent nothing for 70 min",\
             "hangBoundMillis":4200000}""";
 
+    /** A hang the VM lab sent an NMI: the dump it forced, and its stack, in the crash's fields. */
+    static final String HUNG_WITH_NMI_DUMP = """
+            {"type":"run","config":"cached","role":"fix","run":3,"seed":9,"outcome":"hung","bugcheck":"0x00000080",\
+            "bugcheckName":"NMI_HARDWARE_FAILURE","parameters":["0x4f4454","0x0","0x0","0x0"],"reentry":false,\
+            "crashModule":"xidfilter.sys","recursionDepth":2,"stack":["ntoskrnl.exe+0x2a91f2",\
+            "ntoskrnl.exe+0x40bd3a","ntoskrnl.exe+0x5a4f8a","ntoskrnl.exe+0x5a4ea6","xidfilter.sys+0x1913",\
+            "xidfilter.sys+0x105c","FLTMGR.SYS+0x3f38","FLTMGR.SYS+0x5f7e"],\
+            "dump":"dumps/cached/run-3/120626-00001-01.dmp","operations":0,"elapsedMillis":720000,\
+            "hang":"the load did not finish within its bound of 600 s while the guest still answered; an NMI was\
+             sent","hangBoundMillis":600000}""";
+
     final ObjectMapper json = Json.lineMapper();
 
     @TempDir
@@ -75,6 +86,23 @@ class RunLineFormatTest {
         assertEquals(7, r.crash().orElseThrow().analysis().orElseThrow().frameRepeats());
         assertEquals(11, r.telemetry().orElseThrow().maxNestingDepth());
         assertEquals("dumps/field/run-0/112526-01.dmp", r.crash().orElseThrow().dump().orElseThrow());
+    }
+
+    @Test
+    void aHangsForcedDumpReadsIntoTheHangAndWritesBackByteForByte() throws Exception {
+        RunRecord r = read(HUNG_WITH_NMI_DUMP);
+
+        assertEquals(RunRecord.Outcome.HUNG, r.outcome());
+        assertTrue(r.crash().isEmpty());
+        RunRecord.Crash forced = r.hang().orElseThrow().forced().orElseThrow();
+        assertEquals("0x00000080 NMI_HARDWARE_FAILURE (0x4f4454, 0x0, 0x0, 0x0)", forced.stop());
+        assertEquals(2, forced.analysis().orElseThrow().frameRepeats());
+        assertEquals(HUNG_WITH_NMI_DUMP, json.writeValueAsString(r));
+    }
+
+    @Test
+    void aHangOfAnEarlierVersionHasNoForcedDump() throws Exception {
+        assertTrue(read(HUNG).hang().orElseThrow().forced().isEmpty());
     }
 
     @Test

@@ -16,6 +16,19 @@ public final class ModelCrash {
     private ModelCrash() {
     }
 
+    /**
+     * The dump a hung model machine leaves when sent an NMI (bugcheck 0x80, the hung thread's stack): the field
+     * configuration's default load with same-thread-fault=wait, then the NMI; the dump is kept in {@code dir}.
+     */
+    public static Path nmiDumpOfAHang(Path dir) {
+        try (SimLab lab = new SimLab(ModelOptions.DEFAULTS.withSameThreadFault(ModelOptions.SameThreadFault.WAIT))) {
+            lab.boot();
+            lab.deployDriver().close();
+            assertInstanceOf(RunOutcome.Hung.class, lab.stress(SimLab.defaultProfile(), 1, dir));
+            return lab.injectNmi(dir).orElseThrow();
+        }
+    }
+
     /** One run of the default load on a fresh model machine; the configuration must make it bugcheck. */
     public static RunOutcome.Bugchecked withKernelDump(DriverConfig config, Path evidence) {
         try (SimLab lab = new SimLab(ModelOptions.DEFAULTS.withDump(ModelOptions.Dump.KERNEL))) {

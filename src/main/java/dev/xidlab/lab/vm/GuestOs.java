@@ -104,9 +104,6 @@ public interface GuestOs {
     /** The files a load leaves beside its result (its output, a JVM's fatal-error report): fetched when it fails. */
     List<String> loadLogPaths(String runId);
 
-    /** Stops a load that overran its budget (it may not stop: a hung kernel thread does not). */
-    String stopLoadScript(String runId);
-
     /**
      * Prints the System log's events after the cursor that say what a reboot was, as XML: the bugcheck's (1001,
      * Kernel-Power 41), WER's word that it kept no dump (1000, 1006) and a restart a process asked for (1074);

@@ -256,7 +256,16 @@ public final class Libvirt {
         virshOrFail("resuming the crashed " + domain, "resume", domain);
     }
 
-    /** Pulls the plug: for a hung guest, before starting it again. */
+    /**
+     * A diagnostic NMI to every processor of the domain: what Microsoft's procedure for a hung machine uses to force
+     * a crash dump (Windows bugchecks 0x80 NMI_HARDWARE_FAILURE and writes its dump as for any crash), and what a
+     * Linux kernel booted with {@code kernel.unknown_nmi_panic=1} panics on.
+     */
+    public void injectNmi(String domain) {
+        virshOrFail("sending an NMI to " + domain, "inject-nmi", domain);
+    }
+
+    /** Pulls the plug: for a hung guest that an NMI did not bring back, before starting it again. */
     public void destroy(String domain) {
         CommandResult r = virsh("destroy", domain);
         if (!r.succeeded() && !r.lastErrorLine().contains("not running")) {

@@ -1,5 +1,6 @@
 package dev.xidlab.lab.vm;
 
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.CommandResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,21 @@ public final class StandInGuest implements GuestOs {
     static final String STATE = "/var/lib/xidlab/service-key.bin";
     private static final String RUNS = HOME + "/runs";
     private static final String MARK = "/run/xidlab-run";
+
+    /**
+     * What every report made with a plan's model block on the stand-in must say: its load runs the model so set up,
+     * and with {@code same-thread-fault=wait} a hang there is the model's modelled deadlock, which the guest's load
+     * makes real for the host (it stops answering and never finishes), not a hang of a Windows kernel.
+     */
+    static Optional<String> modelNotice(ModelOptions model) {
+        List<String> switches = model.switches();
+        if (switches.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the stand-in's kernel model runs with " + String.join(" ", switches)
+                + (model.sameThreadFault() == ModelOptions.SameThreadFault.WAIT ? ": a hang on it is the stand-in's"
+                + " modelled hang (the model's deadlock, held by the guest's load), not a Windows kernel's" : ""));
+    }
 
     @Override
     public String name() {
@@ -168,11 +184,6 @@ public final class StandInGuest implements GuestOs {
     }
 
     @Override
-    public String stopLoadScript(String runId) {
-        return "sudo -n pkill -f -- '--result " + RUNS + "/" + runId + ".json'; true";
-    }
-
-    @Override
     public Optional<String> bugcheckEventsScript(String eventCursor) {
         return Optional.empty();
     }
@@ -202,6 +213,10 @@ public final class StandInGuest implements GuestOs {
                 new GuestCheck("reboot after panic", "p=$(cat /proc/sys/kernel/panic); echo \"kernel.panic=$p\";"
                         + " [ \"$p\" -ge 1 ] || exit 1",
                         "boot with panic=1 (the box's kernel command line) so a panicked guest reboots itself"),
+                new GuestCheck("panic on the host's NMI", "n=$(cat /proc/sys/kernel/unknown_nmi_panic);"
+                        + " echo \"kernel.unknown_nmi_panic=$n\"; [ \"$n\" = 1 ] || exit 1",
+                        "a box from today's scripts/build-standin-box.sh (its sysctl.d sets kernel.unknown_nmi_panic=1):"
+                        + " without it the NMI the lab sends a hung guest is ignored, and the hang leaves no dump"),
                 new GuestCheck("dump directory", "test -d " + DUMP_DIR + " && echo " + DUMP_DIR
                         + " || { echo missing; exit 1; }", "sudo mkdir -p " + DUMP_DIR),
                 new GuestCheck("manifest in the guest", manifestScript(StandInManifest.IN_GUEST),

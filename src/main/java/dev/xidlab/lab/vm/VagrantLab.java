@@ -2,10 +2,12 @@ package dev.xidlab.lab.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xidlab.crash.Bugcheck;
 import dev.xidlab.crash.BugcheckEvent;
 import dev.xidlab.crash.CrashDump;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.IoctlDevice;
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.CommandRunner;
 import dev.xidlab.lab.Lab;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -41,9 +44,10 @@ import java.util.function.Supplier;
  * watch three things until one speaks. The hypervisor's panic device ({@code crashed (panicked)}: the guest is
  * resumed so it writes its dump and reboots); the load's result file (survived, or its own failure); the
  * connection (a crashed guest stops answering keepalives). After a crash signal the guest must come back without
- * its marker, and the evidence is collected by {@link Evidence}'s waiting rule. A load that overruns its bound
- * while the guest answers, or a guest that stops answering and does not reboot, is a hang: an outcome of the
- * driver under test, after which the guest is reset.
+ * its marker, and the evidence is collected by {@link Evidence}'s waiting rule. A load whose bound passes without
+ * its result (a status query that times out is no answer yet, never a lab error), or a guest that stops answering
+ * and does not reboot, is a hang: an outcome of the driver under test. The lab then sends the guest an NMI, which
+ * makes it bugcheck and write its dump, follows the crash path, and resets only a guest that does not come back.
  */
 public final class VagrantLab implements Lab {
 
@@ -51,6 +55,10 @@ public final class VagrantLab implements Lab {
     private static final Duration QUICK = Duration.ofMinutes(2);
     private static final Duration HALT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The guest's size, as the Vagrantfiles read it. */
+    static final String GUEST_CPUS = "XIDLAB_GUEST_CPUS";
+    static final String GUEST_MEMORY = "XIDLAB_GUEST_MEMORY";
 
     /**
      * Where the lab's parts are and how long things may take.
@@ -66,14 +74,12 @@ public final class VagrantLab implements Lab {
      * @param site             the customer's machine the plan stands for: the guest's build is checked against it
      *                         and the guest's file-system filters compared with its co-resident ones
      * @param allowBuildMismatch run on a box of another Windows build than the site's, with a warning in every report
+     * @param standInModel     the kernel model's options for the stand-in guest's load (its "kernel" is the model;
+     *                         a plan's model block): a Windows guest's real kernel has its own behaviour
      */
-    /** The guest's size, as the Vagrantfiles read it. */
-    static final String GUEST_CPUS = "XIDLAB_GUEST_CPUS";
-    static final String GUEST_MEMORY = "XIDLAB_GUEST_MEMORY";
-
     public record Setup(Path home, String box, boolean allowStandIn, Duration bootTimeout, Duration firstBootTimeout,
                         Duration loadGrace, Optional<String> password, Map<String, String> environment,
-                        Optional<Environment> site, boolean allowBuildMismatch) {
+                        Optional<Environment> site, boolean allowBuildMismatch, ModelOptions standInModel) {
 
         public Setup {
             environment = Map.copyOf(environment);
@@ -82,7 +88,13 @@ public final class VagrantLab implements Lab {
         public Setup(Path home, String box, boolean allowStandIn, Duration bootTimeout, Duration firstBootTimeout,
                      Duration loadGrace, Optional<String> password, Map<String, String> environment) {
             this(home, box, allowStandIn, bootTimeout, firstBootTimeout, loadGrace, password, environment,
-                    Optional.empty(), false);
+                    Optional.empty(), false, ModelOptions.DEFAULTS);
+        }
+
+        /** The same lab, its stand-in guest's model set up with these options (a plan's model block). */
+        public Setup withStandInModel(ModelOptions model) {
+            return new Setup(home, box, allowStandIn, bootTimeout, firstBootTimeout, loadGrace, password, environment,
+                    site, allowBuildMismatch, model);
         }
 
         /**
@@ -97,7 +109,7 @@ public final class VagrantLab implements Lab {
             site.memoryMiB().ifPresent(m -> sized.put(GUEST_MEMORY,
                     String.valueOf(host.guestMemoryLimitMiB().map(limit -> Math.min(m, limit)).orElse(m))));
             return new Setup(home, box, allowStandIn, bootTimeout, firstBootTimeout, loadGrace, password, sized,
-                    Optional.of(site), allowMismatch);
+                    Optional.of(site), allowMismatch, standInModel);
         }
 
         public GuestOs guest() {
@@ -193,6 +205,7 @@ public final class VagrantLab implements Lab {
         List<String> notices = new ArrayList<>();
         if (guest.standIn()) {
             notices.add(StandInGuest.NOTICE);
+            StandInGuest.modelNotice(setup.standInModel()).ifPresent(notices::add);
         }
         notices.addAll(siteNotices);
         return notices.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notices));
@@ -451,30 +464,25 @@ public final class VagrantLab implements Lab {
             // Proof that the guest was alive before the run: what a later silence is measured against.
             mark = new RunMark(runId, execOrFail("marking the guest", guest.markScript(runId), QUICK).strip());
             before = evidence.listing();
-            execOrFail("starting the load", guest.startLoadScript(guest.home() + "/xidlab.jar",
-                    loadArguments(profile, seed), runId), QUICK);
+            List<String> arguments = new ArrayList<>(loadArguments(profile, seed));
+            arguments.addAll(modelSwitches());
+            execOrFail("starting the load", guest.startLoadScript(guest.home() + "/xidlab.jar", arguments, runId),
+                    QUICK);
         } catch (LabException e) {
             return RunOutcome.LabFailure.beforeLoad("the guest was not ready for the run: " + e.getMessage(),
                     since(started));
         }
         trace.step("load " + runId + " started");
         Duration bound = loadBound(profile);
+        Run run = new Run(runId, mark, before, evidence, evidenceDir, started, bound);
         Instant deadline = started.plus(bound);
         int falseAlarms = 0;
         for (int poll = 1; ; poll++) {
             sleep(pace.poll());
-            Signal signal = null;
-            Optional<List<Long>> panicReport = Optional.empty();
-            Libvirt.DomainState state = stateOrNull();
-            if (state != null && state.crashed()) {
-                signal = Signal.PANIC_DEVICE;
-                panicReport = libvirt.hypervCrashReport(domainName);
-                // Stopped at its crash notification: let it write its dump and reboot.
-                libvirt.resume(domain);
-            } else if (state != null && state.off()) {
-                signal = Signal.POWERED_OFF;
-                machine().up(setup.bootTimeout());
-            } else if (poll % pace.loadPollEvery() == 0) {
+            Optional<DomainSignal> down = domainSignal();
+            Signal signal = down.map(DomainSignal::signal).orElse(null);
+            Optional<List<Long>> panicReport = down.flatMap(DomainSignal::panicReport);
+            if (down.isEmpty() && poll % pace.loadPollEvery() == 0) {
                 CommandResult status;
                 try {
                     status = shell.exec(guest.commandLine(guest.loadStatusScript(runId)), QUICK);
@@ -482,7 +490,12 @@ public final class VagrantLab implements Lab {
                     status = null;
                     signal = Signal.SESSION_LOST;
                 }
-                if (status != null) {
+                if (status != null && status.timedOut()) {
+                    // No answer yet, not a lab error: under low or high pressure every working set (sshd's and the
+                    // shell's too) is emptied twice a second, and a file system stuck in the filter still answers
+                    // SSH keepalives. The load's bound decides, and past it the run is a hang.
+                    trace.step("the load's state did not come within " + QUICK.toSeconds() + " s: no answer yet");
+                } else if (status != null) {
                     Optional<RunOutcome> ended = ended(status, started, evidenceDir);
                     if (ended.isPresent() && ended.get() instanceof RunOutcome.LabFailure) {
                         keepLoadLogs(runId, evidenceDir);
@@ -491,10 +504,11 @@ public final class VagrantLab implements Lab {
                         trace.step("load " + runId + " ended");
                         return ended.get();
                     }
-                    if (!clock.instant().isBefore(deadline)) {
-                        return hang(runId, bound, started, "the load did not finish within its bound of "
-                                + bound.toSeconds() + " s while the guest still answered");
-                    }
+                }
+                if (status != null && !clock.instant().isBefore(deadline)) {
+                    return hang(run, "the load did not finish within its bound of " + bound.toSeconds() + " s"
+                            + (status.timedOut() ? ", and the guest did not answer the query of its state within "
+                            + QUICK.toSeconds() + " s" : " while the guest still answered"), !status.timedOut());
                 }
             }
             if (signal == null) {
@@ -506,8 +520,8 @@ public final class VagrantLab implements Lab {
             if (markNow.isEmpty()) {
                 Libvirt.DomainState now = stateOrNull();
                 if (now != null && now.running()) {
-                    return hang(runId, bound, started, "the guest stopped answering and did not reboot within "
-                            + setup.bootTimeout().toMinutes() + " min (" + describe(signal) + ")");
+                    return hang(run, "the guest stopped answering and did not reboot within "
+                            + setup.bootTimeout().toMinutes() + " min (" + describe(signal) + ")", false);
                 }
                 return new RunOutcome.LabFailure("the guest did not come back within " + setup.bootTimeout().toMinutes()
                         + " min after " + describe(signal) + " (libvirt: " + now + ")", since(started));
@@ -556,15 +570,22 @@ public final class VagrantLab implements Lab {
         return Optional.empty();
     }
 
-    /** A load that failed leaves its output (and a JVM's fatal-error report) with the run, for whoever asks why. */
-    private void keepLoadLogs(String runId, Path evidenceDir) {
+    /**
+     * A load that failed or hung leaves its output (and a JVM's fatal-error report) with the run, for whoever asks
+     * why; returns the files kept.
+     */
+    private List<Path> keepLoadLogs(String runId, Path evidenceDir) {
+        List<Path> kept = new ArrayList<>();
         for (String log : guest.loadLogPaths(runId)) {
             try {
-                shell.download(log, Evidence.unused(evidenceDir.resolve(log.substring(log.lastIndexOf('/') + 1))));
+                Path target = Evidence.unused(evidenceDir.resolve(log.substring(log.lastIndexOf('/') + 1)));
+                shell.download(log, target);
+                kept.add(target);
             } catch (LabException e) {
                 // Not every load leaves every file (no fatal error, no report).
             }
         }
+        return kept;
     }
 
     /** The guest's report stays with the run: it holds what the outcome does not (the pressure's every cycle). */
@@ -656,25 +677,136 @@ public final class VagrantLab implements Lab {
                 : " (are CrashControl and the pagefile set? xidlab lab doctor)"), elapsed);
     }
 
+    /** The hypervisor's sign that the guest went down, and the bugcheck its Hyper-V crash report names. */
+    private record DomainSignal(Signal signal, Optional<List<Long>> panicReport) {
+    }
+
     /**
-     * Stops an overrunning load; a guest that cannot stop it, or does not answer, is reset so the next run starts
-     * clean. The hang is the driver's outcome either way.
+     * What the domain says of the guest now: a guest stopped at its crash notification is resumed (after its
+     * Hyper-V report is read) so it writes its dump and reboots, one that powered off is started; empty while it
+     * runs.
      */
-    private RunOutcome hang(String runId, Duration bound, Instant started, String reason) {
-        boolean stopped = false;
+    private Optional<DomainSignal> domainSignal() {
+        Libvirt.DomainState state = stateOrNull();
+        if (state != null && state.crashed()) {
+            Optional<List<Long>> report = libvirt.hypervCrashReport(domainName);
+            libvirt.resume(domain);
+            return Optional.of(new DomainSignal(Signal.PANIC_DEVICE, report));
+        }
+        if (state != null && state.off()) {
+            machine().up(setup.bootTimeout());
+            return Optional.of(new DomainSignal(Signal.POWERED_OFF, Optional.empty()));
+        }
+        return Optional.empty();
+    }
+
+    /** One run as the watch needs it: what the guest was before it, and where its evidence goes. */
+    private record Run(String id, RunMark mark, List<GuestDump> before, Evidence evidence, Path evidenceDir,
+                       Instant started, Duration bound) {
+    }
+
+    /**
+     * A hang: the load's bound passed without its result, or the guest stopped answering and did not reboot. A hung
+     * machine leaves no dump unless one is forced, and Microsoft's way to force one is a diagnostic NMI: Windows
+     * bugchecks 0x80 NMI_HARDWARE_FAILURE and writes its dump as for any crash (NMICrashDump, which the guest setup
+     * sets, is needed only before Windows 8); the stand-in's kernel panics on it (kernel.unknown_nmi_panic=1). So
+     * the lab sends one and follows the crash path: the crash signal, the reboot, the evidence by {@link Evidence}'s
+     * rule, the dump, which holds where the threads were stuck. Only a guest that does not come back within the
+     * boot timeout is reset. The hang is the driver's outcome either way; the reason says what came of the NMI.
+     *
+     * @param answering whether the guest's shell still answered (then the load's log is kept before the NMI)
+     */
+    private RunOutcome hang(Run run, String reason, boolean answering) {
+        trace.step("hang: " + reason + ": sending an NMI");
+        List<Path> kept = new ArrayList<>();
+        if (answering) {
+            // What the load said before the NMI: a reboot can take back what the guest had not written to its disk.
+            kept.addAll(keepLoadLogs(run.id(), run.evidenceDir()));
+        }
         try {
-            shell.exec(guest.commandLine(guest.stopLoadScript(runId)), QUICK);
-            sleep(Duration.ofSeconds(10));
-            stopped = !shell.exec(guest.commandLine(guest.loadStatusScript(runId)), QUICK).stdout().strip()
-                    .startsWith("RUNNING");
+            libvirt.injectNmi(domain);
         } catch (LabException e) {
-            stopped = false;
-        }
-        if (!stopped) {
             reset();
+            return hung(run, reason + "; the NMI could not be sent (" + e.getMessage() + "): the guest was reset",
+                    kept, Optional.empty());
         }
-        return new RunOutcome.Hung(reason + (stopped ? "; the load was stopped" : "; the guest was reset"), bound, 0,
-                since(started), Optional.empty(), List.of());
+        Instant sent = clock.instant();
+        NmiWatch watch = new NmiWatch();
+        Optional<String> markNow = awaitMark(setup.bootTimeout(), m -> {
+            watch.unrebooted = m.equals(run.id());
+            return !watch.unrebooted;
+        }, watch);
+        if (markNow.isEmpty()) {
+            Libvirt.DomainState now = stateOrNull();
+            reset();
+            return hung(run, reason + "; an NMI was sent, but the guest " + (watch.unrebooted
+                    ? "kept answering without a reboot" : "did not answer") + " within "
+                    + setup.bootTimeout().toMinutes() + " min of it (libvirt: " + now + "): the guest was reset",
+                    kept, Optional.empty());
+        }
+        rebooted();
+        String back = watch.describe() + ", and the guest answered rebooted " + Duration.between(sent,
+                clock.instant()).toSeconds() + " s after the NMI";
+        trace.step("the guest rebooted after the NMI: collecting its evidence");
+        Evidence.Found found;
+        try {
+            found = run.evidence().collect(run.before(), run.mark(), run.evidenceDir());
+        } catch (LabException e) {
+            return hung(run, reason + "; an NMI was sent: " + back + ", but its evidence could not be fetched: "
+                    + e.getMessage(), kept, Optional.empty());
+        }
+        kept.addAll(found.files());
+        RunOutcome judged = crashed(found, watch.panicReport, watch.signal, since(run.started()));
+        if (judged instanceof RunOutcome.Bugchecked b) {
+            String stop = new Bugcheck(b.code(), b.parameters()).describe();
+            return hung(run, reason + "; an NMI was sent: " + back + "; it bugchecked " + stop + b.dump()
+                    .map(d -> " and left its dump " + d.getFileName()).orElse(", without a dump"), kept, b.dump());
+        }
+        return hung(run, reason + "; an NMI was sent: " + back + ", but left no dump, no bugcheck event and no panic"
+                + " report" + (found.notes().isEmpty() ? "" : " (" + String.join("; ", found.notes()) + ")"), kept,
+                Optional.empty());
+    }
+
+    /** A hung run's outcome, with what the lab saw of it kept beside its other evidence. */
+    private RunOutcome.Hung hung(Run run, String reason, List<Path> kept, Optional<Path> dump) {
+        trace.step("hung: " + reason);
+        List<Path> evidence = new ArrayList<>(kept);
+        try {
+            evidence.addAll(runEvidence().keep(run.evidenceDir(), Optional.ofNullable(shell), guest,
+                    labView("hung: " + reason)));
+        } catch (LabException e) {
+            // The outcome does not depend on its evidence files.
+        }
+        return new RunOutcome.Hung(reason, run.bound(), 0, since(run.started()), Optional.empty(), evidence, dump);
+    }
+
+    /**
+     * Watches the domain while the guest takes its NMI: a guest stopped at its crash notification is resumed (and
+     * its Hyper-V report read), one that powered off is started; and it notes whether the guest still answered
+     * with the run's marker (the NMI did not take) or went quiet.
+     */
+    private final class NmiWatch implements Runnable {
+
+        Signal signal = Signal.SESSION_LOST;
+        Optional<List<Long>> panicReport = Optional.empty();
+        boolean unrebooted;
+
+        @Override
+        public void run() {
+            try {
+                domainSignal().ifPresent(down -> {
+                    signal = down.signal();
+                    panicReport = down.panicReport();
+                });
+            } catch (LabException e) {
+                trace.step("after the NMI: " + e.getMessage());
+            }
+        }
+
+        String describe() {
+            return signal == Signal.SESSION_LOST ? "the guest went down (no crash signal from the hypervisor)"
+                    : VagrantLab.describe(signal);
+        }
     }
 
     /** Pulls the plug and starts the guest again. */
@@ -696,13 +828,22 @@ public final class VagrantLab implements Lab {
      * empty when it never answered. A rebooted guest may get another address: the target is read again now and then.
      */
     private Optional<String> awaitMark(Duration bound) {
+        return awaitMark(bound, mark -> true, () -> { });
+    }
+
+    /**
+     * The same, until the marker is one {@code wanted} takes (the answers it refuses are the guest answering still);
+     * {@code eachTurn} runs before every attempt (watching the domain meanwhile).
+     */
+    private Optional<String> awaitMark(Duration bound, Predicate<String> wanted, Runnable eachTurn) {
         Instant deadline = clock.instant().plus(bound);
         int attempts = 0;
         while (true) {
+            eachTurn.run();
             if (shell.listening(Duration.ofSeconds(1))) {
                 try {
                     CommandResult r = shell.exec(guest.commandLine(guest.readMarkScript()), Duration.ofSeconds(30));
-                    if (r.succeeded()) {
+                    if (r.succeeded() && wanted.test(r.stdout().strip())) {
                         return Optional.of(r.stdout().strip());
                     }
                 } catch (GuestUnreachableException e) {
@@ -735,6 +876,14 @@ public final class VagrantLab implements Lab {
     private Duration loadBound(StressProfile profile) {
         Duration time = profile.budget().time();
         return (time == null ? Duration.ZERO : time).plus(setup.loadGrace());
+    }
+
+    /**
+     * The kernel model's switches for the stand-in guest's load (a plan's model block: {@code --same-thread-fault
+     * wait}); none for a Windows guest, whose kernel is real.
+     */
+    private List<String> modelSwitches() {
+        return guest.standIn() ? setup.standInModel().switches() : List.of();
     }
 
     /** The guest's {@code xidlab stress} arguments, the driver as the host configured it. */
@@ -792,13 +941,17 @@ public final class VagrantLab implements Lab {
     @Override
     public void keepEvidence(Path evidenceDir, String failure) {
         trace.step("lab error: " + failure);
+        runEvidence().keep(evidenceDir, Optional.ofNullable(shell), guest, labView("lab error: " + failure));
+    }
+
+    /** What the lab knows of the machine, under a headline: kept with a lab error's or a hang's evidence. */
+    private String labView(String headline) {
         Libvirt.DomainState state = domain == null ? null : stateOrNull();
-        String view = "lab error: " + failure + "\nguest: " + guest.name() + " (box " + setup.box() + ")"
+        return headline + "\nguest: " + guest.name() + " (box " + setup.box() + ")"
                 + "\nlibvirt domain: " + (domainName == null ? "none yet" : domainName + " " + domain)
                 + ", state: " + (state == null ? "unknown" : state)
                 + "\nssh: " + targetText() + "\nready: " + ready + ", driver loaded: " + driverLoaded
                 + "\nvagrant directory: " + setup.vagrantDir() + ", state: " + machine().stateDirectory();
-        runEvidence().keep(evidenceDir, Optional.ofNullable(shell), guest, view);
     }
 
     private String targetText() {

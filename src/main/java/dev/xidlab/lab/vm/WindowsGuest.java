@@ -323,13 +323,6 @@ public final class WindowsGuest implements GuestOs {
         return List.of(HOME + "/runs/" + runId + ".log", HOME + "/runs/" + runId + "-hs_err.log");
     }
 
-    @Override
-    public String stopLoadScript(String runId) {
-        return "Stop-ScheduledTask -TaskName '" + TASK + "' -ErrorAction SilentlyContinue\n"
-                + "Get-CimInstance Win32_Process -Filter \"Name='java.exe'\" | Where-Object { $_.CommandLine -like '*"
-                + runId + ".json*' } | ForEach-Object { Stop-Process -Id $_.ProcessId -Force -ErrorAction SilentlyContinue }";
-    }
-
     /**
      * Events 1001, 1000 and 1006 (WER's BugCheck), Kernel-Power 41 and User32's 1074 (a restart asked for) after
      * the cursor: record ids, not times, so no clock is compared.

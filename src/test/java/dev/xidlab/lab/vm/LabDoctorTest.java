@@ -312,7 +312,6 @@ class LabDoctorTest {
         public List<GuestDump> parseDumps(String listing) { throw new UnsupportedOperationException(); }
         public String startLoadScript(String jar, List<String> args, String runId) { throw new UnsupportedOperationException(); }
         public String loadStatusScript(String runId) { throw new UnsupportedOperationException(); }
-        public String stopLoadScript(String runId) { throw new UnsupportedOperationException(); }
         public List<String> loadLogPaths(String runId) { throw new UnsupportedOperationException(); }
         public Optional<String> bugcheckEventsScript(String cursor) { throw new UnsupportedOperationException(); }
         public Optional<String> crashNowScript() { throw new UnsupportedOperationException(); }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.LabException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,32 @@ class LibvirtTest {
 
         assertEquals(Optional.of(List.of(0x1000007FL, 8L, 0xfffff8047e6a9e70L, 0xffff8504298ba000L,
                 0xfffff80477e03c40L)), Libvirt.hypervCrashReportIn(log));
+    }
+
+    @Test
+    void aHungGuestIsSentADiagnosticNmiThroughVirsh() {
+        List<List<String>> asked = new java.util.ArrayList<>();
+        Libvirt libvirt = new Libvirt((command, directory, environment, timeout) -> {
+            asked.add(command);
+            return new CommandResult(0, "", "", false);
+        }, "qemu:///system", Path.of("/var/log/libvirt/qemu"));
+
+        libvirt.injectNmi("e6022e96-7ce3-4f29-abf2-4a2e971f0a16");
+
+        assertEquals(List.of(List.of("virsh", "-q", "-c", "qemu:///system", "inject-nmi",
+                "e6022e96-7ce3-4f29-abf2-4a2e971f0a16")), asked);
+    }
+
+    @Test
+    void anNmiVirshCannotSendIsAOneLineError() {
+        Libvirt libvirt = new Libvirt((command, directory, environment, timeout) -> new CommandResult(1, "",
+                "error: Requested operation is not valid: domain is not running\n", false), "qemu:///system",
+                Path.of("/var/log/libvirt/qemu"));
+
+        LabException e = assertThrows(LabException.class, () -> libvirt.injectNmi("standin_default"));
+
+        assertEquals("sending an NMI to standin_default failed: error: Requested operation is not valid: domain is"
+                + " not running", e.getMessage());
     }
 
     @Test

@@ -1,9 +1,6 @@
 package dev.xidlab.lab.vm;
 
 import dev.xidlab.lab.CommandResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,13 +9,14 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A Windows guest's answers, for what cannot run here (no Windows): each PowerShell script the lab sends is
  * decoded and answered by the first rule whose text it contains; a rule given several answers gives them in turn
  * and then repeats its last (a directory listing that changes between looks). Downloads copy prepared files.
  */
-final class ScriptedWindowsShell implements GuestShell {
+final class ScriptedWindowsShell extends ScriptedGuestShell {
 
     private final Map<String, Deque<CommandResult>> rules = new LinkedHashMap<>();
     private final Map<String, Path> files = new LinkedHashMap<>();
@@ -52,34 +50,7 @@ final class ScriptedWindowsShell implements GuestShell {
     }
 
     @Override
-    public void download(String guestPath, Path target) {
-        Path source = files.get(guestPath);
-        if (source == null) {
-            throw new dev.xidlab.lab.LabException("fetching the guest's " + guestPath + " failed: no such file");
-        }
-        try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            Files.copy(source, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public Conversation converse(String commandLine) {
-        throw new UnsupportedOperationException("not scripted");
-    }
-
-    @Override
-    public void upload(Path source, String guestPath) {
-        throw new UnsupportedOperationException("not scripted");
-    }
-
-    @Override
-    public void disconnect() {
-    }
-
-    @Override
-    public void close() {
+    Optional<Path> file(String guestPath) {
+        return Optional.ofNullable(files.get(guestPath));
     }
 }

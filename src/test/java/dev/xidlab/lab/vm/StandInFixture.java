@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xidlab.crash.CrashAnalyzer;
+import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.CommandRunner;
 import dev.xidlab.lab.ProcessCommandRunner;
@@ -71,11 +72,20 @@ final class StandInFixture {
 
     /** A VM lab with its own Vagrant state under target/, so a user's stand-in machine is never used or destroyed. */
     static VagrantLab lab(CommandRunner vagrant, String prefix) {
+        return lab(vagrant, prefix, Duration.ofMinutes(10), ModelOptions.DEFAULTS);
+    }
+
+    /**
+     * The same, a load given {@code loadGrace} past its budget before it is a hang, and the stand-in's kernel model
+     * set up as a plan's model block says ({@link VagrantLab.Setup#withStandInModel}, as {@code xidlab matrix} does).
+     */
+    static VagrantLab lab(CommandRunner vagrant, String prefix, Duration loadGrace, ModelOptions model) {
         removeStaleDomain(prefix + "default");
         Path state = HOME.resolve("target/it-vagrant").resolve(prefix).resolve(".vagrant");
         VagrantLab.Setup setup = new VagrantLab.Setup(HOME, StandInGuest.BOX, true, Duration.ofMinutes(15),
-                Duration.ofMinutes(30), Duration.ofMinutes(10), Optional.empty(),
-                Map.of("XIDLAB_DOMAIN_PREFIX", prefix, "VAGRANT_DOTFILE_PATH", state.toString()));
+                Duration.ofMinutes(30), loadGrace, Optional.empty(),
+                Map.of("XIDLAB_DOMAIN_PREFIX", prefix, "VAGRANT_DOTFILE_PATH", state.toString()))
+                .withStandInModel(model);
         return new VagrantLab(setup, vagrant, Libvirt.system(new ProcessCommandRunner()),
                 () -> Acceleration.decide(System.getenv(Acceleration.OVERRIDE_VARIABLE), Path.of("/dev/kvm"),
                         "qemu-system-x86_64"));
@@ -98,7 +108,14 @@ final class StandInFixture {
 
     /** The field configuration and skip-paging-io, runs each, alternating: a crash, then a run on the rebooted guest. */
     static MatrixSummary matrix(VagrantLab lab, int runs, Path report) throws Exception {
-        Plan plan = PlanReader.parse(String.format(PLAN, runs), "stand-in.yaml", false);
+        return matrix(lab, PlanReader.parse(String.format(PLAN, runs), "stand-in.yaml", false), report);
+    }
+
+    /**
+     * A plan's matrix on the lab, after the doctor's guest list found nothing missing, and the machine destroyed
+     * after it; every lab error is printed with its evidence.
+     */
+    static MatrixSummary matrix(VagrantLab lab, Plan plan, Path report) throws Exception {
         try (lab; PlainProgress progress = new PlainProgress(new PrintWriter(System.err, true))) {
             try {
                 lab.boot();
