@@ -2,7 +2,7 @@
 # The README's test command. As root on Debian/Ubuntu it installs the packages the tests need when they are
 # missing, builds the stand-in guest box and the vagrant container image once per recipe (cached), makes a network
 # namespace of its own for the VM lab's tests and starts virtlogd, libvirtd and dockerd inside it, runs the whole
-# Maven build with its tests (the integration tests' JVM inside the namespace, through scripts/netns/java), and on
+# Maven build with its tests (the integration tests' JVM inside the namespace, through scripts/netns/bin/java), and on
 # the way out stops what it started, by PID, and removes the namespace. Tests whose tool or service is missing
 # skip with a visible reason. The services' logs are kept in target/test-services/.
 set -euo pipefail
@@ -123,4 +123,4 @@ export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=${TESTCONTAINERS_HOST_OVERRIDE:-localhost}
 # And its start-up checks (can files be mounted?) run a pulled image too.
 export TESTCONTAINERS_CHECKS_DISABLE=${TESTCONTAINERS_CHECKS_DISABLE:-true}
-mvn -B verify -Dxidlab.it.jvm="$PWD/scripts/netns/java"
+mvn -B verify -Dxidlab.it.jvm="$PWD/scripts/netns/bin/java"

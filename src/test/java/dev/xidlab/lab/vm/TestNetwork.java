@@ -31,7 +31,7 @@ final class TestNetwork {
         }
         if (!ns.equals(inode(Path.of("/proc/self/ns/net")))) {
             return Optional.of("this JVM is not inside the network namespace " + name
-                    + " (failsafe's JVM is scripts/netns/java under scripts/test.sh)");
+                    + " (failsafe's JVM is scripts/netns/bin/java under scripts/test.sh)");
         }
         for (String daemon : daemons) {
             Optional<Long> pid = pidOf(daemon);
