@@ -70,14 +70,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start() {   # start NAME COMMAND...: runs COMMAND in the namespace unless a process NAME runs, and remembers its PID
+start() {   # start NAME COMMAND...: runs COMMAND (which enters the namespace) unless a process NAME runs; keeps its PID
     local name=$1; shift
     if pgrep -x "$name" >/dev/null; then
         echo "test.sh: $name already runs (pid $(pgrep -x "$name" | head -1)), outside this run's namespace: left alone"
         return 0
     fi
     echo "test.sh: starting $name in network namespace $netns (log: $logs/$name.log)"
-    ip netns exec "$netns" "$@" >"$logs/$name.log" 2>&1 &
+    "$@" >"$logs/$name.log" 2>&1 &
     pids+=("$!")
     names+=("$name")
 }
@@ -88,13 +88,16 @@ if $root && command -v ip >/dev/null; then
     ip netns exec "$netns" ip link set lo up
     export XIDLAB_TEST_NETNS="$netns"
     if command -v libvirtd >/dev/null; then
-        start virtlogd virtlogd
-        start libvirtd libvirtd
+        # ip netns exec also mounts the namespace's own /sys, where libvirtd finds the bridges it makes.
+        start virtlogd ip netns exec "$netns" virtlogd
+        start libvirtd ip netns exec "$netns" libvirtd
         for _ in $(seq 1 40); do virsh -q -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.5; done
     fi
     if command -v dockerd >/dev/null; then
         # No bridge and no iptables of its own: the vagrant container shares the namespace's network.
-        start dockerd dockerd --bridge=none --iptables=false
+        # nsenter changes only the network namespace: dockerd needs the host's /sys (its cgroups), which ip netns
+        # exec would hide.
+        start dockerd nsenter --net="/run/netns/$netns" dockerd --bridge=none --iptables=false
         for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
     fi
     # The stand-in guest box, built once per recipe and added to vagrant when it changed.
