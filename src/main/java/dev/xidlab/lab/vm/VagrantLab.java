@@ -516,7 +516,15 @@ public final class VagrantLab implements Lab {
             }
             Instant detected = clock.instant();
             trace.step(describe(signal) + ": waiting for the guest to answer");
-            Optional<String> markNow = awaitMark(setup.bootTimeout());
+            // The session can die before a poll sees the domain stopped at its crash notification (on_crash=preserve):
+            // the domain is watched while the lab waits, so a crashed guest is resumed and its signal is the panic's.
+            DomainWatch watch = new DomainWatch();
+            Optional<String> markNow = awaitMark(setup.bootTimeout(), m -> true, watch);
+            if (signal == Signal.SESSION_LOST && watch.signal != Signal.SESSION_LOST) {
+                trace.step(describe(watch.signal) + " after the session died");
+                signal = watch.signal;
+                panicReport = watch.panicReport;
+            }
             if (markNow.isEmpty()) {
                 Libvirt.DomainState now = stateOrNull();
                 if (now != null && now.running()) {
@@ -731,7 +739,7 @@ public final class VagrantLab implements Lab {
                     kept, Optional.empty());
         }
         Instant sent = clock.instant();
-        NmiWatch watch = new NmiWatch();
+        DomainWatch watch = new DomainWatch();
         Optional<String> markNow = awaitMark(setup.bootTimeout(), m -> {
             watch.unrebooted = m.equals(run.id());
             return !watch.unrebooted;
@@ -781,11 +789,11 @@ public final class VagrantLab implements Lab {
     }
 
     /**
-     * Watches the domain while the guest takes its NMI: a guest stopped at its crash notification is resumed (and
-     * its Hyper-V report read), one that powered off is started; and it notes whether the guest still answered
-     * with the run's marker (the NMI did not take) or went quiet.
+     * Watches the domain while the lab waits for the guest (after an NMI, or after a lost session): a guest stopped
+     * at its crash notification is resumed (and its Hyper-V report read), one that powered off is started; and it
+     * notes whether the guest still answered with the run's marker (the NMI did not take) or went quiet.
      */
-    private final class NmiWatch implements Runnable {
+    private final class DomainWatch implements Runnable {
 
         Signal signal = Signal.SESSION_LOST;
         Optional<List<Long>> panicReport = Optional.empty();

@@ -54,6 +54,12 @@ final class ScriptedStandInVm {
     boolean answers = true;
     /** Whether it stops answering once the load starts: the load hangs the kernel, sshd with it. */
     boolean silentOnceLoaded;
+    /**
+     * Whether the load crashes the guest at once, with the lab's next look at the domain still seeing it run: the
+     * session dies before any poll sees the domain stopped at its panic (on_crash=preserve).
+     */
+    boolean crashesUnseenOnceLoaded;
+    private boolean crashHiddenFromNextLook;
     private Path loadLog;
     private String mark = "";
     private boolean rebooted;
@@ -135,6 +141,10 @@ final class ScriptedStandInVm {
         virsh.add(List.copyOf(args));
         switch (args.get(0)) {
             case "domstate":
+                if (crashHiddenFromNextLook) {
+                    crashHiddenFromNextLook = false;
+                    return ok("running (booted)\n");
+                }
                 return ok(state + "\n");
             case "domname":
                 return ok(DOMAIN_NAME + "\n");
@@ -208,6 +218,10 @@ final class ScriptedStandInVm {
             if (commandLine.contains(" stress --lab standin ")) {
                 loadsStarted.add(commandLine);
                 answers = !silentOnceLoaded;
+                if (crashesUnseenOnceLoaded) {
+                    state = "crashed (panicked)";
+                    crashHiddenFromNextLook = true;
+                }
                 return ok("started\n");
             }
             if (commandLine.equals(guest.identityScript())) {

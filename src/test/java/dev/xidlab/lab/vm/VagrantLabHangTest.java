@@ -187,6 +187,20 @@ class VagrantLabHangTest {
     }
 
     @Test
+    void aSessionThatDiesBeforeAnyPollSeesTheCrashedDomainStillHasItResumedAndSeenAsThePanic() {
+        vm.loadAnswers(ok(RUNNING));
+        vm.crashesUnseenOnceLoaded = true;
+        VagrantLab lab = vm.bootedLab(vm.setup());
+        vm.virsh.clear();
+
+        lab.stress(LOAD, 1, dir.resolve("evidence"));
+
+        assertTrue(vm.virsh.contains(List.of("resume", ScriptedStandInVm.DOMAIN)), vm.virsh.toString());
+        assertEquals(List.of(VagrantLab.Signal.PANIC_DEVICE),
+                lab.crashSightings().stream().map(VagrantLab.CrashSighting::signal).toList());
+    }
+
+    @Test
     void aPlansModelBlockReachesTheStandInsLoadAndEveryReportSaysItsHangIsTheModels() {
         vm.loadAnswers(timedOut());
         VagrantLab lab = vm.bootedLab(vm.setup().withStandInModel(
