@@ -3,13 +3,13 @@ package dev.xidlab.cli;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.CrashScan;
-import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.crash.ScanEntry;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.device.ModelOptions;
+import dev.xidlab.dump.DumpFormatException;
 import dev.xidlab.lab.RunOutcome;
-import dev.xidlab.lab.SimLab;
+import dev.xidlab.lab.sim.SimLab;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.symbols.SymbolStore;
@@ -25,10 +25,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code xidlab bench crashes DUMP}: how fast a dump is parsed, unwound with the images and PDBs of a symbol path

@@ -2,7 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.Labs;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code xidlab bench lab}: the VM lab's own figures on this host, from crashes made on purpose on the stand-in
@@ -47,7 +47,7 @@ public final class BenchLabCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--crashes must be 1..50, not " + crashes);
         }
         List<VagrantLab.CrashTiming> timings = new ArrayList<>();
-        try (Lab lab = LabChoice.openAvailable(Labs.VAGRANT, standIn)) {
+        try (Lab lab = LabChoice.openAvailable(LabName.VAGRANT, standIn)) {
             VagrantLab vm = (VagrantLab) lab;
             try {
                 vm.boot();

@@ -1,15 +1,15 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.lab.Lab;
-import dev.xidlab.lab.Labs;
-import dev.xidlab.matrix.DefaultPlan;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.matrix.MatrixSession;
-import dev.xidlab.matrix.MatrixSummary;
-import dev.xidlab.matrix.Plan;
-import dev.xidlab.matrix.PlanException;
-import dev.xidlab.matrix.Progress;
-import dev.xidlab.matrix.RunRecord;
-import dev.xidlab.matrix.Shard;
+import dev.xidlab.plan.DefaultPlan;
+import dev.xidlab.plan.Plan;
+import dev.xidlab.plan.PlanException;
+import dev.xidlab.plan.Shard;
+import dev.xidlab.run.Progress;
+import dev.xidlab.run.RunRecord;
+import dev.xidlab.verdict.MatrixSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code xidlab bench matrix}: the wall time of the default matrix on the kernel model, and runs per second. */
 @Command(name = "matrix", mixinStandardHelpOptions = true,
@@ -65,7 +65,7 @@ public final class BenchMatrixCommand implements Callable<Integer> {
         MatrixSummary summary = null;
         for (int i = 0; i < repeat; i++) {
             Path dir = Files.createTempDirectory("xidlab-bench-matrix");
-            try (Lab lab = Labs.open(Labs.SIM)) {
+            try (Lab lab = Labs.open(LabName.SIM)) {
                 lab.checkAvailable();
                 long start = System.nanoTime();
                 summary = MatrixSession.run(plan, lab, dir, Shard.WHOLE, null, "xidfilter.sys", new Silent(),

@@ -1,23 +1,23 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.load.Budget;
+import dev.xidlab.load.MemoryPressure;
+import dev.xidlab.load.OperationMix;
+import dev.xidlab.load.StressProfile;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.protocol.Ioctl;
 import dev.xidlab.protocol.SetConfigRequest;
 import dev.xidlab.protocol.XidMode;
-import dev.xidlab.stress.Budget;
-import dev.xidlab.stress.MemoryPressure;
-import dev.xidlab.stress.OperationMix;
-import dev.xidlab.stress.StressProfile;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code xidlab bench model}: modelled pre-operation callbacks per second per Xid mode, and the IOCTL round trip. */
 @Command(name = "model", mixinStandardHelpOptions = true,

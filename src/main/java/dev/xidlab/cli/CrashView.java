@@ -1,9 +1,9 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.crash.Bugcheck;
-import dev.xidlab.crash.BugcheckNames;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.OverflowedStack;
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.BugcheckNames;
 import dev.xidlab.unwind.CallStack;
 import dev.xidlab.unwind.Frame;
 import dev.xidlab.unwind.FrameSource;

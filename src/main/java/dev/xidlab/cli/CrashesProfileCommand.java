@@ -1,9 +1,9 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.crash.CrashScan;
-import dev.xidlab.matrix.Plan;
-import dev.xidlab.matrix.PlanWriter;
-import dev.xidlab.matrix.SitePlan;
+import dev.xidlab.plan.Plan;
+import dev.xidlab.plan.PlanWriter;
+import dev.xidlab.plan.SitePlan;
 import dev.xidlab.site.Environment;
 import dev.xidlab.site.MachineProfile;
 import dev.xidlab.site.ProfileException;
@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code xidlab crashes profile DUMP|DIR...}. */
 @Command(name = "profile", mixinStandardHelpOptions = true,

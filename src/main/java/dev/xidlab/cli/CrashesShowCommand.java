@@ -2,15 +2,15 @@ package dev.xidlab.cli;
 
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
-import dev.xidlab.crash.DumpFormatException;
+import dev.xidlab.dump.DumpFormatException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code xidlab crashes show FILE}. */
 @Command(name = "show", mixinStandardHelpOptions = true,

@@ -1,11 +1,11 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.device.DeviceException;
+import dev.xidlab.dump.DumpFormatException;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.matrix.PlanException;
-import dev.xidlab.matrix.ReportDirectoryException;
+import dev.xidlab.plan.PlanException;
 import dev.xidlab.protocol.WireFormatException;
+import dev.xidlab.report.ReportDirectoryException;
 import picocli.CommandLine;
 
 /**

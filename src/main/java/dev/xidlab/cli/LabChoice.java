@@ -3,7 +3,6 @@ package dev.xidlab.cli;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabUnavailableException;
-import dev.xidlab.lab.Labs;
 
 /** The lab a command's {@code --lab} names, opened and checked before anything runs on it. */
 final class LabChoice {

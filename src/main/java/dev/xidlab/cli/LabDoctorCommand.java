@@ -2,16 +2,16 @@ package dev.xidlab.cli;
 
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.Labs;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.LabDoctor;
 import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code xidlab lab doctor}: everything a real lab needs, checked in order, each failure with its fix. It never
@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         footer = ExitCode.FOOTER)
 public final class LabDoctorCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = Labs.VAGRANT,
+    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.VAGRANT,
             description = "The lab (default ${DEFAULT-VALUE}).")
     String labName;
 

@@ -2,15 +2,15 @@ package dev.xidlab.cli;
 
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.Labs;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code xidlab lab status}: which labs can run here, and what is missing for the others. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -32,7 +32,7 @@ public final class LabStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> names = only == null ? List.of(Labs.SIM, Labs.VAGRANT, Labs.LOCAL) : List.of(only);
+        List<String> names = only == null ? List.of(LabName.SIM, LabName.VAGRANT, LabName.LOCAL) : List.of(only);
         List<Status> statuses = new ArrayList<>();
         for (String name : names) {
             try (Lab lab = MatrixCommand.usage(() -> Labs.open(name))) {

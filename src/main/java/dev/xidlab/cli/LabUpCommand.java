@@ -4,18 +4,18 @@ import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.Labs;
-import dev.xidlab.protocol.DriverInfo;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.LabDoctor;
 import dev.xidlab.lab.vm.VagrantLab;
+import dev.xidlab.protocol.DriverInfo;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code xidlab lab up}: what a matrix does before its first run, on its own, so a new VM lab is proven ready
@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         footer = ExitCode.FOOTER)
 public final class LabUpCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = Labs.VAGRANT,
+    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.VAGRANT,
             description = "The lab (default ${DEFAULT-VALUE}).")
     String labName;
 

@@ -1,27 +1,27 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.lab.Lab;
-import dev.xidlab.lab.Labs;
-import dev.xidlab.matrix.ConfigResult;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.matrix.MatrixSession;
-import dev.xidlab.matrix.MatrixSummary;
-import dev.xidlab.matrix.PlainProgress;
-import dev.xidlab.matrix.Plan;
-import dev.xidlab.matrix.PlanException;
-import dev.xidlab.matrix.ReportDirectory;
-import dev.xidlab.matrix.ReportDirectoryException;
-import dev.xidlab.matrix.ReportWriter;
-import dev.xidlab.matrix.Progress;
-import dev.xidlab.matrix.ResultsFile;
-import dev.xidlab.matrix.Shard;
-import dev.xidlab.matrix.TerminalProgress;
+import dev.xidlab.plan.Plan;
+import dev.xidlab.plan.PlanException;
+import dev.xidlab.plan.Shard;
+import dev.xidlab.report.ReportDirectory;
+import dev.xidlab.report.ReportDirectoryException;
+import dev.xidlab.report.ReportWriter;
+import dev.xidlab.run.PlainProgress;
+import dev.xidlab.run.Progress;
+import dev.xidlab.run.ResultsFile;
+import dev.xidlab.run.TerminalProgress;
+import dev.xidlab.verdict.ConfigResult;
+import dev.xidlab.verdict.MatrixSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code xidlab matrix}: the regression run and its verdict. */
 @Command(name = "matrix", mixinStandardHelpOptions = true,
@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         footer = ExitCode.FOOTER)
 public final class MatrixCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = Labs.SIM,
+    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.SIM,
             description = "Where to run: sim (the kernel model, default) or vagrant (a Windows VM).")
     String labName;
 
@@ -134,7 +134,7 @@ public final class MatrixCommand implements Callable<Integer> {
             }
             return began;
         }
-        return adaptive != null ? adaptive : lab.name().equals(Labs.VAGRANT) && slice.whole();
+        return adaptive != null ? adaptive : lab.name().equals(LabName.VAGRANT) && slice.whole();
     }
 
     private Progress progress() {

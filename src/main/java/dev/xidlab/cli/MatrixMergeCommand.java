@@ -1,17 +1,17 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.matrix.MatrixSession;
-import dev.xidlab.matrix.MatrixSummary;
-import dev.xidlab.matrix.Plan;
-import dev.xidlab.matrix.PlanException;
-import dev.xidlab.matrix.ReportDirectory;
-import dev.xidlab.matrix.ReportWriter;
-import dev.xidlab.matrix.ResultsFile;
-import dev.xidlab.matrix.ResultsHeader;
-import dev.xidlab.matrix.RunRecord;
-import dev.xidlab.matrix.Shard;
 import dev.xidlab.matrix.ShardMerge;
-import dev.xidlab.matrix.SiteComparison;
+import dev.xidlab.plan.Plan;
+import dev.xidlab.plan.PlanException;
+import dev.xidlab.plan.Shard;
+import dev.xidlab.report.ReportDirectory;
+import dev.xidlab.report.ReportWriter;
+import dev.xidlab.run.ResultsFile;
+import dev.xidlab.run.ResultsHeader;
+import dev.xidlab.run.RunRecord;
+import dev.xidlab.verdict.MatrixSummary;
+import dev.xidlab.verdict.SiteComparison;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code xidlab matrix merge}: one verdict from the results of shards run on separate agents, or, with

@@ -1,7 +1,7 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.device.ModelOptions;
-import dev.xidlab.lab.Labs;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.protocol.Labels;
 import picocli.CommandLine.Option;
 
@@ -54,7 +54,7 @@ public final class ModelSwitches {
      * stand-in guest's lab runs the kernel model too: the VM lab hands it a plan's model block this way.
      */
     void requireModelLab(String labName) {
-        if (given() && !Labs.SIM.equalsIgnoreCase(labName) && !Labs.STANDIN.equalsIgnoreCase(labName)) {
+        if (given() && !LabName.SIM.equalsIgnoreCase(labName) && !LabName.STANDIN.equalsIgnoreCase(labName)) {
             throw new CliException(ExitCode.USAGE, "--dump, --paging-path, --same-thread-fault and --paging-requestor"
                     + " set up the kernel model (--lab sim); a real kernel has its own behaviour");
         }

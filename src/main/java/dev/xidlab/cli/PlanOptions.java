@@ -1,9 +1,9 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.matrix.DefaultPlan;
-import dev.xidlab.matrix.Plan;
-import dev.xidlab.matrix.PlanException;
-import dev.xidlab.matrix.PlanReader;
+import dev.xidlab.plan.DefaultPlan;
+import dev.xidlab.plan.Plan;
+import dev.xidlab.plan.PlanException;
+import dev.xidlab.plan.PlanReader;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

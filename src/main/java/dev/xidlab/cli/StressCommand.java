@@ -2,37 +2,37 @@ package dev.xidlab.cli;
 
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
-import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.device.ModelOptions;
+import dev.xidlab.dump.DumpFormatException;
 import dev.xidlab.json.Json;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.Labs;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.RunOutcome;
-import dev.xidlab.matrix.DefaultPlan;
+import dev.xidlab.load.Budget;
+import dev.xidlab.load.MemoryPressure;
+import dev.xidlab.load.OperationMix;
+import dev.xidlab.load.StressProfile;
+import dev.xidlab.plan.DefaultPlan;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.protocol.Labels;
-import dev.xidlab.stress.Budget;
-import dev.xidlab.stress.MemoryPressure;
-import dev.xidlab.stress.OperationMix;
-import dev.xidlab.stress.StressProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code xidlab stress}: one load with memory pressure on a lab, with one driver configuration. */
 @Command(name = "stress", mixinStandardHelpOptions = true,
@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
         footer = ExitCode.FOOTER)
 public final class StressCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "sim|vagrant|local|standin", defaultValue = Labs.SIM,
+    @Option(names = "--lab", paramLabel = "sim|vagrant|local|standin", defaultValue = LabName.SIM,
             description = "Where to run: the kernel model, a Windows VM, this Windows machine, or (only inside the"
                     + " VM lab's stand-in guest) the kernel model that panics the guest's kernel when it bugchecks.")
     String labName;
@@ -188,7 +188,7 @@ public final class StressCommand implements Callable<Integer> {
             }
         } else {
             RunOutcome.Bugchecked b = (RunOutcome.Bugchecked) outcome;
-            var bugcheck = new dev.xidlab.crash.Bugcheck(b.code(), b.parameters());
+            var bugcheck = new dev.xidlab.dump.Bugcheck(b.code(), b.parameters());
             json.put("outcome", "bugchecked");
             json.put("operations", b.operations());
             json.put("bugcheck", bugcheck.describe());

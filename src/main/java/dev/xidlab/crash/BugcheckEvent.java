@@ -1,5 +1,6 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.Bugcheck;
 import java.time.Instant;
 import java.util.Optional;
 

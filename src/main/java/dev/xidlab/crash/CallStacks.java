@@ -1,11 +1,18 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.ContextRecords;
+import dev.xidlab.dump.DumpHeader;
+import dev.xidlab.dump.ExceptionRecord;
+import dev.xidlab.dump.ImageInDump;
+import dev.xidlab.dump.LoadedModule;
+import dev.xidlab.dump.Machine;
+import dev.xidlab.dump.TrapFrame;
 import dev.xidlab.symbols.ImageBytes;
 import dev.xidlab.symbols.LoadedImage;
 import dev.xidlab.symbols.PeFormatException;
 import dev.xidlab.symbols.PeImage;
 import dev.xidlab.symbols.SymbolStore;
-import dev.xidlab.unwind.Arm64Context;
 import dev.xidlab.unwind.Arm64StackWalk;
 import dev.xidlab.unwind.CallStack;
 import dev.xidlab.unwind.CodeMap;

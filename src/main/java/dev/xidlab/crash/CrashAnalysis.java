@@ -1,5 +1,9 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.DumpHeader;
+import dev.xidlab.dump.LoadedModule;
+import dev.xidlab.dump.UnloadedModule;
 import dev.xidlab.unwind.CallStack;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,12 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.CapturedMemory;
+import dev.xidlab.dump.CrashDump;
+import dev.xidlab.dump.DumpFormatException;
+import dev.xidlab.dump.DumpReader;
+import dev.xidlab.dump.LoadedModule;
+import dev.xidlab.dump.Machine;
 import dev.xidlab.symbols.AddressSearch;
 import dev.xidlab.symbols.SymbolStore;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.DumpFormatException;
+import dev.xidlab.dump.DumpReader;
 import dev.xidlab.symbols.SymbolStore;
 import java.io.IOException;
 import java.nio.file.Files;

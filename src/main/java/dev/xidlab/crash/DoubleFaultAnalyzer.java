@@ -1,5 +1,7 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.TrapFrame;
 import dev.xidlab.unwind.MemoryAbsentException;
 import dev.xidlab.unwind.VirtualMemory;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,7 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.DumpFormatException;
 import dev.xidlab.io.InputFile;
 import java.io.IOException;
 import java.io.StringReader;

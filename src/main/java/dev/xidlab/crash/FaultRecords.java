@@ -1,5 +1,8 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.ContextRecords;
+import dev.xidlab.dump.TrapFrame;
 import dev.xidlab.unwind.Arm64Context;
 import dev.xidlab.unwind.MemoryAbsentException;
 import dev.xidlab.unwind.VirtualMemory;

@@ -1,5 +1,6 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.TrapFrame;
 import java.util.List;
 
 /**

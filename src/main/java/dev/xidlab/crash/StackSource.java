@@ -1,5 +1,12 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.ExceptionRecord;
+import dev.xidlab.dump.KernelDump;
+import dev.xidlab.dump.KernelMemory;
+import dev.xidlab.dump.KernelModules;
+import dev.xidlab.dump.LoadedModule;
+import dev.xidlab.dump.TriageData;
+import dev.xidlab.dump.UnloadedModule;
 import dev.xidlab.unwind.MemoryAbsentException;
 import dev.xidlab.unwind.VirtualMemory;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.xidlab.lab;
 
 import dev.xidlab.device.Device;
-import dev.xidlab.stress.StressProfile;
+import dev.xidlab.load.StressProfile;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,19 @@
 package dev.xidlab.matrix;
 
 import dev.xidlab.lab.Lab;
+import dev.xidlab.plan.Plan;
+import dev.xidlab.plan.PlanException;
+import dev.xidlab.plan.PlannedRun;
+import dev.xidlab.plan.Shard;
+import dev.xidlab.report.ReportWriter;
+import dev.xidlab.run.MatrixRunner;
+import dev.xidlab.run.Progress;
+import dev.xidlab.run.ResultsFile;
+import dev.xidlab.run.RunRecord;
+import dev.xidlab.verdict.AdaptiveSchedule;
+import dev.xidlab.verdict.MatrixSummary;
+import dev.xidlab.verdict.VerdictCalculator;
+import dev.xidlab.verdict.VerdictRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,16 @@
 package dev.xidlab.matrix;
 
+import dev.xidlab.plan.Plan;
+import dev.xidlab.plan.PlanException;
+import dev.xidlab.plan.PlannedRun;
+import dev.xidlab.plan.Shard;
+import dev.xidlab.run.ResultsFile;
+import dev.xidlab.run.ResultsHeader;
+import dev.xidlab.run.RunRecord;
+import dev.xidlab.verdict.AdaptiveSchedule;
+import dev.xidlab.verdict.MatrixSummary;
+import dev.xidlab.verdict.VerdictCalculator;
+import dev.xidlab.verdict.VerdictRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.xidlab.site;
 
-import dev.xidlab.crash.Machine;
 import dev.xidlab.device.ModelEnvironment;
+import dev.xidlab.dump.Machine;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;

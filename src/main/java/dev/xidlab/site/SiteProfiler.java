@@ -2,12 +2,12 @@ package dev.xidlab.site;
 
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
-import dev.xidlab.crash.CrashDump;
-import dev.xidlab.crash.DumpFormatException;
-import dev.xidlab.crash.DumpReader;
-import dev.xidlab.crash.DumpType;
-import dev.xidlab.crash.LoadedModule;
-import dev.xidlab.crash.Machine;
+import dev.xidlab.dump.CrashDump;
+import dev.xidlab.dump.DumpFormatException;
+import dev.xidlab.dump.DumpReader;
+import dev.xidlab.dump.DumpType;
+import dev.xidlab.dump.LoadedModule;
+import dev.xidlab.dump.Machine;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;

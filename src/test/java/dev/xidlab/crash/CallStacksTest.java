@@ -2,6 +2,8 @@ package dev.xidlab.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.xidlab.dump.DumpBuilder;
+import dev.xidlab.dump.DumpReader;
 import dev.xidlab.unwind.CallStack;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xidlab.device.Device;
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.DumpBuilder;
+import dev.xidlab.dump.DumpReader;
+import dev.xidlab.dump.DumpReaderTest;
 import dev.xidlab.lab.RunOutcome;
-import dev.xidlab.lab.SimLab;
+import dev.xidlab.lab.sim.SimLab;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import java.nio.file.Path;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.DumpBuilder;
+import dev.xidlab.dump.DumpFormatException;
+import dev.xidlab.dump.DumpReaderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

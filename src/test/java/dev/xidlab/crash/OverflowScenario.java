@@ -1,5 +1,8 @@
 package dev.xidlab.crash;
 
+import dev.xidlab.dump.DumpBuilder;
+import dev.xidlab.dump.KernelDumpBuilder;
+import dev.xidlab.dump.TrapFrame;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -9,25 +12,25 @@ import java.nio.ByteOrder;
  * stack with KiDoubleFaultAbort's KTRAP_FRAME (Rip, CS 0x10, Rsp) and the context of KeBugCheckEx above it.
  * Test code, independent of the kernel model's own writer.
  */
-final class OverflowScenario {
+public final class OverflowScenario {
 
     static final long NT = CrashAnalyzerTest.NT;
     static final long FLTMGR = CrashAnalyzerTest.FLTMGR;
     static final long FILTER = CrashAnalyzerTest.FILTER;
-    static final long STACK_BASE = 0xffff850429898000L;
-    static final long STACK_LIMIT = STACK_BASE - 0x6000;
-    static final long RSP = STACK_LIMIT - 0xA0;
-    static final long RIP = NT + 0x2a8c30;                  // MmAccessFault's entry: the frame that did not fit
-    static final long IST_PAGE = 0xfffff8047e6a9000L;
-    static final long TRAP_FRAME = IST_PAGE + 0xE50;
-    static final long CONTEXT_RSP = TRAP_FRAME - 0x148;
+    public static final long STACK_BASE = 0xffff850429898000L;
+    public static final long STACK_LIMIT = STACK_BASE - 0x6000;
+    public static final long RSP = STACK_LIMIT - 0xA0;
+    public static final long RIP = NT + 0x2a8c30;                  // MmAccessFault's entry: the frame that did not fit
+    public static final long IST_PAGE = 0xfffff8047e6a9000L;
+    public static final long TRAP_FRAME = IST_PAGE + 0xE50;
+    public static final long CONTEXT_RSP = TRAP_FRAME - 0x148;
     static final int TURN = 0x860;                          // one level of re-entry, as the model costs it
 
     private OverflowScenario() {
     }
 
     /** The thread stack from its limit to its base: a turn of the recursion every 0x860 bytes. */
-    static byte[] threadStack() {
+    public static byte[] threadStack() {
         ByteBuffer b = ByteBuffer.allocate((int) (STACK_BASE - STACK_LIMIT)).order(ByteOrder.LITTLE_ENDIAN);
         for (int top = b.capacity(); top - TURN >= 0; top -= TURN) {
             int at = top - TURN;
@@ -40,7 +43,7 @@ final class OverflowScenario {
     }
 
     /** The double-fault stack's page: KeBugCheckEx's return into KiBugCheckDispatch, then the trap frame. */
-    static byte[] doubleFaultStackPage() {
+    public static byte[] doubleFaultStackPage() {
         ByteBuffer b = ByteBuffer.allocate(0x1000).order(ByteOrder.LITTLE_ENDIAN);
         int frame = (int) (TRAP_FRAME - IST_PAGE);
         b.putLong((int) (CONTEXT_RSP - IST_PAGE), NT + 0x3d5929);  // KiBugCheckDispatch+0x69
@@ -52,7 +55,7 @@ final class OverflowScenario {
         return b.array();
     }
 
-    static DumpBuilder.Module[] modules() {
+    public static DumpBuilder.Module[] modules() {
         return new DumpBuilder.Module[] {
             new DumpBuilder.Module("\\SystemRoot\\system32\\ntoskrnl.exe", NT, 0x1046000),
             new DumpBuilder.Module("\\SystemRoot\\System32\\drivers\\FLTMGR.SYS", FLTMGR, 0x74000),
@@ -60,7 +63,7 @@ final class OverflowScenario {
     }
 
     /** A kernel memory dump of that crash with the Windows 8+ parameters: 8, the trap frame, the RSP, the RIP. */
-    static KernelDumpBuilder kernelDump() {
+    public static KernelDumpBuilder kernelDump() {
         KernelDumpBuilder k = new KernelDumpBuilder()
                 .bugcheck(0x1000007FL, 8, TRAP_FRAME, RSP, RIP)
                 .context(NT + 0x3f5e40, CONTEXT_RSP)

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.dump.DumpReader;
+import dev.xidlab.dump.DumpReaderTest;
+import dev.xidlab.dump.TriageData;
 import dev.xidlab.symbols.SymbolPath;
 import dev.xidlab.symbols.SymbolStore;
 import dev.xidlab.unwind.CallStack;

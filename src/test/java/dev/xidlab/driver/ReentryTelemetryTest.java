@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xidlab.device.IoctlDevice;
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.load.Budget;
+import dev.xidlab.load.MemoryPressure;
+import dev.xidlab.load.OperationMix;
+import dev.xidlab.load.StressProfile;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.protocol.XidMode;
-import dev.xidlab.stress.Budget;
-import dev.xidlab.stress.MemoryPressure;
-import dev.xidlab.stress.OperationMix;
-import dev.xidlab.stress.StressProfile;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,12 +5,12 @@ import dev.xidlab.device.KernelModel;
 import dev.xidlab.device.ModelEnvironment;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.device.SimTransport;
+import dev.xidlab.load.Budget;
+import dev.xidlab.load.MemoryPressure;
+import dev.xidlab.load.OperationMix;
+import dev.xidlab.load.StressProfile;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
-import dev.xidlab.stress.Budget;
-import dev.xidlab.stress.MemoryPressure;
-import dev.xidlab.stress.OperationMix;
-import dev.xidlab.stress.StressProfile;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xidlab.crash.Machine;
 import dev.xidlab.device.KernelModel;
+import dev.xidlab.dump.Machine;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.RunOutcome;
-import dev.xidlab.lab.SimLab;
+import dev.xidlab.lab.sim.SimLab;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.xidlab.lab.vm;
 
 import dev.xidlab.crash.BugcheckEvent;
-import dev.xidlab.crash.CrashDump;
-import dev.xidlab.crash.DumpFormatException;
-import dev.xidlab.crash.DumpReader;
-import dev.xidlab.lab.CommandResult;
+import dev.xidlab.dump.CrashDump;
+import dev.xidlab.dump.DumpFormatException;
+import dev.xidlab.dump.DumpReader;
 import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.runner.CommandResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

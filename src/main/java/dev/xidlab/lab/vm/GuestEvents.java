@@ -1,8 +1,8 @@
 package dev.xidlab.lab.vm;
 
 import dev.xidlab.crash.BugcheckEvent;
-import dev.xidlab.crash.DumpFormatException;
 import dev.xidlab.crash.EventLogReader;
+import dev.xidlab.dump.DumpFormatException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

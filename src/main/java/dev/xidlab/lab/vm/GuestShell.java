@@ -1,6 +1,6 @@
 package dev.xidlab.lab.vm;
 
-import dev.xidlab.lab.CommandResult;
+import dev.xidlab.lab.runner.CommandResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

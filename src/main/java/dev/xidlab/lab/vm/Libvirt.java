@@ -1,8 +1,8 @@
 package dev.xidlab.lab.vm;
 
-import dev.xidlab.lab.CommandResult;
-import dev.xidlab.lab.CommandRunner;
 import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.runner.CommandResult;
+import dev.xidlab.lab.runner.CommandRunner;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

@@ -1,7 +1,7 @@
 package dev.xidlab.lab.vm;
 
-import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.runner.CommandResult;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.xidlab.lab.vm;
 
 import dev.xidlab.device.ModelOptions;
-import dev.xidlab.lab.CommandResult;
+import dev.xidlab.lab.runner.CommandResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,23 +2,23 @@ package dev.xidlab.lab.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xidlab.crash.Bugcheck;
 import dev.xidlab.crash.BugcheckEvent;
-import dev.xidlab.crash.CrashDump;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.IoctlDevice;
 import dev.xidlab.device.ModelOptions;
-import dev.xidlab.lab.CommandResult;
-import dev.xidlab.lab.CommandRunner;
+import dev.xidlab.dump.Bugcheck;
+import dev.xidlab.dump.CrashDump;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.LabUnavailableException;
-import dev.xidlab.lab.Labs;
 import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.lab.runner.CommandResult;
+import dev.xidlab.lab.runner.CommandRunner;
+import dev.xidlab.load.StressProfile;
 import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.site.Environment;
 import dev.xidlab.site.ResidentFilter;
-import dev.xidlab.stress.StressProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,7 +197,7 @@ public final class VagrantLab implements Lab {
 
     @Override
     public String name() {
-        return Labs.VAGRANT;
+        return LabName.VAGRANT;
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.xidlab.lab.vm;
 
-import dev.xidlab.lab.CommandResult;
-import dev.xidlab.lab.CommandRunner;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabUnavailableException;
+import dev.xidlab.lab.runner.CommandResult;
+import dev.xidlab.lab.runner.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

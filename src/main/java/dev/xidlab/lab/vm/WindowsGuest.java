@@ -1,7 +1,7 @@
 package dev.xidlab.lab.vm;
 
-import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.runner.CommandResult;
 import dev.xidlab.protocol.Wire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

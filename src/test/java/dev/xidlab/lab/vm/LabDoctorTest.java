@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xidlab.lab.CommandResult;
-import dev.xidlab.lab.CommandRunner;
-import dev.xidlab.lab.ProcessCommandRunner;
+import dev.xidlab.lab.runner.CommandResult;
+import dev.xidlab.lab.runner.CommandRunner;
+import dev.xidlab.lab.runner.ProcessCommandRunner;
 import dev.xidlab.testing.HostTools;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.xidlab.lab.vm;
 
-import dev.xidlab.lab.CommandResult;
+import dev.xidlab.lab.runner.CommandResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

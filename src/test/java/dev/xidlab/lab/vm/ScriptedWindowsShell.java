@@ -1,10 +1,10 @@
 package dev.xidlab.lab.vm;
 
-import dev.xidlab.lab.CommandResult;
+import dev.xidlab.lab.runner.CommandResult;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;

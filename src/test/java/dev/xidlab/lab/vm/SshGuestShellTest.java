@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.runner.CommandResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package dev.xidlab.lab.vm;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xidlab.lab.ContainerCommandRunner;
-import dev.xidlab.lab.ProcessCommandRunner;
-import dev.xidlab.matrix.MatrixSummary;
+import dev.xidlab.lab.runner.ContainerCommandRunner;
+import dev.xidlab.lab.runner.ProcessCommandRunner;
+import dev.xidlab.verdict.MatrixSummary;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

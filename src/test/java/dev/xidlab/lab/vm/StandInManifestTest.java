@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.xidlab.lab.CommandResult;
-import dev.xidlab.lab.ProcessCommandRunner;
+import dev.xidlab.lab.runner.CommandResult;
+import dev.xidlab.lab.runner.ProcessCommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

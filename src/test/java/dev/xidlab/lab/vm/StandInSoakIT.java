@@ -1,7 +1,7 @@
 package dev.xidlab.lab.vm;
 
-import dev.xidlab.lab.ProcessCommandRunner;
-import dev.xidlab.matrix.MatrixSummary;
+import dev.xidlab.lab.runner.ProcessCommandRunner;
+import dev.xidlab.verdict.MatrixSummary;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

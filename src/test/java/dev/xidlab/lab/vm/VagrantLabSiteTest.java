@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xidlab.crash.Machine;
-import dev.xidlab.lab.CommandResult;
+import dev.xidlab.dump.Machine;
 import dev.xidlab.lab.LabUnavailableException;
+import dev.xidlab.lab.runner.CommandResult;
 import dev.xidlab.site.Environment;
 import dev.xidlab.site.FilterGroup;
 import dev.xidlab.site.ResidentFilter;

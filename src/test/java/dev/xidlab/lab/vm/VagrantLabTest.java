@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xidlab.lab.CommandResult;
 import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.RunOutcome;
-import dev.xidlab.stress.Budget;
-import dev.xidlab.stress.MemoryPressure;
-import dev.xidlab.stress.OperationMix;
-import dev.xidlab.stress.StressProfile;
+import dev.xidlab.lab.runner.CommandResult;
+import dev.xidlab.load.Budget;
+import dev.xidlab.load.MemoryPressure;
+import dev.xidlab.load.OperationMix;
+import dev.xidlab.load.StressProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

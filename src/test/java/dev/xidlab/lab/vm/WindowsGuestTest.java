@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xidlab.lab.CommandResult;
+import dev.xidlab.lab.runner.CommandResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

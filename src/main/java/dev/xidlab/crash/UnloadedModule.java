@@ -1,5 +1,0 @@
-package dev.xidlab.crash;
-
-/** A driver unloaded before the crash (MmUnloadedDrivers), as the triage block records it. */
-public record UnloadedModule(String name, long start, long end) {
-}

@@ -1,0 +1,107 @@
+package dev.xidlab.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The product's packages as a newcomer reads them: along the data flow (plan, run, verdict, report), each saying
+ * what it owns, with no cycle between them, read from the compiled classes (what the code really uses, not its
+ * imports or comments).
+ */
+class PackageGraphTest {
+
+    private static final Path PROJECT = Path.of(System.getProperty("xidlab.projectDir", ".")).toAbsolutePath();
+
+    private static JavaClasses product;
+
+    @BeforeAll
+    static void importProduct() {
+        product = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("dev.xidlab");
+    }
+
+    @Test
+    void productPackagesFormAGraphWithoutCycles() {
+        slices().matching("dev.xidlab.(**)").should().beFreeOfCycles().check(product);
+    }
+
+    @Test
+    void theDataFlowRunsOneWay() {
+        // plan -> run -> verdict -> report: no step knows the steps after it.
+        String[][] flow = {{"plan", "run"}, {"plan", "verdict"}, {"plan", "report"}, {"run", "verdict"},
+                {"run", "report"}, {"verdict", "report"}};
+        for (String[] step : flow) {
+            noClasses()
+                    .that().resideInAPackage("dev.xidlab." + step[0])
+                    .should().dependOnClassesThat().resideInAPackage("dev.xidlab." + step[1])
+                    .because(step[0] + " comes before " + step[1] + " in the data flow")
+                    .check(product);
+        }
+    }
+
+    @Test
+    void onlyTheCommandLineChoosesALab() {
+        noClasses()
+                .that().resideOutsideOfPackage("dev.xidlab.cli")
+                .should().dependOnClassesThat().resideInAPackage("dev.xidlab.cli")
+                .because("the CLI is the top of the graph: it opens the lab a user names")
+                .check(product);
+    }
+
+    @Test
+    void everyProductPackageSaysWhatItOwns() throws IOException {
+        List<Path> missing;
+        try (Stream<Path> dirs = Files.walk(sourceRoot())) {
+            missing = dirs.filter(Files::isDirectory).filter(PackageGraphTest::holdsJava)
+                    .filter(d -> !Files.exists(d.resolve("package-info.java"))).toList();
+        }
+        assertEquals(List.of(), missing, "packages without a package-info.java");
+    }
+
+    @Test
+    void noProductSourceFileIsLongerThan500Lines() throws IOException {
+        List<String> tooLong;
+        try (Stream<Path> files = Files.walk(sourceRoot())) {
+            tooLong = files.filter(f -> f.toString().endsWith(".java")).filter(f -> lines(f) > 500)
+                    .map(f -> sourceRoot().relativize(f) + " (" + lines(f) + " lines)").toList();
+        }
+        assertEquals(List.of(), tooLong, "files in src/main over 500 lines");
+    }
+
+    private static Path sourceRoot() {
+        Path root = PROJECT.resolve("src/main/java/dev/xidlab");
+        assertTrue(Files.isDirectory(root), "no product sources under " + root);
+        return root;
+    }
+
+    private static boolean holdsJava(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.toString().endsWith(".java"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long lines(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

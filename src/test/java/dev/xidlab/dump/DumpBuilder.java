@@ -1,0 +1,198 @@
+package dev.xidlab.dump;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes small crash dumps from the documented layouts (DUMP_HEADER32/64, TRIAGE_DUMP64), for the variants no
+ * real fixture covers. Test code: every number it writes is one a test then expects to read back.
+ */
+public final class DumpBuilder {
+
+    public record Module(String path, long base, int size) {
+    }
+
+    private boolean is64 = true;
+    private int dumpType = 4;
+    private int machine = 0x8664;
+    private long code = 0x1000007FL;
+    private long[] params = {8, 0, 0, 0};
+    private String bitmapSignature = "SDMP";
+    private final List<Module> modules = new ArrayList<>();
+    private final List<Long> stack = new ArrayList<>();
+    private long topOfStack = 0xffff850400001000L;
+    private final List<Block> blocks = new ArrayList<>();
+
+    /** A TRIAGE_DATA_BLOCK: bytes captured at an address. */
+    record Block(long address, byte[] bytes) {
+    }
+
+    private Long bugcheckAt;
+    private Long contextRip;
+
+    DumpBuilder bits32() {
+        is64 = false;
+        machine = 0x14C;
+        return this;
+    }
+
+    DumpBuilder type(int type) {
+        dumpType = type;
+        return this;
+    }
+
+    DumpBuilder bitmapSignature(String signature) {
+        bitmapSignature = signature;
+        return this;
+    }
+
+    public DumpBuilder bugcheck(long bugcheckCode, long... parameters) {
+        code = bugcheckCode;
+        params = parameters;
+        return this;
+    }
+
+    public DumpBuilder module(String path, long base, int size) {
+        modules.add(new Module(path, base, size));
+        return this;
+    }
+
+    /** Where the captured stack (and the context's RSP) starts. */
+    DumpBuilder topOfStack(long address) {
+        topOfStack = address;
+        return this;
+    }
+
+    /** Memory the minidump captured beyond its stack, as a data block. */
+    DumpBuilder dataBlock(long address, byte[] bytes) {
+        blocks.add(new Block(address, bytes));
+        return this;
+    }
+
+    /** The dump's exception record: a breakpoint at {@code address}, as a bugcheck records KeBugCheckEx. */
+    public DumpBuilder bugcheckAt(long address) {
+        this.bugcheckAt = address;
+        return this;
+    }
+
+    /** The RIP of the dump's context record (by default the first stack value). */
+    public DumpBuilder contextRip(long rip) {
+        this.contextRip = rip;
+        return this;
+    }
+
+    /** Values on the captured stack, top first. */
+    public DumpBuilder stack(long... values) {
+        for (long v : values) {
+            stack.add(v);
+        }
+        return this;
+    }
+
+    public byte[] build() {
+        int header = is64 ? 0x2000 : 0x1000;
+        if (!is64 || dumpType != 4) {
+            ByteBuffer b = buffer(header + (dumpType >= 5 ? 0x1000 : 0));
+            fill(b, header);
+            b.put(0, "PAGE".getBytes(StandardCharsets.US_ASCII));
+            b.put(4, (is64 ? "DU64" : "DUMP").getBytes(StandardCharsets.US_ASCII));
+            b.putInt(8, 0xF).putInt(12, 19041);
+            if (is64) {
+                b.putInt(0x30, machine).putInt(0x34, 4).putInt(0x38, (int) code);
+                for (int i = 0; i < 4; i++) {
+                    b.putLong(0x40 + 8 * i, params[i]);
+                }
+                b.putInt(0xF98, dumpType).putLong(0xFA8, 133_500_000_000_000_000L).putLong(0x1030, 600_000_000L);
+            } else {
+                b.putInt(0x20, machine).putInt(0x24, 4).putInt(0x28, (int) code);
+                for (int i = 0; i < 4; i++) {
+                    b.putInt(0x2C + 4 * i, (int) params[i]);
+                }
+                b.putInt(0xF88, dumpType).putLong(0xFC0, 133_500_000_000_000_000L).putLong(0xFB8, 600_000_000L);
+            }
+            if (dumpType >= 5) {
+                b.put(header, bitmapSignature.getBytes(StandardCharsets.US_ASCII));
+                b.put(header + 4, "DUMP".getBytes(StandardCharsets.US_ASCII));
+                b.putLong(header + 0x28, 4242);
+            }
+            return b.array();
+        }
+        int stackOffset = header + 0x80 + 8;
+        int driverOffset = stackOffset + 8 * stack.size();
+        int poolOffset = driverOffset + 0x90 * modules.size();
+        int poolSize = 0;
+        for (Module m : modules) {
+            poolSize += align8(4 + 2 * (m.path().length() + 1));
+        }
+        int blockTable = align8(poolOffset + poolSize);
+        int blockData = blockTable + 16 * blocks.size();
+        int valid = blockData + blocks.stream().mapToInt(x -> align8(x.bytes().length)).sum();
+        ByteBuffer b = buffer(valid + 4);
+        fill(b, header);
+        b.put(0, "PAGEDU64".getBytes(StandardCharsets.US_ASCII));
+        b.putInt(8, 0xF).putInt(12, 19041).putInt(0x30, machine).putInt(0x34, 2).putInt(0x38, (int) code)
+                .putInt(0x3C, 0);
+        for (int i = 0; i < 4; i++) {
+            b.putLong(0x40 + 8 * i, params[i]);
+        }
+        for (int i = 0x348; i < 0x348 + 0x4D0; i++) {
+            b.put(i, (byte) 0);
+        }
+        b.putLong(0x348 + 0xF8, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0))
+                .putLong(0x348 + 0x98, topOfStack);
+        if (bugcheckAt != null) {
+            b.putInt(0xF00, (int) ExceptionRecord.BREAKPOINT).putInt(0xF04, 1).putLong(0xF10, bugcheckAt);
+            b.putInt(header + 0x10, 0xF00);
+        }
+        b.putInt(0xF98, 4).putLong(0xFA0, valid + 4).putLong(0xFA8, 133_500_000_000_000_000L)
+                .putLong(0x1030, 600_000_000L);
+        b.putInt(header + 0x04, valid + 4).putInt(header + 0x08, valid).putInt(header + 0x0C, 0x348)
+                .putInt(header + 0x18, header + 0x80).putInt(header + 0x28, stackOffset)
+                .putInt(header + 0x2C, 8 * stack.size()).putInt(header + 0x30, driverOffset)
+                .putInt(header + 0x34, modules.size()).putInt(header + 0x38, poolOffset)
+                .putInt(header + 0x3C, poolSize).putLong(header + 0x48, topOfStack)
+                .putInt(header + 0x78, blocks.isEmpty() ? 0 : blockTable).putInt(header + 0x7C, blocks.size());
+        int data = blockData;
+        for (int i = 0; i < blocks.size(); i++) {
+            Block x = blocks.get(i);
+            b.putLong(blockTable + 16 * i, x.address()).putInt(blockTable + 16 * i + 8, data)
+                    .putInt(blockTable + 16 * i + 12, x.bytes().length);
+            b.put(data, x.bytes());
+            data += align8(x.bytes().length);
+        }
+        b.putInt(header + 0x80, 0);
+        for (int i = 0; i < stack.size(); i++) {
+            b.putLong(stackOffset + 8 * i, stack.get(i));
+        }
+        int pool = poolOffset;
+        for (int i = 0; i < modules.size(); i++) {
+            Module m = modules.get(i);
+            int entry = driverOffset + 0x90 * i;
+            b.putInt(entry, pool).putLong(entry + 0x38, m.base()).putInt(entry + 0x48, m.size());
+            b.putInt(pool, m.path().length());
+            byte[] name = m.path().getBytes(StandardCharsets.UTF_16LE);
+            b.put(pool + 4, name);
+            pool += align8(4 + 2 * (m.path().length() + 1));
+        }
+        b.putInt(valid, DumpReader.TRIAGE_VALID);
+        return b.array();
+    }
+
+    private static ByteBuffer buffer(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void fill(ByteBuffer b, int length) {
+        byte[] page = "PAGE".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i + 4 <= length; i += 4) {
+            b.put(i, page);
+        }
+    }
+
+    private static int align8(int v) {
+        return (v + 7) & ~7;
+    }
+}
