@@ -54,7 +54,7 @@ echo 'not a driver' > "$out/not-a-pe.sys"
 "$root/xidlab" driver lint "$out/not-a-pe.sys" >/dev/null 2>&1 || true   # builds the jar when it is stale
 for image in "$out/not-a-pe.sys" "$root/target/driver/fixed/field/xidfilter.sys" "$out/big.sys"; do
     best=
-    for run in 1 2 3; do
+    for _ in 1 2 3; do
         start=$(date +%s%N)
         "$root/xidlab" driver lint --json "$image" > "$out/last.json" 2>&1 || true
         ms=$(( ($(date +%s%N) - start) / 1000000 ))
