@@ -20,8 +20,8 @@ class PowerShellScriptsTest {
     private static final Pattern REQUIRES = Pattern.compile("(?im)^#Requires -Version 5\\.1\\s*$");
     private static final Pattern STRICT = Pattern.compile("(?m)^Set-StrictMode -Version Latest\\s*$");
     /** A variable followed by ':' in a double-quoted string ("$name: ...") is a parse error: it needs ${name}. */
-    private static final Pattern SCOPED_LOOKALIKE = Pattern.compile("\"[^\"\\n]*\\$(?!env:|script:|global:|local:|using:)"
-            + "[A-Za-z_][A-Za-z0-9_]*:[^A-Za-z0-9_{][^\"\\n]*\"");
+    private static final Pattern SCOPED_LOOKALIKE = Pattern.compile(
+            "\"[^\"\\n]*\\$(?!env:|script:|global:|local:|using:)[A-Za-z_][A-Za-z0-9_]*:[^A-Za-z0-9_{][^\"\\n]*\"");
 
     @Test
     void theScriptsAreFound() {

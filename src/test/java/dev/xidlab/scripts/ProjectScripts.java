@@ -45,7 +45,8 @@ final class ProjectScripts {
     private static Stream<Path> files(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile)
-                    .filter(f -> !PROJECT.relativize(f).startsWith("target") && !PROJECT.relativize(f).startsWith(".git"))
+                    .filter(f -> !PROJECT.relativize(f).startsWith("target"))
+                    .filter(f -> !PROJECT.relativize(f).startsWith(".git"))
                     .toList()
                     .stream();
         } catch (IOException e) {
