@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The lint's benchmark (README, "Linting a driver binary"): `xidlab driver lint` timed on xidfilter's field build and
+# The lint's benchmark (its figures: docs/benchmarks.md): `xidlab driver lint` timed on xidfilter's field build and
 # on a generated ~5 MB minifilter whose read callback fans out through a tree of FUNCTIONS routines (each calling two
 # more), one leaf of which calls PsLookupProcessByProcessId, so the lint decodes and follows all of its code.
 # Not a test: it prints `xidlab bench lint` (the lint itself, first and warm, wall and CPU) and the wall-clock time of
@@ -54,7 +54,7 @@ echo 'not a driver' > "$out/not-a-pe.sys"
 "$root/xidlab" driver lint "$out/not-a-pe.sys" >/dev/null 2>&1 || true   # builds the jar when it is stale
 for image in "$out/not-a-pe.sys" "$root/target/driver/fixed/field/xidfilter.sys" "$out/big.sys"; do
     best=
-    for run in 1 2 3; do
+    for _ in 1 2 3; do
         start=$(date +%s%N)
         "$root/xidlab" driver lint --json "$image" > "$out/last.json" 2>&1 || true
         ms=$(( ($(date +%s%N) - start) / 1000000 ))

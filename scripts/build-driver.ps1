@@ -1,3 +1,4 @@
+#Requires -Version 5.1
 <#
 .SYNOPSIS
     Builds, catalogs and test-signs xidfilter.sys with the WDK on a Windows build machine.
@@ -14,6 +15,7 @@ param(
     [ValidateSet('Release', 'Debug')] [string] $Configuration = 'Release',
     [string] $CertificateSubject = 'CN=xidlab test signing (not trusted)'
 )
+Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $root = Split-Path -Parent $PSScriptRoot
 $out = Join-Path $root "driver\build\$Configuration"
@@ -23,7 +25,7 @@ function Find-Tool([string] $name) {
     $found = Get-ChildItem -Path $kits -Recurse -Filter $name -ErrorAction SilentlyContinue |
         Where-Object { $_.FullName -match '\\x64\\' -or $_.FullName -match '\\x86\\' } |
         Sort-Object FullName -Descending | Select-Object -First 1
-    if (-not $found) { throw "$name not found under $kits: install the Windows Driver Kit" }
+    if (-not $found) { throw "$name not found under ${kits}: install the Windows Driver Kit" }
     return $found.FullName
 }
 

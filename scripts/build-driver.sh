@@ -39,12 +39,13 @@ warnings=(-Wall -Wextra -Werror -Wconversion -Wsign-conversion
           -Wno-unknown-pragmas      # alloc_text: MSVC's; gcc gets XF_PAGED / XF_INIT
           -Wno-multichar            # WDK-style pool tags
           -Wno-array-bounds)        # a GCC 12 false positive inside mingw's __readgsqword
+# The -Wl elements are quoted: their commas belong to -Wl (it passes them on to the linker), not between elements.
 kernel=(-std=gnu11 -O2 "${warnings[@]}"
         -DXF_KERNEL -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00
         -isystem "$ddk_include" -I"$root/driver/include"
         -ffreestanding -fno-builtin -fno-stack-protector -mno-red-zone -mno-stack-arg-probe
-        -nostdlib -shared -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000
-        -Wl,--dynamicbase -Wl,--nxcompat -Wl,--forceinteg -Wl,--exclude-all-symbols)
+        -nostdlib -shared "-Wl,--subsystem,native" "-Wl,--entry,DriverEntry" "-Wl,--image-base,0x140000000"
+        "-Wl,--dynamicbase" "-Wl,--nxcompat" "-Wl,--forceinteg" "-Wl,--exclude-all-symbols")
 
 # Sets IMAGE_SCN_MEM_DISCARDABLE on a section of a linked PE, as the WDK's link does for INIT (/SECTION:INIT,d):
 # gas has no flag for it. The checksum this leaves stale is recomputed when the image is signed.
@@ -59,7 +60,8 @@ mark_discardable() {
         found=$(dd if="$file" bs=1 skip=$header count=8 2>/dev/null | tr -d '\0')
         if [ "$found" = "$name" ]; then
             chars=$(( $(od -An -tu4 -j$((header + 36)) -N4 "$file" | tr -d ' ') | 0x02000000 ))
-            printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((chars & 255)) $(((chars >> 8) & 255)) \
+            # %b expands the \0NNN escapes in its argument, not in the format: the four bytes, little-endian.
+            printf '%b' "$(printf '\\0%03o\\0%03o\\0%03o\\0%03o' $((chars & 255)) $(((chars >> 8) & 255)) \
                 $(((chars >> 16) & 255)) $(((chars >> 24) & 255)))" |
                 dd of="$file" bs=1 seek=$((header + 36)) conv=notrunc 2>/dev/null
             return 0

@@ -22,11 +22,12 @@ fi
 mkdir -p "$out/obj"
 ddk_include=/usr/share/mingw-w64/include/ddk
 [ -d "$ddk_include" ] || ddk_include="$($cc -print-sysroot)/mingw/include/ddk"
+# The -Wl elements are quoted: their commas belong to -Wl (it passes them on to the linker), not between elements.
 kernel=(-std=gnu11 -O2 -Wall -Wextra -Werror -Wno-multichar -Wno-array-bounds
         -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00 -isystem "$ddk_include" -I"$root/driver/mingw"
         -ffreestanding -fno-builtin -fno-stack-protector -mno-red-zone -mno-stack-arg-probe
-        -nostdlib -shared -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000
-        -Wl,--dynamicbase -Wl,--nxcompat -Wl,--exclude-all-symbols -s)
+        -nostdlib -shared "-Wl,--subsystem,native" "-Wl,--entry,DriverEntry" "-Wl,--image-base,0x140000000"
+        "-Wl,--dynamicbase" "-Wl,--nxcompat" "-Wl,--exclude-all-symbols" -s)
 x86_64-w64-mingw32-dlltool -d "$corpus/fltmgr.def" -l "$out/obj/libfltmgr.a"
 for source in "$corpus"/*.c; do
     name=$(basename "$source" .c)

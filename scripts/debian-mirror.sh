@@ -38,9 +38,9 @@ id="" codename="" version=""
 if [ -r "$etc/os-release" ]; then
     # shellcheck disable=SC1090,SC1091  # os-release is shell assignments by its specification
     id=$(. "$etc/os-release" && echo "${ID:-}")
-    # shellcheck disable=SC1090,SC1091
+    # shellcheck disable=SC1090,SC1091  # the same os-release, for its codename
     codename=$(. "$etc/os-release" && echo "${VERSION_CODENAME:-}")
-    # shellcheck disable=SC1090,SC1091
+    # shellcheck disable=SC1090,SC1091  # the same os-release, for its version
     version=$(. "$etc/os-release" && echo "${VERSION_ID:-}")
 fi
 [ "$id" = debian ] || { echo "$me: this host is not Debian (os-release ID '${id:-none}' in $etc), so its apt sources name no Debian mirror; $fix" >&2; exit 3; }

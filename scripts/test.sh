@@ -19,6 +19,7 @@ packages=(
     dnsmasq-base iptables ebtables iproute2       # real VMs for the VM lab's tests (the stand-in guest)
     debootstrap extlinux syslinux-common fdisk e2fsprogs   # building the stand-in box and the vagrant image
     docker.io                                     # vagrant in a container through Testcontainers
+    shellcheck                                    # the lint of every shell script (ShellcheckTest)
 )
 
 root=false
@@ -45,10 +46,16 @@ netns="xidlab-test-$$"
 logs="$PWD/target/test-services"
 pids=()
 names=()
+started() {   # started NAME: whether this run started NAME (and so may stop it and what it made)
+    local n
+    for n in "${names[@]}"; do [ "$n" = "$1" ] && return 0; done
+    return 1
+}
 cleanup() {
     local status=$?
-    if [ ${#pids[@]} -gt 0 ] && virsh -q -c qemu:///system version >/dev/null 2>&1; then
-        # Machines a killed test left behind, then the networks of the libvirtd this run started.
+    if started libvirtd && virsh -q -c qemu:///system version >/dev/null 2>&1; then
+        # Machines a killed test left behind, then the networks of the libvirtd this run started; a libvirtd that
+        # ran before this run, and its machines and networks, are left alone.
         for dom in $(virsh -q -c qemu:///system list --all --name 2>/dev/null | grep '^xidlab-it-' || true); do
             virsh -q -c qemu:///system destroy "$dom" >/dev/null 2>&1 || true
             virsh -q -c qemu:///system undefine "$dom" --remove-all-storage >/dev/null 2>&1 || true
@@ -57,11 +64,17 @@ cleanup() {
             virsh -q -c qemu:///system net-destroy "$net" >/dev/null 2>&1 || true
         done
     fi
+    # Each by the PID this run started it with (ip netns exec and nsenter exec the daemon, so it is the daemon's
+    # own), newest first, never by name; SIGKILL only to one that is still there after 10 s.
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
         echo "test.sh: stopping ${names[i]} (pid ${pids[i]})"
         kill "${pids[i]}" 2>/dev/null || true
         for _ in $(seq 1 50); do kill -0 "${pids[i]}" 2>/dev/null || break; sleep 0.2; done
-        kill -9 "${pids[i]}" 2>/dev/null || true
+        if kill -0 "${pids[i]}" 2>/dev/null; then
+            echo "test.sh: ${names[i]} (pid ${pids[i]}) did not stop in 10 s: killing it"
+            kill -9 "${pids[i]}" 2>/dev/null || true
+        fi
+        wait "${pids[i]}" 2>/dev/null || true
     done
     if ip netns list 2>/dev/null | grep -qw "$netns"; then
         ip netns delete "$netns" || true

@@ -1,3 +1,4 @@
+#Requires -Version 5.1
 <#
 .SYNOPSIS
     Prepares the xidlab guest once: test signing, crash dumps (a kernel memory dump and its minidump), a pagefile
@@ -5,6 +6,7 @@
     A reboot follows (the Vagrantfile's next provisioner), then the sentinel C:\xidlab\provisioned is written.
     Everything it changes is listed in vagrant/README.md with how to undo it.
 #>
+Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 New-Item -ItemType Directory -Force -Path C:\xidlab, C:\xidlab\driver, C:\xidlab\runs | Out-Null

@@ -1,3 +1,4 @@
+#Requires -Version 5.1
 <#
 .SYNOPSIS
     Installs xidfilter from C:\xidlab\driver and loads it: the test certificate into LocalMachine Root and
@@ -5,6 +6,7 @@
     catalog installs the same way), then fltmc load.
 #>
 param([string] $From = 'C:\xidlab\driver')
+Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 $cert = Join-Path $From 'xidlab-test.crt'

@@ -9,7 +9,7 @@ import dev.xidlab.json.Json;
 import dev.xidlab.lint.LintCorpus;
 import org.junit.jupiter.api.Test;
 
-/** xidlab bench lint: the README's lint figures, measured on the corpus. */
+/** xidlab bench lint: the lint figures of docs/benchmarks.md, measured on the corpus. */
 class BenchLintCommandTest {
 
     @Test

@@ -7,18 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's verdict rules are the code's rules: every rule the reports state is in its verdict section. */
+/** The documented verdict rules are the code's: every rule the reports state is in docs/verdict.md. */
 class ReadmeVerdictRulesTest {
 
     @Test
-    void theReadmeStatesEveryRuleAsTheCodeDoes() throws Exception {
-        String readme = Files.readString(Path.of(System.getProperty("xidlab.projectDir", "."), "README.md"));
-        String section = readme.substring(readme.indexOf("## The verdict"));
+    void theVerdictPageStatesEveryRuleAsTheCodeDoes() throws Exception {
+        String page = Files.readString(Path.of(System.getProperty("xidlab.projectDir", "."), "docs/verdict.md"));
+        String section = page.substring(page.indexOf("## The rules"));
 
         for (boolean adaptive : new boolean[] {false, true}) {
             for (boolean choose : new boolean[] {false, true}) {
                 for (String rule : VerdictRules.of(DefaultPlan.plan().withChooseAmongFixes(choose), adaptive).text()) {
-                    assertTrue(section.contains("- " + rule + "\n"), "README.md lacks the rule: " + rule);
+                    assertTrue(section.contains("- " + rule + "\n"), "docs/verdict.md lacks the rule: " + rule);
                 }
             }
         }
