@@ -1,13 +1,11 @@
 package dev.xidlab.lab.vm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.xidlab.dump.Bugcheck;
 import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.LoadReport;
 import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.lab.runner.CommandResult;
 import dev.xidlab.load.StressProfile;
-import dev.xidlab.protocol.DriverStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import java.util.function.Supplier;
 final class RunWatch {
 
     private static final Duration QUICK = Duration.ofMinutes(2);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final VagrantLab.Setup setup;
     private final GuestOs guest;
@@ -220,47 +217,31 @@ final class RunWatch {
         }
     }
 
-    /** The guest's {@code stress --json} report: survived with the driver's telemetry, or the load's own failure. */
+    /**
+     * The guest's {@code stress --json} report ({@link LoadReport}): survived with the driver's telemetry, or the
+     * load's own failure; a bugcheck the guest reports without going down is no outcome the host takes.
+     */
     private RunOutcome result(String json, Instant started) {
-        JsonNode report;
+        LoadReport report;
         try {
-            report = JSON.readTree(json);
-        } catch (IOException e) {
-            return new RunOutcome.LabFailure("the load's result is not JSON: " + e.getMessage(), session.since(started));
+            report = LoadReport.read(json);
+        } catch (LoadReport.Unreadable e) {
+            return new RunOutcome.LabFailure(e.getMessage(), session.since(started));
         }
-        String outcome = report.path("outcome").asText();
-        Optional<DriverStats> stats = stats(report.get("telemetry"));
-        switch (outcome) {
-            case "survived":
-                if (stats.isEmpty()) {
-                    return new RunOutcome.LabFailure("the load survived but reported no telemetry",
-                            session.since(started));
-                }
-                return new RunOutcome.Survived(report.path("operations").asLong(), session.since(started), stats.get());
-            case "hung":
-                return new RunOutcome.Hung(report.path("hang").asText("the load hung"),
-                        Duration.ofSeconds(report.path("boundSeconds").asLong()), report.path("operations").asLong(),
-                        session.since(started), stats, List.of());
-            case "lab-error":
-                // Excused only when the guest's own lab says its step failed before the load started.
-                return new RunOutcome.LabFailure("the load failed in the guest: " + report.path("reason").asText(),
-                        session.since(started), "before-load".equals(report.path("phase").asText())
-                        ? RunOutcome.LabFailure.Phase.BEFORE_LOAD : RunOutcome.LabFailure.Phase.AFTER_LOAD);
-            default:
-                return new RunOutcome.LabFailure("the load reported '" + outcome + "' without the guest going down",
-                        session.since(started));
+        if (report instanceof LoadReport.Survived s) {
+            return new RunOutcome.Survived(s.operations(), session.since(started), s.telemetry());
         }
-    }
-
-    private static Optional<DriverStats> stats(JsonNode telemetry) {
-        if (telemetry == null || telemetry.isNull()) {
-            return Optional.empty();
+        if (report instanceof LoadReport.Hung h) {
+            return new RunOutcome.Hung(h.hang(), Duration.ofSeconds(h.boundSeconds()), h.operations(),
+                    session.since(started), h.telemetry(), List.of());
         }
-        try {
-            return Optional.of(JSON.treeToValue(telemetry, DriverStats.class));
-        } catch (IOException e) {
-            return Optional.empty();
+        if (report instanceof LoadReport.LabError e) {
+            // Excused only when the guest's own lab says its step failed before the load started.
+            return new RunOutcome.LabFailure("the load failed in the guest: " + e.reason(), session.since(started),
+                    e.phase());
         }
+        return new RunOutcome.LabFailure("the load reported 'bugchecked' without the guest going down",
+                session.since(started));
     }
 
     /**
