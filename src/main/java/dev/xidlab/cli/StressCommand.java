@@ -1,5 +1,6 @@
 package dev.xidlab.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.device.Device;
@@ -10,6 +11,7 @@ import dev.xidlab.json.Json;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
+import dev.xidlab.lab.LoadReport;
 import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.load.Budget;
 import dev.xidlab.load.MemoryPressure;
@@ -26,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -141,14 +142,7 @@ public final class StressCommand implements Callable<Integer> {
 
     /** A lab error as the result says it, with whether the load had started (the VM lab excuses only before). */
     private static Map<String, Object> labError(RunOutcome.LabFailure f, Map<String, Object> details) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        if (!details.isEmpty()) {
-            json.put("lab", details);
-        }
-        json.put("outcome", "lab-error");
-        json.put("reason", f.reason());
-        json.put("phase", f.phase() == RunOutcome.LabFailure.Phase.BEFORE_LOAD ? "before-load" : "after-load");
-        return json;
+        return new LoadReport.LabError(details, f.reason(), f.phase()).toJson();
     }
 
     private int report(RunOutcome outcome, Map<String, Object> details) {
@@ -157,27 +151,19 @@ public final class StressCommand implements Callable<Integer> {
             writeResult(labError(f, details));
             throw new CliException(ExitCode.ENVIRONMENT, "the lab failed: " + f.reason());
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        if (!details.isEmpty()) {
-            json.put("lab", details);
-        }
+        LoadReport report;
         Optional<DriverStats> stats;
         if (outcome instanceof RunOutcome.Survived s) {
-            json.put("outcome", "survived");
-            json.put("operations", s.operations());
+            report = new LoadReport.Survived(details, s.operations(), s.stats());
             stats = Optional.of(s.stats());
             if (!this.json) {
                 out.printf("survived %d operations in %d ms%n", s.operations(), s.elapsed().toMillis());
             }
         } else if (outcome instanceof RunOutcome.Hung h) {
-            json.put("outcome", "hung");
-            json.put("operations", h.operations());
-            json.put("hang", h.reason());
-            json.put("boundSeconds", h.bound().toSeconds());
             // The dump the lab forced out of the hung machine (the VM lab's NMI): where its threads were stuck.
-            h.dump().ifPresent(d -> json.put("dump", d.toString()));
             Optional<CrashAnalysis> forced = h.dump().flatMap(StressCommand::analyze);
-            forced.ifPresent(a -> json.put("crash", CrashView.of(a)));
+            report = new LoadReport.Hung(details, h.operations(), h.reason(), h.bound().toSeconds(),
+                    h.dump().map(Path::toString), forced.map(StressCommand::crashJson), h.stats());
             stats = h.stats();
             if (!this.json) {
                 out.printf("HUNG after %d operations: %s (bound %d s)%n", h.operations(), h.reason(),
@@ -189,12 +175,9 @@ public final class StressCommand implements Callable<Integer> {
         } else {
             RunOutcome.Bugchecked b = (RunOutcome.Bugchecked) outcome;
             var bugcheck = new dev.xidlab.dump.Bugcheck(b.code(), b.parameters());
-            json.put("outcome", "bugchecked");
-            json.put("operations", b.operations());
-            json.put("bugcheck", bugcheck.describe());
-            json.put("dump", b.dump().map(Path::toString).orElse(null));
             Optional<CrashAnalysis> analysis = b.dump().flatMap(StressCommand::analyze);
-            analysis.ifPresent(a -> json.put("crash", CrashView.of(a)));
+            report = new LoadReport.Bugchecked(details, b.operations(), bugcheck.describe(),
+                    b.dump().map(Path::toString), analysis.map(StressCommand::crashJson), b.stats());
             stats = b.stats();
             if (!this.json) {
                 out.printf("BUGCHECK after %d operations: %s%n", b.operations(), bugcheck.describe());
@@ -203,7 +186,7 @@ public final class StressCommand implements Callable<Integer> {
                 analysis.ifPresent(a -> out.printf("  %s%n", CrashView.of(a).verdict()));
             }
         }
-        stats.ifPresent(s -> json.put("telemetry", s));
+        Map<String, Object> json = report.toJson();
         writeResult(json);
         if (this.json) {
             JsonOutput.print(out, json);
@@ -215,6 +198,11 @@ public final class StressCommand implements Callable<Integer> {
             out.flush();
         }
         return outcome instanceof RunOutcome.Survived ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    /** The crash reader's view as the report carries it. */
+    private static JsonNode crashJson(CrashAnalysis analysis) {
+        return Json.mapper().valueToTree(CrashView.of(analysis));
     }
 
     /** Written beside and moved into place, so a reader polling for the file never sees half of it. */

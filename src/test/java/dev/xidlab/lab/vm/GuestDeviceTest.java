@@ -12,9 +12,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,20 +25,8 @@ class GuestDeviceTest {
     @TempDir
     Path dir;
 
-    private TestSshServer server;
-    private SshGuestShell shell;
-
-    @BeforeEach
-    void aGuest() throws Exception {
-        server = TestSshServer.start(dir);
-        shell = new SshGuestShell(server.keyTarget(), SshGuestShell.Keepalive.DEFAULT);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        shell.close();
-        server.close();
-    }
+    @RegisterExtension
+    final SshGuestExtension ssh = SshGuestExtension.guestRoot();
 
     /** A real jar with a main class entry, cut at 60% as the panic cut the guest's. */
     private Path truncatedJar() throws Exception {
@@ -62,7 +49,7 @@ class GuestDeviceTest {
     @Test
     void anAgentWhoseJarIsCorruptSaysItsExitStatusAndWhatTheJvmPrinted() throws Exception {
         String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        try (GuestShell.Conversation agent = shell.converse(jvm + " -jar " + truncatedJar() + " driver serve")) {
+        try (GuestShell.Conversation agent = ssh.shell().converse(jvm + " -jar " + truncatedJar() + " driver serve")) {
             assertEquals(java.util.Optional.empty(), agent.readLine(Duration.ofSeconds(60)));
 
             String why = GuestDevice.silence(agent);
@@ -74,7 +61,7 @@ class GuestDeviceTest {
 
     @Test
     void anAgentThatRunsOnSilentlySaysSoInsteadOfNoAnswer() {
-        try (GuestShell.Conversation agent = shell.converse("echo loading classes >&2; sleep 60")) {
+        try (GuestShell.Conversation agent = ssh.shell().converse("echo loading classes >&2; sleep 60")) {
             String why = GuestDevice.silence(agent);
 
             assertEquals("no answer within " + GuestDevice.START_TIMEOUT.toSeconds()

@@ -7,9 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,21 +21,10 @@ class GuestFilesTest {
     @TempDir
     Path dir;
 
-    private TestSshServer server;
-    private SshGuestShell shell;
+    @RegisterExtension
+    final SshGuestExtension ssh = SshGuestExtension.hostPaths();
+
     private final GuestFiles files = new GuestFiles(new StandInGuest());
-
-    @BeforeEach
-    void aGuest() throws Exception {
-        server = TestSshServer.startOnHostPaths(dir);
-        shell = new SshGuestShell(server.keyTarget(), SshGuestShell.Keepalive.DEFAULT);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        shell.close();
-        server.close();
-    }
 
     private GuestOs.Upload jar(byte[] content) throws Exception {
         Path host = Files.write(dir.resolve("xidlab.jar"), content);
@@ -54,7 +42,7 @@ class GuestFilesTest {
     void aFileTheGuestLacksIsSentAndArrivesWhole() throws Exception {
         GuestOs.Upload jar = jar(bytes(2 * 1024 * 1024 + 3));
 
-        assertEquals(List.of(jar), files.ensure(shell, List.of(jar)));
+        assertEquals(List.of(jar), files.ensure(ssh.shell(), List.of(jar)));
         assertArrayEquals(Files.readAllBytes(jar.source()), Files.readAllBytes(Path.of(jar.guestPath())));
     }
 
@@ -64,17 +52,17 @@ class GuestFilesTest {
         GuestOs.Upload jar = jar(content);
         Files.write(Path.of(jar.guestPath()), java.util.Arrays.copyOf(content, 616 * 1024));
 
-        assertEquals(List.of(jar), files.ensure(shell, List.of(jar)));
+        assertEquals(List.of(jar), files.ensure(ssh.shell(), List.of(jar)));
         assertArrayEquals(content, Files.readAllBytes(Path.of(jar.guestPath())));
     }
 
     @Test
     void aFileTheGuestHoldsByteForByteIsNotSentAgain() throws Exception {
         GuestOs.Upload jar = jar(bytes(4096));
-        files.ensure(shell, List.of(jar));
+        files.ensure(ssh.shell(), List.of(jar));
         Files.setLastModifiedTime(Path.of(jar.guestPath()), java.nio.file.attribute.FileTime.fromMillis(0));
 
-        assertEquals(List.of(), files.ensure(shell, List.of(jar)));
+        assertEquals(List.of(), files.ensure(ssh.shell(), List.of(jar)));
         assertEquals(0, Files.getLastModifiedTime(Path.of(jar.guestPath())).toMillis());
     }
 }

@@ -7,9 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,28 +24,17 @@ class KernelImagesTest {
     @TempDir
     Path dir;
 
-    private TestSshServer server;
-    private SshGuestShell shell;
-
-    @BeforeEach
-    void aGuest() throws Exception {
-        server = TestSshServer.start(dir);
-        shell = new SshGuestShell(server.keyTarget(), new SshGuestShell.Keepalive(Duration.ofSeconds(5), 3));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        shell.close();
-        server.close();
-    }
+    @RegisterExtension
+    final SshGuestExtension ssh = SshGuestExtension.guestRoot()
+            .keepalive(new SshGuestShell.Keepalive(Duration.ofSeconds(5), 3));
 
     @Test
     void theGuestsImagesAreFiledUnderTheirImageKeysAndAMissingOneIsLeftOut() throws Exception {
-        Path kernel = server.root().resolve("C:/Windows/System32/ntoskrnl.exe");
+        Path kernel = ssh.server().root().resolve("C:/Windows/System32/ntoskrnl.exe");
         Files.createDirectories(kernel.getParent());
         Files.copy(AMDPPM, kernel);
 
-        List<Path> filed = KernelImages.file(shell, new WindowsGuest(), dir.resolve("no-build"), dir.resolve("store"), new LabTrace());
+        List<Path> filed = KernelImages.file(ssh.shell(), new WindowsGuest(), dir.resolve("no-build"), dir.resolve("store"), new LabTrace());
 
         Path expected = dir.resolve("store/ntoskrnl.exe/C9C030003B000/ntoskrnl.exe");
         assertEquals(List.of(expected), filed);
@@ -55,7 +43,7 @@ class KernelImagesTest {
 
     @Test
     void theStandInHasNoImagesToFile() {
-        assertEquals(List.of(), KernelImages.file(shell, new StandInGuest(), dir, dir.resolve("s"), new LabTrace()));
+        assertEquals(List.of(), KernelImages.file(ssh.shell(), new StandInGuest(), dir, dir.resolve("s"), new LabTrace()));
         assertTrue(Files.notExists(dir.resolve("s")));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A failed run's evidence files, from a real console file and a real SSH server's commands. */
@@ -17,6 +18,9 @@ class RunEvidenceTest {
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final SshGuestExtension ssh = SshGuestExtension.guestRoot();
 
     @Test
     void theTraceAndConsoleKeptAreThisRunsOnly() throws Exception {
@@ -50,11 +54,8 @@ class RunEvidenceTest {
 
     @Test
     void theGuestsLogIsWhatItsScriptPrintsAndHowItEnded() throws Exception {
-        try (TestSshServer server = TestSshServer.start(dir);
-             SshGuestShell shell = new SshGuestShell(server.keyTarget(), SshGuestShell.Keepalive.DEFAULT)) {
-            new RunEvidence(new LabTrace(false, System.err), dir.resolve("none.log"))
-                    .keep(dir.resolve("run-1"), Optional.of(shell), new StandInGuest(), "");
-        }
+        new RunEvidence(new LabTrace(false, System.err), dir.resolve("none.log"))
+                .keep(dir.resolve("run-1"), Optional.of(ssh.shell()), new StandInGuest(), "");
 
         String log = Files.readString(dir.resolve("run-1/guest-log.txt"));
         assertTrue(log.contains("--- the boot before this one (journalctl -b -1)"), log);
