@@ -76,7 +76,7 @@ final class RunWatch {
             before = evidence.listing();
             List<String> arguments = new ArrayList<>(loadArguments(profile, seed));
             arguments.addAll(modelSwitches());
-            session.execOrFail("starting the load", guest.startLoadScript(guest.home() + "/xidlab.jar", arguments,
+            session.execOrFail("starting the load", guest.startLoadScript(guest.home() + "/xidlab-agent.jar", arguments,
                     runId), QUICK);
         } catch (LabException e) {
             return RunOutcome.LabFailure.beforeLoad("the guest was not ready for the run: " + e.getMessage(),

@@ -49,7 +49,7 @@ public final class VagrantLab implements Lab {
     /**
      * Where the lab's parts are and how long things may take.
      *
-     * @param home             the checkout: vagrant/, target/driver, target/xidlab.jar
+     * @param home             the checkout: vagrant/, target/driver, target/xidlab-agent.jar
      * @param box              the Vagrant box; {@value StandInGuest#BOX} is the stand-in guest
      * @param allowStandIn     whether a stand-in box may be used (never by accident)
      * @param bootTimeout      one boot or reboot of an existing machine
@@ -112,8 +112,9 @@ public final class VagrantLab implements Lab {
             return home.resolve("target").resolve("driver");
         }
 
+        /** The agent: the only jar a guest receives (driver serve and the load); the user's jar stays here. */
         public Path jar() {
-            return home.resolve("target").resolve("xidlab.jar");
+            return home.resolve("target").resolve("xidlab-agent.jar");
         }
     }
 
@@ -291,7 +292,7 @@ public final class VagrantLab implements Lab {
         if (!session.ready) {
             throw new LabException("the Vagrant lab is not booted");
         }
-        String jar = guest.home() + "/xidlab.jar";
+        String jar = guest.home() + "/xidlab-agent.jar";
         if (!session.uploaded) {
             session.execOrFail("making " + guest.home(), guest.prepareScript(), QUICK);
             if (!session.exec(guest.javaScript(), QUICK).succeeded()) {

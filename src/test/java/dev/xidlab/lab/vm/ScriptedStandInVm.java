@@ -70,7 +70,7 @@ final class ScriptedStandInVm {
         Files.writeString(vagrant.resolve("Vagrantfile"), "# stand-in\n");
         Files.writeString(Files.createDirectories(vagrant.resolve(".vagrant/machines/default/libvirt"))
                 .resolve("id"), DOMAIN + "\n");
-        Files.writeString(Files.createDirectories(home.resolve("target")).resolve("xidlab.jar"), "jar\n");
+        Files.writeString(Files.createDirectories(home.resolve("target")).resolve("xidlab-agent.jar"), "jar\n");
         Files.writeString(home.resolve("private_key"), "the key vagrant logs in with\n");
     }
 

@@ -66,7 +66,7 @@ final class StandInFixture {
         assumeTrue(boxes.succeeded(), "vagrant does not run here (apt-get install vagrant vagrant-libvirt)");
         assumeTrue(boxes.stdout().contains(StandInGuest.BOX + " "), "no " + StandInGuest.BOX + " box: build it with"
                 + " scripts/build-standin-box.sh and vagrant box add (bash scripts/test.sh does both)");
-        assumeTrue(Files.isRegularFile(HOME.resolve("target/xidlab.jar")), "no target/xidlab.jar: the lab uploads the"
+        assumeTrue(Files.isRegularFile(HOME.resolve("target/xidlab-agent.jar")), "no target/xidlab-agent.jar: the lab uploads the"
                 + " packaged jar (this test runs in mvn verify, after package)");
     }
 
