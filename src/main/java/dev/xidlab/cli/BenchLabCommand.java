@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.StandInOption;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
@@ -13,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code xidlab bench lab}: the VM lab's own figures on this host, from crashes made on purpose on the stand-in
@@ -44,7 +48,7 @@ public final class BenchLabCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (crashes < 1 || crashes > 50) {
-            throw new CliException(ExitCode.USAGE, "--crashes must be 1..50, not " + crashes);
+            throw new CommandError.Usage("--crashes must be 1..50, not " + crashes);
         }
         List<VagrantLab.CrashTiming> timings = new ArrayList<>();
         try (Lab lab = LabChoice.openAvailable(LabName.VAGRANT, standIn)) {
@@ -56,7 +60,7 @@ public final class BenchLabCommand implements Callable<Integer> {
                     vm.boot();
                 }
             } catch (LabException e) {
-                throw ErrorKind.end("--lab vagrant: ", e);
+                throw UserErrors.end("--lab vagrant: ", e);
             }
             report(vm, timings);
         }

@@ -1,5 +1,8 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.lint.DriverLint;
 import dev.xidlab.lint.DriverReport;
 import dev.xidlab.lint.LintInputException;
@@ -46,7 +49,7 @@ public final class BenchLintCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (iterations < 1) {
-            throw new CliException(ExitCode.USAGE, "--iterations must be at least 1");
+            throw new CommandError.Usage("--iterations must be at least 1");
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Figures> figures = new ArrayList<>();
@@ -84,7 +87,7 @@ public final class BenchLintCommand implements Callable<Integer> {
         try {
             return DriverLint.lint(List.of(file)).get(0);
         } catch (LintInputException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
     }
 }

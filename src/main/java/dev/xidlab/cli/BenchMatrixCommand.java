@@ -1,5 +1,8 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.matrix.MatrixSession;
@@ -17,9 +20,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code xidlab bench matrix}: the wall time of the default matrix on the kernel model, and runs per second. */
 @Command(name = "matrix", mixinStandardHelpOptions = true,
@@ -58,7 +61,7 @@ public final class BenchMatrixCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, PlanException {
         if (repeat < 1) {
-            throw new CliException(ExitCode.USAGE, "--repeat must be at least 1");
+            throw new CommandError.Usage("--repeat must be at least 1");
         }
         Plan plan = DefaultPlan.plan();
         double best = Double.MAX_VALUE;

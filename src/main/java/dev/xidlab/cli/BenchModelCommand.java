@@ -1,5 +1,8 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.load.Budget;
 import dev.xidlab.load.MemoryPressure;
@@ -15,9 +18,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code xidlab bench model}: modelled pre-operation callbacks per second per Xid mode, and the IOCTL round trip. */
 @Command(name = "model", mixinStandardHelpOptions = true,
@@ -48,10 +51,10 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (operations < 1 || ioctls < 1) {
-            throw new CliException(ExitCode.USAGE, "--operations and --ioctls must be at least 1");
+            throw new CommandError.Usage("--operations and --ioctls must be at least 1");
         }
         KernelModel.unavailableReason().ifPresent(reason -> {
-            throw new CliException(ExitCode.ENVIRONMENT, reason);
+            throw new CommandError.Environment(reason);
         });
         StressProfile calm = new StressProfile(4, 32, OperationMix.typical(), MemoryPressure.NONE,
                 Budget.ofOperations(operations));

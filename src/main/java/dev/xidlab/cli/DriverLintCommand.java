@@ -1,5 +1,8 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.json.Json;
 import dev.xidlab.lint.DriverLint;
 import dev.xidlab.lint.DriverReport;
@@ -55,7 +58,7 @@ public final class DriverLintCommand implements Callable<Integer> {
         try {
             reports = DriverLint.lint(files);
         } catch (LintInputException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
         if (sarif != null) {
             writeSarif(reports);
@@ -74,7 +77,7 @@ public final class DriverLintCommand implements Callable<Integer> {
             Files.writeString(sarif, Json.mapper().writeValueAsString(
                     Sarif.of(reports, Xidlab.class.getPackage().getImplementationVersion())) + "\n");
         } catch (IOException e) {
-            throw new CliException(ExitCode.USAGE, sarif + ": cannot write the SARIF log: " + e.getMessage());
+            throw new CommandError.Usage(sarif + ": cannot write the SARIF log: " + e.getMessage());
         }
     }
 
