@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
@@ -61,8 +62,8 @@ public final class BenchCrashesCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SymbolOptions symbols;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -174,7 +175,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
 
     private void print(Figures f) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, f);
             return;
         }

@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.StandInOption;
 import dev.xidlab.lab.Lab;
@@ -39,8 +40,8 @@ public final class BenchLabCommand implements Callable<Integer> {
     @CommandLine.Mixin
     StandInOption standIn;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,7 +78,7 @@ public final class BenchLabCommand implements Callable<Integer> {
         figures.put("medianPanicSignal", median(timings, VagrantLab.CrashTiming::panicSignal));
         figures.put("medianSessionLost", median(timings, VagrantLab.CrashTiming::sessionLost));
         figures.put("medianRebootToReady", median(timings, VagrantLab.CrashTiming::rebootToReady));
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, figures);
             return;
         }

@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.lint.DriverLint;
 import dev.xidlab.lint.DriverReport;
@@ -35,8 +36,8 @@ public final class BenchLintCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,7 +71,7 @@ public final class BenchLintCommand implements Callable<Integer> {
                     bestCpu, iterations, BenchMachine.describe()));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, figures);
         } else {
             TextTable table = new TextTable("file", "bytes", "findings", "first ms", "best ms", "best cpu ms");

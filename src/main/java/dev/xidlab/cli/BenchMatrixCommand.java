@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
@@ -37,8 +38,8 @@ public final class BenchMatrixCommand implements Callable<Integer> {
     @Option(names = "--adaptive", description = "Time the adaptive matrix (the runs it needs, not all 200).")
     boolean adaptive;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -86,7 +87,7 @@ public final class BenchMatrixCommand implements Callable<Integer> {
         Figures f = new Figures(runs, best, runs / best, summary.verdict().label(),
                 BenchMachine.describe());
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, f);
         } else {
             out.printf("default matrix%s: %d runs in %.2f s (best of %d), %.0f runs/s, verdict %s%n",

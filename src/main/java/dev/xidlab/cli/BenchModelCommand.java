@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.load.Budget;
@@ -36,8 +37,8 @@ public final class BenchModelCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     int ioctls;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -90,7 +91,7 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     private void print(Figures f) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, f);
             return;
         }

@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.plan.Plan;
@@ -50,8 +51,8 @@ public final class CrashesProfileCommand implements Callable<Integer> {
             + " machine, PLAN's name with -1, -2, ... before its extension.")
     Path out;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--mixed", description = "Dumps of several machines: one profile and plan per machine instead"
             + " of refusing them.")
@@ -112,7 +113,7 @@ public final class CrashesProfileCommand implements Callable<Integer> {
                     m.modulesOnOverflowedStacks(), planFile));
         }
         PrintWriter w = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(w, new ProfileView(views, site.unreadable()));
         } else {
             print(w, views, site.unreadable());

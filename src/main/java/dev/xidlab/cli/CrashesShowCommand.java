@@ -3,6 +3,7 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
@@ -39,8 +40,8 @@ public final class CrashesShowCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SymbolOptions symbols;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,7 +56,7 @@ public final class CrashesShowCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         CrashView view = CrashView.of(analysis);
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, view);
         } else {
             print(out, analysis, view);

@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.json.Json;
 import dev.xidlab.lint.DriverLint;
@@ -43,8 +44,8 @@ public final class DriverLintCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE.sys", description = "Driver images to lint.")
     List<Path> files;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--sarif", paramLabel = "FILE", description = "Also write the findings as SARIF 2.1.0 to FILE.")
     Path sarif;
@@ -64,7 +65,7 @@ public final class DriverLintCommand implements Callable<Integer> {
             writeSarif(reports);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, LintView.of(reports));
         } else {
             print(out, reports);

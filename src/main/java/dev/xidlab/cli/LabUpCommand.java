@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.StandInOption;
 import dev.xidlab.device.Device;
@@ -40,8 +41,8 @@ public final class LabUpCommand implements Callable<Integer> {
     @CommandLine.Mixin
     StandInOption standIn;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -74,10 +75,10 @@ public final class LabUpCommand implements Callable<Integer> {
                 throw UserErrors.end("--lab " + labName + " did not come up: ", e);
             }
             List<LabDoctor.Finding> guest = vm == null ? List.of() : vm.doctorGuest();
-            if (!json && !guest.isEmpty()) {
+            if (!json.on && !guest.isEmpty()) {
                 LabDoctorCommand.print(out, guest, false);
             }
-            if (json) {
+            if (json.on) {
                 Map<String, Object> up = new LinkedHashMap<>();
                 up.put("lab", lab.name());
                 up.put("device", device);
