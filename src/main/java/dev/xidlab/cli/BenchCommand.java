@@ -1,5 +1,6 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.CrashScan;
@@ -25,10 +29,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code xidlab bench crashes DUMP}: how fast a dump is parsed, unwound with the images and PDBs of a symbol path
@@ -58,8 +62,8 @@ public final class BenchCrashesCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SymbolOptions symbols;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -78,14 +82,14 @@ public final class BenchCrashesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (iterations < 1 || copies < 1) {
-            throw new CliException(ExitCode.USAGE, "--iterations and --copies must be at least 1");
+            throw new CommandError.Usage("--iterations and --copies must be at least 1");
         }
         SymbolStore store = symbols.store(spec.commandLine().getErr());
         CrashAnalysis first;
         try {
             first = CrashAnalyzer.analyze(dump, "xidfilter.sys", store);
         } catch (DumpFormatException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
         long unwound = unwound(first);
         try {
@@ -125,7 +129,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
                 }
             }
         } catch (DumpFormatException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
         return ExitCode.OK;
     }
@@ -144,7 +148,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
             }
             RunOutcome outcome = lab.stress(SimLab.defaultProfile(), 1, scratch.resolve("kernel"));
             if (!(outcome instanceof RunOutcome.Bugchecked b) || b.dump().isEmpty()) {
-                throw new CliException(ExitCode.INTERNAL, "the model's baseline did not crash with a dump: " + outcome);
+                throw new CommandError.Internal("the model's baseline did not crash with a dump: " + outcome);
             }
             kernel = b.dump().get();
         }
@@ -171,7 +175,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
 
     private void print(Figures f) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, f);
             return;
         }

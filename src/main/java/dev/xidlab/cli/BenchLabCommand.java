@@ -1,5 +1,10 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.StandInOption;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
@@ -13,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code xidlab bench lab}: the VM lab's own figures on this host, from crashes made on purpose on the stand-in
@@ -35,8 +40,8 @@ public final class BenchLabCommand implements Callable<Integer> {
     @CommandLine.Mixin
     StandInOption standIn;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,7 +49,7 @@ public final class BenchLabCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (crashes < 1 || crashes > 50) {
-            throw new CliException(ExitCode.USAGE, "--crashes must be 1..50, not " + crashes);
+            throw new CommandError.Usage("--crashes must be 1..50, not " + crashes);
         }
         List<VagrantLab.CrashTiming> timings = new ArrayList<>();
         try (Lab lab = LabChoice.openAvailable(LabName.VAGRANT, standIn)) {
@@ -56,7 +61,7 @@ public final class BenchLabCommand implements Callable<Integer> {
                     vm.boot();
                 }
             } catch (LabException e) {
-                throw ErrorKind.end("--lab vagrant: ", e);
+                throw UserErrors.end("--lab vagrant: ", e);
             }
             report(vm, timings);
         }
@@ -73,7 +78,7 @@ public final class BenchLabCommand implements Callable<Integer> {
         figures.put("medianPanicSignal", median(timings, VagrantLab.CrashTiming::panicSignal));
         figures.put("medianSessionLost", median(timings, VagrantLab.CrashTiming::sessionLost));
         figures.put("medianRebootToReady", median(timings, VagrantLab.CrashTiming::rebootToReady));
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, figures);
             return;
         }

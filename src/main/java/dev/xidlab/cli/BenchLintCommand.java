@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.lint.DriverLint;
 import dev.xidlab.lint.DriverReport;
 import dev.xidlab.lint.LintInputException;
@@ -32,8 +36,8 @@ public final class BenchLintCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,7 +50,7 @@ public final class BenchLintCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (iterations < 1) {
-            throw new CliException(ExitCode.USAGE, "--iterations must be at least 1");
+            throw new CommandError.Usage("--iterations must be at least 1");
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Figures> figures = new ArrayList<>();
@@ -67,7 +71,7 @@ public final class BenchLintCommand implements Callable<Integer> {
                     bestCpu, iterations, BenchMachine.describe()));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, figures);
         } else {
             TextTable table = new TextTable("file", "bytes", "findings", "first ms", "best ms", "best cpu ms");
@@ -84,7 +88,7 @@ public final class BenchLintCommand implements Callable<Integer> {
         try {
             return DriverLint.lint(List.of(file)).get(0);
         } catch (LintInputException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
     }
 }

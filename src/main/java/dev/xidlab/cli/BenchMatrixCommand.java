@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.matrix.MatrixSession;
@@ -17,9 +21,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code xidlab bench matrix}: the wall time of the default matrix on the kernel model, and runs per second. */
 @Command(name = "matrix", mixinStandardHelpOptions = true,
@@ -34,8 +38,8 @@ public final class BenchMatrixCommand implements Callable<Integer> {
     @Option(names = "--adaptive", description = "Time the adaptive matrix (the runs it needs, not all 200).")
     boolean adaptive;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -58,7 +62,7 @@ public final class BenchMatrixCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, PlanException {
         if (repeat < 1) {
-            throw new CliException(ExitCode.USAGE, "--repeat must be at least 1");
+            throw new CommandError.Usage("--repeat must be at least 1");
         }
         Plan plan = DefaultPlan.plan();
         double best = Double.MAX_VALUE;
@@ -83,7 +87,7 @@ public final class BenchMatrixCommand implements Callable<Integer> {
         Figures f = new Figures(runs, best, runs / best, summary.verdict().label(),
                 BenchMachine.describe());
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, f);
         } else {
             out.printf("default matrix%s: %d runs in %.2f s (best of %d), %.0f runs/s, verdict %s%n",

@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.load.Budget;
 import dev.xidlab.load.MemoryPressure;
@@ -15,9 +19,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code xidlab bench model}: modelled pre-operation callbacks per second per Xid mode, and the IOCTL round trip. */
 @Command(name = "model", mixinStandardHelpOptions = true,
@@ -33,8 +37,8 @@ public final class BenchModelCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     int ioctls;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,10 +52,10 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (operations < 1 || ioctls < 1) {
-            throw new CliException(ExitCode.USAGE, "--operations and --ioctls must be at least 1");
+            throw new CommandError.Usage("--operations and --ioctls must be at least 1");
         }
         KernelModel.unavailableReason().ifPresent(reason -> {
-            throw new CliException(ExitCode.ENVIRONMENT, reason);
+            throw new CommandError.Environment(reason);
         });
         StressProfile calm = new StressProfile(4, 32, OperationMix.typical(), MemoryPressure.NONE,
                 Budget.ofOperations(operations));
@@ -87,7 +91,7 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     private void print(Figures f) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, f);
             return;
         }

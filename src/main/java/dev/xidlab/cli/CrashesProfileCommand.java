@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.plan.Plan;
 import dev.xidlab.plan.PlanWriter;
@@ -21,10 +25,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code xidlab crashes profile DUMP|DIR...}. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
@@ -47,8 +51,8 @@ public final class CrashesProfileCommand implements Callable<Integer> {
             + " machine, PLAN's name with -1, -2, ... before its extension.")
     Path out;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--mixed", description = "Dumps of several machines: one profile and plan per machine instead"
             + " of refusing them.")
@@ -83,11 +87,11 @@ public final class CrashesProfileCommand implements Callable<Integer> {
     public Integer call() {
         for (Path p : paths) {
             if (!Files.exists(p)) {
-                throw new CliException(ExitCode.USAGE, p + ": no such file or directory");
+                throw new CommandError.Usage(p + ": no such file or directory");
             }
         }
         if (filterAltitude.signum() <= 0 || filterAltitude.compareTo(new BigDecimal("1000000")) >= 0) {
-            throw new CliException(ExitCode.USAGE, "--filter-altitude must be a positive altitude below 1000000, not "
+            throw new CommandError.Usage("--filter-altitude must be a positive altitude below 1000000, not "
                     + filterAltitude.toPlainString());
         }
         SiteProfile site;
@@ -95,9 +99,9 @@ public final class CrashesProfileCommand implements Callable<Integer> {
             site = SiteProfiler.profile(CrashScan.collectDumps(paths),
                     new SiteProfiler.Request(siteName(), filterModule, filterAltitude, mixed));
         } catch (IOException e) {
-            throw new CliException(ExitCode.USAGE, "cannot list " + paths + ": " + e.getMessage());
+            throw new CommandError.Usage("cannot list " + paths + ": " + e.getMessage());
         } catch (ProfileException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
         List<MachineView> views = new ArrayList<>();
         for (int i = 0; i < site.machines().size(); i++) {
@@ -109,7 +113,7 @@ public final class CrashesProfileCommand implements Callable<Integer> {
                     m.modulesOnOverflowedStacks(), planFile));
         }
         PrintWriter w = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(w, new ProfileView(views, site.unreadable()));
         } else {
             print(w, views, site.unreadable());
@@ -120,7 +124,7 @@ public final class CrashesProfileCommand implements Callable<Integer> {
     private String siteName() {
         if (name != null) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                throw new CliException(ExitCode.USAGE, "--name must be 1..64 letters, digits, '.', '_' or '-', not '"
+                throw new CommandError.Usage("--name must be 1..64 letters, digits, '.', '_' or '-', not '"
                         + name + "'");
             }
             return name;
@@ -144,7 +148,7 @@ public final class CrashesProfileCommand implements Callable<Integer> {
         try {
             plan = SitePlan.of(m);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, m.name() + ": the kernel model cannot stand for this machine: "
+            throw new CommandError.Usage(m.name() + ": the kernel model cannot stand for this machine: "
                     + e.getMessage());
         }
         List<String> header = new ArrayList<>();
@@ -159,7 +163,7 @@ public final class CrashesProfileCommand implements Callable<Integer> {
         try {
             Files.writeString(file, PlanWriter.write(plan, header));
         } catch (IOException e) {
-            throw new CliException(ExitCode.USAGE, "cannot write " + file + ": " + e.getMessage());
+            throw new CommandError.Usage("cannot write " + file + ": " + e.getMessage());
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.CrashView;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.crash.BugcheckEvent;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.crash.ScanEntry;
@@ -57,7 +61,7 @@ public final class CrashesScanCommand implements Callable<Integer> {
     public Integer call() {
         for (Path p : paths) {
             if (!Files.exists(p)) {
-                throw new CliException(ExitCode.USAGE, p + ": no such file or directory");
+                throw new CommandError.Usage(p + ": no such file or directory");
             }
         }
         List<ScanEntry> entries;
@@ -65,7 +69,7 @@ public final class CrashesScanCommand implements Callable<Integer> {
             entries = CrashScan.scan(CrashScan.collect(paths), filterModule,
                     symbols.store(spec.commandLine().getErr()));
         } catch (IOException e) {
-            throw new CliException(ExitCode.USAGE, "cannot list " + paths + ": " + e.getMessage());
+            throw new CommandError.Usage("cannot list " + paths + ": " + e.getMessage());
         }
         Summary summary = summarize(entries);
         PrintWriter out = spec.commandLine().getOut();

@@ -1,5 +1,10 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.CrashView;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.dump.DumpFormatException;
@@ -7,10 +12,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code xidlab crashes show FILE}. */
 @Command(name = "show", mixinStandardHelpOptions = true,
@@ -35,8 +40,8 @@ public final class CrashesShowCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SymbolOptions symbols;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,11 +52,11 @@ public final class CrashesShowCommand implements Callable<Integer> {
         try {
             analysis = CrashAnalyzer.analyze(file, filterModule, symbols.store(spec.commandLine().getErr()));
         } catch (DumpFormatException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         CrashView view = CrashView.of(analysis);
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, view);
         } else {
             print(out, analysis, view);

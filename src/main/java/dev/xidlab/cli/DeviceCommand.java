@@ -1,5 +1,8 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.DeviceOptions;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.device.Device;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

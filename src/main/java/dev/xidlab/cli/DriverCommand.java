@@ -1,5 +1,6 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Query and configure the xidfilter driver through its control device; lint a minifilter binary.",
         subcommands = {DriverInfoCommand.class, DriverConfigCommand.class, DriverSetCommand.class,
                 DriverStatsCommand.class, DriverResetCommand.class, DriverXidCommand.class,
-                DriverReloadCommand.class, DriverRawCommand.class, DriverServeCommand.class, DriverLintCommand.class},
+                DriverReloadCommand.class, DriverRawCommand.class, dev.xidlab.agent.DriverServeCommand.class, DriverLintCommand.class},
         footer = ExitCode.FOOTER)
 public final class DriverCommand implements Runnable {
 

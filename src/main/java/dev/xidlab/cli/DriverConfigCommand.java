@@ -1,5 +1,6 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.DriverConfig;
 import java.io.PrintWriter;

@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.json.Json;
 import dev.xidlab.lint.DriverLint;
 import dev.xidlab.lint.DriverReport;
@@ -40,8 +44,8 @@ public final class DriverLintCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE.sys", description = "Driver images to lint.")
     List<Path> files;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--sarif", paramLabel = "FILE", description = "Also write the findings as SARIF 2.1.0 to FILE.")
     Path sarif;
@@ -55,13 +59,13 @@ public final class DriverLintCommand implements Callable<Integer> {
         try {
             reports = DriverLint.lint(files);
         } catch (LintInputException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
         if (sarif != null) {
             writeSarif(reports);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, LintView.of(reports));
         } else {
             print(out, reports);
@@ -74,7 +78,7 @@ public final class DriverLintCommand implements Callable<Integer> {
             Files.writeString(sarif, Json.mapper().writeValueAsString(
                     Sarif.of(reports, Xidlab.class.getPackage().getImplementationVersion())) + "\n");
         } catch (IOException e) {
-            throw new CliException(ExitCode.USAGE, sarif + ": cannot write the SARIF log: " + e.getMessage());
+            throw new CommandError.Usage(sarif + ": cannot write the SARIF log: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.device.Devices;
 import dev.xidlab.device.IoctlTransport;
@@ -46,10 +49,10 @@ public final class DriverRawCommand implements Callable<Integer> {
             ioctl = Integer.parseUnsignedInt(code.replaceFirst("^0[xX]", ""), 16);
             bytes = HexFormat.of().parseHex(input);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, "--code and --in take hexadecimal: " + e.getMessage());
+            throw new CommandError.Usage("--code and --in take hexadecimal: " + e.getMessage());
         }
         if (outputCapacity < 0 || outputCapacity > 65536) {
-            throw new CliException(ExitCode.USAGE, "--out must be 0..65536, not " + outputCapacity);
+            throw new CommandError.Usage("--out must be 0..65536, not " + outputCapacity);
         }
         Answer answer;
         try (IoctlTransport transport = Devices.openTransport(device)) {

@@ -1,5 +1,8 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ConfigOptions;
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
@@ -45,7 +48,7 @@ public final class DriverSetCommand extends DeviceCommand {
     @Override
     void checkOptions() {
         if (reload && liveReregister) {
-            throw new CliException(ExitCode.USAGE, "--reload and --experimental-live-reregister exclude each other");
+            throw new CommandError.Usage("--reload and --experimental-live-reregister exclude each other");
         }
         // Every option parses before the device is touched: a typo is a usage error, never a half-done change.
         changes.applyTo(DriverConfig.fieldDefault());

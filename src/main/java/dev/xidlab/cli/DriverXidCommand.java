@@ -1,5 +1,7 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.Labels;
 import dev.xidlab.protocol.NtStatus;
@@ -29,7 +31,7 @@ public final class DriverXidCommand extends DeviceCommand {
     @Override
     void checkOptions() {
         if (pid < 0) {
-            throw new CliException(ExitCode.USAGE, "PID must not be negative, not " + pid);
+            throw new CommandError.Usage("PID must not be negative, not " + pid);
         }
         modes();
     }

@@ -1,8 +1,10 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.LabOpener;
+import dev.xidlab.command.StandInOption;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.Lab;
-import dev.xidlab.lab.LabUnavailableException;
 
 /** The lab a command's {@code --lab} names, opened and checked before anything runs on it. */
 final class LabChoice {
@@ -14,7 +16,7 @@ final class LabChoice {
      * Opens the named lab and checks it can run here.
      *
      * @param standIn whether the VM lab may use its stand-in guest
-     * @throws CliException (usage) for an unknown name; (environment, under every command alike) with the lab's
+     * @throws CommandError (usage) for an unknown name; (environment, under every command alike) with the lab's
      *                      reason when it cannot run here
      */
     static Lab openAvailable(String name, StandInOption standIn) {
@@ -29,14 +31,7 @@ final class LabChoice {
     /** The same, for a plan's site: the VM lab's guest sized by it and its build checked against it. */
     static Lab openAvailable(String name, StandInOption standIn, ModelOptions options,
                              java.util.Optional<dev.xidlab.site.Environment> site, boolean allowBuildMismatch) {
-        Lab lab = MatrixCommand.usage(() -> Labs.open(name, standIn.allowStandIn, options, site,
-                allowBuildMismatch));
-        try {
-            lab.checkAvailable();
-            return lab;
-        } catch (LabUnavailableException e) {
-            lab.close();
-            throw ErrorKind.end("--lab " + name + ": ", e);
-        }
+        return LabOpener.checkAvailable(name, CommandError.usage(() -> Labs.open(name, standIn.allowStandIn,
+                options, site, allowBuildMismatch)));
     }
 }

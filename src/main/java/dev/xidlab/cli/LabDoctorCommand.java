@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.StandInOption;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
@@ -9,9 +13,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code xidlab lab doctor}: everything a real lab needs, checked in order, each failure with its fix. It never
@@ -40,7 +44,7 @@ public final class LabDoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<LabDoctor.Finding> findings = new ArrayList<>();
-        try (Lab lab = MatrixCommand.usage(() -> Labs.open(labName, true))) {
+        try (Lab lab = CommandError.usage(() -> Labs.open(labName, true))) {
             if (lab instanceof VagrantLab vm) {
                 if (vm.guest().standIn() && !standIn.allowStandIn) {
                     findings.add(new LabDoctor.Finding("box", LabDoctor.Finding.Status.FAIL, "the box is the stand-in"

@@ -1,5 +1,8 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
@@ -8,9 +11,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code xidlab lab status}: which labs can run here, and what is missing for the others. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -35,7 +38,7 @@ public final class LabStatusCommand implements Callable<Integer> {
         List<String> names = only == null ? List.of(LabName.SIM, LabName.VAGRANT, LabName.LOCAL) : List.of(only);
         List<Status> statuses = new ArrayList<>();
         for (String name : names) {
-            try (Lab lab = MatrixCommand.usage(() -> Labs.open(name))) {
+            try (Lab lab = CommandError.usage(() -> Labs.open(name))) {
                 lab.checkAvailable();
                 // How the VM's CPU runs is decided by a probe, never silently: the status says which.
                 statuses.add(new Status(name, true, lab instanceof VagrantLab vm

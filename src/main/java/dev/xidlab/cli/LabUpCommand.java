@@ -1,5 +1,10 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
+import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.StandInOption;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.lab.Lab;
@@ -13,9 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code xidlab lab up}: what a matrix does before its first run, on its own, so a new VM lab is proven ready
@@ -36,8 +41,8 @@ public final class LabUpCommand implements Callable<Integer> {
     @CommandLine.Mixin
     StandInOption standIn;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +59,7 @@ public final class LabUpCommand implements Callable<Integer> {
                     LabDoctorCommand.print(spec.commandLine().getErr(), host, false);
                     LabDoctor.Finding first = host.stream().filter(f -> f.status() == LabDoctor.Finding.Status.FAIL)
                             .findFirst().orElseThrow();
-                    throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": the host is not ready: "
+                    throw new CommandError.Environment("--lab " + labName + ": the host is not ready: "
                             + first.check() + ": " + first.detail() + " (" + first.fix() + ")");
                 }
             }
@@ -67,13 +72,13 @@ public final class LabUpCommand implements Callable<Integer> {
                     device = d.describe();
                 }
             } catch (LabException | DeviceException e) {
-                throw ErrorKind.end("--lab " + labName + " did not come up: ", e);
+                throw UserErrors.end("--lab " + labName + " did not come up: ", e);
             }
             List<LabDoctor.Finding> guest = vm == null ? List.of() : vm.doctorGuest();
-            if (!json && !guest.isEmpty()) {
+            if (!json.on && !guest.isEmpty()) {
                 LabDoctorCommand.print(out, guest, false);
             }
-            if (json) {
+            if (json.on) {
                 Map<String, Object> up = new LinkedHashMap<>();
                 up.put("lab", lab.name());
                 up.put("device", device);

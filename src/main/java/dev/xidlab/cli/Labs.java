@@ -1,14 +1,12 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.GuestLabs;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
-import dev.xidlab.lab.local.LocalWindowsLab;
 import dev.xidlab.lab.runner.CommandRunner;
 import dev.xidlab.lab.runner.ContainerCommandRunner;
 import dev.xidlab.lab.runner.ProcessCommandRunner;
-import dev.xidlab.lab.sim.SimLab;
-import dev.xidlab.lab.sim.StandInGuestLab;
 import dev.xidlab.lab.vm.Acceleration;
 import dev.xidlab.lab.vm.HostCapacity;
 import dev.xidlab.lab.vm.Libvirt;
@@ -68,20 +66,14 @@ public final class Labs {
     public static Lab open(String name, boolean allowStandIn, ModelOptions options, Optional<Environment> site,
                            boolean allowBuildMismatch) {
         switch (name.toLowerCase(Locale.ROOT)) {
-            case LabName.SIM:
-                return new SimLab(options);
             case LabName.VAGRANT:
                 VagrantLab.Setup plain = vagrantSetup(allowStandIn).withStandInModel(options);
                 VagrantLab.Setup setup = site.map(s -> plain.forSite(s, allowBuildMismatch, HostCapacity.probe())).orElse(plain);
                 return new VagrantLab(setup, vagrantRunner(setup), Libvirt.system(new ProcessCommandRunner()),
                         () -> Acceleration.decide(System.getenv(Acceleration.OVERRIDE_VARIABLE), Path.of("/dev/kvm"),
                                 "qemu-system-x86_64"));
-            case LabName.LOCAL:
-                return new LocalWindowsLab(Path.of(System.getProperty("java.io.tmpdir"), "xidlab-scratch"));
-            case LabName.STANDIN:
-                return new StandInGuestLab(options);
             default:
-                throw new IllegalArgumentException("unknown lab '" + name + "' " + LabName.EXPECTED);
+                return GuestLabs.open(name, allowStandIn, options);
         }
     }
 

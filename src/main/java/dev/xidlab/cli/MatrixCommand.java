@@ -1,5 +1,10 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.ModelSwitches;
+import dev.xidlab.command.StandInOption;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.matrix.MatrixSession;
@@ -19,9 +24,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code xidlab matrix}: the regression run and its verdict. */
 @Command(name = "matrix", mixinStandardHelpOptions = true,
@@ -84,9 +89,9 @@ public final class MatrixCommand implements Callable<Integer> {
         model.requireModelLab(labName);
         Plan plan = planOptions.plan();
         plan = plan.withModel(model.applyTo(plan.model()));
-        Shard slice = shard == null ? Shard.WHOLE : usage(() -> Shard.parse(shard));
+        Shard slice = shard == null ? Shard.WHOLE : CommandError.usage(() -> Shard.parse(shard));
         if (Boolean.TRUE.equals(adaptive) && !slice.whole()) {
-            throw new CliException(ExitCode.USAGE, "--adaptive decides the next runs from the results so far, so it"
+            throw new CommandError.Usage("--adaptive decides the next runs from the results so far, so it"
                     + " cannot run a --shard: run the matrix whole, or the shards without --adaptive");
         }
         Lab lab = LabChoice.openAvailable(labName, standIn, plan.model(), plan.environment(), allowBuildMismatch);
@@ -95,7 +100,7 @@ public final class MatrixCommand implements Callable<Integer> {
             try {
                 previous = MatrixSession.prepare(plan, lab.name(), report, slice, resume);
             } catch (PlanException e) {
-                throw ErrorKind.end("", e);
+                throw UserErrors.end("", e);
             }
             boolean adaptiveRuns = adaptiveRuns(lab, slice, previous);
             MatrixSummary summary;
@@ -103,10 +108,10 @@ public final class MatrixCommand implements Callable<Integer> {
                 summary = MatrixSession.run(plan, lab, report, slice, previous, filterModule, progress(),
                         adaptiveRuns);
             } catch (PlanException e) {
-                throw ErrorKind.end("", e);
+                throw UserErrors.end("", e);
             } catch (dev.xidlab.lab.LabUnavailableException e) {
                 // Found only once the lab is asked to boot (a box removed since): the same kind as before the runs.
-                throw ErrorKind.end("--lab " + labName + ": ", e);
+                throw UserErrors.end("--lab " + labName + ": ", e);
             }
             print(spec.commandLine().getOut(), summary, report, json);
             if (!slice.whole()) {
@@ -128,7 +133,7 @@ public final class MatrixCommand implements Callable<Integer> {
         if (previous != null) {
             boolean began = previous.header().adaptiveRuns();
             if (adaptive != null && adaptive != began) {
-                throw new CliException(ExitCode.USAGE, report.resolve(MatrixSession.RESULTS) + " was begun "
+                throw new CommandError.Usage(report.resolve(MatrixSession.RESULTS) + " was begun "
                         + (began ? "with" : "without") + " --adaptive: resume it the same way (its bounds hold for"
                         + " the way its runs were chosen)");
             }
@@ -147,19 +152,11 @@ public final class MatrixCommand implements Callable<Integer> {
         try {
             return ReportDirectory.open(dir);
         } catch (ReportDirectoryException e) {
-            throw ErrorKind.end("", e);
+            throw UserErrors.end("", e);
         }
     }
 
     /** Runs a check whose IllegalArgumentException is the user's mistake: one line, exit 2. */
-    static <T> T usage(java.util.function.Supplier<T> check) {
-        try {
-            return check.get();
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
-        }
-    }
-
     static void print(PrintWriter out, MatrixSummary s, Path report, boolean json) {
         if (json) {
             JsonOutput.print(out, s);

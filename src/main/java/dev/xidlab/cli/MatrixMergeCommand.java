@@ -1,5 +1,9 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.matrix.MatrixSession;
 import dev.xidlab.matrix.ShardMerge;
 import dev.xidlab.plan.Plan;
@@ -21,10 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code xidlab matrix merge}: one verdict from the results of shards run on separate agents, or, with
@@ -70,7 +74,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             return bySite();
         }
         if (inputs.isEmpty()) {
-            throw new CliException(ExitCode.USAGE, "nothing to merge: give results files, or --site PLAN=RESULTS");
+            throw new CommandError.Usage("nothing to merge: give results files, or --site PLAN=RESULTS");
         }
         Plan plan = asPlanned(withModel(planOptions.plan()), inputs);
         Path out = report.resolve(MatrixSession.RESULTS);
@@ -91,14 +95,14 @@ public final class MatrixMergeCommand implements Callable<Integer> {
      */
     private int bySite() throws IOException {
         if (!inputs.isEmpty() || planOptions.planFile != null) {
-            throw new CliException(ExitCode.USAGE, "--site names each site's plan and results: give no --plan and"
+            throw new CommandError.Usage("--site names each site's plan and results: give no --plan and"
                     + " no RESULTS beside it");
         }
         Map<Path, List<Path>> resultsByPlan = new LinkedHashMap<>();
         for (String site : sites) {
             int eq = site.indexOf('=');
             if (eq <= 0 || eq == site.length() - 1) {
-                throw new CliException(ExitCode.USAGE, "--site wants PLAN=RESULTS (a plan file and a results.jsonl"
+                throw new CommandError.Usage("--site wants PLAN=RESULTS (a plan file and a results.jsonl"
                         + " or report directory), not '" + site + "'");
             }
             resultsByPlan.computeIfAbsent(Path.of(site.substring(0, eq)), p -> new ArrayList<>())
@@ -108,7 +112,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         List<SiteRun> runs = new ArrayList<>();
         for (Map.Entry<Path, List<Path>> site : resultsByPlan.entrySet()) {
             if (!Files.isRegularFile(site.getKey())) {
-                throw new CliException(ExitCode.USAGE, site.getKey() + ": no such plan file");
+                throw new CommandError.Usage(site.getKey() + ": no such plan file");
             }
             Plan plan = asPlanned(withModel(planOptions.plan(site.getKey())), site.getValue());
             ShardMerge.Merged merged = merge(plan, site.getValue());
@@ -119,12 +123,12 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             comparison = new SiteComparison(runs.stream().map(r -> SiteComparison.site(r.plan(), r.summary()))
                     .toList());
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
         java.util.Set<Path> dirs = new java.util.HashSet<>();
         for (SiteRun r : runs) {
             if (!dirs.add(siteDir(r.plan()))) {
-                throw new CliException(ExitCode.USAGE, "sites '" + r.plan().name() + "' and another share the"
+                throw new CommandError.Usage("sites '" + r.plan().name() + "' and another share the"
                         + " directory " + siteDir(r.plan()) + ": give their plans names that differ in letters or digits");
             }
             requireAbsent(siteDir(r.plan()).resolve(MatrixSession.RESULTS));
@@ -175,7 +179,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             return planOptions.maxCoverageLoss != null || header.maxCoverageLoss() == null ? plan
                     : plan.withMaxCoverageLoss(header.maxCoverageLoss());
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, resultsFile(inputs.get(0)) + ": " + e.getMessage());
+            throw new CommandError.Usage(resultsFile(inputs.get(0)) + ": " + e.getMessage());
         }
     }
 
@@ -185,7 +189,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
 
     private static void requireAbsent(Path results) {
         if (Files.exists(results)) {
-            throw new CliException(ExitCode.USAGE, results + " already exists: merge into an empty --report directory");
+            throw new CommandError.Usage(results + " already exists: merge into an empty --report directory");
         }
     }
 
@@ -206,9 +210,9 @@ public final class MatrixMergeCommand implements Callable<Integer> {
         try {
             return reading.read();
         } catch (PlanException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new CliException(ExitCode.USAGE, e.getFile() + ": no such file");
+            throw new CommandError.Usage(e.getFile() + ": no such file");
         }
     }
 
@@ -220,7 +224,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
                 out.append(r);
             }
         } catch (PlanException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
         ReportWriter.write(dir, summary);
     }

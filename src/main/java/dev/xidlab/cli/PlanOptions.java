@@ -1,5 +1,6 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandError;
 import dev.xidlab.plan.DefaultPlan;
 import dev.xidlab.plan.Plan;
 import dev.xidlab.plan.PlanException;
@@ -46,7 +47,7 @@ public final class PlanOptions {
         try {
             plan = file == null ? DefaultPlan.plan() : PlanReader.read(file);
         } catch (PlanException e) {
-            throw ErrorKind.end("", e);
+            throw UserErrors.end("", e);
         }
         try {
             plan = runs == null ? plan : plan.withRuns(runs);
@@ -55,7 +56,7 @@ public final class PlanOptions {
             plan = chooseAmongFixes ? plan.withChooseAmongFixes(true) : plan;
             return maxCoverageLoss == null ? plan : plan.withMaxCoverageLoss(maxCoverageLoss);
         } catch (IllegalArgumentException e) {
-            throw ErrorKind.end("", e);
+            throw UserErrors.end("", e);
         }
     }
 }

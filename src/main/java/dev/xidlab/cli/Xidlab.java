@@ -1,6 +1,8 @@
 package dev.xidlab.cli;
 
-import java.io.PrintWriter;
+import dev.xidlab.agent.StressCommand;
+import dev.xidlab.command.ErrorExit;
+import dev.xidlab.command.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,38 +36,7 @@ public final class Xidlab implements Runnable {
 
     /** The configured command line, for tests that capture its output. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Xidlab());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler(Xidlab::handle);
-        return cl;
-    }
-
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
-        PrintWriter err = cl.getErr();
-        int code;
-        String message;
-        ErrorKind kind = ErrorKind.of(e);
-        if (e instanceof CliException ce) {
-            code = ce.exitCode();
-            message = ce.getMessage();
-        } else if (kind != ErrorKind.INTERNAL) {
-            code = kind.exitCode();
-            message = e.getMessage();
-        } else {
-            code = ExitCode.INTERNAL;
-            message = "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + " (run with XIDLAB_DEBUG=1 for the stack trace)";
-            if (System.getenv("XIDLAB_DEBUG") != null) {
-                e.printStackTrace(err);
-            }
-        }
-        err.println("xidlab: " + oneLine(message));
-        err.flush();
-        return code;
-    }
-
-    private static String oneLine(String message) {
-        return message == null ? "(no message)" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        return ErrorExit.configure(new CommandLine(new Xidlab(), new UserCommandFactory()), UserErrors::kindOf);
     }
 
     /** --version: the jar's implementation version and the wire protocol it speaks. */

@@ -64,6 +64,18 @@ class PackageGraphTest {
     }
 
     @Test
+    void theGuestSideStandsWithoutTheHostSide() {
+        // What the agent jar carries into a guest: no VM lab, no container runner, no reports, nothing of the CLI.
+        noClasses()
+                .that().resideInAnyPackage("dev.xidlab.agent..", "dev.xidlab.command..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.xidlab.cli..", "dev.xidlab.lab.vm..",
+                        "dev.xidlab.lab.runner..", "dev.xidlab.report..", "dev.xidlab.matrix..", "dev.xidlab.lint..",
+                        "org.apache.sshd..", "org.testcontainers..", "me.tongfei.progressbar..")
+                .because("the agent runs in the guest and must build without the host's parts")
+                .check(product);
+    }
+
+    @Test
     void everyProductPackageSaysWhatItOwns() throws IOException {
         List<Path> missing;
         try (Stream<Path> dirs = Files.walk(sourceRoot())) {

@@ -1,13 +1,13 @@
 package dev.xidlab.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.json.Json;
 import dev.xidlab.lint.LintCorpus;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** xidlab bench lint: the lint figures of docs/benchmarks.md, measured on the corpus. */
 class BenchLintCommandTest {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.json.Json;
 import dev.xidlab.protocol.XidMode;

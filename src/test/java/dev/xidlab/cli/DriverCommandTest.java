@@ -1,21 +1,21 @@
 package dev.xidlab.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.device.KernelModel;
 import dev.xidlab.json.Json;
 import dev.xidlab.protocol.DriverInfo;
 import dev.xidlab.protocol.Ioctl;
-import java.util.HexFormat;
-import dev.xidlab.device.KernelModel;
 import dev.xidlab.protocol.Wire;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** xidlab driver ... --device sim: every command against the driver's own code in the kernel model. */
 class DriverCommandTest {

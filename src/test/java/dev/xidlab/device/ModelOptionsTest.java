@@ -1,12 +1,11 @@
 package dev.xidlab.device;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.xidlab.cli.CliRun;
-import dev.xidlab.cli.ExitCode;
+import dev.xidlab.command.ExitCode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A model's options as the switches the VM lab hands its stand-in guest's load. */
 class ModelOptionsTest {

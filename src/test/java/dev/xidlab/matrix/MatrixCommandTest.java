@@ -1,14 +1,8 @@
 package dev.xidlab.matrix;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xidlab.cli.CliRun;
-import dev.xidlab.cli.ExitCode;
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.json.Json;
 import dev.xidlab.report.ReportDirectory;
@@ -24,6 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** xidlab matrix on the kernel model, end to end, as the README's first command runs it. */
 class MatrixCommandTest {

@@ -1,11 +1,7 @@
 package dev.xidlab.plan;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.xidlab.cli.CliRun;
-import dev.xidlab.cli.ExitCode;
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.lab.sim.SimLab;
 import dev.xidlab.matrix.MatrixSession;
@@ -22,6 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * plans/field.yaml on the kernel model: a baseline that reproduces in some runs and not others, a fix confirmed by

@@ -1,13 +1,8 @@
 package dev.xidlab.verdict;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xidlab.cli.CliRun;
-import dev.xidlab.cli.ExitCode;
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.json.Json;
 import dev.xidlab.matrix.MatrixSession;
@@ -17,6 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Ways to get CONFIRMED (exit 0) for a fix that does not hold, each as a user would try it with the CLI on the

@@ -126,7 +126,7 @@ class StandInGuestLabTest {
             assertEquals(wait, assertInstanceOf(StandInGuestLab.class, lab).options());
         }
         CliRun r = CliRun.of("stress", "--lab", "standin", "--same-thread-fault", "wait");
-        assertEquals(dev.xidlab.cli.ExitCode.ENVIRONMENT, r.exitCode(), "not a usage error: the stand-in's lab runs the model; " + r.err());
+        assertEquals(dev.xidlab.command.ExitCode.ENVIRONMENT, r.exitCode(), "not a usage error: the stand-in's lab runs the model; " + r.err());
         assertTrue(r.err().contains("the stand-in lab panics the kernel it runs on"), r.err());
     }
 

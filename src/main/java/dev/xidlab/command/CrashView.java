@@ -1,4 +1,4 @@
-package dev.xidlab.cli;
+package dev.xidlab.command;
 
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.OverflowedStack;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * fault's overflowed stack, the modules with their bases, sizes and timestamps, the unloaded drivers, and the notes
  * that say what limited the analysis.
  */
-record CrashView(String file, String time, String bugcheck, String name, List<String> parameters, String meaning,
+public record CrashView(String file, String time, String bugcheck, String name, List<String> parameters, String meaning,
                  List<String> parameterMeanings, String dumpType, String machine, int processors, int build,
                  String upTime, boolean truncated, Optional<String> crashModule, Optional<String> faultingFrame,
                  int recursionDepth, Optional<String> recursionFrame, List<String> recursionPattern,
@@ -27,41 +27,41 @@ record CrashView(String file, String time, String bugcheck, String name, List<St
                  List<UnloadedView> unloaded) {
 
     /** One frame: where, which module, the symbol when known, and how it was found. */
-    record FrameView(String ip, String sp, String module, String offset, String symbol, String frame, String how) {
+    public record FrameView(String ip, String sp, String module, String offset, String symbol, String frame, String how) {
 
-        static FrameView of(Frame f) {
+        public static FrameView of(Frame f) {
             return new FrameView(hex(f.ip()), hex(f.sp()), f.module().orElse(null),
                     f.module().isPresent() ? hex(f.offset()) : null, f.symbol().orElse(null), f.describe(),
                     f.source().label());
         }
     }
 
-    record StackView(String origin, long chainFrames, List<FrameView> frames, List<String> notes) {
+    public record StackView(String origin, long chainFrames, List<FrameView> frames, List<String> notes) {
 
-        static StackView of(CallStack s) {
+        public static StackView of(CallStack s) {
             return new StackView(s.origin(), s.chainLength(), s.frames().stream().map(FrameView::of).toList(),
                     s.notes());
         }
     }
 
-    record ModuleView(String name, String base, String size, String timeDateStamp) {
+    public record ModuleView(String name, String base, String size, String timeDateStamp) {
     }
 
-    record UnloadedView(String name, String start, String end) {
+    public record UnloadedView(String name, String start, String end) {
     }
 
     /** A double fault's exhausted stack: the trap frame behind which it was found, and how much of it was used. */
-    record OverflowView(String trapFrame, String trapFrameFoundBy, String rip, String rsp, String stackLimit,
+    public record OverflowView(String trapFrame, String trapFrameFoundBy, String rip, String rsp, String stackLimit,
                         String stackTop, boolean baseFound, long bytesUsed, long intoGuardPage, String readFrom) {
 
-        static OverflowView of(OverflowedStack o) {
+        public static OverflowView of(OverflowedStack o) {
             return new OverflowView(hex(o.trapFrame().address()), o.trapFrame().foundBy(), hex(o.trapFrame().rip()),
                     hex(o.trapFrame().rsp()), hex(o.stackLimit()), hex(o.stackTop()), o.baseFound(), o.bytesUsed(),
                     o.intoGuardPage(), o.memory());
         }
 
         /** "RSP 0x... 0xa0 bytes into the guard page below the stack limit 0x...; 0x6060 bytes used". */
-        String describe() {
+        public String describe() {
             String where = intoGuardPage > 0
                     ? String.format("0x%X bytes into the guard page below the stack limit %s", intoGuardPage,
                     stackLimit) : "stack limit " + stackLimit;
@@ -71,7 +71,7 @@ record CrashView(String file, String time, String bugcheck, String name, List<St
         }
     }
 
-    static CrashView of(CrashAnalysis a) {
+    public static CrashView of(CrashAnalysis a) {
         Bugcheck b = a.bugcheck();
         Map<String, Integer> onStack = new LinkedHashMap<>();
         for (String frame : a.stackSignature()) {
@@ -93,12 +93,12 @@ record CrashView(String file, String time, String bugcheck, String name, List<St
                 a.unloaded().stream().map(u -> new UnloadedView(u.name(), hex(u.start()), hex(u.end()))).toList());
     }
 
-    static String hex(long value) {
+    public static String hex(long value) {
         return "0x" + Long.toHexString(value).toUpperCase(Locale.ROOT);
     }
 
     /** "re-entry crash" / "other crash": the verdict a person reads first. */
-    String verdict() {
+    public String verdict() {
         if (truncated) {
             return "unknown: the dump is truncated, only its header's stop could be read";
         }

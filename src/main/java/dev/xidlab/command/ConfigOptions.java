@@ -1,4 +1,4 @@
-package dev.xidlab.cli;
+package dev.xidlab.command;
 
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.GuardFlag;
@@ -13,28 +13,28 @@ import picocli.CommandLine.Option;
 public final class ConfigOptions {
 
     @Option(names = "--mode", paramLabel = "MODE", description = "Xid mode: off, lookup, requestor, cached.")
-    String mode;
+    public String mode;
 
     @Option(names = "--skip", paramLabel = "FLAGS",
             description = "Registration flags for every operation: skip-paging-io, skip-cached-io,"
                     + " skip-non-dasd-io, comma-separated, or none.")
-    String skipAll;
+    public String skipAll;
 
     @Option(names = "--skip-for", paramLabel = "OP=FLAGS",
             description = "Registration flags for one operation (create, read, write), e.g. read=skip-paging-io."
                     + " Repeatable; applied after --skip.")
-    List<String> skipFor = List.of();
+    public List<String> skipFor = List.of();
 
     @Option(names = "--guard", paramLabel = "FLAGS", description = "Guard: nesting, low-stack, comma-separated,"
             + " or none.")
-    String guard;
+    public String guard;
 
     @Option(names = "--guard-stack", paramLabel = "BYTES",
             description = "Remaining-stack threshold for the low-stack guard (1024..20480).")
-    Integer guardStack;
+    public Integer guardStack;
 
     @Option(names = "--self-test", paramLabel = "on|off", description = "The self-test re-entry trigger.")
-    String selfTest;
+    public String selfTest;
 
     /** Whether no option was given (the configuration stays as it is). */
     public boolean changesNothing() {
@@ -45,13 +45,13 @@ public final class ConfigOptions {
     /**
      * The given configuration with these options applied.
      *
-     * @throws CliException (usage) for a value that does not parse or is out of range
+     * @throws CommandError (usage) for a value that does not parse or is out of range
      */
     public DriverConfig applyTo(DriverConfig config) {
         try {
             return apply(config);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage());
+            throw new CommandError.Usage(e.getMessage());
         }
     }
 

@@ -1,18 +1,17 @@
-package dev.xidlab.cli;
+package dev.xidlab.command;
 
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.dump.DumpFormatException;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.plan.PlanException;
 import dev.xidlab.protocol.WireFormatException;
-import dev.xidlab.report.ReportDirectoryException;
 import picocli.CommandLine;
 
 /**
  * The kind of error a command ends with, and its exit code: one mapping for every command, so the same failure
  * (a lab that is not available, a bad plan) exits the same under {@code matrix}, {@code stress} and the rest.
  */
-enum ErrorKind {
+public enum ErrorKind {
 
     /** The user's input: an option, a plan, a report directory, an input file. Nothing was run or changed. */
     USAGE(ExitCode.USAGE),
@@ -27,13 +26,14 @@ enum ErrorKind {
         this.exitCode = exitCode;
     }
 
-    int exitCode() {
+    public int exitCode() {
         return exitCode;
     }
 
-    static ErrorKind of(Throwable e) {
+    /** The kind of the failures the agent and the CLI share; the CLI adds its own ({@code UserErrors}). */
+    public static ErrorKind of(Throwable e) {
         if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException
-                || e instanceof PlanException || e instanceof ReportDirectoryException
+                || e instanceof PlanException
                 || e instanceof DumpFormatException) {
             return USAGE;
         }
@@ -42,10 +42,5 @@ enum ErrorKind {
             return ENVIRONMENT;
         }
         return INTERNAL;
-    }
-
-    /** Ends the command with {@code e}'s message after {@code prefix} ("--lab vagrant: "), exiting as its kind. */
-    static CliException end(String prefix, Exception e) {
-        return new CliException(of(e).exitCode(), prefix + e.getMessage());
     }
 }

@@ -1,6 +1,15 @@
-package dev.xidlab.cli;
+package dev.xidlab.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xidlab.command.CommandError;
+import dev.xidlab.command.ConfigOptions;
+import dev.xidlab.command.CrashView;
+import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.GuestLabs;
+import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.LabOpener;
+import dev.xidlab.command.ModelSwitches;
+import dev.xidlab.command.StandInOption;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.device.Device;
@@ -31,9 +40,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code xidlab stress}: one load with memory pressure on a lab, with one driver configuration. */
 @Command(name = "stress", mixinStandardHelpOptions = true,
@@ -101,20 +110,31 @@ public final class StressCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The labs --lab may name: the guest's, or every lab in the user's CLI. */
+    private final LabOpener labs;
+
+    public StressCommand() {
+        this(GuestLabs::open);
+    }
+
+    public StressCommand(LabOpener labs) {
+        this.labs = labs;
+    }
+
     @Override
     public Integer call() {
         if (asConfigured && !config.changesNothing()) {
-            throw new CliException(ExitCode.USAGE, "--as-configured keeps the driver's configuration: drop the"
+            throw new CommandError.Usage("--as-configured keeps the driver's configuration: drop the"
                     + " configuration options or --as-configured");
         }
         DriverConfig driver = config.applyTo(DriverConfig.fieldDefault());
-        StressProfile profile = MatrixCommand.usage(() -> new StressProfile(workers, processes,
+        StressProfile profile = CommandError.usage(() -> new StressProfile(workers, processes,
                 mix == null ? DefaultPlan.stress().mix() : OperationMix.parse(mix),
                 Labels.parse(MemoryPressure.class, pressure, "memory pressure"),
                 new Budget(operations == null ? (seconds == null ? 20_000 : 0) : operations,
                         seconds == null ? null : Duration.ofSeconds(seconds))));
         model.requireModelLab(labName);
-        try (Lab lab = LabChoice.openAvailable(labName, standIn, model.applyTo(ModelOptions.DEFAULTS))) {
+        try (Lab lab = labs.openAvailable(labName, standIn, model.applyTo(ModelOptions.DEFAULTS))) {
             RunOutcome outcome;
             try {
                 lab.boot();
@@ -129,12 +149,12 @@ public final class StressCommand implements Callable<Integer> {
                 // The lab's own step, before any load: whoever reads the result (the VM lab) may excuse it.
                 writeResult(labError(RunOutcome.LabFailure.beforeLoad(String.valueOf(e.getMessage()), Duration.ZERO),
                         Map.of()));
-                throw new CliException(ExitCode.ENVIRONMENT, "--lab " + labName + ": " + e.getMessage());
+                throw new CommandError.Environment("--lab " + labName + ": " + e.getMessage());
             }
             try {
                 outcome = lab.stress(profile, seed, evidence);
             } catch (LabException | DeviceException e) {
-                throw ErrorKind.end("--lab " + labName + ": ", e);
+                throw CommandError.end("--lab " + labName + ": ", e);
             }
             return report(outcome, lab.lastRunDetails());
         }
@@ -149,7 +169,7 @@ public final class StressCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (outcome instanceof RunOutcome.LabFailure f) {
             writeResult(labError(f, details));
-            throw new CliException(ExitCode.ENVIRONMENT, "the lab failed: " + f.reason());
+            throw new CommandError.Environment("the lab failed: " + f.reason());
         }
         LoadReport report;
         Optional<DriverStats> stats;
@@ -215,7 +235,7 @@ public final class StressCommand implements Callable<Integer> {
             Files.write(partial, Json.mapper().writeValueAsBytes(report));
             Files.move(partial, result, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new CliException(ExitCode.ENVIRONMENT, "cannot write the result to " + result + ": " + e.getMessage());
+            throw new CommandError.Environment("cannot write the result to " + result + ": " + e.getMessage());
         }
     }
 

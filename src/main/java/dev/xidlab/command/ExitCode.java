@@ -1,4 +1,4 @@
-package dev.xidlab.cli;
+package dev.xidlab.command;
 
 /** The exit codes of every xidlab command (documented in the README and in --help). */
 public final class ExitCode {
@@ -14,7 +14,7 @@ public final class ExitCode {
     /** A bug in xidlab itself. */
     public static final int INTERNAL = 4;
 
-    static final String FOOTER = "%nExit codes: 0 ok, 1 check failed / fix not confirmed, 2 usage or input error,"
+    public static final String FOOTER = "%nExit codes: 0 ok, 1 check failed / fix not confirmed, 2 usage or input error,"
             + " 3 environment error (no device, lab or tool), 4 internal error.";
 
     private ExitCode() {

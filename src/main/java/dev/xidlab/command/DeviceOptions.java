@@ -1,4 +1,4 @@
-package dev.xidlab.cli;
+package dev.xidlab.command;
 
 import dev.xidlab.device.Device;
 import dev.xidlab.device.Devices;
@@ -10,17 +10,17 @@ public final class DeviceOptions {
     @Option(names = "--device", paramLabel = "sim|windows", defaultValue = Devices.SIM,
             description = "The driver to talk to: sim (the kernel model, default) or windows (\\\\.\\XidFilter on"
                     + " this Windows machine).")
-    String device;
+    public String device;
 
     @Option(names = "--json", description = "Print JSON for machines instead of a table.")
-    boolean json;
+    public boolean json;
 
-    Device open() {
+    public Device open() {
         return Devices.open(device);
     }
 
     /** The kernel model: a new machine for every command. */
-    boolean freshModelMachine() {
+    public boolean freshModelMachine() {
         return Devices.SIM.equalsIgnoreCase(device);
     }
 }

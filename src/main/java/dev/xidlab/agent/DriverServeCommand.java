@@ -1,10 +1,11 @@
-package dev.xidlab.cli;
+package dev.xidlab.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.xidlab.json.Json;
+import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.device.Devices;
 import dev.xidlab.device.IoctlTransport;
+import dev.xidlab.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

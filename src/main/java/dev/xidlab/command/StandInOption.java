@@ -1,4 +1,4 @@
-package dev.xidlab.cli;
+package dev.xidlab.command;
 
 import picocli.CommandLine.Option;
 
@@ -8,5 +8,5 @@ public final class StandInOption {
     @Option(names = "--allow-stand-in",
             description = "Let --lab vagrant run on the stand-in guest box (Linux kernel + kernel model; it proves the"
                     + " lab's host side, not a driver). Every report then says so.")
-    boolean allowStandIn;
+    public boolean allowStandIn;
 }
