@@ -76,8 +76,10 @@ public interface GuestOs {
     /** Prints one line per crash dump: name, size, stamp, separated by tabs. */
     String listDumpsScript();
 
-    /** Parses {@link #listDumpsScript}'s output. */
-    List<GuestDump> parseDumps(String listing);
+    /** Parses {@link #listDumpsScript}'s output: one format for every guest, so one parser. */
+    default List<GuestDump> parseDumps(String listing) {
+        return GuestDump.parseListing(listing);
+    }
 
     /**
      * What the guest's crash-dump setting asks a bugcheck to leave (Windows' CrashDumpEnabled), as

@@ -3,7 +3,6 @@ package dev.xidlab.lab.vm;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.runner.CommandResult;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -144,19 +143,6 @@ public final class StandInGuest implements GuestOs {
     @Override
     public String listDumpsScript() {
         return "for f in " + DUMP_DIR + "/*.dmp; do [ -f \"$f\" ] && stat -c '%n\t%s\t%Y' \"$f\"; done; true";
-    }
-
-    @Override
-    public List<GuestDump> parseDumps(String listing) {
-        List<GuestDump> dumps = new ArrayList<>();
-        for (String line : listing.lines().toList()) {
-            String[] f = line.split("\t");
-            if (f.length == 3) {
-                String name = f[0].substring(f[0].lastIndexOf('/') + 1);
-                dumps.add(new GuestDump(name, f[0], Long.parseLong(f[1].strip()), f[2].strip(), false));
-            }
-        }
-        return dumps;
     }
 
     /** setsid and no inherited descriptors: the load outlives the SSH session that started it. */

@@ -241,11 +241,6 @@ public final class WindowsGuest implements GuestOs {
                 + "  \"{0}`t{1}`t{2}`tkernel\" -f $f.FullName.Replace('\\', '/'), $f.Length, $f.LastWriteTimeUtc.Ticks }";
     }
 
-    @Override
-    public List<GuestDump> parseDumps(String listing) {
-        return parseListing(listing);
-    }
-
     private static final String CRASH_DUMP_ENABLED = "CrashDumpEnabled";
 
     @Override
@@ -267,24 +262,6 @@ public final class WindowsGuest implements GuestOs {
     @Override
     public Optional<String> clockScript() {
         return Optional.of("[DateTime]::UtcNow.ToString('o')");
-    }
-
-    static List<GuestDump> parseListing(String listing) {
-        List<GuestDump> dumps = new ArrayList<>();
-        for (String line : listing.lines().map(String::strip).toList()) {
-            String[] f = line.split("\t");
-            if (f.length < 3) {
-                continue;
-            }
-            try {
-                String name = f[0].substring(f[0].lastIndexOf('/') + 1);
-                boolean kernel = f.length > 3 && f[3].strip().equals("kernel");
-                dumps.add(new GuestDump(name, f[0], Long.parseLong(f[1].strip()), f[2].strip(), kernel));
-            } catch (NumberFormatException e) {
-                // Not a listing line (a warning the shell printed): skipped.
-            }
-        }
-        return dumps;
     }
 
     @Override
