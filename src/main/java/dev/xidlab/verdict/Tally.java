@@ -119,13 +119,16 @@ final class Tally {
     }
 
     OptionalDouble nonPagingCallbacksPerOperation() {
-        return hasTelemetry() ? OptionalDouble.of((double) telemetry.nonPagingCallbacks() / telemetryOperations)
-                : OptionalDouble.empty();
+        return perOperation(telemetry.nonPagingCallbacks());
     }
 
     OptionalDouble pagingCallbacksPerOperation() {
-        return hasTelemetry() ? OptionalDouble.of((double) telemetry.pagingIoCallbacks() / telemetryOperations)
-                : OptionalDouble.empty();
+        return perOperation(telemetry.pagingIoCallbacks());
+    }
+
+    /** A telemetry count over the operations it was counted in; empty without telemetry, so never a 0/0. */
+    private OptionalDouble perOperation(long count) {
+        return hasTelemetry() ? OptionalDouble.of((double) count / telemetryOperations) : OptionalDouble.empty();
     }
 
     /** The deepest re-entry crash, else the first crash: the one a report shows. */
