@@ -23,8 +23,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The driver's own IOCTL handling, reached through the kernel model with the same bytes as on Windows. */
 class SimDeviceTest {
@@ -171,45 +176,28 @@ class SimDeviceTest {
         assertEquals(DriverConfig.fieldDefault(), machine.device().config());
     }
 
-    @Test
-    void anOversizedInputIsInvalidParameterAndChangesNothing() {
-        assertEquals(NtStatus.INVALID_PARAMETER,
-                rawStatus(Ioctl.SET_CONFIG.code(), Arrays.copyOf(validSetConfig(), 64), 24));
-        assertEquals(DriverConfig.fieldDefault(), machine.device().config());
+    /** SET_CONFIG requests that are wrong in one field each; the valid one is {@link #validSetConfig()}. */
+    static Stream<Named<UnaryOperator<byte[]>>> malformedSetConfigs() {
+        return Stream.of(
+                Named.of("an oversized input", r -> Arrays.copyOf(r, 64)),
+                Named.of("a wrong version", r -> withInt(r, 4, 2)),
+                Named.of("a wrong nested config size", r -> withInt(r, 16, 36)),
+                Named.of("an unknown mode", r -> withInt(r, 16 + Wire.CONFIG.offset("XidMode"), 7)),
+                Named.of("unknown registration bits", r -> withInt(r, 16 + Wire.CONFIG.offset("OperationFlags") + 8,
+                        0x10)));
     }
 
-    @Test
-    void aWrongVersionIsInvalidParameterAndChangesNothing() {
-        byte[] request = validSetConfig();
-        request[4] = 2;
+    private static byte[] withInt(byte[] request, int offset, int value) {
+        ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
+        return request;
+    }
+
+    @ParameterizedTest(name = "{0} is invalid parameter and changes nothing")
+    @MethodSource("malformedSetConfigs")
+    void aMalformedSetConfigIsInvalidParameterAndChangesNothing(UnaryOperator<byte[]> malformed) {
+        byte[] request = malformed.apply(validSetConfig());
 
         assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request, 24));
-        assertEquals(DriverConfig.fieldDefault(), machine.device().config());
-    }
-
-    @Test
-    void aWrongNestedConfigSizeIsInvalidParameter() {
-        byte[] request = validSetConfig();
-        request[16] = 36;
-
-        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request, 24));
-    }
-
-    @Test
-    void anUnknownModeIsInvalidParameterAndChangesNothing() {
-        ByteBuffer request = ByteBuffer.wrap(validSetConfig()).order(ByteOrder.LITTLE_ENDIAN);
-        request.putInt(16 + Wire.CONFIG.offset("XidMode"), 7);
-
-        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request.array(), 24));
-        assertEquals(DriverConfig.fieldDefault(), machine.device().config());
-    }
-
-    @Test
-    void unknownRegistrationBitsAreInvalidParameterAndChangeNothing() {
-        ByteBuffer request = ByteBuffer.wrap(validSetConfig()).order(ByteOrder.LITTLE_ENDIAN);
-        request.putInt(16 + Wire.CONFIG.offset("OperationFlags") + 8, 0x10);
-
-        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request.array(), 24));
         assertEquals(DriverConfig.fieldDefault(), machine.device().config());
     }
 
