@@ -12,17 +12,24 @@ import dev.xidlab.run.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Document;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** xidlab matrix on the kernel model, end to end, as the README's first command runs it. */
 class MatrixCommandTest {
@@ -199,14 +206,41 @@ class MatrixCommandTest {
         return sysfs;
     }
 
-    @Test
-    void existingResultsAreNotOverwrittenWithoutResume() {
-        xidlab("matrix", "--runs", "1", "--report", dir.toString());
+    /**
+     * A matrix begun on a report directory, then a second one on the same directory that may not go on from it: the
+     * first's options, the second's, and what the refusal says.
+     */
+    static Stream<Arguments> secondMatricesOnTheSameReport() {
+        return Stream.of(
+                arguments(named("existing results are not overwritten without --resume", List.of("--runs", "1")),
+                        List.of("--runs", "1"), "already exists: use --resume"),
+                arguments(named("results of another plan are refused on resume", List.of("--runs", "1")),
+                        List.of("--runs", "1", "--seed", "99", "--resume"), "holds results of another plan"),
+                arguments(named("a shard resumes as the shard it was", List.of("--runs", "2", "--shard", "1/2")),
+                        List.of("--runs", "2", "--shard", "2/2", "--resume"),
+                        "holds shard 1/2: resume it with --shard 1/2"),
+                arguments(named("a matrix resumes the way it began", List.of("--adaptive", "--runs", "1")),
+                        List.of("--no-adaptive", "--resume"), "was begun with --adaptive: resume it the same way"));
+    }
 
-        CliRun r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondMatricesOnTheSameReport")
+    void aSecondMatrixThatMayNotGoOnFromTheFirstIsAUsageError(List<String> first, List<String> second,
+            String refusal) {
+        matrixOn(dir, first);
+
+        CliRun r = matrixOn(dir, second);
 
         assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().contains("already exists: use --resume"), r.err());
+        assertTrue(r.err().contains(refusal), r.err());
+    }
+
+    /** xidlab matrix with options, reporting to report. */
+    static CliRun matrixOn(Path report, List<String> options) {
+        List<String> args = new ArrayList<>(List.of("matrix"));
+        args.addAll(options);
+        args.addAll(List.of("--report", report.toString()));
+        return xidlab(args.toArray(String[]::new));
     }
 
     @Test
@@ -300,16 +334,6 @@ class MatrixCommandTest {
     }
 
     @Test
-    void resultsOfAnotherPlanAreRefusedOnResume() throws Exception {
-        xidlab("matrix", "--runs", "1", "--report", dir.toString());
-
-        CliRun r = xidlab("matrix", "--runs", "1", "--seed", "99", "--resume", "--report", dir.toString());
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().contains("holds results of another plan"), r.err());
-    }
-
-    @Test
     void shardsMergeIntoTheVerdictOfTheWholeMatrix() throws Exception {
         for (int i = 1; i <= 3; i++) {
             CliRun shard = xidlab("matrix", "--runs", "40", "--shard", i + "/3", "--report",
@@ -345,16 +369,6 @@ class MatrixCommandTest {
 
         assertEquals(List.of("2/3", 2, 0.5, 0.05), List.of(header.shard(), header.runs(), header.threshold(),
                 header.maxCoverageLoss()));
-    }
-
-    @Test
-    void aShardResumesAsTheShardItWas() {
-        xidlab("matrix", "--runs", "2", "--shard", "1/2", "--report", dir.toString());
-
-        CliRun r = xidlab("matrix", "--runs", "2", "--shard", "2/2", "--resume", "--report", dir.toString());
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().contains("holds shard 1/2: resume it with --shard 1/2"), r.err());
     }
 
     @Test
@@ -413,16 +427,6 @@ class MatrixCommandTest {
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().startsWith("xidlab: --adaptive decides the next runs from the results so far"), r.err());
-    }
-
-    @Test
-    void aMatrixResumesTheWayItBegan() {
-        xidlab("matrix", "--adaptive", "--runs", "1", "--report", dir.toString());
-
-        CliRun r = xidlab("matrix", "--no-adaptive", "--resume", "--report", dir.toString());
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().contains("was begun with --adaptive: resume it the same way"), r.err());
     }
 
     @Test
