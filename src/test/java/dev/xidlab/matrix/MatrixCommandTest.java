@@ -246,24 +246,20 @@ class MatrixCommandTest {
     @Test
     void aSecondMatrixOnAReportDirectoryThatIsBeingWrittenIsRefusedWithoutSuggestingResume() throws Exception {
         Path report = dir.resolve("report");
-        Process first = matrixInAnotherProcess(report);
-        try {
+        whileAnotherMatrixWrites(report, first -> {
             CliRun second = xidlab("matrix", "--runs", LONG_RUNS, "--report", report.toString());
 
             assertEquals(ExitCode.USAGE, second.exitCode(), second.err());
             assertTrue(second.err().startsWith("xidlab: " + report + " is being written by another xidlab matrix or"
                     + " merge (pid " + first.pid() + ", since "), second.err());
             assertFalse(second.err().contains("--resume"), "the other one is still writing: " + second.err());
-        } finally {
-            first.destroyForcibly().waitFor();
-        }
+        });
     }
 
     @Test
     void aResumeWhileTheMatrixStillRunsIsRefused() throws Exception {
         Path report = dir.resolve("report");
-        Process first = matrixInAnotherProcess(report);
-        try {
+        whileAnotherMatrixWrites(report, first -> {
             long recorded = Files.readAllLines(report.resolve(MatrixSession.RESULTS)).size();
 
             // Without the lock this resume would run the first one's runs again beside it: bounded, to fail, not hang.
@@ -274,9 +270,7 @@ class MatrixCommandTest {
             assertTrue(resume.err().contains("is being written by another xidlab matrix or merge"), resume.err());
             assertTrue(Files.readAllLines(report.resolve(MatrixSession.RESULTS)).size() >= recorded,
                     "the first matrix's results are untouched");
-        } finally {
-            first.destroyForcibly().waitFor();
-        }
+        });
     }
 
     @Test
@@ -292,6 +286,21 @@ class MatrixCommandTest {
 
     /** Runs per configuration of a matrix that is still running when a test looks (100,000 runs: many minutes). */
     private static final String LONG_RUNS = "20000";
+
+    /** What a test checks while another process's matrix writes to the report directory. */
+    private interface WhileItWrites {
+        void check(Process other) throws Exception;
+    }
+
+    /** Runs check while {@link #matrixInAnotherProcess} writes to report, then kills that matrix, pass or fail. */
+    private void whileAnotherMatrixWrites(Path report, WhileItWrites check) throws Exception {
+        Process other = matrixInAnotherProcess(report);
+        try {
+            check.check(other);
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+    }
 
     /**
      * A long matrix in a JVM of its own, as a second user's would be, once it has recorded its first run; the
