@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
@@ -15,18 +14,15 @@ import dev.xidlab.load.Budget;
 import dev.xidlab.load.MemoryPressure;
 import dev.xidlab.load.OperationMix;
 import dev.xidlab.load.StressProfile;
-import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.GuardFlag;
 import dev.xidlab.protocol.RegistrationFlag;
-import java.nio.file.Path;
+import dev.xidlab.testing.ModelMachine;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The kernel model standing for a customer's site: filters beside xidfilter on its stack at their altitudes, and the
@@ -39,23 +35,8 @@ class KernelModelEnvironmentTest {
     /** A guard threshold that fits one level of re-entry on the model alone (a level costs 0x860 bytes). */
     static final int GUARD_STACK = 0x900;
 
-    @TempDir
-    Path dumps;
-
-    KernelModel model;
-
-    @BeforeEach
-    void open() {
-        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
-        model = new KernelModel();
-    }
-
-    @AfterEach
-    void close() {
-        if (model != null) {
-            model.close();
-        }
-    }
+    @RegisterExtension
+    final ModelMachine machine = ModelMachine.unbooted();
 
     static ModelEnvironment beside(ModelEnvironment.ResidentFilter... filters) {
         ModelEnvironment d = ModelEnvironment.DEFAULT;
@@ -67,13 +48,9 @@ class KernelModelEnvironmentTest {
     }
 
     private KernelModel.BatchResult run(ModelEnvironment environment, DriverConfig config) {
-        model.configure(ModelOptions.DEFAULTS.withDump(ModelOptions.Dump.KERNEL).withEnvironment(environment));
-        model.boot(dumps);
-        model.loadDriver();
-        IoctlDevice device = new IoctlDevice(new SimTransport(model, null, false));
-        device.setConfig(config, ApplyMode.NEXT_LOAD);
-        device.reload();
-        return model.runBatch(PURGING, PURGING.budget().operations(), 1);
+        machine.bootWithTheDriver(ModelOptions.DEFAULTS.withDump(ModelOptions.Dump.KERNEL).withEnvironment(environment),
+                config);
+        return machine.model().runBatch(PURGING, PURGING.budget().operations(), 1);
     }
 
     @Test

@@ -3,23 +3,19 @@ package dev.xidlab.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xidlab.load.Budget;
 import dev.xidlab.load.MemoryPressure;
 import dev.xidlab.load.OperationMix;
 import dev.xidlab.load.StressProfile;
-import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.protocol.RegistrationFlag;
 import dev.xidlab.protocol.XidMode;
-import java.nio.file.Path;
+import dev.xidlab.testing.ModelMachine;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The kernel model's memory manager: what each kind of fault does, and the switches that change it. */
 class KernelModelMemoryTest {
@@ -29,33 +25,12 @@ class KernelModelMemoryTest {
     static final StressProfile AGING = new StressProfile(4, 64, OperationMix.typical(), MemoryPressure.AGING_HIGH,
             Budget.ofOperations(20_000));
 
-    @TempDir
-    Path dumps;
-
-    KernelModel model;
-
-    @BeforeEach
-    void open() {
-        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
-        model = new KernelModel();
-    }
-
-    @AfterEach
-    void close() {
-        if (model != null) {
-            model.close();
-        }
-    }
+    @RegisterExtension
+    final ModelMachine machine = ModelMachine.unbooted();
 
     private KernelModel.BatchResult run(ModelOptions options, DriverConfig config, StressProfile profile, long seed) {
-        model.configure(options);
-        model.boot(dumps);
-        model.loadDriver();
-        IoctlDevice device = new IoctlDevice(new SimTransport(model, null, false));
-        device.setConfig(config, ApplyMode.NEXT_LOAD);
-        device.reload();
-        device.resetStats();
-        return model.runBatch(profile, profile.budget().operations(), seed);
+        machine.bootWithTheDriver(options, config).resetStats();
+        return machine.model().runBatch(profile, profile.budget().operations(), seed);
     }
 
     @Test
@@ -130,9 +105,9 @@ class KernelModelMemoryTest {
         DriverConfig skip = DriverConfig.fieldDefault().withXidMode(XidMode.CACHED)
                 .withRegistrationForAll(Set.of(RegistrationFlag.SKIP_NON_CACHED_NON_PAGING_IO));
         run(ModelOptions.DEFAULTS, DriverConfig.fieldDefault().withXidMode(XidMode.CACHED), PURGING, 3);
-        DriverStats all = model.readStats();
+        DriverStats all = machine.model().readStats();
         run(ModelOptions.DEFAULTS, skip, PURGING, 3);
-        DriverStats skipped = model.readStats();
+        DriverStats skipped = machine.model().readStats();
 
         assertEquals(all.pagingIoCallbacks(), skipped.pagingIoCallbacks());
         assertTrue(skipped.callbacks() < all.callbacks(), all.callbacks() + " then " + skipped.callbacks());
@@ -155,7 +130,7 @@ class KernelModelMemoryTest {
         for (long seed = 1; seed <= 20 && deepest < 3; seed++) {
             KernelModel.BatchResult r = run(any, DriverConfig.fieldDefault(), crowded, seed);
             if (!r.bugchecked()) {
-                deepest = Math.max(deepest, model.readStats().maxNestingDepth());
+                deepest = Math.max(deepest, machine.model().readStats().maxNestingDepth());
             }
         }
 
@@ -167,7 +142,7 @@ class KernelModelMemoryTest {
         for (long seed = 1; seed <= 5; seed++) {
             KernelModel.BatchResult r = run(ModelOptions.DEFAULTS, DriverConfig.fieldDefault(), AGING, seed);
 
-            assertTrue(r.bugchecked() || model.readStats().maxNestingDepth() == 1,
+            assertTrue(r.bugchecked() || machine.model().readStats().maxNestingDepth() == 1,
                     "seed " + seed + ": the nested lookup asks for the same process, whose page is being read");
         }
     }

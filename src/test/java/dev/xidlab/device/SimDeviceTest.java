@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.BuildFlavor;
@@ -19,44 +18,28 @@ import dev.xidlab.protocol.SetConfigRequest;
 import dev.xidlab.protocol.Wire;
 import dev.xidlab.protocol.XidAnswer;
 import dev.xidlab.protocol.XidMode;
+import dev.xidlab.testing.ModelMachine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The driver's own IOCTL handling, reached through the kernel model with the same bytes as on Windows. */
 class SimDeviceTest {
 
-    @TempDir
-    Path dumps;
-
-    KernelModel model;
-    Device device;
-
-    @BeforeEach
-    void bootModelWithDriver() {
-        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
-        model = new KernelModel();
-        model.boot(dumps);
-        model.loadDriver();
-        device = new IoctlDevice(new SimTransport(model, null, false));
-    }
-
-    @AfterEach
-    void close() {
-        if (model != null) {
-            model.close();
-        }
-    }
+    @RegisterExtension
+    final ModelMachine machine = ModelMachine.withTheDriverLoaded();
 
     @Test
     void infoNamesTheModelBuildAndItsRegistration() {
-        var info = device.info();
+        var info = machine.device().info();
 
         assertEquals(BuildFlavor.MODEL, info.buildFlavor());
         assertEquals(Wire.PROTOCOL_VERSION, info.protocolVersion());
@@ -67,7 +50,7 @@ class SimDeviceTest {
 
     @Test
     void aFreshInstallRunsTheFieldConfiguration() {
-        assertEquals(DriverConfig.fieldDefault(), device.config());
+        assertEquals(DriverConfig.fieldDefault(), machine.device().config());
     }
 
     @Test
@@ -76,23 +59,24 @@ class SimDeviceTest {
                 .withGuard(Set.of(GuardFlag.NESTING), 0)
                 .withRegistrationForAll(Set.of(RegistrationFlag.SKIP_PAGING_IO));
 
-        var result = device.setConfig(wanted, ApplyMode.NEXT_LOAD);
+        var result = machine.device().setConfig(wanted, ApplyMode.NEXT_LOAD);
 
         assertTrue(result.saved());
         assertTrue(result.reloadRequired());
-        assertEquals(wanted, device.config());
-        assertTrue(device.info().reloadPending());
-        assertEquals(Set.of(), device.info().activeRegistration().get(Operation.READ));
+        assertEquals(wanted, machine.device().config());
+        assertTrue(machine.device().info().reloadPending());
+        assertEquals(Set.of(), machine.device().info().activeRegistration().get(Operation.READ));
     }
 
     @Test
     void aReloadMakesSavedFlagsActive() {
+        Device device = machine.device();
         device.setConfig(DriverConfig.fieldDefault().withRegistrationForAll(Set.of(RegistrationFlag.SKIP_PAGING_IO)),
                 ApplyMode.NEXT_LOAD);
 
         device.reload();
 
-        var info = device.info();
+        var info = machine.device().info();
         assertEquals(Set.of(RegistrationFlag.SKIP_PAGING_IO), info.activeRegistration().get(Operation.READ));
         assertFalse(info.reloadPending());
         assertEquals(2, info.loadCount());
@@ -101,42 +85,42 @@ class SimDeviceTest {
 
     @Test
     void theExperimentalLiveReregistrationAppliesFlagsInPlace() {
-        var result = device.setConfig(
+        var result = machine.device().setConfig(
                 DriverConfig.fieldDefault().withRegistration(Operation.READ, Set.of(RegistrationFlag.SKIP_PAGING_IO)),
                 ApplyMode.LIVE_REREGISTER);
 
         assertTrue(result.reregistered());
         assertEquals(NtStatus.SUCCESS, result.reregisterStatus());
         assertFalse(result.reloadRequired());
-        assertEquals(1, device.stats().reregistrations());
+        assertEquals(1, machine.device().stats().reregistrations());
     }
 
     @Test
     void statsStartEmptyAndResetToEmpty() {
-        var fresh = device.stats();
-        device.resetStats();
+        var fresh = machine.device().stats();
+        machine.device().resetStats();
 
         assertEquals(0, fresh.callbacks());
         assertFalse(fresh.stackSeen());
-        assertEquals(fresh, device.stats());
+        assertEquals(fresh, machine.device().stats());
     }
 
     @Test
     void lookupAndRequestorGiveTheCallerTheSameXid() {
-        XidAnswer lookup = device.queryXid(0, XidMode.LOOKUP);
-        XidAnswer requestor = device.queryXid(0, XidMode.REQUESTOR);
+        XidAnswer lookup = machine.device().queryXid(0, XidMode.LOOKUP);
+        XidAnswer requestor = machine.device().queryXid(0, XidMode.REQUESTOR);
 
         assertTrue(lookup.computed() && requestor.computed());
-        assertEquals(model.controllerProcessId(), lookup.processId());
+        assertEquals(machine.model().controllerProcessId(), lookup.processId());
         assertEquals(lookup.xid(), requestor.xid());
     }
 
     @Test
     void lookupAndCachedGiveANewProcessTheSameXid() {
-        long pid = model.createProcess();
+        long pid = machine.model().createProcess();
 
-        XidAnswer lookup = device.queryXid(pid, XidMode.LOOKUP);
-        XidAnswer cached = device.queryXid(pid, XidMode.CACHED);
+        XidAnswer lookup = machine.device().queryXid(pid, XidMode.LOOKUP);
+        XidAnswer cached = machine.device().queryXid(pid, XidMode.CACHED);
 
         assertTrue(lookup.computed() && cached.computed());
         assertEquals(lookup.xid(), cached.xid());
@@ -145,19 +129,19 @@ class SimDeviceTest {
 
     @Test
     void anExitedProcessLeavesTheCacheSoAReusedPidIsNotConfused() {
-        long pid = model.createProcess();
-        long before = device.queryXid(pid, XidMode.CACHED).xid();
-        model.exitProcess(pid);
+        long pid = machine.model().createProcess();
+        long before = machine.device().queryXid(pid, XidMode.CACHED).xid();
+        machine.model().exitProcess(pid);
 
-        assertEquals(NtStatus.NOT_FOUND, device.queryXid(pid, XidMode.CACHED).status());
-        long reused = model.createProcess();
+        assertEquals(NtStatus.NOT_FOUND, machine.device().queryXid(pid, XidMode.CACHED).status());
+        long reused = machine.model().createProcess();
         assertEquals(pid, reused, "Windows reuses the pid just freed");
-        assertTrue(device.queryXid(reused, XidMode.CACHED).xid() != before);
+        assertTrue(machine.device().queryXid(reused, XidMode.CACHED).xid() != before);
     }
 
     @Test
     void anUnknownPidIsALookupFailureNotAnIoctlFailure() {
-        XidAnswer answer = device.queryXid(40_000, XidMode.LOOKUP);
+        XidAnswer answer = machine.device().queryXid(40_000, XidMode.LOOKUP);
 
         assertEquals(NtStatus.INVALID_CID, answer.status());
         assertEquals(0, answer.xid());
@@ -165,14 +149,14 @@ class SimDeviceTest {
 
     @Test
     void modeOffComputesNoXid() {
-        assertEquals(NtStatus.NOT_SUPPORTED, device.queryXid(0, XidMode.OFF).status());
+        assertEquals(NtStatus.NOT_SUPPORTED, machine.device().queryXid(0, XidMode.OFF).status());
     }
 
     // ---- bad input: the driver's own code path answers, and nothing changes ----
 
     private int rawStatus(int code, byte[] input, int outputCapacity) {
         DeviceException e = assertThrows(DeviceException.class,
-                () -> model.deviceIoControl(code, input, outputCapacity));
+                () -> machine.model().deviceIoControl(code, input, outputCapacity));
         return e.ntStatus();
     }
 
@@ -189,49 +173,32 @@ class SimDeviceTest {
     void aShortInputIsBufferTooSmallAndChangesNothing() {
         assertEquals(NtStatus.BUFFER_TOO_SMALL,
                 rawStatus(Ioctl.SET_CONFIG.code(), Arrays.copyOf(validSetConfig(), 55), 24));
-        assertEquals(DriverConfig.fieldDefault(), device.config());
+        assertEquals(DriverConfig.fieldDefault(), machine.device().config());
     }
 
-    @Test
-    void anOversizedInputIsInvalidParameterAndChangesNothing() {
-        assertEquals(NtStatus.INVALID_PARAMETER,
-                rawStatus(Ioctl.SET_CONFIG.code(), Arrays.copyOf(validSetConfig(), 64), 24));
-        assertEquals(DriverConfig.fieldDefault(), device.config());
+    /** SET_CONFIG requests that are wrong in one field each; the valid one is {@link #validSetConfig()}. */
+    static Stream<Named<UnaryOperator<byte[]>>> malformedSetConfigs() {
+        return Stream.of(
+                Named.of("an oversized input", r -> Arrays.copyOf(r, 64)),
+                Named.of("a wrong version", r -> withInt(r, 4, 2)),
+                Named.of("a wrong nested config size", r -> withInt(r, 16, 36)),
+                Named.of("an unknown mode", r -> withInt(r, 16 + Wire.CONFIG.offset("XidMode"), 7)),
+                Named.of("unknown registration bits", r -> withInt(r, 16 + Wire.CONFIG.offset("OperationFlags") + 8,
+                        0x10)));
     }
 
-    @Test
-    void aWrongVersionIsInvalidParameterAndChangesNothing() {
-        byte[] request = validSetConfig();
-        request[4] = 2;
+    private static byte[] withInt(byte[] request, int offset, int value) {
+        ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
+        return request;
+    }
+
+    @ParameterizedTest(name = "{0} is invalid parameter and changes nothing")
+    @MethodSource("malformedSetConfigs")
+    void aMalformedSetConfigIsInvalidParameterAndChangesNothing(UnaryOperator<byte[]> malformed) {
+        byte[] request = malformed.apply(validSetConfig());
 
         assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request, 24));
-        assertEquals(DriverConfig.fieldDefault(), device.config());
-    }
-
-    @Test
-    void aWrongNestedConfigSizeIsInvalidParameter() {
-        byte[] request = validSetConfig();
-        request[16] = 36;
-
-        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request, 24));
-    }
-
-    @Test
-    void anUnknownModeIsInvalidParameterAndChangesNothing() {
-        ByteBuffer request = ByteBuffer.wrap(validSetConfig()).order(ByteOrder.LITTLE_ENDIAN);
-        request.putInt(16 + Wire.CONFIG.offset("XidMode"), 7);
-
-        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request.array(), 24));
-        assertEquals(DriverConfig.fieldDefault(), device.config());
-    }
-
-    @Test
-    void unknownRegistrationBitsAreInvalidParameterAndChangeNothing() {
-        ByteBuffer request = ByteBuffer.wrap(validSetConfig()).order(ByteOrder.LITTLE_ENDIAN);
-        request.putInt(16 + Wire.CONFIG.offset("OperationFlags") + 8, 0x10);
-
-        assertEquals(NtStatus.INVALID_PARAMETER, rawStatus(Ioctl.SET_CONFIG.code(), request.array(), 24));
-        assertEquals(DriverConfig.fieldDefault(), device.config());
+        assertEquals(DriverConfig.fieldDefault(), machine.device().config());
     }
 
     @Test
@@ -248,9 +215,9 @@ class SimDeviceTest {
 
     @Test
     void aRequestToAnUnloadedDriverFindsNoDevice() {
-        model.unloadDriver();
+        machine.model().unloadDriver();
 
-        DeviceException e = assertThrows(DeviceException.class, () -> device.info());
+        DeviceException e = assertThrows(DeviceException.class, () -> machine.device().info());
         assertEquals(KernelModel.OBJECT_NAME_NOT_FOUND, e.ntStatus());
     }
 }

@@ -17,12 +17,10 @@ import dev.xidlab.protocol.NtStatus;
 import dev.xidlab.protocol.Operation;
 import dev.xidlab.protocol.RegistrationFlag;
 import dev.xidlab.protocol.SetConfigResult;
-import java.nio.file.Path;
+import dev.xidlab.testing.ModelMachine;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * xidfilter's unload and re-registration rules, driven through the kernel model, which runs the driver's own core:
@@ -33,48 +31,31 @@ class DriverUnloadTest {
 
     static final byte[] NONE = new byte[0];
 
-    @TempDir
-    Path dumps;
-
-    LoadedModel machine;
-    KernelModel model;
-    IoctlDevice device;
-
-    @BeforeEach
-    void bootWithTheDriverLoaded() {
-        machine = LoadedModel.boot(dumps);
-        model = machine.model();
-        device = machine.device();
-    }
-
-    @AfterEach
-    void close() {
-        if (machine != null) {
-            machine.close();
-        }
-    }
+    @RegisterExtension
+    final ModelMachine machine = ModelMachine.withTheDriverLoaded();
 
     DriverInfo info() {
-        return DriverInfo.decode(model.deviceIoControl(Ioctl.GET_INFO.code(), NONE, Ioctl.GET_INFO.outputSize()));
+        byte[] answer = machine.model().deviceIoControl(Ioctl.GET_INFO.code(), NONE, Ioctl.GET_INFO.outputSize());
+        return DriverInfo.decode(answer);
     }
 
     @Test
     void fltmcUnloadIsRefusedWhileAHandleIsOpen() {
-        long handle = model.openDevice();
+        long handle = machine.model().openDevice();
 
-        DeviceException refused = assertThrows(DeviceException.class, model::unloadDriver);
+        DeviceException refused = assertThrows(DeviceException.class, machine.model()::unloadDriver);
 
         assertEquals(NtStatus.FLT_DO_NOT_DETACH, refused.ntStatus());
         assertTrue(info().state().contains(DriverState.FILTER_REGISTERED), "still loaded and filtering");
-        model.deviceIoControl(handle, Ioctl.RESET_STATS.code(), NONE, 0);
+        machine.model().deviceIoControl(handle, Ioctl.RESET_STATS.code(), NONE, 0);
     }
 
     @Test
     void fltmcUnloadSucceedsOnceTheLastHandleCloses() {
-        long handle = model.openDevice();
-        model.closeDevice(handle);
+        long handle = machine.model().openDevice();
+        machine.model().closeDevice(handle);
 
-        model.unloadDriver();
+        machine.model().unloadDriver();
 
         DeviceException gone = assertThrows(DeviceException.class, this::info);
         assertEquals(KernelModel.OBJECT_NAME_NOT_FOUND, gone.ntStatus());
@@ -82,6 +63,7 @@ class DriverUnloadTest {
 
     @Test
     void aHandleThatOutlivesScStopGetsDeletePendingForEveryRequest() {
+        KernelModel model = machine.model();
         long handle = model.openDevice();
 
         model.stopDriver();
@@ -96,12 +78,12 @@ class DriverUnloadTest {
 
     @Test
     void theNextLoadWaitsForTheLastHandleOfThePreviousInstance() {
-        long handle = model.openDevice();
-        model.stopDriver();
+        long handle = machine.model().openDevice();
+        machine.model().stopDriver();
 
-        assertThrows(DeviceException.class, model::loadDriver);
-        model.closeDevice(handle);
-        model.loadDriver();
+        assertThrows(DeviceException.class, machine.model()::loadDriver);
+        machine.model().closeDevice(handle);
+        machine.model().loadDriver();
 
         assertEquals(2, info().loadCount());
     }
@@ -110,23 +92,24 @@ class DriverUnloadTest {
     void aFailedLiveReregistrationRestoresThePreviousFlagsAndReportsBothStatuses() {
         DriverConfig skip = DriverConfig.fieldDefault()
                 .withRegistration(Operation.READ, Set.of(RegistrationFlag.SKIP_PAGING_IO));
-        model.failNextRegistration(NtStatus.INSUFFICIENT_RESOURCES);
+        machine.model().failNextRegistration(NtStatus.INSUFFICIENT_RESOURCES);
 
-        SetConfigResult result = device.setConfig(skip, ApplyMode.LIVE_REREGISTER);
+        SetConfigResult result = machine.device().setConfig(skip, ApplyMode.LIVE_REREGISTER);
 
         assertEquals(NtStatus.INSUFFICIENT_RESOURCES, result.reregisterStatus());
         assertEquals(NtStatus.SUCCESS, result.restoreStatus());
         assertTrue(result.restored() && result.saved() && result.reloadRequired());
         assertFalse(result.reregistered());
-        DriverInfo info = device.info();
+        DriverInfo info = machine.device().info();
         assertTrue(info.state().containsAll(Set.of(DriverState.FILTER_REGISTERED, DriverState.FILTERING_STARTED)));
         assertEquals(Set.of(), info.activeRegistration().get(Operation.READ));
-        assertEquals(0, device.stats().reregistrations());
+        assertEquals(0, machine.device().stats().reregistrations());
     }
 
     @Test
     void afterARestoredReregistrationFltmcUnloadStillFindsTheFilter() {
-        model.failNextRegistration(NtStatus.INSUFFICIENT_RESOURCES);
+        machine.model().failNextRegistration(NtStatus.INSUFFICIENT_RESOURCES);
+        IoctlDevice device = machine.device();
         device.setConfig(DriverConfig.fieldDefault().withRegistrationForAll(Set.of(RegistrationFlag.SKIP_PAGING_IO)),
                 ApplyMode.LIVE_REREGISTER);
 

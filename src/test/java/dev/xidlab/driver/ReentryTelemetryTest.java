@@ -3,7 +3,6 @@ package dev.xidlab.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.xidlab.device.IoctlDevice;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.load.Budget;
 import dev.xidlab.load.MemoryPressure;
@@ -13,11 +12,9 @@ import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.protocol.XidMode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.xidlab.testing.ModelMachine;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the driver's telemetry says re-entered, in the kernel model: the field pattern re-enters through page-ins
@@ -29,31 +26,13 @@ class ReentryTelemetryTest {
     static final StressProfile READS_UNDER_PRESSURE = new StressProfile(4, 64, new OperationMix(0, 100, 0),
             MemoryPressure.HIGH, Budget.ofOperations(20_000));
 
-    @TempDir
-    Path dumps;
-
-    LoadedModel machine;
-    KernelModel model;
-    IoctlDevice device;
-
-    @BeforeEach
-    void bootWithTheDriverLoaded() {
-        machine = LoadedModel.boot(dumps);
-        model = machine.model();
-        device = machine.device();
-    }
-
-    @AfterEach
-    void close() {
-        if (machine != null) {
-            machine.close();
-        }
-    }
+    @RegisterExtension
+    final ModelMachine machine = ModelMachine.withTheDriverLoaded();
 
     @Test
     void theFieldPatternReEntersThroughPageInsFromThePagingFile() {
-        KernelModel.BatchResult crash = model.runBatch(READS_UNDER_PRESSURE, 20_000, 7);
-        DriverStats stats = model.readStats();
+        KernelModel.BatchResult crash = machine.model().runBatch(READS_UNDER_PRESSURE, 20_000, 7);
+        DriverStats stats = machine.model().readStats();
 
         assertTrue(crash.bugchecked(), "the field configuration crashes under pressure");
         assertTrue(stats.nestedPagingFileIo() > 0, stats.toString());
@@ -62,12 +41,12 @@ class ReentryTelemetryTest {
 
     @Test
     void theSelfTestReEntersThroughItsOwnImageOnePagePerDepthAndCrashes() {
-        device.setConfig(DriverConfig.fieldDefault().withXidMode(XidMode.OFF).withSelfTest(true),
+        machine.device().setConfig(DriverConfig.fieldDefault().withXidMode(XidMode.OFF).withSelfTest(true),
                 ApplyMode.NEXT_LOAD);
-        model.applyMemoryPressure(100, 1);
+        machine.model().applyMemoryPressure(100, 1);
 
-        KernelModel.BatchResult crash = model.runBatch(READS_UNDER_PRESSURE, 20_000, 7);
-        DriverStats stats = model.readStats();
+        KernelModel.BatchResult crash = machine.model().runBatch(READS_UNDER_PRESSURE, 20_000, 7);
+        DriverStats stats = machine.model().readStats();
 
         assertTrue(crash.bugchecked(), "stack exhaustion, not a hang");
         assertEquals(0x1000007FL, crash.bugCheckCode());

@@ -12,17 +12,24 @@ import dev.xidlab.run.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Document;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** xidlab matrix on the kernel model, end to end, as the README's first command runs it. */
 class MatrixCommandTest {
@@ -199,37 +206,60 @@ class MatrixCommandTest {
         return sysfs;
     }
 
-    @Test
-    void existingResultsAreNotOverwrittenWithoutResume() {
-        xidlab("matrix", "--runs", "1", "--report", dir.toString());
+    /**
+     * A matrix begun on a report directory, then a second one on the same directory that may not go on from it: the
+     * first's options, the second's, and what the refusal says.
+     */
+    static Stream<Arguments> secondMatricesOnTheSameReport() {
+        return Stream.of(
+                arguments(named("existing results are not overwritten without --resume", List.of("--runs", "1")),
+                        List.of("--runs", "1"), "already exists: use --resume"),
+                arguments(named("results of another plan are refused on resume", List.of("--runs", "1")),
+                        List.of("--runs", "1", "--seed", "99", "--resume"), "holds results of another plan"),
+                arguments(named("a shard resumes as the shard it was", List.of("--runs", "2", "--shard", "1/2")),
+                        List.of("--runs", "2", "--shard", "2/2", "--resume"),
+                        "holds shard 1/2: resume it with --shard 1/2"),
+                arguments(named("a matrix resumes the way it began", List.of("--adaptive", "--runs", "1")),
+                        List.of("--no-adaptive", "--resume"), "was begun with --adaptive: resume it the same way"));
+    }
 
-        CliRun r = xidlab("matrix", "--runs", "1", "--report", dir.toString());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondMatricesOnTheSameReport")
+    void aSecondMatrixThatMayNotGoOnFromTheFirstIsAUsageError(List<String> first, List<String> second,
+            String refusal) {
+        matrixOn(dir, first);
+
+        CliRun r = matrixOn(dir, second);
 
         assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().contains("already exists: use --resume"), r.err());
+        assertTrue(r.err().contains(refusal), r.err());
+    }
+
+    /** xidlab matrix with options, reporting to report. */
+    static CliRun matrixOn(Path report, List<String> options) {
+        List<String> args = new ArrayList<>(List.of("matrix"));
+        args.addAll(options);
+        args.addAll(List.of("--report", report.toString()));
+        return xidlab(args.toArray(String[]::new));
     }
 
     @Test
     void aSecondMatrixOnAReportDirectoryThatIsBeingWrittenIsRefusedWithoutSuggestingResume() throws Exception {
         Path report = dir.resolve("report");
-        Process first = matrixInAnotherProcess(report);
-        try {
+        whileAnotherMatrixWrites(report, first -> {
             CliRun second = xidlab("matrix", "--runs", LONG_RUNS, "--report", report.toString());
 
             assertEquals(ExitCode.USAGE, second.exitCode(), second.err());
             assertTrue(second.err().startsWith("xidlab: " + report + " is being written by another xidlab matrix or"
                     + " merge (pid " + first.pid() + ", since "), second.err());
             assertFalse(second.err().contains("--resume"), "the other one is still writing: " + second.err());
-        } finally {
-            first.destroyForcibly().waitFor();
-        }
+        });
     }
 
     @Test
     void aResumeWhileTheMatrixStillRunsIsRefused() throws Exception {
         Path report = dir.resolve("report");
-        Process first = matrixInAnotherProcess(report);
-        try {
+        whileAnotherMatrixWrites(report, first -> {
             long recorded = Files.readAllLines(report.resolve(MatrixSession.RESULTS)).size();
 
             // Without the lock this resume would run the first one's runs again beside it: bounded, to fail, not hang.
@@ -240,9 +270,7 @@ class MatrixCommandTest {
             assertTrue(resume.err().contains("is being written by another xidlab matrix or merge"), resume.err());
             assertTrue(Files.readAllLines(report.resolve(MatrixSession.RESULTS)).size() >= recorded,
                     "the first matrix's results are untouched");
-        } finally {
-            first.destroyForcibly().waitFor();
-        }
+        });
     }
 
     @Test
@@ -258,6 +286,21 @@ class MatrixCommandTest {
 
     /** Runs per configuration of a matrix that is still running when a test looks (100,000 runs: many minutes). */
     private static final String LONG_RUNS = "20000";
+
+    /** What a test checks while another process's matrix writes to the report directory. */
+    private interface WhileItWrites {
+        void check(Process other) throws Exception;
+    }
+
+    /** Runs check while {@link #matrixInAnotherProcess} writes to report, then kills that matrix, pass or fail. */
+    private void whileAnotherMatrixWrites(Path report, WhileItWrites check) throws Exception {
+        Process other = matrixInAnotherProcess(report);
+        try {
+            check.check(other);
+        } finally {
+            other.destroyForcibly().waitFor();
+        }
+    }
 
     /**
      * A long matrix in a JVM of its own, as a second user's would be, once it has recorded its first run; the
@@ -300,16 +343,6 @@ class MatrixCommandTest {
     }
 
     @Test
-    void resultsOfAnotherPlanAreRefusedOnResume() throws Exception {
-        xidlab("matrix", "--runs", "1", "--report", dir.toString());
-
-        CliRun r = xidlab("matrix", "--runs", "1", "--seed", "99", "--resume", "--report", dir.toString());
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().contains("holds results of another plan"), r.err());
-    }
-
-    @Test
     void shardsMergeIntoTheVerdictOfTheWholeMatrix() throws Exception {
         for (int i = 1; i <= 3; i++) {
             CliRun shard = xidlab("matrix", "--runs", "40", "--shard", i + "/3", "--report",
@@ -345,16 +378,6 @@ class MatrixCommandTest {
 
         assertEquals(List.of("2/3", 2, 0.5, 0.05), List.of(header.shard(), header.runs(), header.threshold(),
                 header.maxCoverageLoss()));
-    }
-
-    @Test
-    void aShardResumesAsTheShardItWas() {
-        xidlab("matrix", "--runs", "2", "--shard", "1/2", "--report", dir.toString());
-
-        CliRun r = xidlab("matrix", "--runs", "2", "--shard", "2/2", "--resume", "--report", dir.toString());
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().contains("holds shard 1/2: resume it with --shard 1/2"), r.err());
     }
 
     @Test
@@ -413,16 +436,6 @@ class MatrixCommandTest {
 
         assertEquals(ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().startsWith("xidlab: --adaptive decides the next runs from the results so far"), r.err());
-    }
-
-    @Test
-    void aMatrixResumesTheWayItBegan() {
-        xidlab("matrix", "--adaptive", "--runs", "1", "--report", dir.toString());
-
-        CliRun r = xidlab("matrix", "--no-adaptive", "--resume", "--report", dir.toString());
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().contains("was begun with --adaptive: resume it the same way"), r.err());
     }
 
     @Test

@@ -67,44 +67,34 @@ class WireCodecTest {
         assertEquals("XF_STATS: short buffer of 64 bytes, expected 192", e.getMessage());
     }
 
+    /** Why DriverConfig.decode refuses FIX's bytes with the byte at offset set to value. */
+    private static String refusalOfFixWith(int offset, int value) {
+        byte[] bytes = FIX.encode();
+        bytes[offset] = (byte) value;
+        return assertThrows(WireFormatException.class, () -> DriverConfig.decode(bytes)).getMessage();
+    }
+
     @Test
     void wrongSizeFieldIsRefused() {
-        byte[] bytes = FIX.encode();
-        bytes[0] = 36;
-
-        WireFormatException e = assertThrows(WireFormatException.class, () -> DriverConfig.decode(bytes));
-
-        assertEquals("XF_CONFIG: Size field says 36, expected 40", e.getMessage());
+        assertEquals("XF_CONFIG: Size field says 36, expected 40", refusalOfFixWith(0, 36));
     }
 
     @Test
     void wrongVersionIsRefusedAsAProtocolMismatch() {
-        byte[] bytes = FIX.encode();
-        bytes[4] = 2;
+        String refusal = refusalOfFixWith(4, 2);
 
-        WireFormatException e = assertThrows(WireFormatException.class, () -> DriverConfig.decode(bytes));
-
-        assertTrue(e.getMessage().startsWith("XF_CONFIG: Version 2, expected 1"), e.getMessage());
+        assertTrue(refusal.startsWith("XF_CONFIG: Version 2, expected 1"), refusal);
     }
 
     @Test
     void unknownRegistrationBitsAreRefusedWithTheirValue() {
-        byte[] bytes = FIX.encode();
-        bytes[Wire.CONFIG.offset("OperationFlags") + 4] = 0x11;
-
-        WireFormatException e = assertThrows(WireFormatException.class, () -> DriverConfig.decode(bytes));
-
-        assertEquals("XF_CONFIG.OperationFlags[1]: unknown flag bits 0x10", e.getMessage());
+        assertEquals("XF_CONFIG.OperationFlags[1]: unknown flag bits 0x10",
+                refusalOfFixWith(Wire.CONFIG.offset("OperationFlags") + 4, 0x11));
     }
 
     @Test
     void unknownXidModeIsRefused() {
-        byte[] bytes = FIX.encode();
-        bytes[Wire.CONFIG.offset("XidMode")] = 9;
-
-        WireFormatException e = assertThrows(WireFormatException.class, () -> DriverConfig.decode(bytes));
-
-        assertEquals("XF_CONFIG.XidMode: unknown value 9", e.getMessage());
+        assertEquals("XF_CONFIG.XidMode: unknown value 9", refusalOfFixWith(Wire.CONFIG.offset("XidMode"), 9));
     }
 
     @Test

@@ -9,12 +9,14 @@ import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.matrix.MatrixSession;
 import dev.xidlab.plan.DefaultPlan;
 import dev.xidlab.plan.Plan;
+import dev.xidlab.plan.PlanException;
 import dev.xidlab.plan.PlannedRun;
 import dev.xidlab.plan.Shard;
 import dev.xidlab.protocol.XidMode;
 import dev.xidlab.testing.ModelCrash;
 import dev.xidlab.verdict.MatrixSummary;
 import dev.xidlab.verdict.Verdict;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,17 +26,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MatrixRunnerTest {
 
+    /** The default plan's five configurations, one run each, a boot per run. */
+    static final Plan ONE_RUN_EACH = DefaultPlan.plan().withRuns(1);
+
     @TempDir
     Path dir;
+
+    /** Runs the whole of plan on lab, its report in dir and its progress on stderr. */
+    MatrixSummary matrix(Plan plan, ScriptedLab lab) throws IOException, PlanException {
+        return MatrixSession.run(plan, lab, dir, Shard.WHOLE, null, "xidfilter.sys",
+                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+    }
+
+    /** The runs that matrix recorded in dir, in plan order. */
+    List<RunRecord> recorded() throws IOException, PlanException {
+        return ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs();
+    }
 
     @Test
     void eachRunBootsDeploysConfiguresReloadsResetsAndStresses() throws Exception {
         ScriptedLab lab = new ScriptedLab();
-        Plan plan = DefaultPlan.plan().withRuns(1);
 
-        MatrixSession.run(plan, lab, dir, Shard.WHOLE, null, "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        matrix(ONE_RUN_EACH, lab);
 
-        PlannedRun first = plan.expand().get(0);
+        PlannedRun first = ONE_RUN_EACH.expand().get(0);
         assertEquals(List.of("boot", "deploy", "file images into symbols", "set lookup", "reload", "reset",
                 "stress " + first.seed()), lab.calls.subList(0, 7));
     }
@@ -43,21 +58,18 @@ class MatrixRunnerTest {
     void theMachinesKernelImagesAreFiledIntoTheReportsSymbolStoreOncePerMatrix() throws Exception {
         ScriptedLab lab = new ScriptedLab();
 
-        MatrixSession.run(DefaultPlan.plan().withRuns(2), lab, dir, Shard.WHOLE, null, "xidfilter.sys",
-                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        matrix(DefaultPlan.plan().withRuns(2), lab);
 
         assertEquals(1, lab.calls.stream().filter(c -> c.startsWith("file images")).count());
     }
 
     @Test
     void aLabFailureIsRecordedAndTheMatrixGoesOn() throws Exception {
-        ScriptedLab lab = new ScriptedLab();
-        lab.failBootsFrom = 3;
+        ScriptedLab lab = ScriptedLab.failingEveryBootAfter(3);
 
-        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
-                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        MatrixSummary s = matrix(ONE_RUN_EACH, lab);
 
-        List<RunRecord> records = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs();
+        List<RunRecord> records = recorded();
         assertEquals(5, records.size(), "every run was recorded");
         assertEquals(3, records.stream().filter(r -> !r.labError()).count(), "boots 4 and 5 failed");
         assertEquals("the VM did not come up", records.get(4).error().orElseThrow());
@@ -66,13 +78,11 @@ class MatrixRunnerTest {
 
     @Test
     void aLabFailureBeforeTheLoadIsExcused() throws Exception {
-        ScriptedLab lab = new ScriptedLab();
-        lab.failBootsFrom = 3;
+        ScriptedLab lab = ScriptedLab.failingEveryBootAfter(3);
 
-        MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null, "xidfilter.sys",
-                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        matrix(ONE_RUN_EACH, lab);
 
-        RunRecord failedBoot = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(4);
+        RunRecord failedBoot = recorded().get(4);
         assertEquals(Optional.of(RunOutcome.LabFailure.Phase.BEFORE_LOAD), failedBoot.labPhase());
     }
 
@@ -87,10 +97,9 @@ class MatrixRunnerTest {
             return ScriptedLab.survived(20_000);
         };
 
-        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
-                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        MatrixSummary s = matrix(ONE_RUN_EACH, lab);
 
-        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        RunRecord cached = recorded().get(3);
         assertEquals(Optional.of(RunOutcome.LabFailure.Phase.AFTER_LOAD), cached.labPhase());
         assertEquals(Verdict.NOT_CONFIRMED, s.configs().get(3).verdict());
     }
@@ -103,10 +112,9 @@ class MatrixRunnerTest {
                         Duration.ofMinutes(71), Optional.empty(), List.of())
                 : ScriptedLab.survived(20_000);
 
-        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
-                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        MatrixSummary s = matrix(ONE_RUN_EACH, lab);
 
-        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        RunRecord cached = recorded().get(3);
         assertEquals(RunRecord.Outcome.HUNG, cached.outcome());
         assertEquals(1200, cached.operations());
         assertEquals(Verdict.NOT_CONFIRMED, s.configs().get(3).verdict());
@@ -114,13 +122,11 @@ class MatrixRunnerTest {
 
     @Test
     void aLabErrorKeepsItsReasonAndWhatTheLabSawInTheRunsEvidenceDirectory() throws Exception {
-        ScriptedLab lab = new ScriptedLab();
-        lab.failBootsFrom = 4;
+        ScriptedLab lab = ScriptedLab.failingEveryBootAfter(4);
 
-        MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null, "xidfilter.sys",
-                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        matrix(ONE_RUN_EACH, lab);
 
-        RunRecord failed = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(4);
+        RunRecord failed = recorded().get(4);
         Path evidence = dir.resolve(failed.slot().evidencePath());
         assertEquals("the VM did not come up\n", java.nio.file.Files.readString(evidence.resolve("lab-error.txt")));
         assertEquals("boot\n", java.nio.file.Files.readString(evidence.resolve("lab-trace.log")));
@@ -130,11 +136,9 @@ class MatrixRunnerTest {
 
     @Test
     void theReportListsEveryLabErrorWithItsReasonAndItsEvidence() throws Exception {
-        ScriptedLab lab = new ScriptedLab();
-        lab.failBootsFrom = 4;
+        ScriptedLab lab = ScriptedLab.failingEveryBootAfter(4);
 
-        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
-                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        MatrixSummary s = matrix(ONE_RUN_EACH, lab);
 
         String name = DefaultPlan.plan().configs().get(4).name();
         assertEquals(List.of(new MatrixSummary.LabError(name + "#0", "the VM did not come up", "dumps/" + name + "/run-0")),
@@ -153,10 +157,9 @@ class MatrixRunnerTest {
                         Duration.ofMinutes(4))
                 : ScriptedLab.survived(20_000);
 
-        MatrixSummary s = MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null,
-                "xidfilter.sys", new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        MatrixSummary s = matrix(ONE_RUN_EACH, lab);
 
-        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        RunRecord cached = recorded().get(3);
         assertEquals(RunRecord.Outcome.LAB_ERROR, cached.outcome());
         assertEquals("the guest restarted on request during the load, not from a crash: Windows servicing (Windows"
                 + " Update) restarted the guest", cached.error().orElseThrow());
@@ -174,10 +177,9 @@ class MatrixRunnerTest {
                         Optional.empty(), List.of(dump), Optional.of(dump))
                 : ScriptedLab.survived(20_000);
 
-        MatrixSession.run(DefaultPlan.plan().withRuns(1), lab, dir, Shard.WHOLE, null, "xidfilter.sys",
-                new PlainProgress(new java.io.PrintWriter(System.err, true)));
+        matrix(ONE_RUN_EACH, lab);
 
-        RunRecord cached = ResultsFile.read(dir.resolve(MatrixSession.RESULTS)).runs().get(3);
+        RunRecord cached = recorded().get(3);
         RunRecord.Crash forced = cached.hang().orElseThrow().forced().orElseThrow();
         assertEquals(RunRecord.Outcome.HUNG, cached.outcome());
         assertEquals("0x00000080 NMI_HARDWARE_FAILURE (0x4f4454, 0x0, 0x0, 0x0)", forced.stop());

@@ -32,6 +32,13 @@ final class ScriptedLab implements Lab {
     private DriverConfig configured = DriverConfig.fieldDefault();
     private int boots;
 
+    /** A lab whose first goodBoots boots come up and every later one fails (the VM does not come up). */
+    static ScriptedLab failingEveryBootAfter(int goodBoots) {
+        ScriptedLab lab = new ScriptedLab();
+        lab.failBootsFrom = goodBoots;
+        return lab;
+    }
+
     static RunOutcome survived(long operations) {
         return new RunOutcome.Survived(operations, Duration.ofMillis(1),
                 new DriverStats(operations, 0, 1, 0, 0, 0, 0, 0, 0, 1, 20000, 1, 0, 0, 0, 0, 0, 0, 0, 0,

@@ -56,6 +56,16 @@ class VerdictCalculatorTest {
         return s.configs().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /**
+     * The result of fix added to the default plan, over 40 runs in which the baseline re-entered every time and
+     * every fix survived.
+     */
+    static ConfigResult judgedBesideTheDefaultPlan(PlannedConfig fix) {
+        Plan p = withFix(fix);
+        return config(VerdictCalculator.summarize(p, "sim", runs(p, 40, Records::reentry, Records::survived)),
+                fix.name());
+    }
+
     @Test
     void aReproducedBaselineAndCrashFreeFixesAreConfirmed() {
         MatrixSummary s = VerdictCalculator.summarize(plan, "sim", runs(40, Records::reentry, Records::survived));
@@ -224,11 +234,8 @@ class VerdictCalculatorTest {
 
     @Test
     void aFixWhoseModeIsOffIsBlind() {
-        Plan p = withFix(new PlannedConfig("off", Role.FIX, DriverConfig.fieldDefault().withXidMode(XidMode.OFF),
-                DefaultPlan.stress()));
-
-        ConfigResult off = config(VerdictCalculator.summarize(p, "sim", runs(p, 40, Records::reentry,
-                Records::survived)), "off");
+        ConfigResult off = judgedBesideTheDefaultPlan(new PlannedConfig("off", Role.FIX,
+                DriverConfig.fieldDefault().withXidMode(XidMode.OFF), DefaultPlan.stress()));
 
         assertEquals(Verdict.BLIND, off.verdict());
         assertTrue(off.reason().startsWith("its Xid mode is off"), off.reason());
@@ -238,10 +245,9 @@ class VerdictCalculatorTest {
     void aFixOnALoadOfItsOwnIsAtMostInconclusive() {
         StressProfile lighter = new StressProfile(4, 32, DefaultPlan.stress().mix(), MemoryPressure.NONE,
                 Budget.ofOperations(31));
-        Plan p = withFix(new PlannedConfig("lighter", Role.FIX, DriverConfig.fieldDefault(), lighter, true));
+        PlannedConfig onItsOwnLoad = new PlannedConfig("lighter", Role.FIX, DriverConfig.fieldDefault(), lighter, true);
 
-        ConfigResult own = config(VerdictCalculator.summarize(p, "sim", runs(p, 40, Records::reentry,
-                Records::survived)), "lighter");
+        ConfigResult own = judgedBesideTheDefaultPlan(onItsOwnLoad);
 
         assertEquals(Verdict.INCONCLUSIVE, own.verdict());
         assertTrue(own.reason().contains("compared across loads"), own.reason());

@@ -3,10 +3,8 @@ package dev.xidlab.lab.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xidlab.device.Device;
-import dev.xidlab.device.KernelModel;
 import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.load.MemoryPressure;
 import dev.xidlab.load.StressProfile;
@@ -15,14 +13,14 @@ import dev.xidlab.protocol.DriverConfig;
 import dev.xidlab.protocol.GuardFlag;
 import dev.xidlab.protocol.RegistrationFlag;
 import dev.xidlab.protocol.XidMode;
+import dev.xidlab.testing.OnTheModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,28 +34,16 @@ class SimLabTest {
     @TempDir
     Path evidence;
 
-    SimLab lab;
-
-    @BeforeEach
-    void open() {
-        assumeTrue(KernelModel.unavailableReason().isEmpty(), () -> KernelModel.unavailableReason().get());
-        lab = new SimLab();
-    }
-
-    @AfterEach
-    void close() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    final OnTheModel<SimLab> lab = new OnTheModel<>(SimLab::new);
 
     RunOutcome run(DriverConfig config, StressProfile profile, long seed) {
-        lab.boot();
-        try (Device device = lab.deployDriver()) {
+        lab.get().boot();
+        try (Device device = lab.get().deployDriver()) {
             device.setConfig(config, ApplyMode.NEXT_LOAD);
             device.reload();
         }
-        return lab.stress(profile, seed, evidence);
+        return lab.get().stress(profile, seed, evidence);
     }
 
     @Test
@@ -165,10 +151,11 @@ class SimLabTest {
 
     @Test
     void configurationChangesWhileABatchRunsApplyAtOnce() throws Exception {
-        lab.boot();
-        Device device = lab.deployDriver();
+        SimLab machine = lab.get();
+        machine.boot();
+        Device device = machine.deployDriver();
         AtomicReference<RunOutcome> outcome = new AtomicReference<>();
-        Thread load = new Thread(() -> outcome.set(lab.stress(SimLab.defaultProfile().withPressure(MemoryPressure.NONE)
+        Thread load = new Thread(() -> outcome.set(machine.stress(SimLab.defaultProfile().withPressure(MemoryPressure.NONE)
                 .withBudget(dev.xidlab.load.Budget.ofOperations(2_000_000)), 7, evidence)));
         load.start();
         XidMode[] modes = {XidMode.CACHED, XidMode.REQUESTOR, XidMode.OFF, XidMode.LOOKUP};
@@ -188,7 +175,7 @@ class SimLabTest {
     void aCrashedMachineTakesNoMoreWorkUntilItBoots() {
         run(DriverConfig.fieldDefault(), SimLab.defaultProfile(), 1);
 
-        RunOutcome again = lab.stress(SimLab.defaultProfile(), 2, evidence);
+        RunOutcome again = lab.get().stress(SimLab.defaultProfile(), 2, evidence);
 
         RunOutcome.LabFailure refused = assertInstanceOf(RunOutcome.LabFailure.class, again);
         assertTrue(refused.reason().contains("bugchecked"), refused.reason());
