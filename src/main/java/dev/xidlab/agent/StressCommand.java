@@ -6,6 +6,7 @@ import dev.xidlab.command.ConfigOptions;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.GuestLabs;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.LabOpener;
 import dev.xidlab.command.ModelSwitches;
@@ -99,8 +100,8 @@ public final class StressCommand implements Callable<Integer> {
             description = "Where a crash's dump goes (default ${DEFAULT-VALUE}).")
     Path evidence;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--result", paramLabel = "FILE",
             description = "Also write the JSON report to FILE when the run ends, whole or not at all: how the VM lab"
@@ -176,7 +177,7 @@ public final class StressCommand implements Callable<Integer> {
         if (outcome instanceof RunOutcome.Survived s) {
             report = new LoadReport.Survived(details, s.operations(), s.stats());
             stats = Optional.of(s.stats());
-            if (!this.json) {
+            if (!this.json.on) {
                 out.printf("survived %d operations in %d ms%n", s.operations(), s.elapsed().toMillis());
             }
         } else if (outcome instanceof RunOutcome.Hung h) {
@@ -185,7 +186,7 @@ public final class StressCommand implements Callable<Integer> {
             report = new LoadReport.Hung(details, h.operations(), h.reason(), h.bound().toSeconds(),
                     h.dump().map(Path::toString), forced.map(StressCommand::crashJson), h.stats());
             stats = h.stats();
-            if (!this.json) {
+            if (!this.json.on) {
                 out.printf("HUNG after %d operations: %s (bound %d s)%n", h.operations(), h.reason(),
                         h.bound().toSeconds());
                 h.dump().ifPresent(d -> out.printf("  dump: %s%n", d));
@@ -199,7 +200,7 @@ public final class StressCommand implements Callable<Integer> {
             report = new LoadReport.Bugchecked(details, b.operations(), bugcheck.describe(),
                     b.dump().map(Path::toString), analysis.map(StressCommand::crashJson), b.stats());
             stats = b.stats();
-            if (!this.json) {
+            if (!this.json.on) {
                 out.printf("BUGCHECK after %d operations: %s%n", b.operations(), bugcheck.describe());
                 out.printf("  %s%n", bugcheck.parameterMeaning());
                 b.dump().ifPresent(d -> out.printf("  dump: %s%n", d));
@@ -208,7 +209,7 @@ public final class StressCommand implements Callable<Integer> {
         }
         Map<String, Object> json = report.toJson();
         writeResult(json);
-        if (this.json) {
+        if (this.json.on) {
             JsonOutput.print(out, json);
         } else {
             stats.ifPresent(s -> out.printf("telemetry: %d callbacks (%d paging I/O), %d lookups, max nesting %d,"

@@ -3,6 +3,7 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.crash.BugcheckEvent;
 import dev.xidlab.crash.CrashScan;
@@ -41,8 +42,8 @@ public final class CrashesScanCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SymbolOptions symbols;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,7 +74,7 @@ public final class CrashesScanCommand implements Callable<Integer> {
         }
         Summary summary = summarize(entries);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, summary);
         } else {
             print(out, summary);

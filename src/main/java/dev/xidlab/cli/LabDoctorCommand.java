@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.StandInOption;
 import dev.xidlab.lab.Lab;
@@ -35,8 +36,8 @@ public final class LabDoctorCommand implements Callable<Integer> {
     @CommandLine.Mixin
     StandInOption standIn;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,7 +63,7 @@ public final class LabDoctorCommand implements Callable<Integer> {
                 }
             }
         }
-        print(spec.commandLine().getOut(), findings, json);
+        print(spec.commandLine().getOut(), findings, json.on);
         return failed(findings) ? ExitCode.CHECK_FAILED : ExitCode.OK;
     }
 

@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
@@ -24,8 +25,8 @@ public final class LabStatusCommand implements Callable<Integer> {
     @Option(names = "--lab", paramLabel = "sim|vagrant|local", description = "Only this lab (default: all).")
     String only;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,7 +49,7 @@ public final class LabStatusCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, statuses);
         } else {
             TextTable table = new TextTable("lab", "available", "detail");

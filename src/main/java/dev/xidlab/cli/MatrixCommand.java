@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.command.StandInOption;
@@ -74,8 +75,8 @@ public final class MatrixCommand implements Callable<Integer> {
             description = "The filter whose recursion is the re-entry crash (default ${DEFAULT-VALUE}).")
     String filterModule;
 
-    @Option(names = "--json", description = "Print the summary as JSON instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--allow-build-mismatch", description = "With a plan's environment: run on a VM box of another"
             + " Windows build than the site's (refused otherwise), with a warning in every report.")
@@ -113,7 +114,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 // Found only once the lab is asked to boot (a box removed since): the same kind as before the runs.
                 throw UserErrors.end("--lab " + labName + ": ", e);
             }
-            print(spec.commandLine().getOut(), summary, report, json);
+            print(spec.commandLine().getOut(), summary, report, json.on);
             if (!slice.whole()) {
                 spec.commandLine().getErr().printf("shard %d/%d done: merge the shards (xidlab matrix merge) for the"
                         + " verdict%n", slice.index(), slice.count());

@@ -2,6 +2,7 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.matrix.MatrixSession;
@@ -58,8 +59,8 @@ public final class MatrixMergeCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", required = true, description = "Where the merged results go.")
     Path report;
 
-    @Option(names = "--json", description = "Print the summary as JSON instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -85,7 +86,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             requireAbsent(out);
             write(report, plan, merged, summary);
         }
-        MatrixCommand.print(spec.commandLine().getOut(), summary, report, json);
+        MatrixCommand.print(spec.commandLine().getOut(), summary, report, json.on);
         return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 
@@ -144,7 +145,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, SiteComparison comparison) {
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, comparison);
             return;
         }
