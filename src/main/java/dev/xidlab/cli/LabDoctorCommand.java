@@ -4,10 +4,8 @@ import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
-import dev.xidlab.command.StandInOption;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.LabDoctor;
 import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code xidlab lab doctor}: everything a real lab needs, checked in order, each failure with its fix. It never
@@ -29,12 +26,8 @@ import picocli.CommandLine.Option;
         footer = ExitCode.FOOTER)
 public final class LabDoctorCommand implements Callable<Integer> {
 
-    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.VAGRANT,
-            description = "The lab (default ${DEFAULT-VALUE}).")
-    String labName;
-
     @CommandLine.Mixin
-    StandInOption standIn;
+    LabSetupOptions target;
 
     @CommandLine.Mixin
     JsonOption json;
@@ -45,9 +38,9 @@ public final class LabDoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<LabDoctor.Finding> findings = new ArrayList<>();
-        try (Lab lab = CommandError.usage(() -> Labs.open(labName, true))) {
+        try (Lab lab = CommandError.usage(() -> Labs.open(target.labName, true))) {
             if (lab instanceof VagrantLab vm) {
-                if (vm.guest().standIn() && !standIn.allowStandIn) {
+                if (vm.guest().standIn() && !target.standIn.allowStandIn) {
                     findings.add(new LabDoctor.Finding("box", LabDoctor.Finding.Status.FAIL, "the box is the stand-in"
                             + " guest (Linux + kernel model, not a Windows kernel)", "pass --allow-stand-in, or set"
                             + " XIDLAB_BOX to a Windows box"));
