@@ -68,7 +68,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The figures, as the README reports them; the kernel dump's are absent where the model cannot run. */
+    /** The figures, as docs/benchmarks.md reports them; the kernel dump's are absent where the model cannot run. */
     record Figures(String dump, long dumpBytes, String symbols, long framesUnwound, int iterations,
                    double millisPerDumpWarm, double cpuMillisPerDumpWarm, int copies, double scanSeconds,
                    double dumpsPerSecond, long heapMiB, Optional<KernelDumpFigures> kernelDump, String machine) {

@@ -42,7 +42,7 @@ public final class BenchLintCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** One image's figures, as the README reports them. */
+    /** One image's figures, as docs/benchmarks.md reports them. */
     record Figures(String file, long bytes, long findings, double firstMillis, double bestMillis,
                    double bestCpuMillis, int iterations, String machine) {
     }

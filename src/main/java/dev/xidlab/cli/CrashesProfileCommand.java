@@ -156,9 +156,8 @@ public final class CrashesProfileCommand implements Callable<Integer> {
                 + (m.dumps().size() == 1 ? "" : "s") + " (" + String.join(", ", m.dumps().stream()
                 .map(p -> p.getFileName().toString()).toList()) + ")");
         header.add(m.environment().describe());
-        header.add("filter frames: xidlab's stated assumption per load order group (README, \"Reproducing a"
-                + " customer's environment\"); override per group in model: {filterFrames: {...}} or per filter"
-                + " with frameBytes");
+        header.add("filter frames: xidlab's stated assumption per load order group (docs/sites.md); override per"
+                + " group in model: {filterFrames: {...}} or per filter with frameBytes");
         header.add("run it: xidlab matrix --plan " + file.getFileName());
         try {
             Files.writeString(file, PlanWriter.write(plan, header));

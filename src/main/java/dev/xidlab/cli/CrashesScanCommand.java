@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab crashes scan DIR|FILE...}. */
@@ -35,12 +34,8 @@ public final class CrashesScanCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "Directories and files to scan.")
     List<Path> paths;
 
-    @Option(names = "--filter-module", paramLabel = "NAME", defaultValue = "xidfilter.sys",
-            description = "The minifilter whose recursion makes the re-entry crash (default: ${DEFAULT-VALUE}).")
-    String filterModule;
-
     @CommandLine.Mixin
-    SymbolOptions symbols;
+    AttributionOptions attribution;
 
     @CommandLine.Mixin
     JsonOption json;
@@ -67,8 +62,8 @@ public final class CrashesScanCommand implements Callable<Integer> {
         }
         List<ScanEntry> entries;
         try {
-            entries = CrashScan.scan(CrashScan.collect(paths), filterModule,
-                    symbols.store(spec.commandLine().getErr()));
+            entries = CrashScan.scan(CrashScan.collect(paths), attribution.filterModule,
+                    attribution.symbols.store(spec.commandLine().getErr()));
         } catch (IOException e) {
             throw new CommandError.Usage("cannot list " + paths + ": " + e.getMessage());
         }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab crashes show FILE}. */
@@ -33,12 +32,8 @@ public final class CrashesShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "A crash dump (Minidump\\*.dmp, MEMORY.DMP).")
     Path file;
 
-    @Option(names = "--filter-module", paramLabel = "NAME", defaultValue = "xidfilter.sys",
-            description = "The minifilter whose recursion makes the re-entry crash (default: ${DEFAULT-VALUE}).")
-    String filterModule;
-
     @CommandLine.Mixin
-    SymbolOptions symbols;
+    AttributionOptions attribution;
 
     @CommandLine.Mixin
     JsonOption json;
@@ -50,7 +45,8 @@ public final class CrashesShowCommand implements Callable<Integer> {
     public Integer call() {
         CrashAnalysis analysis;
         try {
-            analysis = CrashAnalyzer.analyze(file, filterModule, symbols.store(spec.commandLine().getErr()));
+            analysis = CrashAnalyzer.analyze(file, attribution.filterModule,
+                    attribution.symbols.store(spec.commandLine().getErr()));
         } catch (DumpFormatException e) {
             throw new CommandError.Usage(e.getMessage());
         }
@@ -80,7 +76,7 @@ public final class CrashesShowCommand implements Callable<Integer> {
         analysis.header().bitmapPresentPages().ifPresent(p -> out.printf("pages present     %d%n", p));
         if (!analysis.modules().isEmpty()) {
             out.printf("modules loaded    %d (%d unloaded)%n", analysis.modules().size(), analysis.unloaded().size());
-            out.printf("symbols           %s%n", symbols.describe());
+            out.printf("symbols           %s%n", attribution.symbols.describe());
             view.overflowedStack().ifPresent(o -> out.printf("overflowed stack  %s%n", o.describe()));
             out.printf("crash module      %s%n", view.crashModule().orElse("unknown"));
             view.faultingFrame().ifPresent(f -> out.printf("faulting frame    %s%n", f));
