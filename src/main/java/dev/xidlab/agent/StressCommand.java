@@ -6,11 +6,11 @@ import dev.xidlab.command.ConfigOptions;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.GuestLabs;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.LabOpener;
 import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.command.StandInOption;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.device.Device;
@@ -40,7 +40,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +50,7 @@ import picocli.CommandLine.Option;
                 + " change it), run file I/O with memory pressure, and report how it ended and the telemetry.",
                 "Exit 0 when the machine survived the budget, 1 when it bugchecked or hung."},
         footer = ExitCode.FOOTER)
-public final class StressCommand implements Callable<Integer> {
+public final class StressCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant|local|standin", defaultValue = LabName.SIM,
             description = "Where to run: the kernel model, a Windows VM, this Windows machine, or (only inside the"
@@ -100,16 +99,10 @@ public final class StressCommand implements Callable<Integer> {
             description = "Where a crash's dump goes (default ${DEFAULT-VALUE}).")
     Path evidence;
 
-    @CommandLine.Mixin
-    JsonOption json;
-
     @Option(names = "--result", paramLabel = "FILE",
             description = "Also write the JSON report to FILE when the run ends, whole or not at all: how the VM lab"
                     + " reads the outcome of a load it started detached in its guest.")
     Path result;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     /** The labs --lab may name: the guest's, or every lab in the user's CLI. */
     private final LabOpener labs;

@@ -3,8 +3,8 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.BugcheckEvent;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.crash.ScanEntry;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -29,19 +28,13 @@ import picocli.CommandLine.Parameters;
                         + " on the command line could not be read, else 1 when a dump was truncated (its header's stop"
                         + " is listed)."},
         footer = ExitCode.FOOTER)
-public final class CrashesScanCommand implements Callable<Integer> {
+public final class CrashesScanCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "Directories and files to scan.")
     List<Path> paths;
 
     @CommandLine.Mixin
     AttributionOptions attribution;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     /** The scan as --json prints it. */
     record Line(String kind, String file, String time, String bugcheck, String name, String module,

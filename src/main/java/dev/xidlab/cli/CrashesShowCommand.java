@@ -3,15 +3,14 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.dump.DumpFormatException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Parameters;
                 + " behind its trap frame, attribution, and whether it is the re-entry crash.",
                 "Exit 1 when the dump is truncated (only its header's stop could be read)."},
         footer = ExitCode.FOOTER)
-public final class CrashesShowCommand implements Callable<Integer> {
+public final class CrashesShowCommand extends TextOrJsonCommand {
 
     /** Scanned entries printed per stack; --json has them all. */
     private static final int SCANNED_SHOWN = 12;
@@ -34,12 +33,6 @@ public final class CrashesShowCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     AttributionOptions attribution;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.vm.LabDoctor;
@@ -11,7 +11,6 @@ import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,16 +23,10 @@ import picocli.CommandLine.Command;
                 + " and print the fix for each failure. Starts and changes nothing.",
                 "Exit 1 when a check failed."},
         footer = ExitCode.FOOTER)
-public final class LabDoctorCommand implements Callable<Integer> {
+public final class LabDoctorCommand extends TextOrJsonCommand {
 
     @CommandLine.Mixin
     LabSetupOptions target;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

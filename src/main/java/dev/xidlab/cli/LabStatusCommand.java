@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
@@ -11,8 +11,6 @@ import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,16 +18,10 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Whether each lab can run on this machine, and if not, why. Exit 3 when the asked lab cannot.",
         footer = ExitCode.FOOTER)
-public final class LabStatusCommand implements Callable<Integer> {
+public final class LabStatusCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant|local", description = "Only this lab (default: all).")
     String only;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     record Status(String lab, boolean available, String detail) {
     }

@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.lab.Lab;
@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,16 +28,10 @@ import picocli.CommandLine.Command;
                 "It checks the host first and the guest after (xidlab lab doctor); exit 3 when the lab cannot run"
                         + " here or does not come up, 1 when a guest check failed."},
         footer = ExitCode.FOOTER)
-public final class LabUpCommand implements Callable<Integer> {
+public final class LabUpCommand extends TextOrJsonCommand {
 
     @CommandLine.Mixin
     LabSetupOptions target;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -2,10 +2,10 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.command.StandInOption;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.matrix.MatrixSession;
@@ -24,7 +24,6 @@ import dev.xidlab.verdict.MatrixSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Option;
                         + " INCONCLUSIVE (a shard run exits 0: merge the shards for the verdict)."},
         subcommands = {MatrixMergeCommand.class},
         footer = ExitCode.FOOTER)
-public final class MatrixCommand implements Callable<Integer> {
+public final class MatrixCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.SIM,
             description = "Where to run: sim (the kernel model, default) or vagrant (a Windows VM).")
@@ -75,15 +74,9 @@ public final class MatrixCommand implements Callable<Integer> {
             description = "The filter whose recursion is the re-entry crash (default ${DEFAULT-VALUE}).")
     String filterModule;
 
-    @CommandLine.Mixin
-    JsonOption json;
-
     @Option(names = "--allow-build-mismatch", description = "With a plan's environment: run on a VM box of another"
             + " Windows build than the site's (refused otherwise), with a warning in every report.")
     boolean allowBuildMismatch;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
