@@ -1,8 +1,10 @@
 package dev.xidlab.agent;
 
+import dev.xidlab.command.CommandGroup;
 import dev.xidlab.command.ErrorExit;
 import dev.xidlab.command.ErrorKind;
 import dev.xidlab.command.ExitCode;
+import dev.xidlab.command.XidlabVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,18 +12,14 @@ import picocli.CommandLine.Command;
  * What the VM lab runs in a guest, as {@code java -jar xidlab-agent.jar}: named {@code xidlab} so the guest's command
  * lines keep the user's CLI's shape ({@code driver serve --device sim}, {@code stress --lab standin ...}).
  */
-@Command(name = "xidlab", mixinStandardHelpOptions = true,
+@Command(name = "xidlab", mixinStandardHelpOptions = true, versionProvider = XidlabVersion.class,
         description = "The guest side of the VM lab: serve the driver's control device, run a load.",
         subcommands = {Agent.Driver.class, StressCommand.class, CommandLine.HelpCommand.class},
         footer = ExitCode.FOOTER)
-public final class Agent implements Runnable {
+public final class Agent extends CommandGroup {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    public Agent() {
+        super("a command");
     }
 
     public static void main(String[] args) {
@@ -38,14 +36,10 @@ public final class Agent implements Runnable {
             description = "Serve the xidfilter driver's control device to the host.",
             subcommands = {DriverServeCommand.class},
             footer = ExitCode.FOOTER)
-    static final class Driver implements Runnable {
+    static final class Driver extends CommandGroup {
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a driver command is required");
+        Driver() {
+            super("a driver command");
         }
     }
 }

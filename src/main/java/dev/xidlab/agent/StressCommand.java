@@ -10,6 +10,7 @@ import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.LabOpener;
 import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.command.StandInOption;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.device.Device;
@@ -39,7 +40,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
                 + " change it), run file I/O with memory pressure, and report how it ended and the telemetry.",
                 "Exit 0 when the machine survived the budget, 1 when it bugchecked or hung."},
         footer = ExitCode.FOOTER)
-public final class StressCommand implements Callable<Integer> {
+public final class StressCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant|local|standin", defaultValue = LabName.SIM,
             description = "Where to run: the kernel model, a Windows VM, this Windows machine, or (only inside the"
@@ -99,16 +99,10 @@ public final class StressCommand implements Callable<Integer> {
             description = "Where a crash's dump goes (default ${DEFAULT-VALUE}).")
     Path evidence;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of text.")
-    boolean json;
-
     @Option(names = "--result", paramLabel = "FILE",
             description = "Also write the JSON report to FILE when the run ends, whole or not at all: how the VM lab"
                     + " reads the outcome of a load it started detached in its guest.")
     Path result;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     /** The labs --lab may name: the guest's, or every lab in the user's CLI. */
     private final LabOpener labs;
@@ -176,7 +170,7 @@ public final class StressCommand implements Callable<Integer> {
         if (outcome instanceof RunOutcome.Survived s) {
             report = new LoadReport.Survived(details, s.operations(), s.stats());
             stats = Optional.of(s.stats());
-            if (!this.json) {
+            if (!this.json.on) {
                 out.printf("survived %d operations in %d ms%n", s.operations(), s.elapsed().toMillis());
             }
         } else if (outcome instanceof RunOutcome.Hung h) {
@@ -185,7 +179,7 @@ public final class StressCommand implements Callable<Integer> {
             report = new LoadReport.Hung(details, h.operations(), h.reason(), h.bound().toSeconds(),
                     h.dump().map(Path::toString), forced.map(StressCommand::crashJson), h.stats());
             stats = h.stats();
-            if (!this.json) {
+            if (!this.json.on) {
                 out.printf("HUNG after %d operations: %s (bound %d s)%n", h.operations(), h.reason(),
                         h.bound().toSeconds());
                 h.dump().ifPresent(d -> out.printf("  dump: %s%n", d));
@@ -199,7 +193,7 @@ public final class StressCommand implements Callable<Integer> {
             report = new LoadReport.Bugchecked(details, b.operations(), bugcheck.describe(),
                     b.dump().map(Path::toString), analysis.map(StressCommand::crashJson), b.stats());
             stats = b.stats();
-            if (!this.json) {
+            if (!this.json.on) {
                 out.printf("BUGCHECK after %d operations: %s%n", b.operations(), bugcheck.describe());
                 out.printf("  %s%n", bugcheck.parameterMeaning());
                 b.dump().ifPresent(d -> out.printf("  dump: %s%n", d));
@@ -208,7 +202,7 @@ public final class StressCommand implements Callable<Integer> {
         }
         Map<String, Object> json = report.toJson();
         writeResult(json);
-        if (this.json) {
+        if (this.json.on) {
             JsonOutput.print(out, json);
         } else {
             stats.ifPresent(s -> out.printf("telemetry: %d callbacks (%d paging I/O), %d lookups, max nesting %d,"

@@ -1,22 +1,18 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandGroup;
 import dev.xidlab.command.ExitCode;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code xidlab bench}: the benchmarks whose figures the README reports. */
+/** {@code xidlab bench}: the benchmarks whose figures docs/benchmarks.md reports. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: measure on this machine the figures the README reports.",
+        description = "Benchmarks: measure here the figures docs/benchmarks.md reports.",
         subcommands = {BenchCrashesCommand.class, BenchModelCommand.class, BenchMatrixCommand.class,
                 BenchLabCommand.class, BenchLintCommand.class},
         footer = ExitCode.FOOTER)
-public final class BenchCommand implements Runnable {
+public final class BenchCommand extends CommandGroup {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required");
+    public BenchCommand() {
+        super("a benchmark");
     }
 }

@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.crash.CrashScan;
@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,7 +46,7 @@ import picocli.CommandLine.Parameters;
                 "Where the kernel model runs, also the analysis of the kernel memory dump it writes for the"
                         + " baseline's crash."},
         footer = ExitCode.FOOTER)
-public final class BenchCrashesCommand implements Callable<Integer> {
+public final class BenchCrashesCommand extends TextOrJsonCommand {
 
     @Parameters(index = "0", paramLabel = "DUMP", description = "The dump to measure with (e.g. the test fixture).")
     Path dump;
@@ -62,13 +61,7 @@ public final class BenchCrashesCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SymbolOptions symbols;
 
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** The figures, as the README reports them; the kernel dump's are absent where the model cannot run. */
+    /** The figures, as docs/benchmarks.md reports them; the kernel dump's are absent where the model cannot run. */
     record Figures(String dump, long dumpBytes, String symbols, long framesUnwound, int iterations,
                    double millisPerDumpWarm, double cpuMillisPerDumpWarm, int copies, double scanSeconds,
                    double dumpsPerSecond, long heapMiB, Optional<KernelDumpFigures> kernelDump, String machine) {

@@ -2,9 +2,9 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.StandInOption;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,19 +31,13 @@ import picocli.CommandLine.Option;
                 + " a session's death by keepalives, and reboot to ready. Needs a guest that can be crashed without"
                 + " the driver (the stand-in: XIDLAB_BOX=xidlab/standin-linux and --allow-stand-in)."},
         footer = ExitCode.FOOTER)
-public final class BenchLabCommand implements Callable<Integer> {
+public final class BenchLabCommand extends TextOrJsonCommand {
 
     @Option(names = "--crashes", defaultValue = "3", description = "Crashes timed (default ${DEFAULT-VALUE}).")
     int crashes;
 
     @CommandLine.Mixin
     StandInOption standIn;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lint.DriverLint;
 import dev.xidlab.lint.DriverReport;
 import dev.xidlab.lint.LintInputException;
@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +25,7 @@ import picocli.CommandLine.Parameters;
                 + " mapped, everything decoded) and the best warm one, with the thread's CPU time beside the wall"
                 + " time. The JVM's own start is not in these figures: time the command for it."},
         footer = ExitCode.FOOTER)
-public final class BenchLintCommand implements Callable<Integer> {
+public final class BenchLintCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "FILE.sys", description = "Driver images to lint.")
     List<Path> files;
@@ -36,13 +34,7 @@ public final class BenchLintCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     int iterations;
 
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** One image's figures, as the README reports them. */
+    /** One image's figures, as docs/benchmarks.md reports them. */
     record Figures(String file, long bytes, long findings, double firstMillis, double bestMillis,
                    double bestCpuMillis, int iterations, String machine) {
     }

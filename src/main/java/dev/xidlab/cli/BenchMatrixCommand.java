@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.matrix.MatrixSession;
@@ -19,9 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "matrix", mixinStandardHelpOptions = true,
         description = "Run the default plan on the kernel model into a temporary directory and time it.",
         footer = ExitCode.FOOTER)
-public final class BenchMatrixCommand implements Callable<Integer> {
+public final class BenchMatrixCommand extends TextOrJsonCommand {
 
     @Option(names = "--repeat", defaultValue = "3", description = "Matrices timed; the fastest is reported"
             + " (default ${DEFAULT-VALUE}).")
@@ -37,12 +35,6 @@ public final class BenchMatrixCommand implements Callable<Integer> {
 
     @Option(names = "--adaptive", description = "Time the adaptive matrix (the runs it needs, not all 200).")
     boolean adaptive;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     record Figures(int runs, double bestSeconds, double runsPerSecond, String verdict, String machine) {
     }

@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.load.Budget;
 import dev.xidlab.load.MemoryPressure;
@@ -18,8 +18,6 @@ import dev.xidlab.protocol.XidMode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Callbacks per second of the kernel model per Xid mode (no memory pressure), and the cost of"
                 + " one IOCTL round trip through JNA.", footer = ExitCode.FOOTER)
-public final class BenchModelCommand implements Callable<Integer> {
+public final class BenchModelCommand extends TextOrJsonCommand {
 
     @Option(names = "--operations", defaultValue = "2000000", description = "File operations per mode (default"
             + " ${DEFAULT-VALUE}).")
@@ -36,12 +34,6 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--ioctls", defaultValue = "200000", description = "IOCTL round trips timed (default"
             + " ${DEFAULT-VALUE}).")
     int ioctls;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     record ModeFigure(String mode, long callbacks, double seconds, double callbacksPerSecond) {
     }

@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.plan.Plan;
 import dev.xidlab.plan.PlanWriter;
@@ -24,8 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +39,7 @@ import picocli.CommandLine.Parameters;
                         + " (exit 2) unless --mixed asks for one profile and plan per machine. A file that is no"
                         + " readable dump is listed and the rest are profiled; exit 2 when none is readable."},
         footer = ExitCode.FOOTER)
-public final class CrashesProfileCommand implements Callable<Integer> {
+public final class CrashesProfileCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "DUMP|DIR", description = "Crash dumps and directories of them (*.dmp,"
             + " or files starting with a dump signature).")
@@ -50,9 +48,6 @@ public final class CrashesProfileCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "PLAN", description = "Write the plan (YAML) here; with --mixed one per"
             + " machine, PLAN's name with -1, -2, ... before its extension.")
     Path out;
-
-    @CommandLine.Mixin
-    JsonOption json;
 
     @Option(names = "--mixed", description = "Dumps of several machines: one profile and plan per machine instead"
             + " of refusing them.")
@@ -71,9 +66,6 @@ public final class CrashesProfileCommand implements Callable<Integer> {
             description = "Our minifilter's altitude at the site: filters above it run before it at every level of"
                     + " a re-entry (default: ${DEFAULT-VALUE}).")
     BigDecimal filterAltitude;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     /** What --json prints: the profile of each machine, the plan file written for it, and the unreadable files. */
     record ProfileView(List<MachineView> machines, List<SiteProfile.Unreadable> unreadable) {
@@ -156,9 +148,8 @@ public final class CrashesProfileCommand implements Callable<Integer> {
                 + (m.dumps().size() == 1 ? "" : "s") + " (" + String.join(", ", m.dumps().stream()
                 .map(p -> p.getFileName().toString()).toList()) + ")");
         header.add(m.environment().describe());
-        header.add("filter frames: xidlab's stated assumption per load order group (README, \"Reproducing a"
-                + " customer's environment\"); override per group in model: {filterFrames: {...}} or per filter"
-                + " with frameBytes");
+        header.add("filter frames: xidlab's stated assumption per load order group (docs/sites.md); override per"
+                + " group in model: {filterFrames: {...}} or per filter with frameBytes");
         header.add("run it: xidlab matrix --plan " + file.getFileName());
         try {
             Files.writeString(file, PlanWriter.write(plan, header));

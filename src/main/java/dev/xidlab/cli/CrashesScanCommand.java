@@ -4,6 +4,7 @@ import dev.xidlab.command.CommandError;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.BugcheckEvent;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.crash.ScanEntry;
@@ -15,10 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab crashes scan DIR|FILE...}. */
@@ -29,23 +28,13 @@ import picocli.CommandLine.Parameters;
                         + " on the command line could not be read, else 1 when a dump was truncated (its header's stop"
                         + " is listed)."},
         footer = ExitCode.FOOTER)
-public final class CrashesScanCommand implements Callable<Integer> {
+public final class CrashesScanCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "Directories and files to scan.")
     List<Path> paths;
 
-    @Option(names = "--filter-module", paramLabel = "NAME", defaultValue = "xidfilter.sys",
-            description = "The minifilter whose recursion makes the re-entry crash (default: ${DEFAULT-VALUE}).")
-    String filterModule;
-
     @CommandLine.Mixin
-    SymbolOptions symbols;
-
-    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    AttributionOptions attribution;
 
     /** The scan as --json prints it. */
     record Line(String kind, String file, String time, String bugcheck, String name, String module,
@@ -66,14 +55,14 @@ public final class CrashesScanCommand implements Callable<Integer> {
         }
         List<ScanEntry> entries;
         try {
-            entries = CrashScan.scan(CrashScan.collect(paths), filterModule,
-                    symbols.store(spec.commandLine().getErr()));
+            entries = CrashScan.scan(CrashScan.collect(paths), attribution.filterModule,
+                    attribution.symbols.store(spec.commandLine().getErr()));
         } catch (IOException e) {
             throw new CommandError.Usage("cannot list " + paths + ": " + e.getMessage());
         }
         Summary summary = summarize(entries);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, summary);
         } else {
             print(out, summary);

@@ -3,18 +3,16 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.dump.DumpFormatException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab crashes show FILE}. */
@@ -25,7 +23,7 @@ import picocli.CommandLine.Parameters;
                 + " behind its trap frame, attribution, and whether it is the re-entry crash.",
                 "Exit 1 when the dump is truncated (only its header's stop could be read)."},
         footer = ExitCode.FOOTER)
-public final class CrashesShowCommand implements Callable<Integer> {
+public final class CrashesShowCommand extends TextOrJsonCommand {
 
     /** Scanned entries printed per stack; --json has them all. */
     private static final int SCANNED_SHOWN = 12;
@@ -33,24 +31,15 @@ public final class CrashesShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "A crash dump (Minidump\\*.dmp, MEMORY.DMP).")
     Path file;
 
-    @Option(names = "--filter-module", paramLabel = "NAME", defaultValue = "xidfilter.sys",
-            description = "The minifilter whose recursion makes the re-entry crash (default: ${DEFAULT-VALUE}).")
-    String filterModule;
-
     @CommandLine.Mixin
-    SymbolOptions symbols;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    AttributionOptions attribution;
 
     @Override
     public Integer call() {
         CrashAnalysis analysis;
         try {
-            analysis = CrashAnalyzer.analyze(file, filterModule, symbols.store(spec.commandLine().getErr()));
+            analysis = CrashAnalyzer.analyze(file, attribution.filterModule,
+                    attribution.symbols.store(spec.commandLine().getErr()));
         } catch (DumpFormatException e) {
             throw new CommandError.Usage(e.getMessage());
         }
@@ -80,7 +69,7 @@ public final class CrashesShowCommand implements Callable<Integer> {
         analysis.header().bitmapPresentPages().ifPresent(p -> out.printf("pages present     %d%n", p));
         if (!analysis.modules().isEmpty()) {
             out.printf("modules loaded    %d (%d unloaded)%n", analysis.modules().size(), analysis.unloaded().size());
-            out.printf("symbols           %s%n", symbols.describe());
+            out.printf("symbols           %s%n", attribution.symbols.describe());
             view.overflowedStack().ifPresent(o -> out.printf("overflowed stack  %s%n", o.describe()));
             out.printf("crash module      %s%n", view.crashModule().orElse("unknown"));
             view.faultingFrame().ifPresent(f -> out.printf("faulting frame    %s%n", f));

@@ -47,7 +47,7 @@ abstract class DeviceCommand implements Callable<Integer> {
 
     /** JSON for machines when --json was given, the command's own text otherwise. */
     int report(PrintWriter out, Object value, Runnable text) {
-        if (options.json) {
+        if (options.json.on) {
             JsonOutput.print(out, value);
         } else {
             text.run();

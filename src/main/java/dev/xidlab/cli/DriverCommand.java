@@ -1,7 +1,7 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandGroup;
 import dev.xidlab.command.ExitCode;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab driver}: talk to the loaded xidfilter driver over its control device, or lint a driver binary. */
@@ -11,13 +11,9 @@ import picocli.CommandLine.Command;
                 DriverStatsCommand.class, DriverResetCommand.class, DriverXidCommand.class,
                 DriverReloadCommand.class, DriverRawCommand.class, dev.xidlab.agent.DriverServeCommand.class, DriverLintCommand.class},
         footer = ExitCode.FOOTER)
-public final class DriverCommand implements Runnable {
+public final class DriverCommand extends CommandGroup {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a driver command is required");
+    public DriverCommand() {
+        super("a driver command");
     }
 }

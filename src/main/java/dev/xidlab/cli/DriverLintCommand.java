@@ -2,8 +2,8 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.json.Json;
 import dev.xidlab.lint.DriverLint;
 import dev.xidlab.lint.DriverReport;
@@ -21,8 +21,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,19 +37,13 @@ import picocli.CommandLine.Parameters;
                 "Exit 0: no error-level finding; 1: at least one; 2: a file that is missing, not a PE or not x64"
                         + " (nothing else is read)."},
         footer = ExitCode.FOOTER)
-public final class DriverLintCommand implements Callable<Integer> {
+public final class DriverLintCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "FILE.sys", description = "Driver images to lint.")
     List<Path> files;
 
-    @CommandLine.Mixin
-    JsonOption json;
-
     @Option(names = "--sarif", paramLabel = "FILE", description = "Also write the findings as SARIF 2.1.0 to FILE.")
     Path sarif;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

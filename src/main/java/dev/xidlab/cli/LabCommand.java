@@ -1,7 +1,7 @@
 package dev.xidlab.cli;
 
+import dev.xidlab.command.CommandGroup;
 import dev.xidlab.command.ExitCode;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab lab}: the labs a matrix can run on. */
@@ -9,13 +9,9 @@ import picocli.CommandLine.Command;
         description = "The labs a matrix can run on: sim (the kernel model, in this process) and vagrant (a Windows"
                 + " VM).", subcommands = {LabStatusCommand.class, LabUpCommand.class, LabDoctorCommand.class},
         footer = ExitCode.FOOTER)
-public final class LabCommand implements Runnable {
+public final class LabCommand extends CommandGroup {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a lab command is required");
+    public LabCommand() {
+        super("a lab command");
     }
 }

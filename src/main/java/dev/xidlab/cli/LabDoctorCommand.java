@@ -3,19 +3,16 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.JsonOutput;
-import dev.xidlab.command.StandInOption;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.LabDoctor;
 import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code xidlab lab doctor}: everything a real lab needs, checked in order, each failure with its fix. It never
@@ -26,27 +23,17 @@ import picocli.CommandLine.Option;
                 + " and print the fix for each failure. Starts and changes nothing.",
                 "Exit 1 when a check failed."},
         footer = ExitCode.FOOTER)
-public final class LabDoctorCommand implements Callable<Integer> {
-
-    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.VAGRANT,
-            description = "The lab (default ${DEFAULT-VALUE}).")
-    String labName;
+public final class LabDoctorCommand extends TextOrJsonCommand {
 
     @CommandLine.Mixin
-    StandInOption standIn;
-
-    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    LabSetupOptions target;
 
     @Override
     public Integer call() {
         List<LabDoctor.Finding> findings = new ArrayList<>();
-        try (Lab lab = CommandError.usage(() -> Labs.open(labName, true))) {
+        try (Lab lab = CommandError.usage(() -> Labs.open(target.labName, true))) {
             if (lab instanceof VagrantLab vm) {
-                if (vm.guest().standIn() && !standIn.allowStandIn) {
+                if (vm.guest().standIn() && !target.standIn.allowStandIn) {
                     findings.add(new LabDoctor.Finding("box", LabDoctor.Finding.Status.FAIL, "the box is the stand-in"
                             + " guest (Linux + kernel model, not a Windows kernel)", "pass --allow-stand-in, or set"
                             + " XIDLAB_BOX to a Windows box"));
@@ -62,7 +49,7 @@ public final class LabDoctorCommand implements Callable<Integer> {
                 }
             }
         }
-        print(spec.commandLine().getOut(), findings, json);
+        print(spec.commandLine().getOut(), findings, json.on);
         return failed(findings) ? ExitCode.CHECK_FAILED : ExitCode.OK;
     }
 

@@ -3,6 +3,7 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.JsonOutput;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
@@ -10,8 +11,6 @@ import dev.xidlab.lab.vm.VagrantLab;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,16 +18,10 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Whether each lab can run on this machine, and if not, why. Exit 3 when the asked lab cannot.",
         footer = ExitCode.FOOTER)
-public final class LabStatusCommand implements Callable<Integer> {
+public final class LabStatusCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant|local", description = "Only this lab (default: all).")
     String only;
-
-    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     record Status(String lab, boolean available, String detail) {
     }
@@ -48,7 +41,7 @@ public final class LabStatusCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, statuses);
         } else {
             TextTable table = new TextTable("lab", "available", "detail");

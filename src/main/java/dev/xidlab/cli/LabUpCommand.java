@@ -2,14 +2,12 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOption;
 import dev.xidlab.command.JsonOutput;
-import dev.xidlab.command.StandInOption;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
-import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.LabDoctor;
 import dev.xidlab.lab.vm.VagrantLab;
 import dev.xidlab.protocol.DriverInfo;
@@ -17,10 +15,8 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code xidlab lab up}: what a matrix does before its first run, on its own, so a new VM lab is proven ready
@@ -32,24 +28,14 @@ import picocli.CommandLine.Option;
                 "It checks the host first and the guest after (xidlab lab doctor); exit 3 when the lab cannot run"
                         + " here or does not come up, 1 when a guest check failed."},
         footer = ExitCode.FOOTER)
-public final class LabUpCommand implements Callable<Integer> {
-
-    @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.VAGRANT,
-            description = "The lab (default ${DEFAULT-VALUE}).")
-    String labName;
+public final class LabUpCommand extends TextOrJsonCommand {
 
     @CommandLine.Mixin
-    StandInOption standIn;
-
-    @CommandLine.Mixin
-    JsonOption json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    LabSetupOptions target;
 
     @Override
     public Integer call() {
-        try (Lab lab = LabChoice.openAvailable(labName, standIn)) {
+        try (Lab lab = LabChoice.openAvailable(target.labName, target.standIn)) {
             PrintWriter out = spec.commandLine().getOut();
             VagrantLab vm = lab instanceof VagrantLab v ? v : null;
             if (vm != null) {
@@ -59,7 +45,7 @@ public final class LabUpCommand implements Callable<Integer> {
                     LabDoctorCommand.print(spec.commandLine().getErr(), host, false);
                     LabDoctor.Finding first = host.stream().filter(f -> f.status() == LabDoctor.Finding.Status.FAIL)
                             .findFirst().orElseThrow();
-                    throw new CommandError.Environment("--lab " + labName + ": the host is not ready: "
+                    throw new CommandError.Environment("--lab " + target.labName + ": the host is not ready: "
                             + first.check() + ": " + first.detail() + " (" + first.fix() + ")");
                 }
             }
@@ -72,7 +58,7 @@ public final class LabUpCommand implements Callable<Integer> {
                     device = d.describe();
                 }
             } catch (LabException | DeviceException e) {
-                throw UserErrors.end("--lab " + labName + " did not come up: ", e);
+                throw UserErrors.end("--lab " + target.labName + " did not come up: ", e);
             }
             List<LabDoctor.Finding> guest = vm == null ? List.of() : vm.doctorGuest();
             if (!json.on && !guest.isEmpty()) {

@@ -5,6 +5,7 @@ import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.command.StandInOption;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.matrix.MatrixSession;
@@ -23,7 +24,6 @@ import dev.xidlab.verdict.MatrixSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
                         + " INCONCLUSIVE (a shard run exits 0: merge the shards for the verdict)."},
         subcommands = {MatrixMergeCommand.class},
         footer = ExitCode.FOOTER)
-public final class MatrixCommand implements Callable<Integer> {
+public final class MatrixCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.SIM,
             description = "Where to run: sim (the kernel model, default) or vagrant (a Windows VM).")
@@ -74,15 +74,9 @@ public final class MatrixCommand implements Callable<Integer> {
             description = "The filter whose recursion is the re-entry crash (default ${DEFAULT-VALUE}).")
     String filterModule;
 
-    @Option(names = "--json", description = "Print the summary as JSON instead of a table.")
-    boolean json;
-
     @Option(names = "--allow-build-mismatch", description = "With a plan's environment: run on a VM box of another"
             + " Windows build than the site's (refused otherwise), with a warning in every report.")
     boolean allowBuildMismatch;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -113,7 +107,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 // Found only once the lab is asked to boot (a box removed since): the same kind as before the runs.
                 throw UserErrors.end("--lab " + labName + ": ", e);
             }
-            print(spec.commandLine().getOut(), summary, report, json);
+            print(spec.commandLine().getOut(), summary, report, json.on);
             if (!slice.whole()) {
                 spec.commandLine().getErr().printf("shard %d/%d done: merge the shards (xidlab matrix merge) for the"
                         + " verdict%n", slice.index(), slice.count());

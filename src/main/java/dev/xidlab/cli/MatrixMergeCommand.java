@@ -4,6 +4,7 @@ import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.ModelSwitches;
+import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.matrix.MatrixSession;
 import dev.xidlab.matrix.ShardMerge;
 import dev.xidlab.plan.Plan;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
                 + " every shard i/n exactly once and complete, with the limits it was planned with. Results of another"
                 + " plan or lab are refused. With --site PLAN=RESULTS (repeated): one row per"
                 + " site, each site's shards merged and judged by its own plan.", footer = ExitCode.FOOTER)
-public final class MatrixMergeCommand implements Callable<Integer> {
+public final class MatrixMergeCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "0..*", paramLabel = "RESULTS", description = "results.jsonl files (or report directories).")
     List<Path> inputs = new ArrayList<>();
@@ -57,12 +57,6 @@ public final class MatrixMergeCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "DIR", required = true, description = "Where the merged results go.")
     Path report;
-
-    @Option(names = "--json", description = "Print the summary as JSON instead of a table.")
-    boolean json;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     /** A site's plan, its shards merged, and the verdict they give, reckoned once for the table and its report. */
     private record SiteRun(Plan plan, ShardMerge.Merged merged, MatrixSummary summary) {
@@ -85,7 +79,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
             requireAbsent(out);
             write(report, plan, merged, summary);
         }
-        MatrixCommand.print(spec.commandLine().getOut(), summary, report, json);
+        MatrixCommand.print(spec.commandLine().getOut(), summary, report, json.on);
         return summary.confirmed() ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 
@@ -144,7 +138,7 @@ public final class MatrixMergeCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, SiteComparison comparison) {
-        if (json) {
+        if (json.on) {
             JsonOutput.print(out, comparison);
             return;
         }

@@ -9,11 +9,17 @@ import java.util.function.Supplier;
 public abstract sealed class CommandError extends RuntimeException
         permits CommandError.Usage, CommandError.Environment, CommandError.Internal {
 
-    private CommandError(String message) {
+    /** The kind is what a subclass is: each names one and adds nothing else. */
+    private final ErrorKind kind;
+
+    private CommandError(String message, ErrorKind kind) {
         super(message);
+        this.kind = kind;
     }
 
-    public abstract ErrorKind kind();
+    public final ErrorKind kind() {
+        return kind;
+    }
 
     public final int exitCode() {
         return kind().exitCode();
@@ -50,36 +56,21 @@ public abstract sealed class CommandError extends RuntimeException
     /** The user's input: an option, a plan, a report directory, an input file. Nothing was run or changed. */
     public static final class Usage extends CommandError {
         public Usage(String message) {
-            super(message);
-        }
-
-        @Override
-        public ErrorKind kind() {
-            return ErrorKind.USAGE;
+            super(message, ErrorKind.USAGE);
         }
     }
 
     /** This machine: no device, lab, tool or library where one is needed, or a lab step that failed. */
     public static final class Environment extends CommandError {
         public Environment(String message) {
-            super(message);
-        }
-
-        @Override
-        public ErrorKind kind() {
-            return ErrorKind.ENVIRONMENT;
+            super(message, ErrorKind.ENVIRONMENT);
         }
     }
 
     /** A bug in xidlab, said as one. */
     public static final class Internal extends CommandError {
         public Internal(String message) {
-            super(message);
-        }
-
-        @Override
-        public ErrorKind kind() {
-            return ErrorKind.INTERNAL;
+            super(message, ErrorKind.INTERNAL);
         }
     }
 }

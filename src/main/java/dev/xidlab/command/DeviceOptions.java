@@ -2,6 +2,7 @@ package dev.xidlab.command;
 
 import dev.xidlab.device.Device;
 import dev.xidlab.device.Devices;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Options every {@code xidlab driver} command shares. */
@@ -12,8 +13,8 @@ public final class DeviceOptions {
                     + " this Windows machine).")
     public String device;
 
-    @Option(names = "--json", description = "Print JSON for machines instead of a table.")
-    public boolean json;
+    @CommandLine.Mixin
+    public JsonOption json;
 
     public Device open() {
         return Devices.open(device);

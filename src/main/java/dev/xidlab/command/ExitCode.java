@@ -1,6 +1,6 @@
 package dev.xidlab.command;
 
-/** The exit codes of every xidlab command (documented in the README and in --help). */
+/** The exit codes of every xidlab command (documented in docs/commands.md and in every --help footer). */
 public final class ExitCode {
 
     /** Done; a matrix confirmed the fix. */

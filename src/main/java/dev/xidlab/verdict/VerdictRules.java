@@ -10,8 +10,8 @@ import java.util.OptionalInt;
 
 /**
  * The rules a verdict is given by, with the plan's limits. One place: the verdict, the adaptive schedule, the
- * reports (report.html, summary.json) and the README's verdict section all state these rules, and a test holds the
- * README to {@link #text()}.
+ * reports (report.html, summary.json) and docs/verdict.md's rules section all state these rules, and a test holds
+ * docs/verdict.md to {@link #text()}.
  *
  * <p>Error rates, each at most 5% (one-sided 95% bounds). A fix whose true failure rate is at or above the threshold
  * is confirmed only after {@link #cleanRunsNeeded()} runs without a failure, which happens with probability

@@ -5,32 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xidlab.cli.CliRun;
 import dev.xidlab.command.ExitCode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The guest's command lines keep the user's CLI's shape, and the user's CLI still offers both commands. */
 class AgentTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run agent(String... args) {
-        CommandLine cl = Agent.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
+    private static CliRun agent(String... args) {
+        return CliRun.in(Agent.commandLine(), args);
     }
 
     @Test
     void theAgentServesTheDriverAndRunsALoad() {
-        Run serve = agent("driver", "serve", "--help");
+        CliRun serve = agent("driver", "serve", "--help");
         assertEquals(ExitCode.OK, serve.exitCode(), serve.err());
         assertTrue(serve.out().contains("Usage: xidlab driver serve"), serve.out());
-        Run stress = agent("stress", "--help");
+        CliRun stress = agent("stress", "--help");
         assertEquals(ExitCode.OK, stress.exitCode(), stress.err());
         assertTrue(stress.out().contains("Usage: xidlab stress"), stress.out());
         assertTrue(stress.out().contains("--as-configured"), stress.out());
@@ -46,8 +35,16 @@ class AgentTest {
 
     @Test
     void inTheGuestTheVmLabIsNotALab() {
-        Run r = agent("stress", "--lab", "vagrant");
+        CliRun r = agent("stress", "--lab", "vagrant");
         assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
         assertTrue(r.err().startsWith("xidlab: "), r.err());
+    }
+
+    @Test
+    void theAgentSaysItsVersionAsTheCliDoes() {
+        CliRun agent = agent("--version");
+        assertEquals(ExitCode.OK, agent.exitCode(), agent.err());
+        assertEquals(CliRun.of("--version").out(), agent.out());
+        assertTrue(agent.out().contains("wire protocol"), agent.out());
     }
 }

@@ -8,7 +8,11 @@ import picocli.CommandLine;
 public record CliRun(int exitCode, String out, String err) {
 
     public static CliRun of(String... args) {
-        CommandLine cl = Xidlab.commandLine();
+        return in(Xidlab.commandLine(), args);
+    }
+
+    /** The same on another command line: the guest's agent, whose commands keep the CLI's shape. */
+    public static CliRun in(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));

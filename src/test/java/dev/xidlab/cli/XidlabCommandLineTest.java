@@ -39,12 +39,9 @@ class XidlabCommandLineTest {
     @Test
     void everyCommandAtEveryLevelHasHelp() {
         List<String> failures = new ArrayList<>();
-        for (List<String> path : commandPaths(Xidlab.commandLine(), new ArrayList<>())) {
-            List<String> args = new ArrayList<>(path);
-            args.add("--help");
-            CliRun r = run(args.toArray(String[]::new));
-            if (r.exitCode() != 0 || !r.out().contains("Usage: xidlab")) {
-                failures.add(String.join(" ", path) + " -> " + r.exitCode());
+        for (Help h : everyCommandsHelp()) {
+            if (h.run().exitCode() != 0 || !h.run().out().contains("Usage: xidlab")) {
+                failures.add(h.command() + " -> " + h.run().exitCode());
             }
         }
         assertEquals(List.of(), failures);
@@ -52,9 +49,26 @@ class XidlabCommandLineTest {
 
     @Test
     void everyCommandsHelpPrintsNoWarning() {
-        // picocli warns on System.err itself (its tracer, not the command line's err), e.g. when a description is
-        // not a valid format string: an unescaped '%' in "95%".
         List<String> warned = new ArrayList<>();
+        for (Help h : everyCommandsHelp()) {
+            String printed = h.systemErr() + h.run().err();
+            if (!printed.isEmpty()) {
+                warned.add(h.command() + ": " + printed.lines().findFirst().orElse(""));
+            }
+        }
+        assertEquals(List.of(), warned);
+    }
+
+    /** One command's {@code --help}, with what picocli itself printed on System.err meanwhile. */
+    private record Help(String command, CliRun run, String systemErr) {
+    }
+
+    /**
+     * {@code --help} of every command at every level. picocli warns on System.err itself (its tracer, not the
+     * command line's err), e.g. when a description is not a valid format string: an unescaped '%' in "95%".
+     */
+    private static List<Help> everyCommandsHelp() {
+        List<Help> helps = new ArrayList<>();
         for (List<String> path : commandPaths(Xidlab.commandLine(), new ArrayList<>())) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
@@ -67,12 +81,9 @@ class XidlabCommandLineTest {
             } finally {
                 System.setErr(original);
             }
-            String printed = systemErr.toString(java.nio.charset.StandardCharsets.UTF_8) + r.err();
-            if (!printed.isEmpty()) {
-                warned.add(String.join(" ", args) + ": " + printed.lines().findFirst().orElse(""));
-            }
+            helps.add(new Help(String.join(" ", args), r, systemErr.toString(java.nio.charset.StandardCharsets.UTF_8)));
         }
-        assertEquals(List.of(), warned);
+        return helps;
     }
 
     @Test
