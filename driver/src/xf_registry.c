@@ -81,10 +81,10 @@ Return Value:
 
 --*/
 {
-    UNICODE_STRING name = RTL_CONSTANT_STRING(L"IoOpenDriverRegistryKey");
     HANDLE key;
 
-    XfData.OpenDriverRegistryKey = (XF_OPEN_DRIVER_REGISTRY_KEY)(ULONG_PTR)MmGetSystemRoutineAddress(&name);
+    XfData.OpenDriverRegistryKey =
+        (XF_OPEN_DRIVER_REGISTRY_KEY)(ULONG_PTR)XfSystemRoutine(L"IoOpenDriverRegistryKey");
     XfData.UsePersistentStateKey = FALSE;
     if (XfData.OpenDriverRegistryKey != NULL &&
         NT_SUCCESS(XfData.OpenDriverRegistryKey(XfData.DriverObject, XF_DRIVER_REGKEY_PERSISTENT_STATE,
