@@ -50,28 +50,25 @@ sc stop xidfilter > C:\xidlab\stop1.txt
 sc start xidfilter > C:\xidlab\start2.txt
 C:\xidlab\xfclient.exe C:\xidlab\requests2.bin C:\xidlab\responses2.bin > C:\xidlab\client2.txt 2>&1
 start /b C:\xidlab\xfclient.exe --hold C:\xidlab\held.bin C:\xidlab\held-out.bin C:\xidlab\ready.txt C:\xidlab\go.txt > C:\xidlab\held-client.txt 2>&1
-set /a tries=0
-:ready
-if exist C:\xidlab\ready.txt goto stop
-set /a tries+=1
-if %tries% gtr 60 goto stop
-ping -n 2 127.0.0.1 > nul
-goto ready
-:stop
+call :wait ready.txt
 sc stop xidfilter > C:\xidlab\stop2.txt
 echo go > C:\xidlab\go.txt
-set /a tries=0
-:held
-find "requests sent" C:\xidlab\held-client.txt > nul 2>&1 && goto again
-set /a tries+=1
-if %tries% gtr 60 goto again
-ping -n 2 127.0.0.1 > nul
-goto held
-:again
+call :wait held-client.txt "requests sent"
 sc start xidfilter > C:\xidlab\start3.txt
 C:\xidlab\xfclient.exe C:\xidlab\after.bin C:\xidlab\after-out.bin > C:\xidlab\client3.txt 2>&1
 sc stop xidfilter > C:\xidlab\stop3.txt
 sc query xidfilter > C:\xidlab\query.txt
+goto :eof
+rem wait FILE [TEXT]: until C:\xidlab\FILE exists (holds TEXT, when given), 60 tries a second apart, then on anyway.
+:wait
+set /a tries=0
+:poll
+if exist C:\xidlab\%1 if "%~2"=="" goto :eof
+if exist C:\xidlab\%1 find %2 C:\xidlab\%1 > nul 2>&1 && goto :eof
+set /a tries+=1
+if %tries% gtr 60 goto :eof
+ping -n 2 127.0.0.1 > nul
+goto poll
 BAT
 timeout 300 wine cmd /c 'C:\xidlab\run.bat' >/dev/null 2>&1 || true
 for f in responses1.bin responses2.bin create.txt start1.txt client1.txt stop1.txt start2.txt client2.txt stop2.txt \

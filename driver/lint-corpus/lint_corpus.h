@@ -122,4 +122,17 @@ CorpusUnload(
         return status;                                                                          \
     }
 
+//
+//  The registration most cases have: a read and a write pre-operation
+//  callback (the same one or two), both with CORPUS_FLAGS, and the driver
+//  around it.
+//
+#define CORPUS_READ_WRITE_DRIVER(PreRead, PreWrite)                                             \
+    static const FLT_OPERATION_REGISTRATION Operations[] = {                                    \
+        { IRP_MJ_READ, CORPUS_FLAGS, (PreRead), NULL, NULL },                                   \
+        { IRP_MJ_WRITE, CORPUS_FLAGS, (PreWrite), NULL, NULL },                                 \
+        { IRP_MJ_OPERATION_END, 0, NULL, NULL, NULL }                                           \
+    };                                                                                          \
+    CORPUS_DRIVER(Operations)
+
 #endif // LINT_CORPUS_H

@@ -39,10 +39,4 @@ CorpusSetup(
 
 CORPUS_COUNTING_PREOP(PreReadWrite, Operations_)
 
-static const FLT_OPERATION_REGISTRATION Operations[] = {
-    { IRP_MJ_READ, CORPUS_FLAGS, PreReadWrite, NULL, NULL },
-    { IRP_MJ_WRITE, CORPUS_FLAGS, PreReadWrite, NULL, NULL },
-    { IRP_MJ_OPERATION_END, 0, NULL, NULL, NULL }
-};
-
-CORPUS_DRIVER(Operations)
+CORPUS_READ_WRITE_DRIVER(PreReadWrite, PreReadWrite)

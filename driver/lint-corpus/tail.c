@@ -52,10 +52,4 @@ CORPUS_PREOP(PreWrite)
     return (FLT_PREOP_CALLBACK_STATUS)FltGetFileNameInformation(Data, 0x101, &Name);
 }
 
-static const FLT_OPERATION_REGISTRATION Operations[] = {
-    { IRP_MJ_READ, CORPUS_FLAGS, PreRead, NULL, NULL },
-    { IRP_MJ_WRITE, CORPUS_FLAGS, PreWrite, NULL, NULL },
-    { IRP_MJ_OPERATION_END, 0, NULL, NULL, NULL }
-};
-
-CORPUS_DRIVER(Operations)
+CORPUS_READ_WRITE_DRIVER(PreRead, PreWrite)

@@ -94,6 +94,7 @@ extern XF_DRIVER_DATA XfData;
 DRIVER_INITIALIZE DriverEntry;
 NTSTATUS XfRegisterFilter(_In_reads_(XF_OP_COUNT) const XF_U32 OperationFlags[XF_OP_COUNT]);
 VOID XfUnregisterFilter(VOID);
+PVOID XfSystemRoutine(_In_z_ PCWSTR Name);
 
 //
 //  xf_operations.c

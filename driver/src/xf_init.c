@@ -50,6 +50,7 @@ static DRIVER_UNLOAD XfDriverUnload;
 #ifdef ALLOC_PRAGMA
 #pragma alloc_text(INIT, DriverEntry)
 #pragma alloc_text(INIT, XfFailLoad)
+#pragma alloc_text(INIT, XfSystemRoutine)
 #pragma alloc_text(PAGE, XfFilterUnload)
 #pragma alloc_text(PAGE, XfInstanceSetup)
 #pragma alloc_text(PAGE, XfInstanceQueryTeardown)
@@ -241,6 +242,34 @@ Return Value:
     }
     XfTearDown();
     return Status;
+}
+
+XF_INIT
+PVOID
+XfSystemRoutine(
+    _In_z_ PCWSTR Name
+    )
+/*++
+
+Routine Description:
+
+    Looks up a routine this kernel may or may not export, for the XfResolve*
+    routines DriverEntry calls.
+
+Arguments:
+
+    Name - The routine's name.
+
+Return Value:
+
+    MmGetSystemRoutineAddress's answer: the routine, or NULL.
+
+--*/
+{
+    UNICODE_STRING name;
+
+    RtlInitUnicodeString(&name, Name);
+    return MmGetSystemRoutineAddress(&name);
 }
 
 XF_PAGED

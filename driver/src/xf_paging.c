@@ -56,9 +56,7 @@ Return Value:
 
 --*/
 {
-    UNICODE_STRING name = RTL_CONSTANT_STRING(L"FsRtlIsSystemPagingFile");
-
-    XfData.IsPagingFile = (XF_IS_PAGING_FILE)(ULONG_PTR)MmGetSystemRoutineAddress(&name);
+    XfData.IsPagingFile = (XF_IS_PAGING_FILE)(ULONG_PTR)XfSystemRoutine(L"FsRtlIsSystemPagingFile");
     if (XfData.IsPagingFile == NULL) {
         XfData.IsPagingFile = FsRtlIsPagingFile;
     }

@@ -45,9 +45,7 @@ Return Value:
 
 --*/
 {
-    UNICODE_STRING name = RTL_CONSTANT_STRING(L"ExAllocatePool2");
-
-    XfData.AllocatePool2 = (XF_ALLOCATE_POOL2)(ULONG_PTR)MmGetSystemRoutineAddress(&name);
+    XfData.AllocatePool2 = (XF_ALLOCATE_POOL2)(ULONG_PTR)XfSystemRoutine(L"ExAllocatePool2");
 }
 
 PVOID

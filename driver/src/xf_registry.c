@@ -45,12 +45,15 @@ typedef union _XF_VALUE_BUFFER {
 } XF_VALUE_BUFFER;
 
 static NTSTATUS XfOpenStateKey(_In_ ACCESS_MASK Access, _In_ BOOLEAN Create, _Out_ PHANDLE Key);
+static NTSTATUS XfWriteStateValue(_In_z_ PCWSTR Name, _In_ ULONG Type, _In_reads_bytes_(Size) const VOID *Data,
+                                  _In_ ULONG Size, _In_ BOOLEAN Flush);
 
 #ifdef ALLOC_PRAGMA
 #pragma alloc_text(INIT, XfResolveStateKey)
 #pragma alloc_text(INIT, XfReadServiceKey)
 #pragma alloc_text(INIT, XfReadImagePath)
 #pragma alloc_text(PAGE, XfOpenStateKey)
+#pragma alloc_text(PAGE, XfWriteStateValue)
 #pragma alloc_text(PAGE, XfWriteServiceConfig)
 #pragma alloc_text(PAGE, XfWriteLoadCount)
 #endif
@@ -78,10 +81,10 @@ Return Value:
 
 --*/
 {
-    UNICODE_STRING name = RTL_CONSTANT_STRING(L"IoOpenDriverRegistryKey");
     HANDLE key;
 
-    XfData.OpenDriverRegistryKey = (XF_OPEN_DRIVER_REGISTRY_KEY)(ULONG_PTR)MmGetSystemRoutineAddress(&name);
+    XfData.OpenDriverRegistryKey =
+        (XF_OPEN_DRIVER_REGISTRY_KEY)(ULONG_PTR)XfSystemRoutine(L"IoOpenDriverRegistryKey");
     XfData.UsePersistentStateKey = FALSE;
     if (XfData.OpenDriverRegistryKey != NULL &&
         NT_SUCCESS(XfData.OpenDriverRegistryKey(XfData.DriverObject, XF_DRIVER_REGKEY_PERSISTENT_STATE,
@@ -285,6 +288,58 @@ Return Value:
 }
 
 XF_PAGED
+static NTSTATUS
+XfWriteStateValue(
+    _In_z_ PCWSTR Name,
+    _In_ ULONG Type,
+    _In_reads_bytes_(Size) const VOID *Data,
+    _In_ ULONG Size,
+    _In_ BOOLEAN Flush
+    )
+/*++
+
+Routine Description:
+
+    Sets one value in the key that holds the configuration, creating a
+    missing Parameters subkey.
+
+Arguments:
+
+    Name - The value's name.
+
+    Type - REG_BINARY or REG_DWORD.
+
+    Data - The value.
+
+    Size - Its size in bytes.
+
+    Flush - Whether the key is flushed to the hive before returning.
+
+Return Value:
+
+    STATUS_SUCCESS, or why it could not be written.
+
+--*/
+{
+    UNICODE_STRING name;
+    HANDLE key;
+    NTSTATUS status;
+
+    PAGED_CODE();
+
+    RtlInitUnicodeString(&name, Name);
+    status = XfOpenStateKey(KEY_SET_VALUE, TRUE, &key);
+    if (NT_SUCCESS(status)) {
+        status = ZwSetValueKey(key, &name, 0, Type, (PVOID)Data, Size);
+        if (NT_SUCCESS(status) && Flush) {
+            status = ZwFlushKey(key);
+        }
+        ZwClose(key);
+    }
+    return status;
+}
+
+XF_PAGED
 NTSTATUS
 XfWriteServiceConfig(
     _In_ const XF_CONFIG *Config
@@ -305,26 +360,14 @@ Return Value:
 
 --*/
 {
-    UNICODE_STRING configName = RTL_CONSTANT_STRING(L"Config");
-    HANDLE key;
-    NTSTATUS status;
-
     PAGED_CODE();
 
-    status = XfOpenStateKey(KEY_SET_VALUE, TRUE, &key);
-    if (NT_SUCCESS(status)) {
-        status = ZwSetValueKey(key, &configName, 0, REG_BINARY, (PVOID)Config, sizeof(XF_CONFIG));
-        if (NT_SUCCESS(status)) {
-            //
-            //  The configuration is what the next load runs with, and the next
-            //  load usually follows the bugcheck this configuration provokes:
-            //  the hive's lazy flush (seconds later) would not have happened.
-            //
-            status = ZwFlushKey(key);
-        }
-        ZwClose(key);
-    }
-    return status;
+    //
+    //  Flushed: the configuration is what the next load runs with, and the
+    //  next load usually follows the bugcheck this configuration provokes:
+    //  the hive's lazy flush (seconds later) would not have happened.
+    //
+    return XfWriteStateValue(L"Config", REG_BINARY, Config, sizeof(XF_CONFIG), TRUE);
 }
 
 XF_PAGED
@@ -348,16 +391,7 @@ Return Value:
 
 --*/
 {
-    UNICODE_STRING countName = RTL_CONSTANT_STRING(L"LoadCount");
-    HANDLE key;
-    NTSTATUS status;
-
     PAGED_CODE();
 
-    status = XfOpenStateKey(KEY_SET_VALUE, TRUE, &key);
-    if (NT_SUCCESS(status)) {
-        status = ZwSetValueKey(key, &countName, 0, REG_DWORD, &LoadCount, sizeof(LoadCount));
-        ZwClose(key);
-    }
-    return status;
+    return XfWriteStateValue(L"LoadCount", REG_DWORD, &LoadCount, sizeof(LoadCount), FALSE);
 }
