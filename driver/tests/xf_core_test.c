@@ -6,7 +6,7 @@ Module Name:
 
 Abstract:
 
-    Specification tests of the portable core's decisions (driver/core/xf_core.c)
+    Specification tests of the portable core's decisions (the files of driver/core)
     against a scripted platform: the XfPlat* routines below answer what each
     case sets up and record what the core asked for. Re-entry is simulated the
     way a kernel produces it: the platform's page touch or lookup calls
