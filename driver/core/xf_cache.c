@@ -232,13 +232,14 @@ Return Value:
     XF_U32 home = XfCacheHome(ProcessId);
     XF_CACHE_SLOT *free = NULL;
     XF_U32 probe;
-    XF_U64 xid = XfCoreComputeXid((XF_U64)(size_t)Process, ProcessId, CreateTime);
+    XF_U64 xid;
 
     XF_PAGED_CODE();
 
     if (ProcessId == XF_CACHE_EMPTY || ProcessId == XF_CACHE_TOMBSTONE) {
         return;
     }
+    xid = XfCoreComputeXid((XF_U64)(size_t)Process, ProcessId, CreateTime);
 
     XfPlatLock(Core);
     for (probe = 0; probe < XF_CACHE_MAX_PROBE; probe++) {

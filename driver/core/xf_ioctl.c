@@ -110,6 +110,41 @@ Return Value:
     return 0;
 }
 
+static XF_NTSTATUS
+XfCompleteWith(
+    _In_ const XF_IOCTL_CALL *Call,
+    _In_reads_bytes_(Length) const void *Source,
+    _In_ XF_U32 Length,
+    _Out_ XF_U32 *Information
+    )
+/*++
+
+Routine Description:
+
+    Completes a request with its answer: copies it to the output buffer,
+    which XfCheckBuffers made sure holds it.
+
+Arguments:
+
+    Call - The request.
+
+    Source - The answer.
+
+    Length - Its size in bytes.
+
+    Information - Receives Length.
+
+Return Value:
+
+    XF_STATUS_SUCCESS.
+
+--*/
+{
+    XfCopyBytes(Call->OutputBuffer, Source, Length);
+    *Information = Length;
+    return XF_STATUS_SUCCESS;
+}
+
 XF_PAGED
 static XF_NTSTATUS
 XfIoctlGetInfo(
@@ -121,19 +156,21 @@ XfIoctlGetInfo(
 
 Routine Description:
 
-    IOCTL_XF_GET_INFO.
+    IOCTL_XF_GET_INFO: the versions, the state flags (reload pending when
+    the saved registration flags differ from the active ones) and both sets
+    of flags, read under the lock.
 
 Arguments:
 
     Core - The core.
 
-    Call - The request (buffers checked).
+    Call - The request; XfCheckBuffers made sure an XF_INFO fits.
 
-    Information - Receives the bytes written.
+    Information - Receives sizeof(XF_INFO).
 
 Return Value:
 
-    XF_STATUS_SUCCESS.
+    XF_STATUS_SUCCESS, always.
 
 --*/
 {
@@ -162,9 +199,7 @@ Return Value:
     info.RegisterStatus = (XF_U32)Core->RegisterStatus;
     XfPlatUnlock(Core);
 
-    XfCopyBytes(Call->OutputBuffer, &info, sizeof(info));
-    *Information = sizeof(info);
-    return XF_STATUS_SUCCESS;
+    return XfCompleteWith(Call, &info, sizeof(info), Information);
 }
 
 XF_PAGED
@@ -178,19 +213,19 @@ XfIoctlGetConfig(
 
 Routine Description:
 
-    IOCTL_XF_GET_CONFIG.
+    IOCTL_XF_GET_CONFIG: the saved configuration, copied under the lock.
 
 Arguments:
 
     Core - The core.
 
-    Call - The request (buffers checked).
+    Call - The request, its output buffer checked to hold an XF_CONFIG.
 
-    Information - Receives the bytes written.
+    Information - Receives sizeof(XF_CONFIG).
 
 Return Value:
 
-    XF_STATUS_SUCCESS.
+    XF_STATUS_SUCCESS, always.
 
 --*/
 {
@@ -202,9 +237,7 @@ Return Value:
     XfCopyBytes(&config, &Core->Config, sizeof(config));
     XfPlatUnlock(Core);
 
-    XfCopyBytes(Call->OutputBuffer, &config, sizeof(config));
-    *Information = sizeof(config);
-    return XF_STATUS_SUCCESS;
+    return XfCompleteWith(Call, &config, sizeof(config), Information);
 }
 
 XF_PAGED
@@ -340,9 +373,7 @@ Return Value:
 
     XfPlatUnlock(Core);
 
-    XfCopyBytes(Call->OutputBuffer, &response, sizeof(response));
-    *Information = sizeof(response);
-    return XF_STATUS_SUCCESS;
+    return XfCompleteWith(Call, &response, sizeof(response), Information);
 }
 
 void
@@ -486,9 +517,7 @@ Return Value:
         response.CreateTime = createTime;
     }
 
-    XfCopyBytes(Call->OutputBuffer, &response, sizeof(response));
-    *Information = sizeof(response);
-    return XF_STATUS_SUCCESS;
+    return XfCompleteWith(Call, &response, sizeof(response), Information);
 }
 
 static XF_NTSTATUS

@@ -189,12 +189,9 @@ Routine Description:
 
 int32_t
 XmDeviceIoControl(
-    XM_MACHINE *Machine,
-    uint32_t IoControlCode,
-    const void *InputBuffer,
-    uint32_t InputLength,
-    void *OutputBuffer,
-    uint32_t OutputLength,
+    XM_MACHINE *Machine, uint32_t IoControlCode,
+    const void *InputBuffer, uint32_t InputLength,
+    void *OutputBuffer, uint32_t OutputLength,
     uint32_t *BytesReturned
     )
 {
@@ -203,13 +200,9 @@ XmDeviceIoControl(
 
 int32_t
 XmDeviceIoControlOnHandle(
-    XM_MACHINE *Machine,
-    uint64_t Handle,
-    uint32_t IoControlCode,
-    const void *InputBuffer,
-    uint32_t InputLength,
-    void *OutputBuffer,
-    uint32_t OutputLength,
+    XM_MACHINE *Machine, uint64_t Handle, uint32_t IoControlCode,
+    const void *InputBuffer, uint32_t InputLength,
+    void *OutputBuffer, uint32_t OutputLength,
     uint32_t *BytesReturned
     )
 {

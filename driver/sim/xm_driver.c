@@ -21,7 +21,6 @@ Environment:
 --*/
 
 #include <stdlib.h>
-#include <string.h>
 #include "xm_model.h"
 
 /*************************************************************************
@@ -176,18 +175,14 @@ XmDriverDeviceControl(
     uint32_t *BytesReturned
     )
 {
-    XF_IOCTL_CALL call;
+    XF_IOCTL_CALL call = {
+        .IoControlCode = Code, .InputBuffer = In, .InputLength = InLength, .OutputBuffer = Out,
+        .OutputLength = OutLength, .CallerProcess = XmProcessAddress(Machine->ControllerProcess),
+        .CallerProcessId = Machine->ControllerProcess->ProcessId,
+    };
     int32_t status;
 
     XmPushFrame(Machine, XmFnXfDeviceControl);
-    memset(&call, 0, sizeof(call));
-    call.IoControlCode = Code;
-    call.InputBuffer = In;
-    call.InputLength = InLength;
-    call.OutputBuffer = Out;
-    call.OutputLength = OutLength;
-    call.CallerProcess = XmProcessAddress(Machine->ControllerProcess);
-    call.CallerProcessId = Machine->ControllerProcess->ProcessId;
     status = XfCoreDeviceControl(&Machine->Core, &call, BytesReturned);
     XmPopFrame(Machine);
     return status;

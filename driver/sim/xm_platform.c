@@ -94,15 +94,40 @@ XfPlatDereferenceProcess(
     }
 }
 
+static const XM_PROCESS *
+XmProcessOf(
+    XF_CORE *Core,
+    void *Process
+    )
+/*++
+
+Routine Description:
+
+    The modelled process at an EPROCESS address; a process of zeros (pid 0,
+    create time 0) for an address that is none.
+
+--*/
+{
+    static const XM_PROCESS none;
+    const XM_PROCESS *process = XmProcessFromAddress(XM_MACHINE_OF(Core), Process);
+
+    return process != NULL ? process : &none;
+}
+
 XF_U64
 XfPlatProcessCreateTime(
     XF_CORE *Core,
     void *Process
     )
-{
-    XM_PROCESS *process = XmProcessFromAddress(XM_MACHINE_OF(Core), Process);
+/*++
 
-    return process != NULL ? process->CreateTime : 0;
+Routine Description:
+
+    PsGetProcessCreateTimeQuadPart.
+
+--*/
+{
+    return XmProcessOf(Core, Process)->CreateTime;
 }
 
 XF_U64
@@ -110,10 +135,15 @@ XfPlatProcessId(
     XF_CORE *Core,
     void *Process
     )
-{
-    XM_PROCESS *process = XmProcessFromAddress(XM_MACHINE_OF(Core), Process);
+/*++
 
-    return process != NULL ? process->ProcessId : 0;
+Routine Description:
+
+    PsGetProcessId, as the core reads it: a 64-bit pid.
+
+--*/
+{
+    return XmProcessOf(Core, Process)->ProcessId;
 }
 
 void *
