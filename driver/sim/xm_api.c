@@ -67,6 +67,13 @@ XmHandleValid(
     XM_MACHINE *Machine,
     uint64_t Handle
     )
+/*++
+
+Routine Description:
+
+    Whether Handle is one XmOpenDevice returned and not yet closed.
+
+--*/
 {
     return Handle >= 1 && Handle <= XM_MAX_HANDLES && Machine->Handles[Handle - 1];
 }
@@ -194,6 +201,13 @@ XmDeviceIoControl(
     void *OutputBuffer, uint32_t OutputLength,
     uint32_t *BytesReturned
     )
+/*++
+
+Routine Description:
+
+    DeviceIoControl on a handle opened for this one request (see XmIoctl).
+
+--*/
 {
     return XmIoctl(Machine, 0, IoControlCode, InputBuffer, InputLength, OutputBuffer, OutputLength, BytesReturned);
 }
@@ -205,6 +219,13 @@ XmDeviceIoControlOnHandle(
     void *OutputBuffer, uint32_t OutputLength,
     uint32_t *BytesReturned
     )
+/*++
+
+Routine Description:
+
+    DeviceIoControl on a handle XmOpenDevice returned; 0 is no such handle.
+
+--*/
 {
     if (Handle == 0) {
         *BytesReturned = 0;
@@ -219,6 +240,13 @@ XmCreateProcess(
     XM_MACHINE *Machine,
     uint64_t *ProcessId
     )
+/*++
+
+Routine Description:
+
+    Creates a user process (the notify routine sees it) and returns its pid.
+
+--*/
 {
     jmp_buf jump;
     XM_PROCESS *process;
@@ -239,6 +267,13 @@ XmExitProcess(
     XM_MACHINE *Machine,
     uint64_t ProcessId
     )
+/*++
+
+Routine Description:
+
+    Ends a user process; the system and controller processes cannot be ended.
+
+--*/
 {
     jmp_buf jump;
     uint64_t index = ProcessId / 4;
@@ -261,6 +296,13 @@ uint64_t
 XmControllerProcessId(
     XM_MACHINE *Machine
     )
+/*++
+
+Routine Description:
+
+    The pid of the process the test drives the machine from (0 before boot).
+
+--*/
 {
     return Machine->ControllerProcess != NULL ? Machine->ControllerProcess->ProcessId : 0;
 }
@@ -271,6 +313,14 @@ XmApplyMemoryPressure(
     uint32_t Percent,
     uint64_t Seed
     )
+/*++
+
+Routine Description:
+
+    One cycle of memory pressure trimming Percent of the working set, drawn
+    from Seed.
+
+--*/
 {
     jmp_buf jump;
 
@@ -288,6 +338,14 @@ static int
 XmProfileValid(
     const XM_PROFILE *Profile
     )
+/*++
+
+Routine Description:
+
+    Whether a batch profile is in range: workers, processes, an operation mix
+    of 100%.
+
+--*/
 {
     return Profile->Workers >= 1 && Profile->Workers <= 64 &&
            Profile->Processes >= 1 && Profile->Processes <= 4096 &&
@@ -492,6 +550,13 @@ XmGetCrash(
     XM_MACHINE *Machine,
     XM_RESULT *Result
     )
+/*++
+
+Routine Description:
+
+    Copies what the last bugcheck (or hang) recorded.
+
+--*/
 {
     pthread_mutex_lock(&Machine->Lock);
     *Result = Machine->Crash;
@@ -505,6 +570,13 @@ XmReadStats(
     void *Stats,
     uint32_t Length
     )
+/*++
+
+Routine Description:
+
+    The core's statistics (XF_STATS), as IOCTL_XF_GET_STATS would return them.
+
+--*/
 {
     XF_STATS stats;
     int32_t status = XM_STATUS_SUCCESS;

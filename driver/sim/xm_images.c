@@ -65,6 +65,13 @@ uint64_t
 XmThreadAddress(
     XM_THREAD *Thread
     )
+/*++
+
+Routine Description:
+
+    The ETHREAD address of a modelled thread.
+
+--*/
 {
     return XM_THREAD_VA_BASE + (uint64_t)Thread->Slot * 0x800;
 }
@@ -90,6 +97,13 @@ uint32_t
 XmCidPageOf(
     uint64_t Handle
     )
+/*++
+
+Routine Description:
+
+    The CID table page that holds a handle's entry.
+
+--*/
 {
     return (uint32_t)((Handle / 4) / XM_CID_PAGE_ENTRIES);
 }
@@ -98,6 +112,13 @@ void *
 XmProcessAddress(
     XM_PROCESS *Process
     )
+/*++
+
+Routine Description:
+
+    The EPROCESS address of a modelled process.
+
+--*/
 {
     return (void *)(uintptr_t)(XM_PROCESS_VA_BASE + (uint64_t)Process->Slot * 0x1000 + 0x80);
 }
@@ -107,6 +128,13 @@ XmProcessFromAddress(
     XM_MACHINE *Machine,
     void *Address
     )
+/*++
+
+Routine Description:
+
+    The modelled process at an EPROCESS address; NULL when there is none.
+
+--*/
 {
     uint64_t va = (uint64_t)(uintptr_t)Address;
     uint64_t slot;

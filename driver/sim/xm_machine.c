@@ -34,6 +34,14 @@ XM_MACHINE *
 XmCreate(
     void
     )
+/*++
+
+Routine Description:
+
+    Allocates a machine with the default options and environment; XmBoot
+    starts it.
+
+--*/
 {
     XM_MACHINE *m = calloc(1, sizeof(XM_MACHINE));
     XM_ENVIRONMENT defaults;
@@ -64,6 +72,14 @@ XmConfigure(
     XM_MACHINE *Machine,
     const XM_OPTIONS *Options
     )
+/*++
+
+Routine Description:
+
+    Sets the model's options (dumps, paging path, same-thread faults,
+    requestor) after checking them.
+
+--*/
 {
     if (Options == NULL || Options->Size != sizeof(XM_OPTIONS) ||
         (Options->DumpKinds & ~(XM_DUMP_MINI | XM_DUMP_KERNEL)) != 0 || (Options->DumpKinds & XM_DUMP_MINI) == 0 ||
@@ -106,6 +122,13 @@ void
 XmDestroy(
     XM_MACHINE *Machine
     )
+/*++
+
+Routine Description:
+
+    Frees a machine XmCreate made.
+
+--*/
 {
     if (Machine == NULL) {
         return;
@@ -119,6 +142,13 @@ static uint64_t
 XmNowAsSystemTime(
     void
     )
+/*++
+
+Routine Description:
+
+    The wall clock as a Windows system time (100 ns since 1601).
+
+--*/
 {
     struct timespec ts;
 
@@ -222,6 +252,13 @@ XmLoadServiceKey(
     XM_MACHINE *Machine,
     const char *Path
     )
+/*++
+
+Routine Description:
+
+    Reads the driver's service key from a file XmSaveServiceKey wrote.
+
+--*/
 {
     XM_SERVICE_KEY key;
     FILE *f = fopen(Path, "rb");
@@ -296,6 +333,14 @@ XmSaveServiceKey(
     XM_MACHINE *Machine,
     const char *Path
     )
+/*++
+
+Routine Description:
+
+    Writes the driver's service key to a file, atomically (temporary file,
+    sync, rename).
+
+--*/
 {
     XM_SERVICE_KEY key;
     FILE *f;
@@ -336,6 +381,13 @@ int32_t
 XmLoadDriver(
     XM_MACHINE *Machine
     )
+/*++
+
+Routine Description:
+
+    Loads xidfilter: DriverEntry on the controller thread.
+
+--*/
 {
     jmp_buf jump;
     int32_t status;
@@ -393,6 +445,13 @@ int32_t
 XmUnloadDriver(
     XM_MACHINE *Machine
     )
+/*++
+
+Routine Description:
+
+    fltmc unload: an unload the driver may refuse.
+
+--*/
 {
     return XmUnload(Machine, 0);
 }
@@ -401,6 +460,13 @@ int32_t
 XmStopDriver(
     XM_MACHINE *Machine
     )
+/*++
+
+Routine Description:
+
+    sc stop / a mandatory unload: the driver cannot refuse it.
+
+--*/
 {
     return XmUnload(Machine, 1);
 }
@@ -410,6 +476,13 @@ XmFailNextRegistration(
     XM_MACHINE *Machine,
     int32_t Status
     )
+/*++
+
+Routine Description:
+
+    Makes the next FltRegisterFilter fail with Status (an NTSTATUS error).
+
+--*/
 {
     if (Status >= 0) {
         return XM_STATUS_INVALID_PARAMETER;

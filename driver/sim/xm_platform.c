@@ -28,6 +28,13 @@ XF_U64
 XfPlatCurrentThread(
     XF_CORE *Core
     )
+/*++
+
+Routine Description:
+
+    PsGetCurrentThread, as the core keys its nesting slots.
+
+--*/
 {
     return XmThreadAddress(XM_MACHINE_OF(Core)->Current);
 }
@@ -36,6 +43,13 @@ XF_U32
 XfPlatRemainingStack(
     XF_CORE *Core
     )
+/*++
+
+Routine Description:
+
+    IoGetRemainingStackSize on the current thread.
+
+--*/
 {
     return XM_KERNEL_STACK_SIZE - XM_MACHINE_OF(Core)->Current->StackUsed;
 }
@@ -86,6 +100,13 @@ XfPlatDereferenceProcess(
     XF_CORE *Core,
     void *Process
     )
+/*++
+
+Routine Description:
+
+    ObDereferenceObject on a process PsLookupProcessByProcessId returned.
+
+--*/
 {
     XM_PROCESS *process = XmProcessFromAddress(XM_MACHINE_OF(Core), Process);
 
@@ -151,6 +172,13 @@ XfPlatRequestorProcess(
     XF_CORE *Core,
     const XF_OPERATION *Operation
     )
+/*++
+
+Routine Description:
+
+    FltGetRequestorProcess: the process that issued the operation.
+
+--*/
 {
     const XM_CALLBACK_DATA *data = Operation->CallbackData;
 
@@ -182,6 +210,14 @@ XfPlatRequestorProcessId(
     XF_CORE *Core,
     const XF_OPERATION *Operation
     )
+/*++
+
+Routine Description:
+
+    FltGetRequestorProcessId: the pid of the process that issued the
+    operation.
+
+--*/
 {
     const XM_CALLBACK_DATA *data = Operation->CallbackData;
 
@@ -218,6 +254,13 @@ XfPlatSaveConfig(
     XF_CORE *Core,
     const XF_CONFIG *Config
     )
+/*++
+
+Routine Description:
+
+    Writes the configuration to the service key's Parameters\Config.
+
+--*/
 {
     XM_MACHINE *m = XM_MACHINE_OF(Core);
 
@@ -258,6 +301,13 @@ void
 XfPlatLock(
     XF_CORE *Core
     )
+/*++
+
+Routine Description:
+
+    Takes the core's lock (a pushlock in the driver).
+
+--*/
 {
     pthread_mutex_lock(&XM_MACHINE_OF(Core)->CoreLock);
 }
@@ -266,6 +316,13 @@ void
 XfPlatUnlock(
     XF_CORE *Core
     )
+/*++
+
+Routine Description:
+
+    Releases the core's lock.
+
+--*/
 {
     pthread_mutex_unlock(&XM_MACHINE_OF(Core)->CoreLock);
 }
@@ -274,6 +331,14 @@ void
 XfPlatDrainSignal(
     XF_CORE *Core
     )
+/*++
+
+Routine Description:
+
+    Wakes an unload waiting for requests to drain: the model runs one thread
+    at a time, so nothing waits.
+
+--*/
 {
     (void)Core;
 }

@@ -54,6 +54,13 @@ XmCidFree(
     XM_MACHINE *Machine,
     uint32_t Index
     )
+/*++
+
+Routine Description:
+
+    Puts a CID table entry back on the free list.
+
+--*/
 {
     Machine->Cid[Index].Process = NULL;
     Machine->Cid[Index].IsThread = 0;
@@ -124,6 +131,14 @@ XmProcessExit(
     XM_MACHINE *Machine,
     XM_PROCESS *Process
     )
+/*++
+
+Routine Description:
+
+    Ends a process: the notify routine, then its threads' and its own CID
+    entries go.
+
+--*/
 {
     uint32_t index = (uint32_t)(Process->ProcessId / 4), t;
 
@@ -152,6 +167,13 @@ XmThreadCreate(
     XM_MACHINE *Machine,
     XM_PROCESS *Process
     )
+/*++
+
+Routine Description:
+
+    Creates a thread of Process with a new CID entry.
+
+--*/
 {
     XM_THREAD *thread = &Machine->Threads[Machine->ThreadCount];
     uint32_t index = XmCidAllocate(Machine);
@@ -168,6 +190,13 @@ uint32_t
 XmUserProcessCount(
     XM_MACHINE *Machine
     )
+/*++
+
+Routine Description:
+
+    How many user processes are alive.
+
+--*/
 {
     return Machine->UserProcessCount;
 }

@@ -21,6 +21,13 @@ uint64_t
 XmRandomNext(
     XM_RANDOM *Random
     )
+/*++
+
+Routine Description:
+
+    The next 64 random bits (splitmix64).
+
+--*/
 {
     uint64_t z = (Random->State += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -33,6 +40,13 @@ XmRandomBelow(
     XM_RANDOM *Random,
     uint32_t Bound
     )
+/*++
+
+Routine Description:
+
+    A random number below Bound (0 when Bound is 0).
+
+--*/
 {
     return Bound == 0 ? 0 : (uint32_t)(XmRandomNext(Random) % Bound);
 }
@@ -41,6 +55,13 @@ XM_PROCESS *
 XmRandomUserProcess(
     XM_MACHINE *Machine
     )
+/*++
+
+Routine Description:
+
+    A user process picked at random.
+
+--*/
 {
     if (Machine->UserProcessCount == 0) {
         return Machine->SystemProcess;

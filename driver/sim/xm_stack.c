@@ -102,6 +102,13 @@ void
 XmPopFrame(
     XM_MACHINE *Machine
     )
+/*++
+
+Routine Description:
+
+    Leaves the modelled kernel function entered last on the current thread.
+
+--*/
 {
     XM_THREAD *t = Machine->Current;
 
