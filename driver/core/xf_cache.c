@@ -6,9 +6,8 @@ Module Name:
 
 Abstract:
 
-    The process cache of the cached Xid mode: open addressing with linear
-    probing, filled by the process-notify callbacks, read lock-free by the
-    pre-operation callback.
+    The process cache of the cached Xid mode, filled by the process-notify
+    callbacks and read lock-free by the pre-operation callback.
 
     Open addressing with linear probing, every entry within XF_CACHE_MAX_PROBE
     slots of its home. Invariant: every slot between an entry's home and its
