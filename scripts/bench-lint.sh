@@ -39,14 +39,9 @@ if [ ! -f "$out/big.sys" ] || [ "$0" -nt "$out/big.sys" ]; then
     echo '    { IRP_MJ_READ, 0, PreRead, NULL, NULL }, { IRP_MJ_OPERATION_END, 0, NULL, NULL, NULL } };'
     echo 'CORPUS_DRIVER(Operations)'
 } > "$src"
-ddk_include=/usr/share/mingw-w64/include/ddk
-x86_64-w64-mingw32-dlltool -d "$root/driver/lint-corpus/fltmgr.def" -l "$out/libfltmgr.a"
-x86_64-w64-mingw32-gcc -std=gnu11 -O2 -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00 \
-    -isystem "$ddk_include" -I"$root/driver/mingw" -I"$root/driver/lint-corpus" \
-    -ffreestanding -fno-builtin -fno-stack-protector -mno-red-zone -mno-stack-arg-probe \
-    -nostdlib -shared -Wl,--subsystem,native -Wl,--entry,DriverEntry -Wl,--image-base,0x140000000 \
-    -Wl,--dynamicbase -Wl,--exclude-all-symbols -s -o "$out/big.sys" "$src" -L"$out" -lfltmgr -lntoskrnl
 fi
+# The compiler line is driver/Makefile's (target bench-image).
+make -s -C "$root/driver" bench-image OUT="$(cd "$out" && pwd)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -1)"
 # The floor: the same command refusing a file at once (JVM start, picocli, the jar's classes).

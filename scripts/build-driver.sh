@@ -12,15 +12,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:?usage: build-driver.sh OUTDIR}"
-cc=x86_64-w64-mingw32-gcc
-for tool in $cc x86_64-w64-mingw32-dlltool osslsigncode openssl od dd; do
+for tool in make x86_64-w64-mingw32-gcc x86_64-w64-mingw32-dlltool osslsigncode openssl od dd; do
     if ! command -v "$tool" >/dev/null; then
-        echo "build-driver.sh: skipped: $tool is not installed (apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev osslsigncode openssl)"
+        echo "build-driver.sh: skipped: $tool is not installed (apt-get install make gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev osslsigncode openssl)"
         exit 0
     fi
 done
-sources=("$root"/driver/src/*.c "$root/driver/core/xf_core.c")
-inputs=("${sources[@]}" "$root"/driver/src/*.h "$root"/driver/core/*.h "$root"/driver/include/*.h
+inputs=("$root"/driver/src/*.c "$root"/driver/core/*.c "$root/driver/Makefile" "$root"/driver/src/*.h
+        "$root"/driver/core/*.h "$root"/driver/include/*.h
         "$root"/driver/mingw/* "$root"/driver/tools/*.c "$0" "$root/scripts/sign-driver.sh"
         "$root/scripts/make-test-cert.sh")
 if [ -f "$out/xidfilter.sys" ] && [ -f "$out/checked/xidfilter.sys" ] && [ -f "$out/xfclient.exe" ] && \
@@ -29,23 +28,7 @@ if [ -f "$out/xidfilter.sys" ] && [ -f "$out/checked/xidfilter.sys" ] && [ -f "$
     exit 0
 fi
 mkdir -p "$out/obj" "$out/checked" "$out/fixed/field" "$out/fixed/skip-paging-io"
-ddk="$($cc -print-sysroot 2>/dev/null)"
-ddk_include=/usr/share/mingw-w64/include/ddk
-[ -d "$ddk_include" ] || ddk_include="$ddk/mingw/include/ddk"
-
-# The warnings MSVC's /W4 /WX would stop on, as far as gcc has them: -Wconversion -Wsign-conversion (C4267, C4244),
-# -Wextra's unused parameters (C4100), -Wall's unused variables (C4189).
-warnings=(-Wall -Wextra -Werror -Wconversion -Wsign-conversion
-          -Wno-unknown-pragmas      # alloc_text: MSVC's; gcc gets XF_PAGED / XF_INIT
-          -Wno-multichar            # WDK-style pool tags
-          -Wno-array-bounds)        # a GCC 12 false positive inside mingw's __readgsqword
-# The -Wl elements are quoted: their commas belong to -Wl (it passes them on to the linker), not between elements.
-kernel=(-std=gnu11 -O2 "${warnings[@]}"
-        -DXF_KERNEL -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00
-        -isystem "$ddk_include" -I"$root/driver/include"
-        -ffreestanding -fno-builtin -fno-stack-protector -mno-red-zone -mno-stack-arg-probe
-        -nostdlib -shared "-Wl,--subsystem,native" "-Wl,--entry,DriverEntry" "-Wl,--image-base,0x140000000"
-        "-Wl,--dynamicbase" "-Wl,--nxcompat" "-Wl,--forceinteg" "-Wl,--exclude-all-symbols")
+out="$(cd "$out" && pwd)"
 
 # Sets IMAGE_SCN_MEM_DISCARDABLE on a section of a linked PE, as the WDK's link does for INIT (/SECTION:INIT,d):
 # gas has no flag for it. The checksum this leaves stale is recomputed when the image is signed.
@@ -71,23 +54,13 @@ mark_discardable() {
     return 1
 }
 
-x86_64-w64-mingw32-dlltool -d "$root/driver/mingw/fltmgr.def" -l "$out/obj/libfltmgr.a"
-
-$cc "${kernel[@]}" -o "$out/obj/xidfilter.unsigned.sys" "${sources[@]}" -L"$out/obj" -lfltmgr -lntoskrnl -lhal
-$cc "${kernel[@]}" -DDBG=1 -o "$out/obj/xidfilter.checked.unsigned.sys" "${sources[@]}" -L"$out/obj" \
-    -lfltmgr -lntoskrnl -lhal
-$cc "${kernel[@]}" -DXF_FIXED_OPERATION_FLAGS=0u -o "$out/obj/xidfilter.field.unsigned.sys" "${sources[@]}" \
-    -L"$out/obj" -lfltmgr -lntoskrnl -lhal
-$cc "${kernel[@]}" -DXF_FIXED_OPERATION_FLAGS=FLTFL_OPERATION_REGISTRATION_SKIP_PAGING_IO \
-    -o "$out/obj/xidfilter.skip-paging-io.unsigned.sys" "${sources[@]}" -L"$out/obj" -lfltmgr -lntoskrnl -lhal
+# The four unsigned images and xfclient.exe; the compiler lines and the warnings are driver/Makefile's.
+make -s -C "$root/driver" kernel OUT="$out"
 for variant in xidfilter checked field skip-paging-io; do
     image="$out/obj/xidfilter.unsigned.sys"
     [ "$variant" = xidfilter ] || image="$out/obj/xidfilter.$variant.unsigned.sys"
     mark_discardable "$image" INIT
 done
-
-$cc -std=gnu11 -O2 -Wall -Wextra -Werror -municode -o "$out/xfclient.exe" "$root/driver/tools/xfclient.c" 2>/dev/null \
-  || $cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$out/xfclient.exe" "$root/driver/tools/xfclient.c"
 
 bash "$root/scripts/make-test-cert.sh" "$out/cert"
 bash "$root/scripts/sign-driver.sh" "$out/obj/xidfilter.checked.unsigned.sys" "$out/checked/xidfilter.sys" "$out/cert"

@@ -7,7 +7,7 @@ Module Name:
 Abstract:
 
     The small platform interface under the portable core of xidfilter. The core
-    (xf_core.c) makes every decision of the driver; everything that touches a
+    (driver/core/xf_*.c) makes every decision of the driver; everything that touches a
     real kernel mechanism goes through the XfPlat* routines declared here. The
     kernel glue (driver/src) implements them over ntoskrnl and FLTMGR; the
     kernel model (driver/sim) implements them over its model of Windows.

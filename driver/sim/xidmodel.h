@@ -8,7 +8,7 @@ Abstract:
 
     The exported interface of the kernel model (libxidmodel.so): a user-mode model
     of the Windows mechanisms the minifilter re-entry crash lives in, linked with
-    the driver's own portable core (driver/core/xf_core.c).
+    the driver's own portable core (the files of driver/core).
 
     One XM_MACHINE is one modelled Windows machine: processes and a pageable CID
     handle table, an aging system working set with standby and modified lists

@@ -396,7 +396,7 @@ Routine Description:
             data.Requestor = Requestor;
             data.Target = Target;
             Machine->Filter.InFlight++;
-            XmDriverPreOperation(Machine, &data);
+            Machine->Filter.PreOperation(Machine, &data);
             Machine->Filter.InFlight--;
         }
     }

@@ -156,8 +156,8 @@ Routine Description:
         XmPushFrame(Machine, XmFnMiPageRead);
         XmPushFrame(Machine, XmFnIoPageReadEx);
         Machine->PagingReads++;
-        XmFltDispatchFile(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, requestor,
-                          Page->Kind == XmPageImage ? XF_IO_TARGET_IMAGE : XF_IO_TARGET_PAGING_FILE);
+        Machine->PagingRead(Machine, XF_OP_READ, XM_IRP_PAGING_IO | XM_IRP_NOCACHE, requestor,
+                             Page->Kind == XmPageImage ? XF_IO_TARGET_IMAGE : XF_IO_TARGET_PAGING_FILE);
         XmPopFrame(Machine);
         XmPopFrame(Machine);
     }

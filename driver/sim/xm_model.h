@@ -169,7 +169,7 @@ typedef struct _XM_DOUBLE_FAULT {
 } XM_DOUBLE_FAULT;
 
 //
-//  Where things are in the modelled kernel's address space (xm_machine.c).
+//  Where things are in the modelled kernel's address space (xm_images.c).
 //
 uint64_t XmStackBase(const XM_THREAD *Thread);
 #define XM_IST_STACK_BASE       0xfffff8047e6aa000ull   // the double-fault stack's top (TSS.IST[1])
@@ -212,10 +212,34 @@ typedef struct _XM_CID_ENTRY {
     uint32_t NextFree;          // free list, index + 1, 0 = end
 } XM_CID_ENTRY;
 
+struct _XM_CALLBACK_DATA;
+
+//
+//  The pre-operation callback a filter registers (FLT_REGISTRATION's
+//  operation table): the filter manager calls the driver through it, as
+//  FltMgr calls a minifilter, so xm_fltmgr.c does not name the driver.
+//
+typedef void XM_PRE_OPERATION(XM_MACHINE *Machine, struct _XM_CALLBACK_DATA *Data);
+
+//
+//  A paging read going down the storage stack: the memory manager issues it
+//  through this pointer, as IoPageRead goes through the paging file's device
+//  objects, so xm_memory.c does not name the filter manager above it.
+//
+typedef void XM_PAGING_READ(XM_MACHINE *Machine, uint32_t Operation, uint32_t IrpFlags, XM_PROCESS *Requestor,
+                            uint32_t Target);
+
+//
+//  The process-notify routine a driver registers: process creation and exit
+//  call it through the pointer, as the kernel calls its notify routines.
+//
+typedef void XM_PROCESS_NOTIFY(XM_MACHINE *Machine, XM_PROCESS *Process, int Created);
+
 //
 //  The filter manager's view of the one registered filter.
 //
 typedef struct _XM_FILTER {
+    XM_PRE_OPERATION *PreOperation;         // the driver's pre-operation callback
     int Registered;
     int Filtering;
     uint32_t OperationFlags[XF_OP_COUNT];   // FLTFL_OPERATION_REGISTRATION_* per operation
@@ -268,9 +292,10 @@ struct XM_MACHINE {
     XM_THREAD *ControllerThread;
 
     XM_FILTER Filter;
+    XM_PAGING_READ *PagingRead;         // the storage stack under the memory manager
     XM_SERVICE_KEY ServiceKey;
     int DriverLoaded;
-    int NotifyRegistered;
+    XM_PROCESS_NOTIFY *ProcessNotify;   // PsSetCreateProcessNotifyRoutine's, NULL: none
 
     //
     //  The control device: handles open on it (a handle keeps the device, and
@@ -314,18 +339,72 @@ struct XM_MACHINE {
 };
 
 //
-//  xm_machine.c
+//  Every entry point that runs modelled kernel code does it under the machine
+//  lock with a crash target set: a bugcheck anywhere below unwinds here.
 //
-uint64_t XmRandomNext(XM_RANDOM *Random);
-uint32_t XmRandomBelow(XM_RANDOM *Random, uint32_t Bound);
-void XmPushFrame(XM_MACHINE *Machine, uint32_t Function);
-void XmPopFrame(XM_MACHINE *Machine);
+#define XM_DOWN(Machine) ((Machine)->Hung ? XM_STATUS_MACHINE_HUNG : XM_STATUS_MACHINE_CRASHED)
+
+#define XM_ENTER(Machine, jump)                                 \
+    pthread_mutex_lock(&(Machine)->Lock);                       \
+    if ((Machine)->Crashed || !(Machine)->Booted) {             \
+        pthread_mutex_unlock(&(Machine)->Lock);                 \
+        return XM_DOWN(Machine);                                \
+    }                                                           \
+    (Machine)->CrashJump = &(jump);                             \
+    if (setjmp(jump) != 0) {                                    \
+        (Machine)->CrashJump = NULL;                            \
+        pthread_mutex_unlock(&(Machine)->Lock);                 \
+        return XM_DOWN(Machine);                                \
+    }
+
+#define XM_LEAVE(Machine)                                       \
+    (Machine)->CrashJump = NULL;                                \
+    pthread_mutex_unlock(&(Machine)->Lock)
+
+//
+//  The files of the model, each using only the ones listed before it
+//  (ModelGraphTest holds them to that): xm_images.c, xm_random.c, the dump
+//  writers, xm_bugcheck.c, xm_stack.c, xm_memory.c, xm_fltmgr.c,
+//  xm_process.c, xm_platform.c, the portable core, xm_driver.c,
+//  xm_machine.c, xm_api.c. Where the real kernel calls up (the memory
+//  manager's paging read, the filter manager's callbacks) the model calls
+//  through a pointer, as Windows does.
+//
+
+//
+//  xm_images.c: where things are
+//
 uint32_t XmCidPageOf(uint64_t Handle);
-XM_PROCESS *XmRandomUserProcess(XM_MACHINE *Machine);
 XM_PROCESS *XmProcessFromAddress(XM_MACHINE *Machine, void *Address);
 void *XmProcessAddress(XM_PROCESS *Process);
 uint64_t XmThreadAddress(XM_THREAD *Thread);
+
+//
+//  xm_random.c
+//
+uint64_t XmRandomNext(XM_RANDOM *Random);
+uint32_t XmRandomBelow(XM_RANDOM *Random, uint32_t Bound);
+XM_PROCESS *XmRandomUserProcess(XM_MACHINE *Machine);
+
+//
+//  xm_stack.c
+//
+void XmPushFrame(XM_MACHINE *Machine, uint32_t Function);
+void XmPopFrame(XM_MACHINE *Machine);
+
+//
+//  xm_bugcheck.c
+//
 void XmBugCheck(XM_MACHINE *Machine, uint64_t Code, uint64_t P1, uint64_t P2, uint64_t P3, uint64_t P4);
+
+//
+//  xm_process.c
+//
+XM_PROCESS *XmProcessCreate(XM_MACHINE *Machine);
+void XmProcessExit(XM_MACHINE *Machine, XM_PROCESS *Process);
+XM_THREAD *XmThreadCreate(XM_MACHINE *Machine, XM_PROCESS *Process);
+uint32_t XmUserProcessCount(XM_MACHINE *Machine);
+XM_PROCESS *XmIssuingProcess(XM_MACHINE *Machine);
 
 //
 //  xm_memory.c

@@ -6,7 +6,7 @@ Module Name:
 
 Abstract:
 
-    Specification tests of the portable core's decisions (driver/core/xf_core.c)
+    Specification tests of the portable core's decisions (the files of driver/core)
     against a scripted platform: the XfPlat* routines below answer what each
     case sets up and record what the core asked for. Re-entry is simulated the
     way a kernel produces it: the platform's page touch or lookup calls
@@ -366,21 +366,35 @@ CallbacksThatAreNotPagingIoAreCountedByKind(void)
     XT_CHECK(stats.CreateCallbacks == 1);
 }
 
+static XF_STATS
+XtCrowdedCallback(
+    XF_U32 GuardFlags,
+    XF_U32 SelfTest
+    )
+/*++
+
+Routine Description:
+
+    Boots in lookup mode and runs one paging read whose lookups re-enter on
+    new threads: four times as many threads inside the callback at once as
+    there are nesting slots, so some find both of their candidate slots
+    taken. Returns the statistics after it.
+
+--*/
+{
+    XF_OPERATION operation = XtPagingRead();
+
+    XtBoot(XF_XID_MODE_LOOKUP, GuardFlags, SelfTest);
+    Xt.ThreadChain = 4 * XF_NESTING_SLOTS;
+    XfCorePreOperation(&Core, &operation);
+    return XtStats();
+}
+
 static void
 ACallbackWhoseDepthCannotBeTrackedIsNotReportedAsDepthOne(void)
 {
-    XF_OPERATION operation = XtPagingRead();
-    XF_STATS stats;
+    XF_STATS stats = XtCrowdedCallback(0, XF_SELFTEST_ON);
 
-    //
-    //  Four times as many threads inside the callback at once as there are
-    //  slots: some find both of their candidate slots taken.
-    //
-    XtBoot(XF_XID_MODE_LOOKUP, 0, XF_SELFTEST_ON);
-    Xt.ThreadChain = 4 * XF_NESTING_SLOTS;
-    XfCorePreOperation(&Core, &operation);
-
-    stats = XtStats();
     XT_CHECK(stats.Callbacks == 4 * XF_NESTING_SLOTS + 1);
     XT_CHECK(stats.NestingOverflows > 0);
     XT_CHECK(stats.MaxNestingDepth == 1);
@@ -390,14 +404,8 @@ ACallbackWhoseDepthCannotBeTrackedIsNotReportedAsDepthOne(void)
 static void
 TheNestingGuardTreatsAnUntrackedDepthAsNested(void)
 {
-    XF_OPERATION operation = XtPagingRead();
-    XF_STATS stats;
+    XF_STATS stats = XtCrowdedCallback(XF_GUARD_NESTING, XF_SELFTEST_OFF);
 
-    XtBoot(XF_XID_MODE_LOOKUP, XF_GUARD_NESTING, XF_SELFTEST_OFF);
-    Xt.ThreadChain = 4 * XF_NESTING_SLOTS;
-    XfCorePreOperation(&Core, &operation);
-
-    stats = XtStats();
     XT_CHECK(stats.NestingOverflows == 1);
     XT_CHECK(stats.GuardSkips == 1);
     XT_CHECK(stats.Lookups == stats.Callbacks - 1);
@@ -534,20 +542,41 @@ AnUnloadWithNothingInsideDoesNotWait(void)
     XT_CHECK(Xt.Waits == 0 && Xt.Signals == 0);
 }
 
-static void
-AFailedLiveReregistrationRegistersThePreviousFlagsAgain(void)
+static XF_NTSTATUS
+XtFailedLiveReregistration(
+    XF_U32 StateFlags,
+    XF_NTSTATUS RestoreStatus,
+    XF_SET_CONFIG_RESPONSE *Response
+    )
+/*++
+
+Routine Description:
+
+    Boots registered with flags 0 (and StateFlags set), then asks for a live
+    re-registration with SKIP_PAGING_IO that fails for want of resources;
+    registering the previous flags again then returns RestoreStatus.
+    Returns the IOCTL's status, its response in Response.
+
+--*/
 {
     XF_SET_CONFIG_REQUEST request = XtLiveRequest(XF_REG_SKIP_PAGING_IO);
-    XF_SET_CONFIG_RESPONSE response;
     XF_U32 previous[XF_OP_COUNT] = { 0, 0, 0 };
 
     XtBoot(XF_XID_MODE_LOOKUP, 0, XF_SELFTEST_OFF);
     XfCoreNoteRegistration(&Core, XF_STATUS_SUCCESS, previous);
-    XfCoreSetStateFlags(&Core, XF_INFO_FILTERING_STARTED, 0);
+    XfCoreSetStateFlags(&Core, StateFlags, 0);
     Xt.ReregisterStatuses[0] = XF_STATUS_INSUFFICIENT_RESOURCES;
-    Xt.ReregisterStatuses[1] = XF_STATUS_SUCCESS;
+    Xt.ReregisterStatuses[1] = RestoreStatus;
 
-    XT_CHECK(XtIoctl(IOCTL_XF_SET_CONFIG, &request, sizeof(request), &response, sizeof(response)) ==
+    return XtIoctl(IOCTL_XF_SET_CONFIG, &request, sizeof(request), Response, sizeof(*Response));
+}
+
+static void
+AFailedLiveReregistrationRegistersThePreviousFlagsAgain(void)
+{
+    XF_SET_CONFIG_RESPONSE response;
+
+    XT_CHECK(XtFailedLiveReregistration(XF_INFO_FILTERING_STARTED, XF_STATUS_SUCCESS, &response) ==
              XF_STATUS_SUCCESS);
 
     XT_CHECK(response.ReregisterStatus == XF_STATUS_INSUFFICIENT_RESOURCES);
@@ -564,17 +593,9 @@ AFailedLiveReregistrationRegistersThePreviousFlagsAgain(void)
 static void
 WhenTheRestoreFailsTooTheFilterIsReportedUnregistered(void)
 {
-    XF_SET_CONFIG_REQUEST request = XtLiveRequest(XF_REG_SKIP_PAGING_IO);
     XF_SET_CONFIG_RESPONSE response;
-    XF_U32 previous[XF_OP_COUNT] = { 0, 0, 0 };
 
-    XtBoot(XF_XID_MODE_LOOKUP, 0, XF_SELFTEST_OFF);
-    XfCoreNoteRegistration(&Core, XF_STATUS_SUCCESS, previous);
-    Xt.ReregisterStatuses[0] = XF_STATUS_INSUFFICIENT_RESOURCES;
-    Xt.ReregisterStatuses[1] = XF_STATUS_INVALID_PARAMETER;
-
-    XT_CHECK(XtIoctl(IOCTL_XF_SET_CONFIG, &request, sizeof(request), &response, sizeof(response)) ==
-             XF_STATUS_SUCCESS);
+    XT_CHECK(XtFailedLiveReregistration(0, XF_STATUS_INVALID_PARAMETER, &response) == XF_STATUS_SUCCESS);
 
     XT_CHECK(response.RestoreStatus == XF_STATUS_INVALID_PARAMETER);
     XT_CHECK((response.ResultFlags & (XF_SETCFG_REREGISTERED | XF_SETCFG_RESTORED)) == 0);

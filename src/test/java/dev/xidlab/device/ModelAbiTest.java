@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModelAbiTest {
 
-    static final Path SIM = Path.of(System.getProperty("xidlab.projectDir", "."), "driver", "sim");
+    /** driver/Makefile builds the probe (target model-probe): the C flags live there. */
+    static final Path DRIVER = Path.of(System.getProperty("xidlab.projectDir", "."), "driver").toAbsolutePath();
 
     @TempDir
     Path dir;
@@ -46,8 +47,8 @@ class ModelAbiTest {
                 .append(" %u\\n\", (unsigned)offsetof(").append(s).append(", ").append(f).append("));\n")));
         c.append("    return 0;\n}\n");
         Files.writeString(dir.resolve("probe.c"), c);
-        ExternalCommand compiled = ExternalCommand.run(dir, List.of("gcc", "-std=gnu11", "-I", SIM.toString(),
-                "-o", "probe", "probe.c"));
+        ExternalCommand compiled = ExternalCommand.run(dir, List.of("make", "-s", "-C", DRIVER.toString(),
+                "model-probe", "OUT=" + dir.toAbsolutePath(), "PROBE=" + dir.resolve("probe.c").toAbsolutePath()));
         assertEquals(0, compiled.exitCode(), compiled.output());
         ExternalCommand probe = ExternalCommand.run(dir, List.of(dir.resolve("probe").toString()));
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xidlab.testing.ExternalCommand;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * self-test's one page per depth and its maximum depth, nested paging I/O counted by what it was for, a depth
  * that cannot be tracked, the cache's bounded probe through long process churn, the unload decision and what
  * requests get after it, and a failed live re-registration restoring the previous flags. The program is built
- * with the core under the same warnings as the driver.
+ * with the core under the same warnings as the driver (driver/Makefile's target core-test).
  */
 class CoreSpecificationTest {
 
@@ -28,12 +27,7 @@ class CoreSpecificationTest {
     @TestFactory
     Stream<DynamicTest> theCoreDoesWhatEachCaseSays() throws Exception {
         Path exe = work.resolve("xf_core_test");
-        List<String> cc = new ArrayList<>(List.of("gcc", "-std=gnu11", "-O1", "-g"));
-        cc.addAll(DriverSources.WARNINGS);
-        cc.addAll(List.of("-I" + DriverSources.INCLUDE, "-o", exe.toString(),
-                DriverSources.DRIVER.resolve("tests").resolve("xf_core_test.c").toString(),
-                DriverSources.CORE.toString()));
-        ExternalCommand build = ExternalCommand.run(work, cc);
+        ExternalCommand build = DriverBuild.make(work, "core-test", work);
         assertEquals(0, build.exitCode(), build.output());
 
         ExternalCommand run = ExternalCommand.run(work, List.of(exe.toString()));

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * kernel model's compiler, LP64) and with mingw-w64 for the kernel (LLP64), where MSVC's /W4 C4267 and C4244 live.
  * gcc is not MSVC: it does not flag a narrow value plus a constant stored back narrow ({@code USHORT x =
  * Path->Length + sizeof(WCHAR)}, the C4267 the review found), because it sees the sum fits; such sites were
- * reviewed by hand and cast after an explicit range check.
+ * reviewed by hand and cast after an explicit range check. The compiler lines are driver/Makefile's (targets
+ * core-syntax, kernel-syntax, print-kernel-flags).
  */
 class DriverWarningsTest {
 
@@ -29,11 +30,7 @@ class DriverWarningsTest {
 
     @Test
     void theCoreCompilesCleanlyForTheHost() throws Exception {
-        List<String> cc = new ArrayList<>(List.of("gcc", "-std=gnu11", "-O2", "-fsyntax-only"));
-        cc.addAll(DriverSources.WARNINGS);
-        cc.addAll(List.of("-I" + DriverSources.INCLUDE, DriverSources.CORE.toString()));
-
-        ExternalCommand result = ExternalCommand.run(work, cc);
+        ExternalCommand result = DriverBuild.make(work, "core-syntax", null);
 
         assertEquals(0, result.exitCode(), result.output());
         assertEquals("", result.output());
@@ -42,11 +39,7 @@ class DriverWarningsTest {
     @Test
     void everyKernelSourceCompilesCleanlyWithMingw() throws Exception {
         assumeTrue(ExternalCommand.onPath(MINGW), MINGW + " is not installed: the kernel sources were not compiled");
-        List<String> cc = new ArrayList<>(List.of(MINGW, "-fsyntax-only"));
-        cc.addAll(DriverSources.kernelFlags());
-        DriverSources.kernelSources().forEach(source -> cc.add(source.toString()));
-
-        ExternalCommand result = ExternalCommand.run(work, cc);
+        ExternalCommand result = DriverBuild.make(work, "kernel-syntax", null);
 
         assertEquals(0, result.exitCode(), result.output());
         assertEquals("", result.output());
@@ -59,7 +52,7 @@ class DriverWarningsTest {
         Files.writeString(source, "#include <ntifs.h>\n"
                 + "USHORT XfLength(SIZE_T Bytes) { return Bytes; }\n");
         List<String> cc = new ArrayList<>(List.of(MINGW, "-fsyntax-only"));
-        cc.addAll(DriverSources.kernelFlags());
+        cc.addAll(DriverBuild.kernelFlags(work));
         cc.add(source.toString());
 
         ExternalCommand result = ExternalCommand.run(work, cc);
