@@ -21,14 +21,14 @@ final class DumpLayoutProbe {
     private DumpLayoutProbe() {
     }
 
-    /** The lines the probe prints when C and Java agree: each struct's size, then its fields in order. */
+    /** The lines the probe prints when C and Java agree: every field in order, then every struct's size. */
     static List<String> javaLines() {
         List<String> lines = new ArrayList<>();
+        for (DumpLayout f : DumpLayout.values()) {
+            lines.add(String.format("field %s.%s 0x%X %d", f.struct, f.field, f.offset, f.size));
+        }
         for (DumpLayout.Struct s : DumpLayout.Struct.values()) {
-            lines.add(String.format("size %s 0x%X", s, s.size()));
-            for (DumpLayout f : s.fields()) {
-                lines.add(String.format("field %s.%s 0x%X %d", s, f.field(), f.offset(), f.size()));
-            }
+            lines.add(String.format("size %s 0x%X", s, s.size));
         }
         return lines;
     }
@@ -37,19 +37,19 @@ final class DumpLayoutProbe {
         StringBuilder c = new StringBuilder();
         c.append("#include <stdio.h>\n#include \"").append(HEADER).append("\"\n");
         for (DumpLayout f : DumpLayout.values()) {
-            String name = "XM_" + f.struct() + "_" + f.field();
-            c.append("_Static_assert(").append(name).append(" == ").append(f.offset()).append(", \"")
-                    .append(name).append(" is at ").append(f.offset()).append(" in Java\");\n");
+            String name = "XM_" + f.struct + "_" + f.field;
+            c.append("_Static_assert(").append(name).append(" == ").append(f.offset).append(", \"")
+                    .append(name).append(" is at ").append(f.offset).append(" in Java\");\n");
         }
         for (DumpLayout.Struct s : DumpLayout.Struct.values()) {
-            c.append("_Static_assert(XM_").append(s).append("_SIZE == ").append(s.size()).append(", \"XM_")
+            c.append("_Static_assert(XM_").append(s).append("_SIZE == ").append(s.size).append(", \"XM_")
                     .append(s).append("_SIZE\");\n");
         }
         c.append("#define PRINT_FIELD(s, f, o, z) printf(\"field %s.%s 0x%X %d\\n\", #s, #f, (unsigned)(o),"
                 + " (int)(z));\n");
-        c.append("#define PRINT_STRUCT(s, z, fields) printf(\"size %s 0x%X\\n\", #s, (unsigned)(z));"
-                + " fields(PRINT_FIELD)\n");
-        c.append("int main(void)\n{\n    XM_DUMP_LAYOUTS(PRINT_STRUCT)\n    return 0;\n}\n");
+        c.append("#define PRINT_STRUCT(s, z) printf(\"size %s 0x%X\\n\", #s, (unsigned)(z));\n");
+        c.append("int main(void)\n{\n    XM_DUMP_LAYOUT(PRINT_FIELD)\n    XM_DUMP_STRUCTS(PRINT_STRUCT)\n"
+                + "    return 0;\n}\n");
         return c.toString();
     }
 
