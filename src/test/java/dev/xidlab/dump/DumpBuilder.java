@@ -10,7 +10,7 @@ import java.util.List;
  * Writes small crash dumps from the documented layouts (DUMP_HEADER32/64, TRIAGE_DUMP64), for the variants no
  * real fixture covers. Test code: every number it writes is one a test then expects to read back.
  */
-public final class DumpBuilder {
+public final class DumpBuilder extends Header64Builder<DumpBuilder> {
 
     public record Module(String path, long base, int size) {
     }
@@ -18,9 +18,6 @@ public final class DumpBuilder {
     private boolean is64 = true;
     private int dumpType = 4;
     private int machine = 0x8664;
-    private long code = 0x1000007FL;
-    private long[] params = {8, 0, 0, 0};
-    private String bitmapSignature = "SDMP";
     private final List<Module> modules = new ArrayList<>();
     private final List<Long> stack = new ArrayList<>();
     private long topOfStack = 0xffff850400001000L;
@@ -44,14 +41,8 @@ public final class DumpBuilder {
         return this;
     }
 
-    DumpBuilder bitmapSignature(String signature) {
-        bitmapSignature = signature;
-        return this;
-    }
-
-    public DumpBuilder bugcheck(long bugcheckCode, long... parameters) {
-        code = bugcheckCode;
-        params = parameters;
+    @Override
+    DumpBuilder self() {
         return this;
     }
 
@@ -96,17 +87,13 @@ public final class DumpBuilder {
         int header = is64 ? 0x2000 : 0x1000;
         if (!is64 || dumpType != 4) {
             ByteBuffer b = buffer(header + (dumpType >= 5 ? 0x1000 : 0));
-            fill(b, header);
-            b.put(0, "PAGE".getBytes(StandardCharsets.US_ASCII));
-            b.put(4, (is64 ? "DU64" : "DUMP").getBytes(StandardCharsets.US_ASCII));
-            b.putInt(8, 0xF).putInt(12, 19041);
             if (is64) {
-                b.putInt(0x30, machine).putInt(0x34, 4).putInt(0x38, (int) code);
-                for (int i = 0; i < 4; i++) {
-                    b.putLong(0x40 + 8 * i, params[i]);
-                }
-                b.putInt(0xF98, dumpType).putLong(0xFA8, 133_500_000_000_000_000L).putLong(0x1030, 600_000_000L);
+                header64(b, machine, 4);
+                b.putInt((int) DumpLayout.HEADER_DUMP_TYPE.offset, dumpType);
             } else {
+                fill(b, header);
+                b.put(4, "DUMP".getBytes(StandardCharsets.US_ASCII));
+                b.putInt(8, 0xF).putInt(12, 19041);
                 b.putInt(0x20, machine).putInt(0x24, 4).putInt(0x28, (int) code);
                 for (int i = 0; i < 4; i++) {
                     b.putInt(0x2C + 4 * i, (int) params[i]);
@@ -131,18 +118,8 @@ public final class DumpBuilder {
         int blockData = blockTable + 16 * blocks.size();
         int valid = blockData + blocks.stream().mapToInt(x -> align8(x.bytes().length)).sum();
         ByteBuffer b = buffer(valid + 4);
-        fill(b, header);
-        b.put(0, "PAGEDU64".getBytes(StandardCharsets.US_ASCII));
-        b.putInt(8, 0xF).putInt(12, 19041).putInt(0x30, machine).putInt(0x34, 2).putInt(0x38, (int) code)
-                .putInt(0x3C, 0);
-        for (int i = 0; i < 4; i++) {
-            b.putLong(0x40 + 8 * i, params[i]);
-        }
-        for (int i = 0x348; i < 0x348 + 0x4D0; i++) {
-            b.put(i, (byte) 0);
-        }
-        b.putLong(0x348 + 0xF8, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0))
-                .putLong(0x348 + 0x98, topOfStack);
+        header64(b, machine, 2);
+        context64(b, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0), topOfStack);
         if (bugcheckAt != null) {
             b.putInt(0xF00, (int) ExceptionRecord.BREAKPOINT).putInt(0xF04, 1).putLong(0xF10, bugcheckAt);
             b.putInt(header + 0x10, 0xF00);

@@ -1,5 +1,7 @@
 package dev.xidlab.dump;
 
+import static dev.xidlab.dump.DumpLayout.*;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import java.util.TreeSet;
  * header's physical memory runs (pages from 0x2000), with real x64 page tables built for the pages mapped.
  * Test code: each test maps what it then expects to read back, and can break what it wants broken.
  */
-public final class KernelDumpBuilder {
+public final class KernelDumpBuilder extends Header64Builder<KernelDumpBuilder> {
 
     static final long PRESENT_WRITABLE = 0x3;
     static final long LARGE = 0x80;
@@ -27,13 +29,10 @@ public final class KernelDumpBuilder {
     private final TreeSet<Long> omitted = new TreeSet<>();
     private long nextPfn = 0x100;
     private final long pml4;
-    private long code = 0x1000007FL;
-    private long[] params = {8, 0, 0, 0};
     private long contextRip;
     private long contextRsp;
     private long moduleList;
     private boolean bitmap = true;
-    private String bitmapSignature = "SDMP";
 
     public KernelDumpBuilder() {
         pml4 = nextPfn++;
@@ -46,14 +45,8 @@ public final class KernelDumpBuilder {
         return this;
     }
 
-    KernelDumpBuilder bitmapSignature(String signature) {
-        bitmapSignature = signature;
-        return this;
-    }
-
-    public KernelDumpBuilder bugcheck(long bugcheckCode, long... parameters) {
-        code = bugcheckCode;
-        params = parameters;
+    @Override
+    KernelDumpBuilder self() {
         return this;
     }
 
@@ -191,21 +184,11 @@ public final class KernelDumpBuilder {
         int bitmapBytes = (int) ((maxPfn + 64) / 64 * 8);
         long firstPage = bitmap ? (0x2038 + bitmapBytes + 0xFFFL) & ~0xFFFL : 0x2000;
         ByteBuffer b = ByteBuffer.allocate((int) (firstPage + 0x1000L * present.size())).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] fill = "PAGE".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i + 4 <= 0x2000; i += 4) {
-            b.put(i, fill);
-        }
-        b.put(0, "PAGEDU64".getBytes(StandardCharsets.US_ASCII));
-        b.putInt(8, 0xF).putInt(12, 19041).putLong(0x10, pml4 << 12).putLong(0x20, moduleList)
-                .putInt(0x30, 0x8664).putInt(0x34, 2).putInt(0x38, (int) code).putInt(0x3C, 0);
-        for (int i = 0; i < 4; i++) {
-            b.putLong(0x40 + 8 * i, params[i]);
-        }
-        for (int i = 0x348; i < 0xF00; i++) {
-            b.put(i, (byte) 0);
-        }
-        b.putLong(0x348 + 0xF8, contextRip).putLong(0x348 + 0x98, contextRsp);
-        b.putLong(0xFA0, b.capacity()).putLong(0xFA8, 133_500_000_000_000_000L).putLong(0x1030, 600_000_000L);
+        header64(b, 0x8664, 2);
+        context64(b, contextRip, contextRsp);
+        b.putLong((int) HEADER_DIRECTORY_TABLE_BASE.offset, pml4 << 12)
+                .putLong((int) HEADER_PS_LOADED_MODULE_LIST.offset, moduleList)
+                .putLong((int) HEADER_REQUIRED_DUMP_SPACE.offset, b.capacity());
         if (bitmap) {
             b.putInt(0xF98, bitmapSignature.equals("SDMP") ? 6 : 5);   // DUMP_TYPE_BITMAP_KERNEL / _FULL
             b.put(0x2000, bitmapSignature.getBytes(StandardCharsets.US_ASCII));
