@@ -1,5 +1,7 @@
 package dev.xidlab.dump;
 
+import static dev.xidlab.dump.DumpLayout.*;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -84,12 +86,12 @@ public final class DumpBuilder extends Header64Builder<DumpBuilder> {
     }
 
     public byte[] build() {
-        int header = is64 ? 0x2000 : 0x1000;
+        int header = is64 ? Struct.DUMP_HEADER64.size : 0x1000;
         if (!is64 || dumpType != 4) {
             ByteBuffer b = buffer(header + (dumpType >= 5 ? 0x1000 : 0));
             if (is64) {
                 header64(b, machine, 4);
-                b.putInt((int) DumpLayout.HEADER_DUMP_TYPE.offset, dumpType);
+                b.putInt((int) HEADER_DUMP_TYPE.offset, dumpType);
             } else {
                 fill(b, header);
                 b.put(4, "DUMP".getBytes(StandardCharsets.US_ASCII));
@@ -107,9 +109,9 @@ public final class DumpBuilder extends Header64Builder<DumpBuilder> {
             }
             return b.array();
         }
-        int stackOffset = header + 0x80 + 8;
+        int stackOffset = header + Struct.TRIAGE_DUMP64.size + 8;     // after the empty unloaded list
         int driverOffset = stackOffset + 8 * stack.size();
-        int poolOffset = driverOffset + 0x90 * modules.size();
+        int poolOffset = driverOffset + Struct.DUMP_DRIVER_ENTRY64.size * modules.size();
         int poolSize = 0;
         for (Module m : modules) {
             poolSize += align8(4 + 2 * (m.path().length() + 1));
@@ -121,34 +123,46 @@ public final class DumpBuilder extends Header64Builder<DumpBuilder> {
         header64(b, machine, 2);
         context64(b, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0), topOfStack);
         if (bugcheckAt != null) {
-            b.putInt(0xF00, (int) ExceptionRecord.BREAKPOINT).putInt(0xF04, 1).putLong(0xF10, bugcheckAt);
-            b.putInt(header + 0x10, 0xF00);
+            int exception = (int) HEADER_EXCEPTION.offset;
+            b.putInt(exception, (int) ExceptionRecord.BREAKPOINT).putInt(exception + 4, 1)
+                    .putLong(exception + 0x10, bugcheckAt);
+            put32(b, header, TRIAGE_EXCEPTION_OFFSET, exception);
         }
-        b.putInt(0xF98, 4).putLong(0xFA0, valid + 4).putLong(0xFA8, 133_500_000_000_000_000L)
-                .putLong(0x1030, 600_000_000L);
-        b.putInt(header + 0x04, valid + 4).putInt(header + 0x08, valid).putInt(header + 0x0C, 0x348)
-                .putInt(header + 0x18, header + 0x80).putInt(header + 0x28, stackOffset)
-                .putInt(header + 0x2C, 8 * stack.size()).putInt(header + 0x30, driverOffset)
-                .putInt(header + 0x34, modules.size()).putInt(header + 0x38, poolOffset)
-                .putInt(header + 0x3C, poolSize).putLong(header + 0x48, topOfStack)
-                .putInt(header + 0x78, blocks.isEmpty() ? 0 : blockTable).putInt(header + 0x7C, blocks.size());
+        b.putInt((int) HEADER_DUMP_TYPE.offset, 4).putLong((int) HEADER_REQUIRED_DUMP_SPACE.offset, valid + 4);
+        put32(b, header, TRIAGE_SIZE_OF_DUMP, valid + 4);
+        put32(b, header, TRIAGE_VALID_OFFSET, valid);
+        put32(b, header, TRIAGE_CONTEXT_OFFSET, (int) HEADER_CONTEXT_RECORD.offset);
+        put32(b, header, TRIAGE_UNLOADED_DRIVERS_OFFSET, header + Struct.TRIAGE_DUMP64.size);
+        put32(b, header, TRIAGE_CALL_STACK_OFFSET, stackOffset);
+        put32(b, header, TRIAGE_SIZE_OF_CALL_STACK, 8 * stack.size());
+        put32(b, header, TRIAGE_DRIVER_LIST_OFFSET, driverOffset);
+        put32(b, header, TRIAGE_DRIVER_COUNT, modules.size());
+        put32(b, header, TRIAGE_STRING_POOL_OFFSET, poolOffset);
+        put32(b, header, TRIAGE_STRING_POOL_SIZE, poolSize);
+        b.putLong((int) TRIAGE_TOP_OF_STACK.at(header), topOfStack);
+        put32(b, header, TRIAGE_DATA_BLOCKS_OFFSET, blocks.isEmpty() ? 0 : blockTable);
+        put32(b, header, TRIAGE_DATA_BLOCKS_COUNT, blocks.size());
         int data = blockData;
         for (int i = 0; i < blocks.size(); i++) {
             Block x = blocks.get(i);
-            b.putLong(blockTable + 16 * i, x.address()).putInt(blockTable + 16 * i + 8, data)
-                    .putInt(blockTable + 16 * i + 12, x.bytes().length);
+            int entry = blockTable + Struct.TRIAGE_DATA_BLOCK64.size * i;
+            b.putLong((int) BLOCK_ADDRESS.at(entry), x.address());
+            put32(b, entry, BLOCK_OFFSET, data);
+            put32(b, entry, BLOCK_SIZE, x.bytes().length);
             b.put(data, x.bytes());
             data += align8(x.bytes().length);
         }
-        b.putInt(header + 0x80, 0);
+        b.putInt(header + Struct.TRIAGE_DUMP64.size, 0);
         for (int i = 0; i < stack.size(); i++) {
             b.putLong(stackOffset + 8 * i, stack.get(i));
         }
         int pool = poolOffset;
         for (int i = 0; i < modules.size(); i++) {
             Module m = modules.get(i);
-            int entry = driverOffset + 0x90 * i;
-            b.putInt(entry, pool).putLong(entry + 0x38, m.base()).putInt(entry + 0x48, m.size());
+            int entry = driverOffset + Struct.DUMP_DRIVER_ENTRY64.size * i;
+            put32(b, entry, DRIVER_NAME_OFFSET, pool);
+            b.putLong((int) DRIVER_DLL_BASE.at(entry), m.base());
+            put32(b, entry, DRIVER_SIZE_OF_IMAGE, m.size());
             b.putInt(pool, m.path().length());
             byte[] name = m.path().getBytes(StandardCharsets.UTF_16LE);
             b.put(pool + 4, name);
@@ -156,6 +170,10 @@ public final class DumpBuilder extends Header64Builder<DumpBuilder> {
         }
         b.putInt(valid, DumpReader.TRIAGE_VALID);
         return b.array();
+    }
+
+    private static void put32(ByteBuffer b, int base, DumpLayout field, int value) {
+        b.putInt((int) field.at(base), value);
     }
 
     private static ByteBuffer buffer(int size) {
