@@ -11,10 +11,11 @@ Abstract:
     the SDMP/FDMP bitmap header, the triage dump header, its driver entries
     and data blocks, and the parts of the x64 CONTEXT the writers fill.
 
-    Each layout is one X-macro list of (struct, field, offset, size), so the
-    writers' offsets and the Java reader's (dev.xidlab.dump.DumpLayout) come
-    from one table each, and DumpLayoutTest prints this table with gcc and
-    compares it with the Java one both ways.
+    Every field is one row of an X-macro list, (struct, field, offset,
+    size), and every struct one row of another, so the writers name offsets
+    instead of spelling them. The Java reader holds the same table
+    (dev.xidlab.dump.DumpLayout); DumpLayoutTest has gcc print this one and
+    assert the Java one, so the two cannot drift apart unnoticed.
 
 Environment:
 
