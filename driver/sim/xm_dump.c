@@ -57,14 +57,15 @@ Environment:
 #include <sys/stat.h>
 #include <time.h>
 #include "xm_model.h"
+#include "xm_dump_layout.h"
 
-#define XM_DUMP_HEADER_SIZE     0x2000u
-#define XM_TRIAGE_SIZE          0x80u
-#define XM_DRIVER_ENTRY_SIZE    0x90u
-#define XM_CONTEXT_OFFSET       0x348u
-#define XM_EXCEPTION_OFFSET     0xF00u
+#define XM_DUMP_HEADER_SIZE     XM_DUMP_HEADER64_SIZE
+#define XM_TRIAGE_SIZE          XM_TRIAGE_DUMP64_SIZE
+#define XM_DRIVER_ENTRY_SIZE    XM_DUMP_DRIVER_ENTRY64_SIZE
+#define XM_CONTEXT_OFFSET       XM_DUMP_HEADER64_ContextRecord
+#define XM_EXCEPTION_OFFSET     XM_DUMP_HEADER64_Exception
 #define XM_STACK_CAPTURE        0x4000u     // the triage writer keeps at most this much stack
-#define XM_TRIAGE_BLOCK_SIZE    16u
+#define XM_TRIAGE_BLOCK_SIZE    XM_TRIAGE_DATA_BLOCK64_SIZE
 
 static void
 Put32(
@@ -267,39 +268,40 @@ XmDumpHeader(
     for (i = 0; i < XM_DUMP_HEADER_SIZE; i += 4) {
         memcpy(Dump + i, "PAGE", 4);
     }
-    memcpy(Dump + 0x04, "DU64", 4);
-    Put32(Dump, 0x08, 0xF);                                 // free build
-    Put32(Dump, 0x0C, Machine->Environment.Build);          // the site's; the model's own: 19041, Windows 10 2004
-    Put64(Dump, 0x10, 0x1ad000);                            // DirectoryTableBase (the kernel dump sets its own)
-    Put64(Dump, 0x18, 0xfffff8047c6fc500ull);               // PfnDataBase
-    Put64(Dump, 0x20, 0xfffff8047c62a390ull);               // PsLoadedModuleList
-    Put64(Dump, 0x28, 0xfffff8047c61e200ull);               // PsActiveProcessHead
-    Put32(Dump, 0x30, 0x8664);                              // IMAGE_FILE_MACHINE_AMD64
-    Put32(Dump, 0x34, Machine->Environment.Processors);
-    Put32(Dump, 0x38, (uint32_t)Machine->Crash.BugCheckCode);
-    Put32(Dump, 0x3C, 0);
+    memcpy(Dump + XM_DUMP_HEADER64_ValidDump, "DU64", 4);
+    Put32(Dump, XM_DUMP_HEADER64_MajorVersion, 0xF);  // free build
+    // the site's build; the model's own: 19041, Windows 10 2004
+    Put32(Dump, XM_DUMP_HEADER64_MinorVersion, Machine->Environment.Build);
+    Put64(Dump, XM_DUMP_HEADER64_DirectoryTableBase, 0x1ad000);  // the kernel dump sets its own
+    Put64(Dump, XM_DUMP_HEADER64_PfnDataBase, 0xfffff8047c6fc500ull);
+    Put64(Dump, XM_DUMP_HEADER64_PsLoadedModuleList, 0xfffff8047c62a390ull);
+    Put64(Dump, XM_DUMP_HEADER64_PsActiveProcessHead, 0xfffff8047c61e200ull);
+    Put32(Dump, XM_DUMP_HEADER64_MachineImageType, 0x8664);  // IMAGE_FILE_MACHINE_AMD64
+    Put32(Dump, XM_DUMP_HEADER64_NumberProcessors, Machine->Environment.Processors);
+    Put32(Dump, XM_DUMP_HEADER64_BugCheckCode, (uint32_t)Machine->Crash.BugCheckCode);
+    Put32(Dump, XM_DUMP_HEADER64_BugCheckCode + 4, 0);  // the padding before the parameters
     for (i = 0; i < 4; i++) {
-        Put64(Dump, 0x40 + 8 * i, Machine->Crash.BugCheckParameters[i]);
+        Put64(Dump, XM_DUMP_HEADER64_BugCheckParameter1 + 8 * i, Machine->Crash.BugCheckParameters[i]);
     }
-    Put64(Dump, 0x80, 0xfffff8047c600b20ull);               // KdDebuggerDataBlock
+    Put64(Dump, XM_DUMP_HEADER64_KdDebuggerDataBlock, 0xfffff8047c600b20ull);
 
     memset(Dump + XM_CONTEXT_OFFSET, 0, XM_EXCEPTION_OFFSET - XM_CONTEXT_OFFSET);
-    Put32(Dump, XM_CONTEXT_OFFSET + 0x30, 0x0010001F);      // CONTEXT_AMD64 | CONTEXT_FULL | SEGMENTS
-    Put32(Dump, XM_CONTEXT_OFFSET + 0x38, XM_KERNEL_CS);    // SegCs
-    Put32(Dump, XM_CONTEXT_OFFSET + 0x42, XM_KERNEL_SS);    // SegSs
-    Put32(Dump, XM_CONTEXT_OFFSET + 0x44, 0x00000282);      // EFlags
-    Put64(Dump, XM_CONTEXT_OFFSET + 0x80, Machine->Crash.BugCheckCode);           // Rcx: the code
-    Put64(Dump, XM_CONTEXT_OFFSET + 0x88, Machine->Crash.BugCheckParameters[0]); // Rdx: parameter 1
-    Put64(Dump, XM_CONTEXT_OFFSET + 0x98, ContextRsp);      // Rsp
-    Put64(Dump, XM_CONTEXT_OFFSET + 0xF8, ContextRip);      // Rip
+    Put32(Dump, XM_CONTEXT_OFFSET + XM_CONTEXT64_ContextFlags, 0x0010001F);  // CONTEXT_AMD64 | CONTEXT_FULL | SEGMENTS
+    Put32(Dump, XM_CONTEXT_OFFSET + XM_CONTEXT64_SegCs, XM_KERNEL_CS);
+    Put32(Dump, XM_CONTEXT_OFFSET + XM_CONTEXT64_SegSs, XM_KERNEL_SS);
+    Put32(Dump, XM_CONTEXT_OFFSET + XM_CONTEXT64_EFlags, 0x00000282);
+    Put64(Dump, XM_CONTEXT_OFFSET + XM_CONTEXT64_Rcx, Machine->Crash.BugCheckCode);  // the code
+    Put64(Dump, XM_CONTEXT_OFFSET + XM_CONTEXT64_Rdx, Machine->Crash.BugCheckParameters[0]);  // parameter 1
+    Put64(Dump, XM_CONTEXT_OFFSET + XM_CONTEXT64_Rsp, ContextRsp);
+    Put64(Dump, XM_CONTEXT_OFFSET + XM_CONTEXT64_Rip, ContextRip);
     memset(Dump + XM_EXCEPTION_OFFSET, 0, 0x98);
 
-    Put32(Dump, 0xF98, DumpType);
-    Put64(Dump, 0xFA8, Machine->BootTime + Machine->Clock); // SystemTime
-    Put64(Dump, 0x1030, Machine->Clock);                    // SystemUpTime
-    Put32(Dump, 0x1038, 0xCFF);                             // MiniDumpFields
-    Put32(Dump, 0x1040, 1);                                 // ProductType: workstation
-    Put32(Dump, 0x1044, 0x110);                             // SuiteMask
+    Put32(Dump, XM_DUMP_HEADER64_DumpType, DumpType);
+    Put64(Dump, XM_DUMP_HEADER64_SystemTime, Machine->BootTime + Machine->Clock);
+    Put64(Dump, XM_DUMP_HEADER64_SystemUpTime, Machine->Clock);
+    Put32(Dump, XM_DUMP_HEADER64_MiniDumpFields, 0xCFF);
+    Put32(Dump, XM_DUMP_HEADER64_ProductType, 1);  // workstation
+    Put32(Dump, XM_DUMP_HEADER64_SuiteMask, 0x110);
     return XM_DUMP_HEADER_SIZE;
 }
 
@@ -380,26 +382,26 @@ XmWriteTriageDump(
     }
 
     XmDumpHeader(Machine, d, 4, Capture->ContextRsp, Capture->ContextRip);     // DumpType: triage
-    Put64(d, 0xFA0, size);                          // RequiredDumpSpace
+    Put64(d, XM_DUMP_HEADER64_RequiredDumpSpace, size);
 
     //
     //  TRIAGE_DUMP64.
     //
-    Put32(d, 0x2004, size);                         // SizeOfDump
-    Put32(d, 0x2008, validOffset);
-    Put32(d, 0x200C, XM_CONTEXT_OFFSET);
-    Put32(d, 0x2010, XM_EXCEPTION_OFFSET);
-    Put32(d, 0x2018, unloadedOffset);
-    Put32(d, 0x2028, stackOffset);
-    Put32(d, 0x202C, Capture->StackBytes);
-    Put32(d, 0x2030, driverOffset);
-    Put32(d, 0x2034, Machine->ModuleCount);
-    Put32(d, 0x2038, poolOffset);
-    Put32(d, 0x203C, poolSize);
-    Put32(d, 0x2044, 0xFFFFFFFF);                   // TriageOptions
-    Put64(d, 0x2048, Capture->ContextRsp);          // TopOfStack
-    Put32(d, 0x2078, Capture->Block == NULL ? 0 : blockTable);     // DataBlocksOffset
-    Put32(d, 0x207C, Capture->Block == NULL ? 0 : 1);              // DataBlocksCount
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_SizeOfDump, size);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_ValidOffset, validOffset);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_ContextOffset, XM_CONTEXT_OFFSET);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_ExceptionOffset, XM_EXCEPTION_OFFSET);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_UnloadedDriversOffset, unloadedOffset);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_CallStackOffset, stackOffset);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_SizeOfCallStack, Capture->StackBytes);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_DriverListOffset, driverOffset);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_DriverCount, Machine->ModuleCount);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_StringPoolOffset, poolOffset);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_StringPoolSize, poolSize);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_TriageOptions, 0xFFFFFFFF);
+    Put64(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_TopOfStack, Capture->ContextRsp);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_DataBlocksOffset, Capture->Block == NULL ? 0 : blockTable);
+    Put32(d, XM_DUMP_HEADER_SIZE + XM_TRIAGE_DUMP64_DataBlocksCount, Capture->Block == NULL ? 0 : 1);
 
     Put32(d, unloadedOffset, 0);                    // no unloaded drivers
     memcpy(d + stackOffset, Capture->Stack, Capture->StackBytes);
@@ -413,11 +415,11 @@ XmWriteTriageDump(
         uint32_t entry = driverOffset + i * XM_DRIVER_ENTRY_SIZE;
         uint32_t chars = (uint32_t)strlen(m->Path), c;
 
-        Put32(d, entry + 0x00, offset);
-        Put64(d, entry + 0x38, m->Base);
-        Put32(d, entry + 0x48, m->Size);
-        Put32(d, entry + 0x80, m->CheckSum);
-        Put32(d, entry + 0x88, m->TimeDateStamp);
+        Put32(d, entry + XM_DUMP_DRIVER_ENTRY64_DriverNameOffset, offset);
+        Put64(d, entry + XM_DUMP_DRIVER_ENTRY64_DllBase, m->Base);
+        Put32(d, entry + XM_DUMP_DRIVER_ENTRY64_SizeOfImage, m->Size);
+        Put32(d, entry + XM_DUMP_DRIVER_ENTRY64_CheckSum, m->CheckSum);
+        Put32(d, entry + XM_DUMP_DRIVER_ENTRY64_TimeDateStamp, m->TimeDateStamp);
 
         Put32(d, offset, chars);
         for (c = 0; c < chars; c++) {
@@ -430,9 +432,9 @@ XmWriteTriageDump(
     //  The data block: a thread stack from its limit.
     //
     if (Capture->Block != NULL) {
-        Put64(d, blockTable, blockAddress);
-        Put32(d, blockTable + 8, blockData);
-        Put32(d, blockTable + 12, blockBytes);
+        Put64(d, blockTable + XM_TRIAGE_DATA_BLOCK64_Address, blockAddress);
+        Put32(d, blockTable + XM_TRIAGE_DATA_BLOCK64_Offset, blockData);
+        Put32(d, blockTable + XM_TRIAGE_DATA_BLOCK64_Size, blockBytes);
         XmRenderStack(Machine, Capture->Block, blockAddress, d + blockData, blockBytes);
     }
 

@@ -56,7 +56,10 @@ Environment:
 #include <stdlib.h>
 #include <string.h>
 #include "xm_model.h"
+#include "xm_dump_layout.h"
 
+#define XM_KDUMP_RUNS           XM_DUMP_HEADER64_PhysicalMemoryBlock   // PHYSICAL_MEMORY_DESCRIPTOR64
+#define XM_KDUMP_BITMAP         XM_DUMP_HEADER64_SIZE                  // DUMP_BITMAP64, then its bits
 #define XM_KDUMP_MACHINE_PAGES  0x40000u                // the bitmap covers 1 GiB of physical memory
 #define XM_KDUMP_FIRST_PFN      0x1000u
 #define XM_KDUMP_MAX_PAGES      1024u
@@ -470,7 +473,7 @@ XmWriteKernelDump(
 {
     XM_KSPACE *space = calloc(1, sizeof(XM_KSPACE));
     uint32_t bitmapBytes = XM_KDUMP_MACHINE_PAGES / 8, i, m;
-    uint64_t firstPage = (0x2038u + bitmapBytes + 0xFFFu) & ~0xFFFu;
+    uint64_t firstPage = (XM_KDUMP_BITMAP + XM_DUMP_BITMAP64_Bitmap + bitmapBytes + 0xFFFu) & ~0xFFFu;
     uint8_t *d = NULL;
     size_t size;
     int ok = 0;
@@ -491,25 +494,28 @@ XmWriteKernelDump(
     if (ok && (d = calloc(1, size)) != NULL) {
         XmDumpHeader(Machine, d, 6, Machine->DoubleFault.ContextRsp,   // DumpType: DUMP_TYPE_BITMAP_KERNEL
                      XmFunctionAddress(Machine, XmFnKeBugCheckEx));
-        memcpy(d + 0x10, &(uint64_t){ space->Pml4 << 12 }, 8);  // DirectoryTableBase
-        memcpy(d + 0xFA0, &(uint64_t){ size }, 8);              // RequiredDumpSpace
+        memcpy(d + XM_DUMP_HEADER64_DirectoryTableBase, &(uint64_t){ space->Pml4 << 12 }, 8);
+        memcpy(d + XM_DUMP_HEADER64_RequiredDumpSpace, &(uint64_t){ size }, 8);
         //
         //  PhysicalMemoryBlock: the machine's memory as one run. The bitmap
         //  below covers the first GiB, where the pages the dump holds are.
         //
-        memcpy(d + 0x88, &(uint32_t){ 1 }, 4);                  // NumberOfRuns
-        memcpy(d + 0x8C, &(uint32_t){ 0 }, 4);
-        memcpy(d + 0x90, &Machine->Environment.PhysicalPages, 8);   // NumberOfPages
-        memcpy(d + 0x98, &(uint64_t){ 0 }, 8);                  // Run[0].BasePage
-        memcpy(d + 0xA0, &Machine->Environment.PhysicalPages, 8);   // Run[0].PageCount
-        memcpy(d + 0x2000, "SDMP", 4);
-        memcpy(d + 0x2004, "DUMP", 4);
-        memcpy(d + 0x2020, &firstPage, 8);
-        memcpy(d + 0x2028, &(uint64_t){ space->Count }, 8);
-        memcpy(d + 0x2030, &(uint64_t){ XM_KDUMP_MACHINE_PAGES }, 8);
+        memcpy(d + XM_KDUMP_RUNS + XM_PHYSICAL_MEMORY_DESCRIPTOR64_NumberOfRuns, &(uint32_t){ 1 }, 4);
+        memcpy(d + XM_KDUMP_RUNS + XM_PHYSICAL_MEMORY_DESCRIPTOR64_NumberOfRuns + 4, &(uint32_t){ 0 }, 4);
+        memcpy(d + XM_KDUMP_RUNS + XM_PHYSICAL_MEMORY_DESCRIPTOR64_NumberOfPages,
+               &Machine->Environment.PhysicalPages, 8);
+        memcpy(d + XM_KDUMP_RUNS + XM_PHYSICAL_MEMORY_DESCRIPTOR64_Run + XM_PHYSICAL_MEMORY_RUN64_BasePage,
+               &(uint64_t){ 0 }, 8);
+        memcpy(d + XM_KDUMP_RUNS + XM_PHYSICAL_MEMORY_DESCRIPTOR64_Run + XM_PHYSICAL_MEMORY_RUN64_PageCount,
+               &Machine->Environment.PhysicalPages, 8);
+        memcpy(d + XM_KDUMP_BITMAP + XM_DUMP_BITMAP64_Signature, "SDMP", 4);
+        memcpy(d + XM_KDUMP_BITMAP + XM_DUMP_BITMAP64_ValidDump, "DUMP", 4);
+        memcpy(d + XM_KDUMP_BITMAP + XM_DUMP_BITMAP64_FirstPage, &firstPage, 8);
+        memcpy(d + XM_KDUMP_BITMAP + XM_DUMP_BITMAP64_TotalPresentPages, &(uint64_t){ space->Count }, 8);
+        memcpy(d + XM_KDUMP_BITMAP + XM_DUMP_BITMAP64_Pages, &(uint64_t){ XM_KDUMP_MACHINE_PAGES }, 8);
         for (i = 0; i < space->Count; i++) {
             uint64_t pfn = XM_KDUMP_FIRST_PFN + i;
-            d[0x2038 + pfn / 8] |= (uint8_t)(1u << (pfn % 8));
+            d[XM_KDUMP_BITMAP + XM_DUMP_BITMAP64_Bitmap + pfn / 8] |= (uint8_t)(1u << (pfn % 8));
             memcpy(d + firstPage + (size_t)i * 0x1000, space->Pages[i], 0x1000);
         }
         XmNameDumpFile(Machine->DumpDirectory, "MEMORY-%02d%02d%02d-%02d.DMP", Path, PathLength);

@@ -73,23 +73,40 @@ final class DumpBytes {
     }
 
     int u32(long offset, String what) throws DumpFormatException {
-        require(offset, 4, what);
-        ByteBuffer w = windows[(int) (offset >>> WINDOW_SHIFT)];
-        int at = (int) (offset & (WINDOW - 1));
-        if (at + 4 <= w.limit()) {
-            return w.getInt(at);
-        }
-        return (int) straddling(offset, 4);
+        return (int) read(offset, 4, what);
     }
 
     long u64(long offset, String what) throws DumpFormatException {
-        require(offset, 8, what);
+        return read(offset, 8, what);
+    }
+
+    /** A header field, the header at the start of the file. */
+    int u32(DumpLayout field) throws DumpFormatException {
+        return u32(0, field);
+    }
+
+    long u64(DumpLayout field) throws DumpFormatException {
+        return u64(0, field);
+    }
+
+    /** A field of the struct that starts at {@code base}, named as the layout names it. */
+    int u32(long base, DumpLayout field) throws DumpFormatException {
+        return u32(field.at(base), field.field);
+    }
+
+    long u64(long base, DumpLayout field) throws DumpFormatException {
+        return u64(field.at(base), field.field);
+    }
+
+    /** A little-endian value of 4 or 8 bytes. */
+    private long read(long offset, int width, String what) throws DumpFormatException {
+        require(offset, width, what);
         ByteBuffer w = windows[(int) (offset >>> WINDOW_SHIFT)];
         int at = (int) (offset & (WINDOW - 1));
-        if (at + 8 <= w.limit()) {
-            return w.getLong(at);
+        if (at + width <= w.limit()) {
+            return width == 4 ? w.getInt(at) : w.getLong(at);
         }
-        return straddling(offset, 8);
+        return straddling(offset, width);
     }
 
     /** A value whose bytes lie in two windows, put together little-endian. */

@@ -1,5 +1,7 @@
 package dev.xidlab.dump;
 
+import static dev.xidlab.dump.DumpLayout.*;
+
 import dev.xidlab.io.InputFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,19 +31,19 @@ public final class DumpReader {
     static final int SDMP = 0x504D4453;            // "SDMP": bitmap kernel dump
     static final int FDMP = 0x504D4446;            // "FDMP": bitmap full dump
 
-    private static final int HEADER64 = 0x2000;
+    private static final int HEADER64 = DumpLayout.Struct.DUMP_HEADER64.size;
     private static final int HEADER32 = 0x1000;
-    private static final long CONTEXT64 = 0x348;
+    private static final long CONTEXT64 = DumpLayout.HEADER_CONTEXT_RECORD.offset;
     /** DUMP_HEADER32.PhysicalMemoryBlock: NumberOfRuns, NumberOfPages (ULONGs), then the runs. */
     private static final long DESCRIPTOR32 = 0x64;
     private static final int MAX_MODULES = 4096;
     private static final int MAX_UNLOADED = 1024;
     private static final int MAX_STACK = 1 << 20;
     private static final int MAX_NAME_CHARS = 1024;
-    private static final int DRIVER_ENTRY64 = 0x90;
+    private static final int DRIVER_ENTRY64 = DumpLayout.Struct.DUMP_DRIVER_ENTRY64.size;
     private static final int DRIVER_ENTRY32_MIN = 0x4C;
     /** DUMP_HEADER64.Exception: the EXCEPTION_RECORD64 of the stop. */
-    private static final long EXCEPTION64 = 0xF00;
+    private static final long EXCEPTION64 = DumpLayout.HEADER_EXCEPTION.offset;
     private static final long FILETIME_EPOCH_OFFSET = 11_644_473_600L;
 
     private DumpReader() {
@@ -114,16 +116,16 @@ public final class DumpReader {
     }
 
     private static DumpHeader header64(DumpBytes b) throws DumpFormatException {
-        DumpType type = DumpType.of(b.u32(0xF98, "DumpType"), b.file());
-        List<Long> params = List.of(b.u64(0x40, "BugCheckParameter1"), b.u64(0x48, "BugCheckParameter2"),
-                b.u64(0x50, "BugCheckParameter3"), b.u64(0x58, "BugCheckParameter4"));
-        return new DumpHeader(true, type, Machine.of(b.u32(0x30, "MachineImageType"), b.file()),
-                b.u32(0x34, "NumberProcessors"), b.u32(0x0C, "MinorVersion"),
-                new Bugcheck(Integer.toUnsignedLong(b.u32(0x38, "BugCheckCode")), params),
-                filetime(b.u64(0xFA8, "SystemTime")), hundredNanos(b.u64(0x1030, "SystemUpTime")),
-                b.u64(0xFA0, "RequiredDumpSpace"), bitmap(b, type, HEADER64),
-                physicalPages(type, b.u32(PhysicalRuns.DESCRIPTOR, "NumberOfRuns"),
-                        b.u64(PhysicalRuns.DESCRIPTOR + 8, "NumberOfPages")));
+        DumpType type = DumpType.of(b.u32(HEADER_DUMP_TYPE), b.file());
+        List<Long> params = List.of(b.u64(HEADER_BUGCHECK_PARAMETER1), b.u64(HEADER_BUGCHECK_PARAMETER2),
+                b.u64(HEADER_BUGCHECK_PARAMETER3), b.u64(HEADER_BUGCHECK_PARAMETER4));
+        return new DumpHeader(true, type, Machine.of(b.u32(HEADER_MACHINE_IMAGE_TYPE), b.file()),
+                b.u32(HEADER_NUMBER_PROCESSORS), b.u32(HEADER_MINOR_VERSION),
+                new Bugcheck(Integer.toUnsignedLong(b.u32(HEADER_BUGCHECK_CODE)), params),
+                filetime(b.u64(HEADER_SYSTEM_TIME)), hundredNanos(b.u64(HEADER_SYSTEM_UP_TIME)),
+                b.u64(HEADER_REQUIRED_DUMP_SPACE), bitmap(b, type, HEADER64),
+                physicalPages(type, b.u32(PhysicalRuns.DESCRIPTOR, MEMORY_NUMBER_OF_RUNS),
+                        b.u64(PhysicalRuns.DESCRIPTOR, MEMORY_NUMBER_OF_PAGES)));
     }
 
     private static DumpHeader header32(DumpBytes b) throws DumpFormatException {
@@ -161,7 +163,7 @@ public final class DumpReader {
             throw new DumpFormatException(String.format("%s: %s dump without its SDMP/FDMP bitmap header at 0x%X",
                     b.file(), type.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), at));
         }
-        return Optional.of(b.u64(at + 0x28L, "TotalPresentPages"));
+        return Optional.of(b.u64(at, BITMAP_TOTAL_PRESENT_PAGES));
     }
 
     /**
@@ -177,7 +179,7 @@ public final class DumpReader {
             pages = Optional.empty();
         } else if (PhysicalBitmap.present(b)) {
             pages = PhysicalBitmap.read(b, notes).map(p -> p);
-        } else if (b.u32(PhysicalRuns.DESCRIPTOR, "NumberOfRuns") == PAGE) {
+        } else if (b.u32(PhysicalRuns.DESCRIPTOR, MEMORY_NUMBER_OF_RUNS) == PAGE) {
             notes.add("the header has no physical memory descriptor (its space still holds the 'PAGE' fill)");
             pages = Optional.empty();
         } else {
@@ -190,29 +192,31 @@ public final class DumpReader {
                     + " dump's memory is not read");
             pages = Optional.empty();
         }
-        long directoryTableBase = b.u64(0x10, "DirectoryTableBase");
+        long directoryTableBase = b.u64(HEADER_DIRECTORY_TABLE_BASE);
         return new KernelDump(pages.map(p -> new KernelMemory(b, p, directoryTableBase)),
-                b.u64(0x20, "PsLoadedModuleList"), b.slice(CONTEXT64, ContextRecords.X64_CONTEXT, "context record"),
+                b.u64(HEADER_PS_LOADED_MODULE_LIST),
+                b.slice(CONTEXT64, ContextRecords.X64_CONTEXT, "context record"),
                 exception(b, EXCEPTION64, true), notes);
     }
 
     private static TriageData triage(DumpBytes b, int at, boolean is64, Machine machine) throws DumpFormatException {
-        long sizeOfDump = Integer.toUnsignedLong(b.u32(at + 0x04L, "SizeOfDump"));
-        long validOffset = Integer.toUnsignedLong(b.u32(at + 0x08L, "ValidOffset"));
+        // TRIAGE_DUMP32 lays out every field up to TopOfStack as TRIAGE_DUMP64 does.
+        long sizeOfDump = Integer.toUnsignedLong(b.u32(at, TRIAGE_SIZE_OF_DUMP));
+        long validOffset = Integer.toUnsignedLong(b.u32(at, TRIAGE_VALID_OFFSET));
         if (b.u32(validOffset, "triage ValidOffset") != TRIAGE_VALID) {
             throw new DumpFormatException(String.format("%s: triage block not valid: no 'DGRT' marker at 0x%X",
                     b.file(), validOffset));
         }
-        long contextOffset = Integer.toUnsignedLong(b.u32(at + 0x0CL, "ContextOffset"));
-        long unloadedOffset = Integer.toUnsignedLong(b.u32(at + 0x18L, "UnloadedDriversOffset"));
-        long stackOffset = Integer.toUnsignedLong(b.u32(at + 0x28L, "CallStackOffset"));
-        long stackSize = Integer.toUnsignedLong(b.u32(at + 0x2CL, "SizeOfCallStack"));
-        long driverOffset = Integer.toUnsignedLong(b.u32(at + 0x30L, "DriverListOffset"));
-        long driverCount = Integer.toUnsignedLong(b.u32(at + 0x34L, "DriverCount"));
-        long poolOffset = Integer.toUnsignedLong(b.u32(at + 0x38L, "StringPoolOffset"));
-        long poolSize = Integer.toUnsignedLong(b.u32(at + 0x3CL, "StringPoolSize"));
-        long topOfStack = is64 ? b.u64(at + 0x48L, "TopOfStack")
-                : Integer.toUnsignedLong(b.u32(at + 0x48L, "TopOfStack"));
+        long contextOffset = Integer.toUnsignedLong(b.u32(at, TRIAGE_CONTEXT_OFFSET));
+        long unloadedOffset = Integer.toUnsignedLong(b.u32(at, TRIAGE_UNLOADED_DRIVERS_OFFSET));
+        long stackOffset = Integer.toUnsignedLong(b.u32(at, TRIAGE_CALL_STACK_OFFSET));
+        long stackSize = Integer.toUnsignedLong(b.u32(at, TRIAGE_SIZE_OF_CALL_STACK));
+        long driverOffset = Integer.toUnsignedLong(b.u32(at, TRIAGE_DRIVER_LIST_OFFSET));
+        long driverCount = Integer.toUnsignedLong(b.u32(at, TRIAGE_DRIVER_COUNT));
+        long poolOffset = Integer.toUnsignedLong(b.u32(at, TRIAGE_STRING_POOL_OFFSET));
+        long poolSize = Integer.toUnsignedLong(b.u32(at, TRIAGE_STRING_POOL_SIZE));
+        long topOfStack = is64 ? b.u64(at, TRIAGE_TOP_OF_STACK)
+                : Integer.toUnsignedLong(b.u32(at, TRIAGE_TOP_OF_STACK));
 
         if (stackSize > MAX_STACK) {
             throw new DumpFormatException(String.format("%s: SizeOfCallStack 0x%X is absurd (more than 0x%X)",
@@ -234,8 +238,8 @@ public final class DumpReader {
         long sp;
         switch (machine) {
             case X64 -> {
-                ip = b.u64(contextOffset + 0xF8, "CONTEXT.Rip");
-                sp = b.u64(contextOffset + 0x98, "CONTEXT.Rsp");
+                ip = b.u64(CONTEXT_RIP.at(contextOffset), "CONTEXT.Rip");
+                sp = b.u64(CONTEXT_RSP.at(contextOffset), "CONTEXT.Rsp");
             }
             case ARM64 -> {
                 ip = b.u64(contextOffset + 0x108, "CONTEXT.Pc");
@@ -249,7 +253,7 @@ public final class DumpReader {
 
         List<LoadedModule> modules = modules(b, is64, driverOffset, driverCount, poolOffset, poolSize);
         List<UnloadedModule> unloaded = unloadedOffset == 0 ? List.of() : unloaded(b, is64, unloadedOffset);
-        long exceptionOffset = Integer.toUnsignedLong(b.u32(at + 0x10L, "ExceptionOffset"));
+        long exceptionOffset = Integer.toUnsignedLong(b.u32(at, TRIAGE_EXCEPTION_OFFSET));
         Optional<ExceptionRecord> exception = exceptionOffset == 0 ? Optional.empty()
                 : exception(b, exceptionOffset, is64);
         return new TriageData(sizeOfDump, ip, sp, topOfStack, stack, modules, unloaded,
@@ -276,14 +280,14 @@ public final class DumpReader {
             return new CapturedMemory(b, stack, List.of(), 0, 0);
         }
         List<CapturedMemory.Region> fixed = new ArrayList<>();
-        long dataPage = b.u64(at + 0x60L, "DataPageAddress");
-        long dataPageOffset = Integer.toUnsignedLong(b.u32(at + 0x68L, "DataPageOffset"));
-        long dataPageSize = Integer.toUnsignedLong(b.u32(at + 0x6CL, "DataPageSize"));
+        long dataPage = b.u64(at, TRIAGE_DATA_PAGE_ADDRESS);
+        long dataPageOffset = Integer.toUnsignedLong(b.u32(at, TRIAGE_DATA_PAGE_OFFSET));
+        long dataPageSize = Integer.toUnsignedLong(b.u32(at, TRIAGE_DATA_PAGE_SIZE));
         if (dataPage != 0 && b.contains(dataPageOffset, dataPageSize)) {
             fixed.add(new CapturedMemory.Region(dataPage, dataPageSize, dataPageOffset));
         }
-        return new CapturedMemory(b, stack, fixed, Integer.toUnsignedLong(b.u32(at + 0x78L, "DataBlocksOffset")),
-                Integer.toUnsignedLong(b.u32(at + 0x7CL, "DataBlocksCount")));
+        return new CapturedMemory(b, stack, fixed, Integer.toUnsignedLong(b.u32(at, TRIAGE_DATA_BLOCKS_OFFSET)),
+                Integer.toUnsignedLong(b.u32(at, TRIAGE_DATA_BLOCKS_COUNT)));
     }
 
     private static List<LoadedModule> modules(DumpBytes b, boolean is64, long listOffset, long count,
@@ -301,9 +305,9 @@ public final class DumpReader {
             long size;
             long stamp;
             if (is64) {
-                base = b.u64(entry + 0x38, "DllBase");
-                size = Integer.toUnsignedLong(b.u32(entry + 0x48, "SizeOfImage"));
-                stamp = Integer.toUnsignedLong(b.u32(entry + 0x88, "TimeDateStamp"));
+                base = b.u64(entry, DRIVER_DLL_BASE);
+                size = Integer.toUnsignedLong(b.u32(entry, DRIVER_SIZE_OF_IMAGE));
+                stamp = Integer.toUnsignedLong(b.u32(entry, DRIVER_TIME_DATE_STAMP));
             } else {
                 base = Integer.toUnsignedLong(b.u32(entry + 4 + 0x18, "DllBase"));
                 size = Integer.toUnsignedLong(b.u32(entry + 4 + 0x20, "SizeOfImage"));

@@ -13,7 +13,8 @@ import java.util.Optional;
  */
 final class PhysicalBitmap implements PhysicalPages {
 
-    static final long HEADER = 0x2000;
+    static final long HEADER = DumpLayout.Struct.DUMP_HEADER64.size;
+    private static final long BITS = DumpLayout.BITMAP_BITS.at(HEADER);
     private static final int BLOCK_BITS = 1 << 15;
     private static final int BLOCK_LONGS = BLOCK_BITS / 64;
 
@@ -52,16 +53,16 @@ final class PhysicalBitmap implements PhysicalPages {
      */
     static Optional<PhysicalBitmap> read(DumpBytes b, List<String> notes) throws DumpFormatException {
         boolean kernel = b.u32(HEADER, "bitmap header") == DumpReader.SDMP;
-        long firstPage = b.u64(HEADER + 0x20, "FirstPage");
-        long claimedPresent = b.u64(HEADER + 0x28, "TotalPresentPages");
-        long bits = b.u64(HEADER + 0x30, "Pages");
+        long firstPage = b.u64(HEADER, DumpLayout.BITMAP_FIRST_PAGE);
+        long claimedPresent = b.u64(HEADER, DumpLayout.BITMAP_TOTAL_PRESENT_PAGES);
+        long bits = b.u64(HEADER, DumpLayout.BITMAP_PAGES);
         long bitmapBytes = bits < 0 ? -1 : (bits + 63) / 64 * 8;
-        if (bitmapBytes < 0 || !b.contains(HEADER + 0x38, bitmapBytes)) {
+        if (bitmapBytes < 0 || !b.contains(BITS, bitmapBytes)) {
             notes.add(String.format("the bitmap claims 0x%X physical pages: its bits would lie outside the file"
                     + " (0x%X bytes); no memory is readable", bits, b.fileSize()));
             return Optional.empty();
         }
-        if (firstPage < HEADER + 0x38 + (bits + 7) / 8 || (firstPage & 0xFFF) != 0) {
+        if (firstPage < BITS + (bits + 7) / 8 || (firstPage & 0xFFF) != 0) {
             notes.add(String.format("the bitmap's first page offset 0x%X is not a page boundary after the bitmap;"
                     + " no memory is readable", firstPage));
             return Optional.empty();
@@ -73,7 +74,7 @@ final class PhysicalBitmap implements PhysicalPages {
             if (w % BLOCK_LONGS == 0) {
                 rank[(int) (w / BLOCK_LONGS)] = set;
             }
-            long word = b.u64(HEADER + 0x38 + 8 * w, "bitmap");
+            long word = b.u64(BITS + 8 * w, "bitmap");
             if (w == bitmapBytes / 8 - 1 && bits % 64 != 0) {
                 word &= (1L << (bits % 64)) - 1;      // bits past Pages are not pages
             }
@@ -106,13 +107,13 @@ final class PhysicalBitmap implements PhysicalPages {
             return -1;
         }
         try {
-            long word = bytes.u64(HEADER + 0x38 + 8 * (pfn / 64), "bitmap");
+            long word = bytes.u64(BITS + 8 * (pfn / 64), "bitmap");
             if ((word & (1L << (pfn % 64))) == 0) {
                 return -1;
             }
             long n = rank[(int) (pfn / BLOCK_BITS)];
             for (long w = pfn / BLOCK_BITS * BLOCK_LONGS; w < pfn / 64; w++) {
-                n += Long.bitCount(bytes.u64(HEADER + 0x38 + 8 * w, "bitmap"));
+                n += Long.bitCount(bytes.u64(BITS + 8 * w, "bitmap"));
             }
             return n + Long.bitCount(word & ((1L << (pfn % 64)) - 1));
         } catch (DumpFormatException e) {

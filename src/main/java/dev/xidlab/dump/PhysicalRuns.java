@@ -12,9 +12,11 @@ import java.util.List;
  */
 final class PhysicalRuns implements PhysicalPages {
 
-    static final long DESCRIPTOR = 0x88;
-    static final int MAX_RUNS = (0x348 - 0x98) / 16;
-    private static final long FIRST_PAGE = 0x2000;
+    static final long DESCRIPTOR = DumpLayout.HEADER_PHYSICAL_MEMORY_BLOCK.offset;
+    static final int MAX_RUNS = DumpLayout.MEMORY_RUN.size / DumpLayout.Struct.PHYSICAL_MEMORY_RUN64.size;
+    private static final long RUNS = DumpLayout.MEMORY_RUN.at(DESCRIPTOR);
+    private static final long RUN = DumpLayout.Struct.PHYSICAL_MEMORY_RUN64.size;
+    private static final long FIRST_PAGE = DumpLayout.Struct.DUMP_HEADER64.size;
 
     /** One run: pages [base, base + count) stored from fileOffset. */
     private record Run(long base, long count, long fileOffset) {
@@ -37,8 +39,8 @@ final class PhysicalRuns implements PhysicalPages {
      *                             runs that overlap or wrap around
      */
     static PhysicalRuns read(DumpBytes b) throws DumpFormatException {
-        long count = Integer.toUnsignedLong(b.u32(DESCRIPTOR, "NumberOfRuns"));
-        long claimed = b.u64(DESCRIPTOR + 8, "NumberOfPages");
+        long count = Integer.toUnsignedLong(b.u32(DESCRIPTOR, DumpLayout.MEMORY_NUMBER_OF_RUNS));
+        long claimed = b.u64(DESCRIPTOR, DumpLayout.MEMORY_NUMBER_OF_PAGES);
         if (count > MAX_RUNS) {
             throw new DumpFormatException(String.format("%s: NumberOfRuns %d does not fit in the header (at most"
                     + " %d)", b.file(), count, MAX_RUNS));
@@ -48,8 +50,8 @@ final class PhysicalRuns implements PhysicalPages {
         long offset = FIRST_PAGE;
         long total = 0;
         for (int i = 0; i < count; i++) {
-            long base = b.u64(DESCRIPTOR + 16 + 16L * i, "BasePage");
-            long pages = b.u64(DESCRIPTOR + 24 + 16L * i, "PageCount");
+            long base = b.u64(RUNS + RUN * i, DumpLayout.RUN_BASE_PAGE);
+            long pages = b.u64(RUNS + RUN * i, DumpLayout.RUN_PAGE_COUNT);
             if (base < 0 || pages < 0 || base + pages < base || pages > (Long.MAX_VALUE - offset) / 0x1000) {
                 throw new DumpFormatException(String.format("%s: physical memory run %d (page 0x%X, 0x%X pages)"
                         + " is impossible", b.file(), i, base, pages));

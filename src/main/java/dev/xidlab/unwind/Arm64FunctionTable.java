@@ -1,6 +1,5 @@
 package dev.xidlab.unwind;
 
-import dev.xidlab.symbols.AddressSearch;
 import dev.xidlab.symbols.ImageBytes;
 import dev.xidlab.symbols.PeImage;
 import java.nio.ByteBuffer;
@@ -22,29 +21,22 @@ public final class Arm64FunctionTable {
         }
     }
 
-    private static final int ENTRY = 8;
-
     private final ImageBytes image;
-    private final long table;
-    private final long count;
+    private final PdataTable table;
 
     public Arm64FunctionTable(ImageBytes image, PeImage headers) {
         this.image = image;
-        this.table = headers.exceptionTable();
-        long entries = headers.exceptionTableSize() / ENTRY;
-        // A directory pointing past the image (a corrupt header) is no table; a page missing inside it (a dump)
-        // makes a lookup find nothing.
-        this.count = table + entries * ENTRY <= image.size() ? entries : 0;
+        this.table = new PdataTable(image, headers, PdataTable.Architecture.ARM64);
     }
 
+    /** The function holding {@code rva}; none for a leaf, and none where a page of the table is missing (a dump). */
     public Optional<Function> lookup(long rva) {
-        long found = AddressSearch.floor(count, i -> image.u32(table + i * ENTRY).orElse(0), rva);
-        if (found < 0) {
+        if (!(table.floor(rva) instanceof PdataTable.Search.Entry e)) {
             return Optional.empty();
         }
-        ByteBuffer e = image.slice(table + found * ENTRY, ENTRY).orElseThrow();
-        long begin = Integer.toUnsignedLong(e.getInt(0));
-        int data = e.getInt(4);
+        ByteBuffer bytes = e.bytes();
+        long begin = Integer.toUnsignedLong(bytes.getInt(0));
+        int data = bytes.getInt(4);
         Optional<Function> f = (data & 3) == 0 ? unpacked(begin, Integer.toUnsignedLong(data)) : packed(begin, data);
         return f.filter(fn -> rva < fn.begin() + fn.length());
     }

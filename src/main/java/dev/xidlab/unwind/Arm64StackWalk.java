@@ -1,9 +1,7 @@
 package dev.xidlab.unwind;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,17 +16,16 @@ public final class Arm64StackWalk {
 
     private final CodeMap code;
     private final VirtualMemory memory;
-    private final long stackEnd;
-    private final Map<String, Arm64FunctionTable> tables = new HashMap<>();
+    private final StackScan rest;
+    private final FunctionTables<Arm64FunctionTable> tables = new FunctionTables<>(Arm64FunctionTable::new);
 
     /**
-     * @param stackEnd where the thread's stack ends (its base, exclusive): a scan of what unwinding could not
-     *                 reach goes up to it and no further
+     * @param stackEnd where the thread's stack ends (its base, exclusive), as {@link StackScan} takes it
      */
     public Arm64StackWalk(CodeMap code, VirtualMemory memory, long stackEnd) {
         this.code = code;
         this.memory = memory;
-        this.stackEnd = stackEnd;
+        this.rest = new StackScan(code, memory, stackEnd);
     }
 
     public CallStack walk(String origin, Arm64Context start) {
@@ -83,7 +80,7 @@ public final class Arm64StackWalk {
             fp = next;
         }
         if (scanRest) {
-            frames.addAll(code.scan(memory, sp, stackEnd, X64StackWalk.MAX_FRAMES - frames.size()));
+            frames.addAll(rest.from(sp, X64StackWalk.MAX_FRAMES - frames.size()));
         }
         return new CallStack(origin, frames, notes);
     }
@@ -93,9 +90,7 @@ public final class Arm64StackWalk {
         Optional<CodeModule> module = code.at(pc);
         if (module.isPresent() && module.get().image().isPresent()) {
             CodeModule m = module.get();
-            Arm64FunctionTable table = tables.computeIfAbsent(m.name(), n -> new Arm64FunctionTable(
-                    m.image().get().bytes(), m.image().get().headers()));
-            Optional<Arm64FunctionTable.Function> f = table.lookup(pc - m.base());
+            Optional<Arm64FunctionTable.Function> f = tables.of(m, m.image().get()).lookup(pc - m.base());
             if (f.isPresent()) {
                 return !f.get().recordInPlace(pc - m.base());
             }

@@ -1,40 +1,32 @@
 package dev.xidlab.unwind;
 
-import dev.xidlab.symbols.AddressSearch;
 import dev.xidlab.symbols.ImageBytes;
 import dev.xidlab.symbols.PeImage;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * An x64 image's exception directory (.pdata): RUNTIME_FUNCTION entries sorted by address, searched in place in
- * the image's bytes, so a large kernel image costs nothing until a frame falls into it.
+ * An x64 image's exception directory (.pdata) read as RUNTIME_FUNCTION entries: which function holds an address,
+ * with indirect entries followed. The search itself is {@link PdataTable}'s, shared with arm64.
  */
 public final class X64FunctionTable {
 
-    private static final int ENTRY = 12;
+    private static final int ENTRY = PdataTable.Architecture.X64.entrySize;
     /** RUNTIME_FUNCTION_INDIRECT: the unwind field points at another RUNTIME_FUNCTION, not at UNWIND_INFO. */
     private static final long INDIRECT = 1;
 
-    private final ImageBytes image;
-    private final long table;
-    private final long count;
+    private final PdataTable table;
 
     public X64FunctionTable(ImageBytes image, PeImage headers) {
-        this.image = image;
-        this.table = headers.exceptionTable();
-        long entries = headers.exceptionTableSize() / ENTRY;
-        // A directory pointing past the image (a corrupt header) is no table; a page missing inside it (a dump)
-        // makes a lookup that needs it unreadable.
-        this.count = table + entries * ENTRY <= image.size() ? entries : 0;
+        this.table = new PdataTable(image, headers, PdataTable.Architecture.X64);
     }
 
     public ImageBytes image() {
-        return image;
+        return table.image();
     }
 
     public long size() {
-        return count;
+        return table.size();
     }
 
     /** What a lookup found: the function holding the address, no entry (a leaf function), or a table it could not read. */
@@ -57,36 +49,24 @@ public final class X64FunctionTable {
 
     /** The function containing {@code rva}. */
     public Lookup lookup(long rva) {
-        long[] unreadable = {-1};
-        long found = AddressSearch.floor(count, i -> {
-            long at = table + i * ENTRY;
-            var begin = image.u32(at);
-            if (begin.isEmpty()) {
-                unreadable[0] = at;
-                return Long.MAX_VALUE;      // compared unsigned: above everything, so the search moves down
-            }
-            return begin.getAsLong();
-        }, rva);
-        if (unreadable[0] >= 0) {
-            return new Lookup.Unreadable(unreadable[0]);
+        PdataTable.Search search = table.floor(rva);
+        if (search instanceof PdataTable.Search.Unreadable u) {
+            return new Lookup.Unreadable(u.rva());
         }
-        if (found < 0) {
+        if (!(search instanceof PdataTable.Search.Entry e)) {
             return new Lookup.Leaf();
         }
-        Optional<RuntimeFunction> entry = entry(table + found * ENTRY);
-        if (entry.isEmpty()) {
-            return new Lookup.Unreadable(table + found * ENTRY);
-        }
-        if (!entry.get().contains(rva)) {
+        RuntimeFunction entry = decode(e.bytes());
+        if (!entry.contains(rva)) {
             return new Lookup.Leaf();
         }
-        Optional<RuntimeFunction> resolved = resolveIndirect(entry.get());
+        Optional<RuntimeFunction> resolved = resolveIndirect(entry);
         return resolved.<Lookup>map(Lookup.Found::new)
-                .orElseGet(() -> new Lookup.Unreadable(entry.get().unwindInfo() - INDIRECT));
+                .orElseGet(() -> new Lookup.Unreadable(entry.unwindInfo() - INDIRECT));
     }
 
     Optional<RuntimeFunction> entry(long rva) {
-        return image.slice(rva, ENTRY).map(X64FunctionTable::decode);
+        return table.image().slice(rva, ENTRY).map(X64FunctionTable::decode);
     }
 
     static RuntimeFunction decode(ByteBuffer b) {

@@ -1,9 +1,7 @@
 package dev.xidlab.unwind;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,20 +15,17 @@ public final class X64StackWalk {
     static final int MAX_FRAMES = 512;
 
     private final CodeMap code;
-    private final VirtualMemory memory;
-    private final long stackEnd;
+    private final StackScan rest;
     private final X64Unwinder unwinder;
-    private final Map<String, X64FunctionTable> tables = new HashMap<>();
+    private final FunctionTables<X64FunctionTable> tables = new FunctionTables<>(X64FunctionTable::new);
 
     /**
-     * @param stackEnd where the thread's stack ends (its base, exclusive): a scan of what unwinding could not
-     *                 reach goes up to it and no further
+     * @param stackEnd where the thread's stack ends (its base, exclusive), as {@link StackScan} takes it
      */
     public X64StackWalk(CodeMap code, VirtualMemory memory, long stackEnd) {
-        this.code = code;
-        this.memory = memory;
-        this.stackEnd = stackEnd;
         this.unwinder = new X64Unwinder(memory);
+        this.code = code;
+        this.rest = new StackScan(code, memory, stackEnd);
     }
 
     public CallStack walk(String origin, X64Context start) {
@@ -58,9 +53,7 @@ public final class X64StackWalk {
                         + " is scanned", m.name(), ctx.rip() - m.base(), m.name()));
                 break;
             }
-            X64FunctionTable table = tables.computeIfAbsent(m.name(), n -> new X64FunctionTable(
-                    m.image().get().bytes(), m.image().get().headers()));
-            X64Unwinder.Step step = unwinder.unwind(ctx, m.base(), table, returnAddress);
+            X64Unwinder.Step step = unwinder.unwind(ctx, m.base(), tables.of(m, m.image().get()), returnAddress);
             if (step instanceof X64Unwinder.Step.Failed failed) {
                 notes.add(String.format("the chain stops at %s+0x%x: %s", m.name(), ctx.rip() - m.base(),
                         failed.reason()));
@@ -87,7 +80,7 @@ public final class X64StackWalk {
             returnAddress = !next.machineFrame();
         }
         if (scanRest) {
-            frames.addAll(code.scan(memory, ctx.rsp(), stackEnd, MAX_FRAMES - frames.size()));
+            frames.addAll(rest.from(ctx.rsp(), MAX_FRAMES - frames.size()));
         }
         return new CallStack(origin, frames, notes);
     }

@@ -1,5 +1,8 @@
 package dev.xidlab.crash;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.xidlab.dump.DumpBuilder;
 import dev.xidlab.dump.KernelDumpBuilder;
 import dev.xidlab.dump.TrapFrame;
@@ -71,5 +74,13 @@ public final class OverflowScenario {
         k.write(IST_PAGE, doubleFaultStackPage());
         k.write(STACK_LIMIT, threadStack());
         return k;
+    }
+
+    /** A dump without the overflowed stack's pages: no overflow is attributed, and a note says why. */
+    public static void assertOverflowedStackMissing(CrashAnalysis a) {
+        assertFalse(a.reentry());
+        assertTrue(a.overflow().isEmpty());
+        assertTrue(a.notes().stream().anyMatch(n -> n.startsWith("the overflowed stack is not in this dump")),
+                a.notes().toString());
     }
 }

@@ -1,5 +1,7 @@
 package dev.xidlab.dump;
 
+import static dev.xidlab.dump.DumpLayout.*;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,7 @@ import java.util.List;
  * Writes small crash dumps from the documented layouts (DUMP_HEADER32/64, TRIAGE_DUMP64), for the variants no
  * real fixture covers. Test code: every number it writes is one a test then expects to read back.
  */
-public final class DumpBuilder {
+public final class DumpBuilder extends Header64Builder<DumpBuilder> {
 
     public record Module(String path, long base, int size) {
     }
@@ -18,9 +20,6 @@ public final class DumpBuilder {
     private boolean is64 = true;
     private int dumpType = 4;
     private int machine = 0x8664;
-    private long code = 0x1000007FL;
-    private long[] params = {8, 0, 0, 0};
-    private String bitmapSignature = "SDMP";
     private final List<Module> modules = new ArrayList<>();
     private final List<Long> stack = new ArrayList<>();
     private long topOfStack = 0xffff850400001000L;
@@ -44,14 +43,8 @@ public final class DumpBuilder {
         return this;
     }
 
-    DumpBuilder bitmapSignature(String signature) {
-        bitmapSignature = signature;
-        return this;
-    }
-
-    public DumpBuilder bugcheck(long bugcheckCode, long... parameters) {
-        code = bugcheckCode;
-        params = parameters;
+    @Override
+    DumpBuilder self() {
         return this;
     }
 
@@ -93,20 +86,16 @@ public final class DumpBuilder {
     }
 
     public byte[] build() {
-        int header = is64 ? 0x2000 : 0x1000;
+        int header = is64 ? Struct.DUMP_HEADER64.size : 0x1000;
         if (!is64 || dumpType != 4) {
             ByteBuffer b = buffer(header + (dumpType >= 5 ? 0x1000 : 0));
-            fill(b, header);
-            b.put(0, "PAGE".getBytes(StandardCharsets.US_ASCII));
-            b.put(4, (is64 ? "DU64" : "DUMP").getBytes(StandardCharsets.US_ASCII));
-            b.putInt(8, 0xF).putInt(12, 19041);
             if (is64) {
-                b.putInt(0x30, machine).putInt(0x34, 4).putInt(0x38, (int) code);
-                for (int i = 0; i < 4; i++) {
-                    b.putLong(0x40 + 8 * i, params[i]);
-                }
-                b.putInt(0xF98, dumpType).putLong(0xFA8, 133_500_000_000_000_000L).putLong(0x1030, 600_000_000L);
+                header64(b, machine, 4);
+                b.putInt((int) HEADER_DUMP_TYPE.offset, dumpType);
             } else {
+                fill(b, header);
+                b.put(4, "DUMP".getBytes(StandardCharsets.US_ASCII));
+                b.putInt(8, 0xF).putInt(12, 19041);
                 b.putInt(0x20, machine).putInt(0x24, 4).putInt(0x28, (int) code);
                 for (int i = 0; i < 4; i++) {
                     b.putInt(0x2C + 4 * i, (int) params[i]);
@@ -120,9 +109,9 @@ public final class DumpBuilder {
             }
             return b.array();
         }
-        int stackOffset = header + 0x80 + 8;
+        int stackOffset = header + Struct.TRIAGE_DUMP64.size + 8;     // after the empty unloaded list
         int driverOffset = stackOffset + 8 * stack.size();
-        int poolOffset = driverOffset + 0x90 * modules.size();
+        int poolOffset = driverOffset + Struct.DUMP_DRIVER_ENTRY64.size * modules.size();
         int poolSize = 0;
         for (Module m : modules) {
             poolSize += align8(4 + 2 * (m.path().length() + 1));
@@ -131,47 +120,49 @@ public final class DumpBuilder {
         int blockData = blockTable + 16 * blocks.size();
         int valid = blockData + blocks.stream().mapToInt(x -> align8(x.bytes().length)).sum();
         ByteBuffer b = buffer(valid + 4);
-        fill(b, header);
-        b.put(0, "PAGEDU64".getBytes(StandardCharsets.US_ASCII));
-        b.putInt(8, 0xF).putInt(12, 19041).putInt(0x30, machine).putInt(0x34, 2).putInt(0x38, (int) code)
-                .putInt(0x3C, 0);
-        for (int i = 0; i < 4; i++) {
-            b.putLong(0x40 + 8 * i, params[i]);
-        }
-        for (int i = 0x348; i < 0x348 + 0x4D0; i++) {
-            b.put(i, (byte) 0);
-        }
-        b.putLong(0x348 + 0xF8, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0))
-                .putLong(0x348 + 0x98, topOfStack);
+        header64(b, machine, 2);
+        context64(b, contextRip != null ? contextRip : stack.isEmpty() ? 0 : stack.get(0), topOfStack);
         if (bugcheckAt != null) {
-            b.putInt(0xF00, (int) ExceptionRecord.BREAKPOINT).putInt(0xF04, 1).putLong(0xF10, bugcheckAt);
-            b.putInt(header + 0x10, 0xF00);
+            int exception = (int) HEADER_EXCEPTION.offset;
+            b.putInt(exception, (int) ExceptionRecord.BREAKPOINT).putInt(exception + 4, 1)
+                    .putLong(exception + 0x10, bugcheckAt);
+            put32(b, header, TRIAGE_EXCEPTION_OFFSET, exception);
         }
-        b.putInt(0xF98, 4).putLong(0xFA0, valid + 4).putLong(0xFA8, 133_500_000_000_000_000L)
-                .putLong(0x1030, 600_000_000L);
-        b.putInt(header + 0x04, valid + 4).putInt(header + 0x08, valid).putInt(header + 0x0C, 0x348)
-                .putInt(header + 0x18, header + 0x80).putInt(header + 0x28, stackOffset)
-                .putInt(header + 0x2C, 8 * stack.size()).putInt(header + 0x30, driverOffset)
-                .putInt(header + 0x34, modules.size()).putInt(header + 0x38, poolOffset)
-                .putInt(header + 0x3C, poolSize).putLong(header + 0x48, topOfStack)
-                .putInt(header + 0x78, blocks.isEmpty() ? 0 : blockTable).putInt(header + 0x7C, blocks.size());
+        b.putInt((int) HEADER_DUMP_TYPE.offset, 4).putLong((int) HEADER_REQUIRED_DUMP_SPACE.offset, valid + 4);
+        put32(b, header, TRIAGE_SIZE_OF_DUMP, valid + 4);
+        put32(b, header, TRIAGE_VALID_OFFSET, valid);
+        put32(b, header, TRIAGE_CONTEXT_OFFSET, (int) HEADER_CONTEXT_RECORD.offset);
+        put32(b, header, TRIAGE_UNLOADED_DRIVERS_OFFSET, header + Struct.TRIAGE_DUMP64.size);
+        put32(b, header, TRIAGE_CALL_STACK_OFFSET, stackOffset);
+        put32(b, header, TRIAGE_SIZE_OF_CALL_STACK, 8 * stack.size());
+        put32(b, header, TRIAGE_DRIVER_LIST_OFFSET, driverOffset);
+        put32(b, header, TRIAGE_DRIVER_COUNT, modules.size());
+        put32(b, header, TRIAGE_STRING_POOL_OFFSET, poolOffset);
+        put32(b, header, TRIAGE_STRING_POOL_SIZE, poolSize);
+        b.putLong((int) TRIAGE_TOP_OF_STACK.at(header), topOfStack);
+        put32(b, header, TRIAGE_DATA_BLOCKS_OFFSET, blocks.isEmpty() ? 0 : blockTable);
+        put32(b, header, TRIAGE_DATA_BLOCKS_COUNT, blocks.size());
         int data = blockData;
         for (int i = 0; i < blocks.size(); i++) {
             Block x = blocks.get(i);
-            b.putLong(blockTable + 16 * i, x.address()).putInt(blockTable + 16 * i + 8, data)
-                    .putInt(blockTable + 16 * i + 12, x.bytes().length);
+            int entry = blockTable + Struct.TRIAGE_DATA_BLOCK64.size * i;
+            b.putLong((int) BLOCK_ADDRESS.at(entry), x.address());
+            put32(b, entry, BLOCK_OFFSET, data);
+            put32(b, entry, BLOCK_SIZE, x.bytes().length);
             b.put(data, x.bytes());
             data += align8(x.bytes().length);
         }
-        b.putInt(header + 0x80, 0);
+        b.putInt(header + Struct.TRIAGE_DUMP64.size, 0);
         for (int i = 0; i < stack.size(); i++) {
             b.putLong(stackOffset + 8 * i, stack.get(i));
         }
         int pool = poolOffset;
         for (int i = 0; i < modules.size(); i++) {
             Module m = modules.get(i);
-            int entry = driverOffset + 0x90 * i;
-            b.putInt(entry, pool).putLong(entry + 0x38, m.base()).putInt(entry + 0x48, m.size());
+            int entry = driverOffset + Struct.DUMP_DRIVER_ENTRY64.size * i;
+            put32(b, entry, DRIVER_NAME_OFFSET, pool);
+            b.putLong((int) DRIVER_DLL_BASE.at(entry), m.base());
+            put32(b, entry, DRIVER_SIZE_OF_IMAGE, m.size());
             b.putInt(pool, m.path().length());
             byte[] name = m.path().getBytes(StandardCharsets.UTF_16LE);
             b.put(pool + 4, name);
@@ -179,6 +170,10 @@ public final class DumpBuilder {
         }
         b.putInt(valid, DumpReader.TRIAGE_VALID);
         return b.array();
+    }
+
+    private static void put32(ByteBuffer b, int base, DumpLayout field, int value) {
+        b.putInt((int) field.at(base), value);
     }
 
     private static ByteBuffer buffer(int size) {

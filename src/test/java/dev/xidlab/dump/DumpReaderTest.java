@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 public class DumpReaderTest {
 
@@ -134,34 +136,33 @@ public class DumpReaderTest {
         assertTrue(cut.damage().orElseThrow().contains("lies outside the file"), cut.damage().orElseThrow());
     }
 
-    @Test
-    void anAbsurdDriverCountIsRefusedBeforeAnythingIsAllocated() throws Exception {
-        byte[] real = Files.readAllBytes(FIXTURE);
-        ByteBuffer.wrap(real).order(ByteOrder.LITTLE_ENDIAN).putInt(0x2034, 0x7FFFFFFF);
+    /** One value written over the real minidump, and what the reader then says of its triage block. */
+    record Corruption(String what, long offset, int value, String damage) {
 
-        CrashDump dump = DumpReader.read(real, Path.of("a"));
-
-        assertTrue(dump.damage().orElseThrow().contains("DriverCount 2147483647 is absurd"), dump.toString());
+        @Override
+        public String toString() {
+            return what;
+        }
     }
 
-    @Test
-    void aMissingValidMarkerLeavesTheTriageBlockUnread() throws Exception {
-        byte[] real = Files.readAllBytes(FIXTURE);
-        real[0x13a288] = 'X';
-
-        CrashDump dump = DumpReader.read(real, Path.of("a"));
-
-        assertTrue(dump.damage().orElseThrow().contains("no 'DGRT' marker at 0x13A288"), dump.toString());
+    static List<Corruption> corruptions() {
+        long triage = DumpLayout.Struct.DUMP_HEADER64.size;
+        return List.of(
+                new Corruption("an absurd DriverCount is refused before anything is allocated",
+                        DumpLayout.TRIAGE_DRIVER_COUNT.at(triage), 0x7FFFFFFF, "DriverCount 2147483647 is absurd"),
+                new Corruption("a missing 'DGRT' valid marker", 0x13a288, 0, "no 'DGRT' marker at 0x13A288"),
+                new Corruption("a driver name outside the string pool", 0x10828, 0x100, "outside the string pool"));
     }
 
-    @Test
-    void aDriverNameOutsideTheStringPoolLeavesTheTriageBlockUnread() throws Exception {
+    @ParameterizedTest
+    @MethodSource("corruptions")
+    void aCorruptTriageBlockIsLeftUnreadWithTheReason(Corruption c) throws Exception {
         byte[] real = Files.readAllBytes(FIXTURE);
-        ByteBuffer.wrap(real).order(ByteOrder.LITTLE_ENDIAN).putInt(0x10828, 0x100);
+        ByteBuffer.wrap(real).order(ByteOrder.LITTLE_ENDIAN).putInt((int) c.offset(), c.value());
 
         CrashDump dump = DumpReader.read(real, Path.of("a"));
 
-        assertTrue(dump.damage().orElseThrow().contains("outside the string pool"), dump.toString());
+        assertTrue(dump.damage().orElseThrow().contains(c.damage()), dump.toString());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.xidlab.dump;
 
+import static dev.xidlab.dump.DumpLayout.*;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,25 +17,25 @@ import java.util.TreeSet;
  * header's physical memory runs (pages from 0x2000), with real x64 page tables built for the pages mapped.
  * Test code: each test maps what it then expects to read back, and can break what it wants broken.
  */
-public final class KernelDumpBuilder {
+public final class KernelDumpBuilder extends Header64Builder<KernelDumpBuilder> {
 
     static final long PRESENT_WRITABLE = 0x3;
     static final long LARGE = 0x80;
     static final long TRANSITION = 0x800;
     private static final long ADDRESS = 0x000F_FFFF_FFFF_F000L;
+    /** The SDMP/FDMP header right after DUMP_HEADER64, and its bits. */
+    private static final long BITMAP = Struct.DUMP_HEADER64.size;
+    private static final long BITS = BITMAP_BITS.at(BITMAP);
 
     private final Map<Long, byte[]> pages = new TreeMap<>();
     private final Map<Long, long[]> tables = new TreeMap<>();
     private final TreeSet<Long> omitted = new TreeSet<>();
     private long nextPfn = 0x100;
     private final long pml4;
-    private long code = 0x1000007FL;
-    private long[] params = {8, 0, 0, 0};
     private long contextRip;
     private long contextRsp;
     private long moduleList;
     private boolean bitmap = true;
-    private String bitmapSignature = "SDMP";
 
     public KernelDumpBuilder() {
         pml4 = nextPfn++;
@@ -46,14 +48,8 @@ public final class KernelDumpBuilder {
         return this;
     }
 
-    KernelDumpBuilder bitmapSignature(String signature) {
-        bitmapSignature = signature;
-        return this;
-    }
-
-    public KernelDumpBuilder bugcheck(long bugcheckCode, long... parameters) {
-        code = bugcheckCode;
-        params = parameters;
+    @Override
+    KernelDumpBuilder self() {
         return this;
     }
 
@@ -189,34 +185,27 @@ public final class KernelDumpBuilder {
         }
         long maxPfn = all.isEmpty() ? 0 : all.last();
         int bitmapBytes = (int) ((maxPfn + 64) / 64 * 8);
-        long firstPage = bitmap ? (0x2038 + bitmapBytes + 0xFFFL) & ~0xFFFL : 0x2000;
+        long firstPage = bitmap ? (BITS + bitmapBytes + 0xFFFL) & ~0xFFFL : Struct.DUMP_HEADER64.size;
         ByteBuffer b = ByteBuffer.allocate((int) (firstPage + 0x1000L * present.size())).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] fill = "PAGE".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i + 4 <= 0x2000; i += 4) {
-            b.put(i, fill);
-        }
-        b.put(0, "PAGEDU64".getBytes(StandardCharsets.US_ASCII));
-        b.putInt(8, 0xF).putInt(12, 19041).putLong(0x10, pml4 << 12).putLong(0x20, moduleList)
-                .putInt(0x30, 0x8664).putInt(0x34, 2).putInt(0x38, (int) code).putInt(0x3C, 0);
-        for (int i = 0; i < 4; i++) {
-            b.putLong(0x40 + 8 * i, params[i]);
-        }
-        for (int i = 0x348; i < 0xF00; i++) {
-            b.put(i, (byte) 0);
-        }
-        b.putLong(0x348 + 0xF8, contextRip).putLong(0x348 + 0x98, contextRsp);
-        b.putLong(0xFA0, b.capacity()).putLong(0xFA8, 133_500_000_000_000_000L).putLong(0x1030, 600_000_000L);
+        header64(b, 0x8664, 2);
+        context64(b, contextRip, contextRsp);
+        b.putLong((int) HEADER_DIRECTORY_TABLE_BASE.offset, pml4 << 12)
+                .putLong((int) HEADER_PS_LOADED_MODULE_LIST.offset, moduleList)
+                .putLong((int) HEADER_REQUIRED_DUMP_SPACE.offset, b.capacity());
         if (bitmap) {
-            b.putInt(0xF98, bitmapSignature.equals("SDMP") ? 6 : 5);   // DUMP_TYPE_BITMAP_KERNEL / _FULL
-            b.put(0x2000, bitmapSignature.getBytes(StandardCharsets.US_ASCII));
-            b.put(0x2004, "DUMP".getBytes(StandardCharsets.US_ASCII));
-            b.putLong(0x2020, firstPage).putLong(0x2028, present.size()).putLong(0x2030, maxPfn + 1);
+            // DUMP_TYPE_BITMAP_KERNEL / _FULL
+            b.putInt((int) HEADER_DUMP_TYPE.offset, bitmapSignature.equals("SDMP") ? 6 : 5);
+            b.put((int) BITMAP_SIGNATURE.at(BITMAP), bitmapSignature.getBytes(StandardCharsets.US_ASCII));
+            b.put((int) BITMAP_VALID_DUMP.at(BITMAP), "DUMP".getBytes(StandardCharsets.US_ASCII));
+            b.putLong((int) BITMAP_FIRST_PAGE.at(BITMAP), firstPage)
+                    .putLong((int) BITMAP_TOTAL_PRESENT_PAGES.at(BITMAP), present.size())
+                    .putLong((int) BITMAP_PAGES.at(BITMAP), maxPfn + 1);
             for (long pfn : present) {
-                int at = (int) (0x2038 + pfn / 8);
+                int at = (int) (BITS + pfn / 8);
                 b.put(at, (byte) (b.get(at) | (1 << (pfn % 8))));
             }
         } else {
-            b.putInt(0xF98, 1);
+            b.putInt((int) HEADER_DUMP_TYPE.offset, 1);
             List<long[]> runs = new ArrayList<>();
             for (long pfn : present) {
                 long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
@@ -226,9 +215,13 @@ public final class KernelDumpBuilder {
                     runs.add(new long[] {pfn, 1});
                 }
             }
-            b.putInt(0x88, runs.size()).putLong(0x90, present.size());
+            long memory = HEADER_PHYSICAL_MEMORY_BLOCK.offset;
+            b.putInt((int) MEMORY_NUMBER_OF_RUNS.at(memory), runs.size())
+                    .putLong((int) MEMORY_NUMBER_OF_PAGES.at(memory), present.size());
             for (int i = 0; i < runs.size(); i++) {
-                b.putLong(0x98 + 16 * i, runs.get(i)[0]).putLong(0xA0 + 16 * i, runs.get(i)[1]);
+                long run = MEMORY_RUN.at(memory) + (long) Struct.PHYSICAL_MEMORY_RUN64.size * i;
+                b.putLong((int) RUN_BASE_PAGE.at(run), runs.get(i)[0])
+                        .putLong((int) RUN_PAGE_COUNT.at(run), runs.get(i)[1]);
             }
         }
         int at = (int) firstPage;

@@ -15,6 +15,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class KernelDumpTest {
 
@@ -68,38 +70,36 @@ class KernelDumpTest {
         assertEquals(7, memory(k.build()).u64(VA));
     }
 
-    @Test
-    void aPagefilePteIsAbsentAndSaysAtWhichLevel() throws Exception {
-        KernelDumpBuilder k = new KernelDumpBuilder();
-        k.writeU64(VA, 7);
-        k.pte(VA, 0x0000_1234_0000_0080L);          // not present, no transition bit: in the pagefile
+    /** A break in the page tables or the bitmap of a dump whose VA holds 7, and what the absence then says. */
+    record Break(String what, java.util.function.Consumer<KernelDumpBuilder> apply, String says) {
 
-        MemoryAbsentException e = assertThrows(MemoryAbsentException.class, () -> memory(k.build()).u64(VA));
-
-        assertTrue(e.getMessage().contains("PTE 0x123400000080 is not present"), e.getMessage());
+        @Override
+        public String toString() {
+            return what;
+        }
     }
 
-    @Test
-    void aPageTableLeftOutOfTheDumpMakesItsPagesAbsent() throws Exception {
-        KernelDumpBuilder k = new KernelDumpBuilder();
-        k.writeU64(VA, 7);
-        long pfn = k.pfnOf(VA);
-        k.omit(pfn);
-
-        MemoryAbsentException e = assertThrows(MemoryAbsentException.class, () -> memory(k.build()).u64(VA));
-
-        assertTrue(e.getMessage().contains("(its bit is clear)"), e.getMessage());
+    static List<Break> breaks() {
+        return List.of(
+                // not present, no transition bit: in the pagefile
+                new Break("a pagefile PTE says at which level", k -> k.pte(VA, 0x0000_1234_0000_0080L),
+                        "PTE 0x123400000080 is not present"),
+                new Break("a page table left out of the dump", k -> k.omit(k.pfnOf(VA)), "(its bit is clear)"),
+                // a PDE naming a page far beyond the machine's memory
+                new Break("a page table pointing outside the file", k -> k.entry(VA, 2, 0x000F_FFFF_FFFF_F003L),
+                        "beyond the bitmap"));
     }
 
-    @Test
-    void aPageTablePointingOutsideTheFileIsAbsentNotAnError() throws Exception {
+    @ParameterizedTest
+    @MethodSource("breaks")
+    void aBrokenTranslationMakesThePageAbsentNotAnError(Break b) throws Exception {
         KernelDumpBuilder k = new KernelDumpBuilder();
         k.writeU64(VA, 7);
-        k.entry(VA, 2, 0x000F_FFFF_FFFF_F003L);     // a PDE naming a page far beyond the machine's memory
+        b.apply().accept(k);
 
         MemoryAbsentException e = assertThrows(MemoryAbsentException.class, () -> memory(k.build()).u64(VA));
 
-        assertTrue(e.getMessage().contains("beyond the bitmap"), e.getMessage());
+        assertTrue(e.getMessage().contains(b.says()), e.getMessage());
     }
 
     @Test
@@ -201,10 +201,7 @@ class KernelDumpTest {
 
         CrashAnalysis a = analyze(k.build());
 
-        assertFalse(a.reentry());
-        assertTrue(a.overflow().isEmpty());
-        assertTrue(a.notes().stream().anyMatch(n -> n.startsWith("the overflowed stack is not in this dump")),
-                a.notes().toString());
+        OverflowScenario.assertOverflowedStackMissing(a);
     }
 
     @Test

@@ -60,13 +60,7 @@ class Arm64StackWalkTest {
 
     @Test
     void withAnImageAFunctionPastItsPrologHasItsRecordInPlaceAndLrIsStale() {
-        threeRecords();
-        TestImage image = new TestImage();
-        // packed: Flag 1, FunctionLength 0x40 instructions, CR 3 (stp fp,lr; mov fp,sp), FrameSize 2.
-        image.arm64Entry(0x1000, 1 | 0x40 << 2 | 3 << 21 | 2 << 23);
-
-        CallStack s = new Arm64StackWalk(new CodeMap(List.of(image.arm64Module("x.sys"))), stack, TestStack.END)
-                .walk("test", new Arm64Context(PC, S, S + 0x40, LR));
+        CallStack s = walkInFramedFunction(PC);
 
         assertEquals(List.of("x.sys+0x1010 context", "x.sys+0x3008 fp-chain", "x.sys+0x3108 fp-chain",
                 "x.sys+0x3208 fp-chain"), describe(s));
@@ -74,14 +68,19 @@ class Arm64StackWalkTest {
 
     @Test
     void withAnImageAFunctionStoppedInItsPrologHasItsCallerInLr() {
-        threeRecords();
-        TestImage image = new TestImage();
-        image.arm64Entry(0x1000, 1 | 0x40 << 2 | 3 << 21 | 2 << 23);
-
-        CallStack s = new Arm64StackWalk(new CodeMap(List.of(image.arm64Module("x.sys"))), stack, TestStack.END)
-                .walk("test", new Arm64Context(BASE + 0x1004, S, S + 0x40, LR));
+        CallStack s = walkInFramedFunction(BASE + 0x1004);
 
         assertEquals("x.sys+0x2004 context", describe(s).get(1));
+    }
+
+    /** The three records' walk from {@code pc} in x.sys, whose function at 0x1000 keeps a frame record. */
+    private CallStack walkInFramedFunction(long pc) {
+        threeRecords();
+        TestImage image = new TestImage();
+        // packed: Flag 1, FunctionLength 0x40 instructions, CR 3 (stp fp,lr; mov fp,sp), FrameSize 2.
+        image.arm64Entry(0x1000, 1 | 0x40 << 2 | 3 << 21 | 2 << 23);
+        return new Arm64StackWalk(new CodeMap(List.of(image.arm64Module("x.sys"))), stack, TestStack.END)
+                .walk("test", new Arm64Context(pc, S, S + 0x40, LR));
     }
 
     @Test

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each unwind operation of the x64 ABI against a hand-made function: the prolog it describes, a stack as that
@@ -250,29 +253,33 @@ class X64UnwinderTest {
         assertEquals(RET, unwind(0x1425, at(S)).caller().rip());
     }
 
-    @Test
-    void aJumpOutOfTheFunctionEndsAnEpilogAsATailCall() {
-        // sub rsp, 0x28 ... add rsp, 0x28; jmp 0x1000
-        image.code(0x1520, 0x48, 0x83, 0xC4, 0x28, 0xE9);
-        image.putInt(0x1525, 0x1000 - 0x1529);
-        image.function(0x1500, 0x1540, info(0, 4, 0, 0, slot(4, ALLOC_SMALL, 4)));
-        stack.put(S + 0x28, RET);
+    /** What follows {@code add rsp, 0x28} (or stands alone) at 0x1520 of a function at 0x1500-0x1540. */
+    record Jump(String what, int[] code, boolean epilog) {
 
-        X64Unwinder.Step.Unwound step = unwind(0x1520, at(S));
-
-        assertTrue(step.epilog());
-        assertEquals(RET, step.caller().rip());
+        @Override
+        public String toString() {
+            return what;
+        }
     }
 
-    @Test
-    void aJumpInsideTheFunctionIsNotAnEpilog() {
-        image.code(0x1520, 0xEB, 0x02);
+    static List<Jump> jumps() {
+        return List.of(
+                // sub rsp, 0x28 ... add rsp, 0x28; jmp 0x1000 (rel32 -0x529 from 0x1529)
+                new Jump("a jump out of the function ends an epilog as a tail call",
+                        new int[] {0x48, 0x83, 0xC4, 0x28, 0xE9, 0xD7, 0xFA, 0xFF, 0xFF}, true),
+                new Jump("a jump inside the function is not an epilog", new int[] {0xEB, 0x02}, false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jumps")
+    void aJumpEndsAnEpilogOnlyWhenItLeavesTheFunction(Jump j) {
+        image.code(0x1520, j.code());
         image.function(0x1500, 0x1540, info(0, 4, 0, 0, slot(4, ALLOC_SMALL, 4)));
         stack.put(S + 0x28, RET);
 
         X64Unwinder.Step.Unwound step = unwind(0x1520, at(S));
 
-        assertFalse(step.epilog());
+        assertEquals(j.epilog(), step.epilog());
         assertEquals(RET, step.caller().rip());
     }
 
