@@ -279,14 +279,10 @@ public final class VerdictCalculator {
                     + " cannot tell this fix from the baseline (see the baseline)";
         } else {
             verdict = Verdict.CONFIRMED;
-            reason = String.format(Locale.ROOT, "%s, under the threshold %s%s; sees %s of the baseline's non-paging"
-                    + " callbacks", clean, pct(rules.threshold()), rules.chooseAmongFixes() ? holm : "",
-                    pct(1 - coverage.get().lost()));
-            if (foreign) {
-                reason = String.format(Locale.ROOT, "%s, under the threshold %s%s; its probe passed after every"
-                        + " run's load (a foreign driver's coverage)", clean, pct(rules.threshold()),
-                        rules.chooseAmongFixes() ? holm : "");
-            }
+            reason = String.format(Locale.ROOT, "%s, under the threshold %s%s; %s", clean, pct(rules.threshold()),
+                    rules.chooseAmongFixes() ? holm : "", foreign
+                    ? "its probe passed after every run's load (a foreign driver's coverage)"
+                    : "sees " + pct(1 - coverage.get().lost()) + " of the baseline's non-paging callbacks");
         }
         return result(config, t, bound, (double) f / Math.max(1, n), p, coverage, verdict, reason, more);
     }
