@@ -35,11 +35,15 @@ public final class MatrixSession {
 
     /**
      * Checks everything that can be checked before the first run: an existing results file refused or
-     * validated for resuming (the same plan, lab, shard and limits). Nothing runs and nothing is written when it
-     * throws.
+     * validated for resuming (the same plan, lab, shard and limits), a plan the lab cannot run (a foreign binary on
+     * the kernel model) refused. Nothing runs and nothing is written when it throws.
      */
     public static ResultsFile.Contents prepare(Plan plan, String lab, Path reportDir, Shard shard, boolean resume)
             throws IOException, PlanException {
+        java.util.Optional<String> cannot = plan.cannotRunOn(lab);
+        if (cannot.isPresent()) {
+            throw new PlanException(cannot.get());
+        }
         Path results = reportDir.resolve(RESULTS);
         if (!Files.exists(results)) {
             return null;

@@ -10,6 +10,7 @@ import dev.xidlab.protocol.XidMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,7 +22,10 @@ import java.util.stream.Collectors;
 final class ConfigurationsBlock {
 
     private static final Set<String> KEYS = Set.of("name", "role", "mode", "skip", "skipFor", "guard", "guardStack",
-            "selfTest", "load", "stress");
+            "selfTest", "load", "stress", "driver", "probe");
+    /** xidfilter's own settings: a configuration that runs the user's driver has none of them. */
+    private static final List<String> XIDFILTER_KEYS = List.of("mode", "skip", "skipFor", "guard", "guardStack",
+            "selfTest");
     private static final String LOAD_OWN = "own";
     private static final String LOAD_BASELINE = "baseline";
 
@@ -40,8 +44,17 @@ final class ConfigurationsBlock {
             throw v.error(configs, "'configurations' must list at least a baseline");
         }
         List<PlannedConfig> planned = new ArrayList<>();
+        LocatedNode control = null;
         for (LocatedNode c : configs.items) {
-            planned.add(config(v, c, stress));
+            PlannedConfig config = config(v, c, stress);
+            if (config.role() == Role.CONTROL) {
+                if (control != null) {
+                    throw v.error(c, "a plan has at most one control (role: control); the first is on line "
+                            + control.line);
+                }
+                control = c;
+            }
+            planned.add(config);
         }
         return onTheBaselinesLoad(v, configs, planned);
     }
@@ -61,13 +74,12 @@ final class ConfigurationsBlock {
         for (int i = 0; i < planned.size(); i++) {
             PlannedConfig c = planned.get(i);
             LocatedNode node = configs.items.get(i);
-            if (c.role() == Role.FIX && !c.ownLoad() && node.fields.containsKey("stress")) {
+            if (c.role() != Role.BASELINE && !c.ownLoad() && node.fields.containsKey("stress")) {
                 throw v.error(node.fields.get("stress"), "'" + c.name() + "' has a stress block of its own: every"
                         + " configuration runs the baseline's load, so a lighter load cannot pass for a fix; say"
                         + " 'load: own' to compare across loads (its verdict is then at most INCONCLUSIVE)");
             }
-            result.add(c.ownLoad() || c.role() == Role.BASELINE ? c
-                    : new PlannedConfig(c.name(), c.role(), c.driver(), load, false));
+            result.add(c.ownLoad() || c.role() == Role.BASELINE ? c : c.withStress(load));
         }
         return result;
     }
@@ -117,13 +129,44 @@ final class ConfigurationsBlock {
                 throw v.error(load, "load must be 'baseline' (the default) or 'own', not '" + value + "'");
             }
             ownLoad = value.equals(LOAD_OWN);
-            if (ownLoad && role == Role.BASELINE) {
+            if (ownLoad && role != Role.FIX) {
                 throw v.error(load, "the baseline's load is the one every fix is compared on: 'load: own' is for"
                         + " fixes");
             }
         }
+        Optional<ForeignDriver> foreign = node.fields.containsKey("driver")
+                ? Optional.of(DriverPackage.read(v, node.fields.get("driver"))) : Optional.empty();
+        if (foreign.isPresent()) {
+            for (String key : XIDFILTER_KEYS) {
+                if (node.fields.containsKey(key)) {
+                    throw v.error(node.fields.get(key), "'" + key + "' is xidfilter's setting: '" + name + "' runs"
+                            + " the driver package it names (driver:)");
+                }
+            }
+        }
+        if (role == Role.CONTROL && foreign.isPresent()) {
+            throw v.error(node.fields.get("driver"), "the control is xidfilter in lookup mode, the positive control"
+                    + " of this lab and load: it has no driver package");
+        }
+        if (role == Role.CONTROL && !config.equals(DriverConfig.fieldDefault())) {
+            throw v.error(node, "the control is xidfilter as the field runs it (mode: lookup, no skip, guard or"
+                    + " selfTest): it must reach the crash if this lab and load can");
+        }
+        Optional<String> probe = Optional.empty();
+        LocatedNode probeNode = node.fields.get("probe");
+        if (probeNode != null) {
+            String command = v.string(probeNode, null);
+            if (command == null || command.isBlank()) {
+                throw v.error(probeNode, "probe must be a command the guest runs (exit 0: the filter does its job)");
+            }
+            if (role == Role.CONTROL) {
+                throw v.error(probeNode, "the control is xidfilter, whose telemetry is its coverage: it takes no"
+                        + " probe");
+            }
+            probe = Optional.of(command);
+        }
         return new PlannedConfig(name, role, config, StressBlock.read(v, node.fields.get("stress"), planStress),
-                ownLoad);
+                ownLoad, foreign, probe);
     }
 
     /** The list, {@code configurations:} and one flow mapping per configuration. */
@@ -138,8 +181,13 @@ final class ConfigurationsBlock {
         DriverConfig d = c.driver();
         List<String> parts = new ArrayList<>();
         parts.add("name: " + PlanWriter.quote(c.name()));
-        if (c.role() == Role.BASELINE) {
-            parts.add("role: baseline");
+        if (c.role() != Role.FIX) {
+            parts.add("role: " + c.role().label());
+        }
+        if (c.foreign().isPresent()) {
+            parts.add("driver: " + DriverPackage.write(c.foreign().get()));
+            c.probe().ifPresent(p -> parts.add("probe: " + PlanWriter.quote(p)));
+            return written(c, parts);
         }
         parts.add("mode: " + Labels.label(d.xidMode()));
         Set<Set<RegistrationFlag>> distinct = new HashSet<>(d.registration().values());
@@ -162,6 +210,11 @@ final class ConfigurationsBlock {
         if (d.selfTest()) {
             parts.add("selfTest: true");
         }
+        c.probe().ifPresent(p -> parts.add("probe: " + PlanWriter.quote(p)));
+        return written(c, parts);
+    }
+
+    private static String written(PlannedConfig c, List<String> parts) {
         if (c.ownLoad()) {
             parts.add("load: own");
             parts.add("stress: " + StressBlock.write(c.stress()));

@@ -24,7 +24,7 @@ final class EnvironmentBlock {
     private static final Set<String> KEYS = Set.of("build", "architecture", "processors", "memoryMiB",
             "filterAltitude", "filters", "unknown");
     private static final Set<String> FILTER_KEYS = Set.of("module", "altitude", "group", "frameBytes",
-            "skipPagingIo", "legacy");
+            "skipPagingIo", "legacy", "package");
 
     private EnvironmentBlock() {
     }
@@ -59,6 +59,36 @@ final class EnvironmentBlock {
         } catch (IllegalArgumentException e) {
             throw v.error(node, e.getMessage());
         }
+    }
+
+    /**
+     * The site's own filter binaries the user supplies ({@code filters[].package: DIR}, relative to the plan file):
+     * each directory must be there and hold the filter's module.
+     */
+    static List<SitePackage> packages(NodeValues v, LocatedNode node) throws PlanException {
+        List<SitePackage> packages = new ArrayList<>();
+        LocatedNode filters = node == null ? null : node.fields.get("filters");
+        if (filters == null || filters.kind != LocatedNode.Kind.ARRAY) {
+            return packages;
+        }
+        for (LocatedNode f : filters.items) {
+            LocatedNode at = f.fields.get("package");
+            String module = v.string(f.fields.get("module"), null);
+            if (at == null || module == null) {
+                continue;           // a filter without its module is refused where the filter is read
+            }
+            String given = v.string(at, null);
+            java.nio.file.Path dir = v.base().resolve(given).normalize();
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw v.error(at, "the package of " + module + " (" + given + ") is not a directory here (" + dir
+                        + "), relative to the plan file");
+            }
+            if (!java.nio.file.Files.isRegularFile(dir.resolve(module))) {
+                throw v.error(at, "the package of " + module + " (" + given + ") does not hold " + module);
+            }
+            packages.add(new SitePackage(module, given, dir));
+        }
+        return packages;
     }
 
     private static ResidentFilter filter(NodeValues v, LocatedNode node) throws PlanException {
@@ -103,7 +133,7 @@ final class EnvironmentBlock {
         }
     }
 
-    private static BigDecimal altitude(NodeValues v, LocatedNode node, String what) throws PlanException {
+    static BigDecimal altitude(NodeValues v, LocatedNode node, String what) throws PlanException {
         String text = v.string(node, null);
         try {
             BigDecimal value = new BigDecimal(text.trim());
@@ -121,7 +151,7 @@ final class EnvironmentBlock {
     }
 
     /** The block, {@code environment:} and its lines. */
-    static void write(StringBuilder y, Environment e) {
+    static void write(StringBuilder y, Environment e, List<SitePackage> packages) {
         y.append("environment:\n");
         e.build().ifPresent(b -> y.append("  build: ").append(b).append('\n'));
         e.architecture().ifPresent(a -> y.append("  architecture: ").append(Labels.label(a)).append('\n'));
@@ -138,7 +168,7 @@ final class EnvironmentBlock {
         } else {
             y.append("  filters:                # beside ours; frameBytes overrides the stack assumed for the group\n");
             for (ResidentFilter f : e.filters()) {
-                y.append("    - ").append(filter(f)).append("   # ").append(comment(f, e)).append('\n');
+                y.append("    - ").append(filter(f, packages)).append("   # ").append(comment(f, e)).append('\n');
             }
         }
         if (!e.unknownModules().isEmpty()) {
@@ -149,7 +179,7 @@ final class EnvironmentBlock {
         }
     }
 
-    private static String filter(ResidentFilter f) {
+    private static String filter(ResidentFilter f, List<SitePackage> packages) {
         List<String> parts = new ArrayList<>(List.of("module: " + PlanWriter.quote(f.module()),
                 "altitude: " + f.altitude().toPlainString(), "group: " + f.group().label()));
         f.frameBytes().ifPresent(b -> parts.add("frameBytes: " + b));
@@ -159,6 +189,8 @@ final class EnvironmentBlock {
         if (f.legacy()) {
             parts.add("legacy: true");
         }
+        packages.stream().filter(p -> p.module().equals(f.module())).findFirst()
+                .ifPresent(p -> parts.add("package: " + PlanWriter.quote(p.given())));
         return "{" + String.join(", ", parts) + "}";
     }
 

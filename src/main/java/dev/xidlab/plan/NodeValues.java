@@ -22,6 +22,12 @@ final class NodeValues {
         return file;
     }
 
+    /** The directory the plan's paths are relative to: the plan file's. */
+    java.nio.file.Path base() {
+        java.nio.file.Path parent = java.nio.file.Path.of(file).getParent();
+        return parent == null ? java.nio.file.Path.of("") : parent;
+    }
+
     void object(LocatedNode node, String what, Set<String> allowed) throws PlanException {
         if (node.kind != LocatedNode.Kind.OBJECT) {
             throw error(node, what + " must be a mapping of keys to values");

@@ -20,12 +20,14 @@ import java.util.Optional;
  * customer's site the plan stands for, when it was made from their dumps ({@code environment}: the VM lab sizes
  * and checks its guest by it, the model stands for it through {@code model}'s environment).
  *
+ * @param sitePackages     the binaries of the site's own co-resident filters the user supplies, for a lab that
+ *                         installs them (never the kernel model)
  * @param chooseAmongFixes the fixes are candidates to choose one from (--choose-among-fixes): every CONFIRMED must
  *                         hold at 5% for all of them together, by Holm's step-down procedure ({@link dev.xidlab.verdict.VerdictRules})
  */
 public record Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
                    double maxCoverageLoss, ModelOptions model, Optional<Environment> environment,
-                   boolean chooseAmongFixes) {
+                   boolean chooseAmongFixes, List<SitePackage> sitePackages) {
 
     public static final int MAX_RUNS = 100_000;
     public static final double DEFAULT_MAX_COVERAGE_LOSS = 0.05;
@@ -54,8 +56,15 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         this(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, false);
     }
 
+    public Plan(String name, List<PlannedConfig> configs, int runs, long seed, double threshold,
+                double maxCoverageLoss, ModelOptions model, Optional<Environment> environment,
+                boolean chooseAmongFixes) {
+        this(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, chooseAmongFixes, List.of());
+    }
+
     public Plan {
         configs = List.copyOf(configs);
+        sitePackages = List.copyOf(sitePackages);
         if (model == null || environment == null) {
             throw new IllegalArgumentException("a plan needs model options (ModelOptions.DEFAULTS for none) and an"
                     + " environment (Optional.empty() for none)");
@@ -68,6 +77,9 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         }
         if (configs.stream().filter(c -> c.role() == Role.BASELINE).count() != 1) {
             throw new IllegalArgumentException("a plan needs exactly one baseline configuration (role: baseline)");
+        }
+        if (configs.stream().filter(c -> c.role() == Role.CONTROL).count() > 1) {
+            throw new IllegalArgumentException("a plan has at most one control configuration (role: control)");
         }
         if (configs.stream().map(PlannedConfig::name).distinct().count() != configs.size()) {
             throw new IllegalArgumentException("configuration names must be unique");
@@ -94,37 +106,67 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
 
     public Plan withRuns(int newRuns) {
         return new Plan(name, configs, newRuns, seed, threshold, maxCoverageLoss, model, environment,
-                chooseAmongFixes);
+                chooseAmongFixes, sitePackages);
     }
 
     public Plan withSeed(long newSeed) {
         return new Plan(name, configs, runs, newSeed, threshold, maxCoverageLoss, model, environment,
-                chooseAmongFixes);
+                chooseAmongFixes, sitePackages);
     }
 
     public Plan withThreshold(double newThreshold) {
         return new Plan(name, configs, runs, seed, newThreshold, maxCoverageLoss, model, environment,
-                chooseAmongFixes);
+                chooseAmongFixes, sitePackages);
     }
 
     public Plan withMaxCoverageLoss(double share) {
-        return new Plan(name, configs, runs, seed, threshold, share, model, environment, chooseAmongFixes);
+        return new Plan(name, configs, runs, seed, threshold, share, model, environment, chooseAmongFixes,
+                sitePackages);
     }
 
     public Plan withModel(ModelOptions newModel) {
         return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, newModel, environment,
-                chooseAmongFixes);
+                chooseAmongFixes, sitePackages);
     }
 
     /** The plan whose fixes are candidates to choose one from: its verdicts hold for all the fixes together. */
     public Plan withChooseAmongFixes(boolean choose) {
-        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, choose);
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, choose,
+                sitePackages);
     }
 
     /** The plan standing for a site: the environment, and the model's machine made the site's. */
     public Plan withEnvironment(Environment site) {
         return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss,
-                model.withEnvironment(site.model()), Optional.of(site), chooseAmongFixes);
+                model.withEnvironment(site.model()), Optional.of(site), chooseAmongFixes, sitePackages);
+    }
+
+    /** The plan with the site's own filter binaries the user supplies. */
+    public Plan withSitePackages(List<SitePackage> packages) {
+        return new Plan(name, configs, runs, seed, threshold, maxCoverageLoss, model, environment, chooseAmongFixes,
+                packages);
+    }
+
+    /** The positive control (role: control), when the plan has one. */
+    public Optional<PlannedConfig> control() {
+        return configs.stream().filter(c -> c.role() == Role.CONTROL).findFirst();
+    }
+
+    /**
+     * Why the plan cannot run on this lab, when it cannot: the kernel model runs xidfilter's portable core, never a
+     * foreign binary (a user's driver package or a site's filter binaries). Checked before any run.
+     */
+    public Optional<String> cannotRunOn(String lab) {
+        if (!LabName.SIM.equals(lab)) {
+            return Optional.empty();
+        }
+        List<String> foreign = new ArrayList<>();
+        configs.forEach(c -> c.foreign().ifPresent(f -> foreign.add("configuration '" + c.name() + "' brings "
+                + f.module() + " (" + f.given() + ")")));
+        sitePackages.forEach(p -> foreign.add("environment filter " + p.module() + " brings its package ("
+                + p.given() + ")"));
+        return foreign.isEmpty() ? Optional.empty() : Optional.of("the kernel model (--lab sim) cannot run a foreign"
+                + " binary: " + String.join("; ", foreign) + "; run this plan on --lab vagrant");
     }
 
     public PlannedConfig baseline() {
@@ -169,7 +211,11 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
                     .append(',').append(s.workers()).append(',').append(s.processes())
                     .append(',').append(s.mix()).append(',').append(Labels.label(s.pressure()))
                     .append(',').append(s.budget());
+            // Only when present, so the fingerprints of plans without them stay as they were.
+            c.foreign().ifPresent(f -> canonical.append(",driver:").append(f.describe()));
+            c.probe().ifPresent(p -> canonical.append(",probe:").append(p));
         }
+        sitePackages.forEach(p -> canonical.append("|sitePackage:").append(p.module()).append('=').append(p.given()));
         if (!model.equals(ModelOptions.DEFAULTS)) {
             canonical.append("|model:").append(model.describe());
         }

@@ -28,6 +28,9 @@ import java.util.Set;
  *   - {name: fix, mode: lookup, skip: skip-paging-io, skipFor: {read: skip-paging-io},
  *      guard: nesting, guardStack: 4096, selfTest: false}
  *   - {name: other, load: own, stress: {...}}                      # its own load: at most INCONCLUSIVE
+ *   - {name: control, role: control}                               # xidfilter, lookup: the lab reaches the crash
+ *   - {name: v2, driver: {package: builds/v2/}, probe: "C:\\t\\probe.exe"}  # the user's driver (.inf + .sys)
+ *   - {name: v3, driver: {package: v3/vendorflt.sys, service: vendorflt, altitude: 370030}}     # a bare .sys
  * model: {dump: kernel, pagingPath: store, sameThreadFault: wait, pagingRequestor: any-process,
  *         filterFrames: {anti-virus: 4096}}                        # the kernel model's; every key optional
  * environment:                                                      # a customer's site (xidlab crashes profile)
@@ -35,7 +38,7 @@ import java.util.Set;
  *   filterAltitude: 385100                                          # ours
  *   filters:                                                        # co-resident filters, on the model's stack
  *     - {module: WdFilter.sys, altitude: 328010, group: anti-virus, frameBytes: 2048, skipPagingIo: false,
- *        legacy: false}                                             # group and frame: the altitude's by default
+ *        legacy: false, package: site/wd/}                           # group and frame: the altitude's by default
  *   unknown: [VBoxDrv.sys]                                          # listed, not modelled
  * </pre>
  *
@@ -95,6 +98,8 @@ public final class PlanReader {
         Map<FilterGroup, Integer> groupFrames = first.value(() -> ModelBlock.readGroupFrames(v,
                 root.fields.get("model"), root.fields.containsKey("environment")), Map.of());
         ModelOptions model = first.value(() -> ModelBlock.read(v, root.fields.get("model")), ModelOptions.DEFAULTS);
+        List<SitePackage> sitePackages = first.value(() -> EnvironmentBlock.packages(v,
+                root.fields.get("environment")), List.of());
         first.throwIfAny();
         Plan plan;
         try {
@@ -102,6 +107,7 @@ public final class PlanReader {
         } catch (IllegalArgumentException e) {
             throw v.error(configs, e.getMessage());
         }
+        plan = plan.withSitePackages(sitePackages);
         if (environment.isEmpty()) {
             return plan;
         }

@@ -27,7 +27,7 @@ public final class PlanWriter {
         if (!model.isEmpty()) {
             y.append("model: {").append(model).append("}\n");
         }
-        plan.environment().ifPresent(e -> EnvironmentBlock.write(y, e));
+        plan.environment().ifPresent(e -> EnvironmentBlock.write(y, e, plan.sitePackages()));
         return y.toString();
     }
 

@@ -16,7 +16,8 @@ import java.util.Optional;
  * only for a lab error the lab placed before the load ({@code before-load}); a lab error without it, as every
  * earlier version wrote them, reads as one after the load started, which counts against the configuration. The
  * five counts of callbacks by kind ({@code createCallbacks} ... {@code nonCachedWriteCallbacks}) come with the
- * telemetry of drivers that split them, and are absent before.
+ * telemetry of drivers that split them, and are absent before. {@code probeExit} is the exit code of the
+ * configuration's probe after the load, absent without one (and in every file written before probes).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record RunLine(String type, String config, String role, int run, long seed, String outcome,
@@ -25,7 +26,8 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
                long operations, long elapsedMillis, Integer maxNestingDepth, Integer minRemainingStack,
                Long callbacks, Long pagingIoCallbacks, Long guardSkips, String hang, Long hangBoundMillis,
                String error, String labPhase, Long createCallbacks, Long cachedReadCallbacks,
-               Long nonCachedReadCallbacks, Long cachedWriteCallbacks, Long nonCachedWriteCallbacks) {
+               Long nonCachedReadCallbacks, Long cachedWriteCallbacks, Long nonCachedWriteCallbacks,
+               Integer probeExit) {
 
     static final String TYPE = "run";
     static final String BEFORE_LOAD = "before-load";
@@ -62,7 +64,8 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
                 kinds.map(Telemetry.Kinds::cachedReads).orElse(null),
                 kinds.map(Telemetry.Kinds::nonCachedReads).orElse(null),
                 kinds.map(Telemetry.Kinds::cachedWrites).orElse(null),
-                kinds.map(Telemetry.Kinds::nonCachedWrites).orElse(null));
+                kinds.map(Telemetry.Kinds::nonCachedWrites).orElse(null),
+                r.probe().map(RunRecord.Probe::exitCode).orElse(null));
     }
 
     RunRecord toRecord() {
@@ -100,7 +103,7 @@ record RunLine(String type, String config, String role, int run, long seed, Stri
                 : Optional.of(labPhase == null ? Phase.AFTER_LOAD
                 : PLANNED_RESTART.equals(labPhase) ? Phase.PLANNED_RESTART : Phase.BEFORE_LOAD);
         return new RunRecord(slot, kind, operations, elapsedMillis, crash, hung, telemetry, Optional.ofNullable(error),
-                phase);
+                phase, Optional.ofNullable(probeExit).map(RunRecord.Probe::new));
     }
 
     private static Role role(String label) {

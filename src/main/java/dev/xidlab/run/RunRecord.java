@@ -16,10 +16,41 @@ import java.util.Optional;
  * @param operations the load's operations done before the run ended
  * @param error      what went wrong for a lab error, or what is missing about a crash ("no dump was written")
  * @param labPhase   a lab error's phase: before the load started (excused) or after (a failure); empty otherwise
+ * @param probe      the configuration's probe, run in the guest after the run's load; empty without a probe, for a
+ *                   run that did not leave the machine up, and in results files written before probes
  */
 public record RunRecord(Slot slot, Outcome outcome, long operations, long elapsedMillis, Optional<Crash> crash,
                         Optional<Hang> hang, Optional<Telemetry> telemetry, Optional<String> error,
-                        Optional<Phase> labPhase) {
+                        Optional<Phase> labPhase, Optional<Probe> probe) {
+
+    /** A run without a probe result. */
+    public RunRecord(Slot slot, Outcome outcome, long operations, long elapsedMillis, Optional<Crash> crash,
+                     Optional<Hang> hang, Optional<Telemetry> telemetry, Optional<String> error,
+                     Optional<Phase> labPhase) {
+        this(slot, outcome, operations, elapsedMillis, crash, hang, telemetry, error, labPhase, Optional.empty());
+    }
+
+    /**
+     * What the probe's command gave after the load: exit 0 means the filter still does its job (a foreign driver's
+     * stand-in for xidfilter's telemetry).
+     */
+    public record Probe(int exitCode) {
+
+        public boolean passed() {
+            return exitCode == 0;
+        }
+    }
+
+    /** The same run with its probe's result. */
+    public RunRecord withProbe(Probe result) {
+        return new RunRecord(slot, outcome, operations, elapsedMillis, crash, hang, telemetry, error, labPhase,
+                Optional.of(result));
+    }
+
+    /** Its probe ran and failed: the filter no longer did its job in this run. */
+    public boolean probeFailed() {
+        return probe.filter(p -> !p.passed()).isPresent();
+    }
 
     /** Which run of which configuration this was, and the seed of its load. */
     public record Slot(String config, Role role, int run, long seed) {

@@ -80,7 +80,10 @@ public final class AdaptiveSchedule {
                 break;
             }
             Tally t = tallies.get(c.name());
+            // The control runs as long as the baseline may, until it separates: it only has to reproduce.
             boolean open = c.role() == Role.BASELINE ? baselineOpen
+                    : c.role() == Role.CONTROL ? fixes.stream().anyMatch(this::couldPass)
+                    && !rules.separated(t.reentry(), t.runs()) && t.runs() < plan.runs()
                     : couldPass(c) && t.runs() < cleanRuns;
             if (open) {
                 round.add(new PlannedRun(attempted + round.size(), c, t.nextRun(), plan.runSeed(t.nextRun())));

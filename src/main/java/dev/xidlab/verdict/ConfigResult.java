@@ -43,6 +43,6 @@ public record ConfigResult(String name, Role role, boolean ownLoad, int runs, in
     }
 
     static String boundText(Role role, double bound) {
-        return (role == Role.BASELINE ? ">= " : "<= ") + Percent.of(bound);
+        return (role == Role.FIX ? "<= " : ">= ") + Percent.of(bound);
     }
 }

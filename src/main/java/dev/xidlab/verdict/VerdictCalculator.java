@@ -23,7 +23,35 @@ import java.util.function.Predicate;
  */
 public final class VerdictCalculator {
 
+    /** Why no fix is CONFIRMED when the positive control did not reproduce. */
+    static final String CONTROL_FAILED = "the control did not reproduce: this lab and load cannot show this crash";
+    /** Why a foreign fix without a probe is at most INCONCLUSIVE. */
+    static final String NO_PROBE = "coverage not measured: give a probe";
+
     private VerdictCalculator() {
+    }
+
+    /** What a fix's verdict needs beside its own tally. */
+    private record Context(boolean baselineReproduced, boolean controlFailed, Probes probes) {
+    }
+
+    /**
+     * A configuration's probe results over its counted runs: failed after the load, or missing from a run that
+     * survived (a crashed or hung run's machine was not up to run it, and that run is a failure already).
+     */
+    record Probes(int failed, int missing) {
+
+        static Probes of(PlannedConfig c, List<RunRecord> records) {
+            int failed = 0;
+            int missing = 0;
+            for (RunRecord r : records) {
+                if (r.config().equals(c.name()) && !r.excusedLabError()) {
+                    failed += r.probeFailed() ? 1 : 0;
+                    missing += c.probe().isPresent() && r.probe().isEmpty() && !r.failed() ? 1 : 0;
+                }
+            }
+            return new Probes(failed, missing);
+        }
     }
 
     /** The verdict of a matrix whose runs were planned in advance. */
@@ -36,14 +64,18 @@ public final class VerdictCalculator {
         Map<String, Tally> tallies = tallies(plan, records);
         Tally base = tallies.get(plan.baseline().name());
         ConfigResult baseline = baseline(plan.baseline(), base, rules);
+        // The positive control is judged as a baseline is; when it does not reproduce, no fix can be CONFIRMED.
+        Optional<ConfigResult> control = plan.control().map(c -> baseline(c, tallies.get(c.name()), rules));
+        boolean controlFailed = control.filter(c -> c.verdict() != Verdict.REPRODUCED).isPresent();
         List<PlannedConfig> candidates = plan.configs().stream().filter(c -> c.role() == Role.FIX).toList();
         List<Boolean> held = rules.holm(candidates.stream().map(c -> tallies.get(c.name()))
                 .map(t -> rules.fixPValue(t.failures(), t.runs())).toList());
         List<ConfigResult> results = new ArrayList<>();
         for (PlannedConfig c : plan.configs()) {
-            results.add(c.role() == Role.BASELINE ? baseline
-                    : fix(c, tallies.get(c.name()), base, baseline.verdict() == Verdict.REPRODUCED, rules,
-                    held.get(candidates.indexOf(c)), adaptive ? Optional.empty() : paired(plan, c, records)));
+            results.add(c.role() == Role.BASELINE ? baseline : c.role() == Role.CONTROL ? control.orElseThrow()
+                    : fix(c, tallies.get(c.name()), base, new Context(baseline.verdict() == Verdict.REPRODUCED,
+                    controlFailed, Probes.of(c, records)), rules, held.get(candidates.indexOf(c)),
+                    adaptive ? Optional.empty() : paired(plan, c, records)));
         }
         List<ConfigResult> fixes = results.stream().filter(r -> r.role() == Role.FIX).toList();
 
@@ -59,6 +91,9 @@ public final class VerdictCalculator {
             verdict = Verdict.INCONCLUSIVE;
             reason = "the plan has no fix: CONFIRMED needs at least one (a baseline alone measures its rate, and"
                     + " confirms nothing)";
+        } else if (controlFailed) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = CONTROL_FAILED + ": " + control.get().reason();
         } else if (baseline.verdict() != Verdict.REPRODUCED) {
             verdict = Verdict.INCONCLUSIVE;
             reason = "the baseline: " + baseline.reason();
@@ -120,7 +155,7 @@ public final class VerdictCalculator {
                     + " threshold %s", x, n, boundText(Role.BASELINE, bound), pct(rules.threshold())) + beside;
         } else if (x == 0) {
             verdict = Verdict.NOT_REPRODUCED;
-            reason = "the baseline never hit the re-entry crash in " + n + " runs" + beside + ", so the runs prove"
+            reason = "the " + config.role().label() + " never hit the re-entry crash in " + n + " runs" + beside + ", so the runs prove"
                     + " nothing about the fixes: raise the memory pressure or the budget, or check that the lab sees"
                     + " re-entry at all (self-test)";
         } else {
@@ -177,12 +212,15 @@ public final class VerdictCalculator {
      *             fixes are chosen among; otherwise its own bound decides)
      * @param p    McNemar's p-value beside it (empty for adaptive runs)
      */
-    private static ConfigResult fix(PlannedConfig config, Tally t, Tally base, boolean baselineReproduced,
+    private static ConfigResult fix(PlannedConfig config, Tally t, Tally base, Context context,
                                     VerdictRules rules, boolean held, Optional<Double> p) {
         int f = t.failures();
         int n = t.runs();
         double bound = rules.fixBound(f, n);
-        Optional<Coverage> coverage = Coverage.of(base, t);
+        boolean foreign = config.foreign().isPresent();
+        // A foreign driver has no telemetry of xidfilter's: its coverage is its probe, or none.
+        Optional<Coverage> coverage = foreign ? Optional.empty() : Coverage.of(base, t);
+        Probes probes = context.probes();
         String holm = String.format(Locale.ROOT, " by Holm's procedure over the %d fixes", rules.fixes());
         String clean = String.format(Locale.ROOT, "no failure in %d runs: rate %s", n, boundText(Role.FIX, bound));
         Verdict verdict = Verdict.INCONCLUSIVE;
@@ -196,7 +234,11 @@ public final class VerdictCalculator {
                     : String.format(Locale.ROOT, "%d re-entry crashes, %d other crashes, %d hangs and %d lab errors"
                     + " after the load started (a failure the lab cannot place before the load counts against"
                     + " the fix) in %d runs", t.reentry(), t.otherCrashes(), t.hangs(), t.labErrorsAfterLoad(), n);
-        } else if (config.driver().xidMode() == XidMode.OFF) {
+        } else if (probes.failed() > 0) {
+            verdict = Verdict.BLIND;
+            reason = String.format(Locale.ROOT, "its probe failed after %d of %d runs' load: the filter stopped doing"
+                    + " its job there, so surviving proves nothing about a fix", probes.failed(), n);
+        } else if (!foreign && config.driver().xidMode() == XidMode.OFF) {
             verdict = Verdict.BLIND;
             reason = "its Xid mode is off: the filter computes nothing, so surviving proves nothing about a fix";
         } else if (coverage.isPresent() && coverage.get().lost() > rules.maxCoverageLoss()) {
@@ -216,7 +258,13 @@ public final class VerdictCalculator {
             reason = clean + ", but on a load of its own (load: own): compared across loads, so at most INCONCLUSIVE";
         } else if (rules.tooManyExcused(t)) {
             reason = clean + ", but " + excused(t, rules);
-        } else if (coverage.isEmpty()) {
+        } else if (foreign && config.probe().isEmpty()) {
+            reason = clean + ", but " + NO_PROBE + " (a foreign driver has no telemetry: surviving may mean it"
+                    + " stopped filtering)";
+        } else if (probes.missing() > 0) {
+            reason = String.format(Locale.ROOT, "%s, but coverage not measured: its probe gave no result after %d"
+                    + " of %d runs", clean, probes.missing(), n);
+        } else if (!foreign && coverage.isEmpty()) {
             reason = clean + ", but what it sees is not measured: " + (t.hasTelemetry() ? "the baseline" : "it")
                     + " left no telemetry (the lab reads the driver's counters only from runs that end with the"
                     + " machine up)";
@@ -224,14 +272,17 @@ public final class VerdictCalculator {
             more = Math.max(1, rules.cleanRunsNeeded() - n);
             reason = String.format(Locale.ROOT, "%s, not under the threshold %s%s: %d more crash-free runs needed",
                     clean, pct(rules.threshold()), rules.chooseAmongFixes() ? holm : "", more);
-        } else if (!baselineReproduced) {
+        } else if (context.controlFailed()) {
+            reason = clean + ", under the threshold, but " + CONTROL_FAILED + " (see the control)";
+        } else if (!context.baselineReproduced()) {
             reason = clean + ", under the threshold, but the baseline did not reproduce above it, so the runs"
                     + " cannot tell this fix from the baseline (see the baseline)";
         } else {
             verdict = Verdict.CONFIRMED;
-            reason = String.format(Locale.ROOT, "%s, under the threshold %s%s; sees %s of the baseline's non-paging"
-                    + " callbacks", clean, pct(rules.threshold()), rules.chooseAmongFixes() ? holm : "",
-                    pct(1 - coverage.get().lost()));
+            reason = String.format(Locale.ROOT, "%s, under the threshold %s%s; %s", clean, pct(rules.threshold()),
+                    rules.chooseAmongFixes() ? holm : "", foreign
+                    ? "its probe passed after every run's load (a foreign driver's coverage)"
+                    : "sees " + pct(1 - coverage.get().lost()) + " of the baseline's non-paging callbacks");
         }
         return result(config, t, bound, (double) f / Math.max(1, n), p, coverage, verdict, reason, more);
     }

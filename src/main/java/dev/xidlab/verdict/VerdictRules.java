@@ -33,9 +33,16 @@ import java.util.OptionalInt;
  *
  * @param fixes            the plan's fixes: the family Holm's procedure spreads the 5% over
  * @param chooseAmongFixes whether the verdicts must hold for all the fixes together
+ * @param control          the plan has a positive control (its rule is stated only then)
+ * @param probes           the plan has a foreign driver or a probe (their rule is stated only then)
  */
 public record VerdictRules(double threshold, double maxCoverageLoss, boolean adaptive, int fixes,
-                           boolean chooseAmongFixes) {
+                           boolean chooseAmongFixes, boolean control, boolean probes) {
+
+    public VerdictRules(double threshold, double maxCoverageLoss, boolean adaptive, int fixes,
+                        boolean chooseAmongFixes) {
+        this(threshold, maxCoverageLoss, adaptive, fixes, chooseAmongFixes, false, false);
+    }
 
     /**
      * The share of a configuration's attempted runs that may be lab errors excused before the load; with more it
@@ -48,7 +55,9 @@ public record VerdictRules(double threshold, double maxCoverageLoss, boolean ada
 
     public static VerdictRules of(Plan plan, boolean adaptive) {
         return new VerdictRules(plan.threshold(), plan.maxCoverageLoss(), adaptive,
-                (int) plan.configs().stream().filter(c -> c.role() == Role.FIX).count(), plan.chooseAmongFixes());
+                (int) plan.configs().stream().filter(c -> c.role() == Role.FIX).count(), plan.chooseAmongFixes(),
+                plan.control().isPresent(), plan.configs().stream()
+                .anyMatch(c -> c.foreign().isPresent() || c.probe().isPresent()));
     }
 
     /** The baseline's one-sided 95% lower bound on re-entry crashes per run. */
@@ -188,7 +197,20 @@ public record VerdictRules(double threshold, double maxCoverageLoss, boolean ada
                 + " Clopper-Pearson for planned runs, anytime-valid for adaptive ones) is above the threshold, " + t
                 + ". Its hangs and other crashes are reported beside, not counted. Otherwise it is NOT REPRODUCED"
                 + " (no re-entry crash) or INCONCLUSIVE, with how many more runs would separate it.");
+        if (control) {
+            rules.add("The control (role: control) is xidfilter in lookup mode on the baseline's load, judged as the"
+                    + " baseline is. When it is not REPRODUCED, the control did not reproduce: this lab and load cannot"
+                    + " show this crash, so every fix and the matrix are at most INCONCLUSIVE.");
+        }
         rules.add("A fix that crashed, hung or had a lab error after the load started in any run is NOT CONFIRMED.");
+        if (probes) {
+            rules.add("A fix that is a foreign driver (driver: a package) has no telemetry: its probe, run in the"
+                    + " guest after each run's load, is its coverage. Without a probe it is at most INCONCLUSIVE"
+                    + " (coverage not measured: give a probe), never CONFIRMED; a run that survived without a probe"
+                    + " result leaves it at most INCONCLUSIVE; a probe that failed in any run makes it BLIND: it"
+                    + " stopped the crash by no longer doing its job. A probe on an xidfilter fix counts the same,"
+                    + " beside its telemetry.");
+        }
         rules.add("A fix whose Xid mode is off, or that sees more than " + Percent.of(maxCoverageLoss) + " fewer"
                 + " non-paging callbacks per operation than the baseline, in all or of any one kind of operation the"
                 + " baseline sees (creates, cached and non-cached reads and writes; a kind by a one-sided exact test"

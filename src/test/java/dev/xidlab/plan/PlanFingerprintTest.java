@@ -16,6 +16,13 @@ class PlanFingerprintTest {
     }
 
     @Test
+    void theFieldPlansFingerprintIsTheOneItsResultsFilesCarry() throws Exception {
+        // Pinned before configurations could bring a foreign driver, a probe or a control: those are added to the
+        // fingerprint only when a plan has them, so the results files of plans without them still resume.
+        assertEquals("143b3ee179144efdd745bb4e", PlanReader.read(java.nio.file.Path.of("plans/field.yaml")).fingerprint());
+    }
+
+    @Test
     void runsAndThresholdAreNotPartOfIt() {
         assertEquals(DefaultPlan.plan().fingerprint(), DefaultPlan.plan().withRuns(3).withThreshold(0.2).fingerprint());
     }

@@ -133,8 +133,8 @@ class PlanReaderTest {
 
     @Test
     void anUnknownKeyIsNamedWithItsLine() {
-        assertEquals("plan.yaml line 3: unknown key 'mdoe' in a configuration (known: guard, guardStack, load, mode,"
-                + " name, role, selfTest, skip, skipFor, stress)", message("""
+        assertEquals("plan.yaml line 3: unknown key 'mdoe' in a configuration (known: driver, guard, guardStack, load,"
+                + " mode, name, probe, role, selfTest, skip, skipFor, stress)", message("""
                 configurations:
                   - name: field
                     mdoe: lookup
@@ -181,7 +181,7 @@ class PlanReaderTest {
 
     @Test
     void aConfigurationErrorIsReportedBeforeAWrongTypeInRunsOnALaterLine() {
-        assertEquals("plan.yaml line 2: unknown role 'bogus' (expected one of: baseline, fix)", message("""
+        assertEquals("plan.yaml line 2: unknown role 'bogus' (expected one of: baseline, fix, control)", message("""
                 configurations:
                   - {name: f, role: bogus}
                 runs: forty

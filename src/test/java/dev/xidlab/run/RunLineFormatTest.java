@@ -79,6 +79,20 @@ class RunLineFormatTest {
     }
 
     @Test
+    void aLineOfAnEarlierVersionHasNoProbeResult() throws Exception {
+        assertTrue(read(SURVIVED).probe().isEmpty());
+    }
+
+    @Test
+    void aProbesExitCodeIsWrittenLastAndReadsBack() throws Exception {
+        RunRecord probed = read(SURVIVED).withProbe(new RunRecord.Probe(3));
+        String line = json.writeValueAsString(probed);
+
+        assertTrue(line.endsWith(",\"probeExit\":3}"), line);
+        assertTrue(read(line).probeFailed());
+    }
+
+    @Test
     void aReentryCrashReadsIntoItsParts() throws Exception {
         RunRecord r = read(BUGCHECKED);
 
