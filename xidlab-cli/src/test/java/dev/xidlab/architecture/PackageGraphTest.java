@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,15 +26,17 @@ import org.junit.jupiter.api.Test;
  */
 class PackageGraphTest {
 
-    private static final Path PROJECT = Path.of(System.getProperty("xidlab.projectDir", ".")).toAbsolutePath();
+    private static final Path PROJECT = Path.of(System.getProperty("xidlab.projectDir", ".")).toAbsolutePath().normalize();
+    private static final List<String> MODULES = List.of("xidlab-core", "xidlab-agent", "xidlab-cli");
 
     private static JavaClasses product;
 
     @BeforeAll
     static void importProduct() {
-        product = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages("dev.xidlab");
+        // Each module's compiled classes, wherever Maven's reactor puts them on the class path (directories in
+        // `mvn test`, jars in `mvn verify`).
+        product = new ClassFileImporter().importPaths(MODULES.stream()
+                .map(m -> PROJECT.resolve(m).resolve("target/classes")).toList());
     }
 
     @Test
@@ -78,7 +82,7 @@ class PackageGraphTest {
     @Test
     void everyProductPackageSaysWhatItOwns() throws IOException {
         List<Path> missing;
-        try (Stream<Path> dirs = Files.walk(sourceRoot())) {
+        try (Stream<Path> dirs = sourceRoots().flatMap(PackageGraphTest::walk)) {
             missing = dirs.filter(Files::isDirectory).filter(PackageGraphTest::holdsJava)
                     .filter(d -> !Files.exists(d.resolve("package-info.java"))).toList();
         }
@@ -86,19 +90,44 @@ class PackageGraphTest {
     }
 
     @Test
+    void everyProductPackageLivesInOneModule() {
+        // A package split across modules would let a module reach past its dependencies through package access.
+        Map<Path, List<String>> modulesOf = new TreeMap<>();
+        for (String module : MODULES) {
+            Path root = PROJECT.resolve(module).resolve("src/main/java");
+            walk(root.resolve("dev/xidlab")).filter(Files::isDirectory).filter(PackageGraphTest::holdsJava)
+                    .forEach(dir -> modulesOf.computeIfAbsent(root.relativize(dir), d -> new ArrayList<>()).add(module));
+        }
+        Map<Path, List<String>> split = new TreeMap<>(modulesOf);
+        split.values().removeIf(modules -> modules.size() == 1);
+        assertEquals(Map.of(), split, "packages in more than one module");
+    }
+
+    @Test
     void noProductSourceFileIsLongerThan500Lines() throws IOException {
         List<String> tooLong;
-        try (Stream<Path> files = Files.walk(sourceRoot())) {
+        try (Stream<Path> files = sourceRoots().flatMap(PackageGraphTest::walk)) {
             tooLong = files.filter(f -> f.toString().endsWith(".java")).filter(f -> lines(f) > 500)
-                    .map(f -> sourceRoot().relativize(f) + " (" + lines(f) + " lines)").toList();
+                    .map(f -> PROJECT.relativize(f) + " (" + lines(f) + " lines)").toList();
         }
         assertEquals(List.of(), tooLong, "files in src/main over 500 lines");
     }
 
-    private static Path sourceRoot() {
-        Path root = PROJECT.resolve("src/main/java/dev/xidlab");
-        assertTrue(Files.isDirectory(root), "no product sources under " + root);
-        return root;
+    /** Every module's product sources. */
+    private static Stream<Path> sourceRoots() {
+        return MODULES.stream().map(m -> {
+            Path root = PROJECT.resolve(m).resolve("src/main/java/dev/xidlab");
+            assertTrue(Files.isDirectory(root), "no product sources under " + root);
+            return root;
+        });
+    }
+
+    private static Stream<Path> walk(Path root) {
+        try {
+            return Files.walk(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean holdsJava(Path dir) {
