@@ -92,7 +92,7 @@ public final class MatrixCommand extends TextOrJsonCommand {
         try (ReportDirectory held = openReport(report)) {
             ResultsFile.Contents previous;
             try {
-                previous = MatrixSession.prepare(plan, lab.name(), report, slice, resume);
+                previous = MatrixSession.prepare(plan, lab, report, slice, resume);
             } catch (PlanException e) {
                 throw UserErrors.end("", e);
             }

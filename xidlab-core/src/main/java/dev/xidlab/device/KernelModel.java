@@ -51,9 +51,16 @@ public final class KernelModel implements AutoCloseable {
     public record Faults(long soft, long hard, long collided, long sameThread, long storeReads) {
     }
 
+    /**
+     * The model built with another driver in it instead of the one on the class path: the stand-in guest's build of
+     * a user's driver package (another module name, its own registration flags), which the VM lab installed there.
+     */
+    public static final String LIBRARY_PROPERTY = "xidlab.model.library";
+
     private static ModelLibrary load() {
+        String installed = System.getProperty(LIBRARY_PROPERTY, "");
         try {
-            return Native.load("xidmodel", ModelLibrary.class);
+            return Native.load(installed.isBlank() ? "xidmodel" : installed, ModelLibrary.class);
         } catch (UnsatisfiedLinkError e) {
             loadFailure = e.getMessage();
             return null;

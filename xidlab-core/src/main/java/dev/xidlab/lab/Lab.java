@@ -48,6 +48,53 @@ public interface Lab extends AutoCloseable {
     Device deployDriver();
 
     /**
+     * Inside a guest, for a load of the user's own driver that the host installed: makes sure it is loaded, without
+     * xidfilter's controller. A Windows machine has nothing to do (the host loaded it with fltmc); the stand-in's
+     * model loads its build of it.
+     */
+    default void loadInstalledDriver() {
+    }
+
+    /**
+     * Why this lab cannot install the user's driver packages and the site's filter packages a plan brings (each
+     * said in {@code what}), or empty when it can: asked before anything runs.
+     */
+    default java.util.Optional<String> cannotInstall(java.util.List<ForeignDriver> drivers,
+                                                     java.util.List<SitePackage> sitePackages, String what) {
+        return java.util.Optional.of("--lab " + name() + " does not install driver packages: " + what);
+    }
+
+    /**
+     * The driver the next runs load: the user's package installed and loaded in place of xidfilter (and of the
+     * package before it, which is unloaded and uninstalled), or, when empty, xidfilter again ({@link #deployDriver}
+     * then loads it). Called on a booted machine before every run; a package already in place is not installed
+     * again. A package that does not install or load fails with a {@link LabException} that says why.
+     */
+    default void useDriver(java.util.Optional<ForeignDriver> driver) {
+        if (driver.isPresent()) {
+            throw new LabException("--lab " + name() + " does not install driver packages");
+        }
+    }
+
+    /**
+     * Installs the site's own co-resident filters once on the booted machine, before the first run: they stay
+     * beside the driver under test for the whole matrix.
+     */
+    default void installSitePackages(java.util.List<SitePackage> packages) {
+        if (!packages.isEmpty()) {
+            throw new LabException("--lab " + name() + " does not install a site's filter packages");
+        }
+    }
+
+    /**
+     * Runs a configuration's probe on the machine after a run's load and gives its exit code (0: the filter still
+     * does its job); fails with a {@link LabException} when the probe cannot be run at all.
+     */
+    default int probe(String command) {
+        throw new LabException("--lab " + name() + " cannot run a probe");
+    }
+
+    /**
      * Runs the profile's load and memory pressure until its budget is spent or the machine bugchecks. Evidence
      * of a crash (dumps, event-log exports) is copied to {@code evidenceDir}.
      */

@@ -11,8 +11,15 @@ public sealed interface RunOutcome {
 
     Duration elapsed();
 
-    /** The budget was spent and the machine is still up. */
-    record Survived(long operations, Duration elapsed, DriverStats stats) implements RunOutcome {
+    /**
+     * The budget was spent and the machine is still up. {@code stats} is xidfilter's telemetry; a user's own driver
+     * (a configuration's driver package) has none.
+     */
+    record Survived(long operations, Duration elapsed, Optional<DriverStats> stats) implements RunOutcome {
+
+        public Survived(long operations, Duration elapsed, DriverStats stats) {
+            this(operations, elapsed, Optional.of(stats));
+        }
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.xidlab.matrix;
 
+import dev.xidlab.lab.ForeignDriver;
 import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.LabException;
+import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.plan.Plan;
 import dev.xidlab.plan.PlanException;
 import dev.xidlab.plan.PlannedRun;
@@ -38,7 +41,7 @@ public final class MatrixSession {
      * validated for resuming (the same plan, lab, shard and limits), a plan the lab cannot run (a foreign binary on
      * the kernel model) refused. Nothing runs and nothing is written when it throws.
      */
-    public static ResultsFile.Contents prepare(Plan plan, String lab, Path reportDir, Shard shard, boolean resume)
+    public static ResultsFile.Contents prepare(Plan plan, Lab lab, Path reportDir, Shard shard, boolean resume)
             throws IOException, PlanException {
         java.util.Optional<String> cannot = plan.cannotRunOn(lab);
         if (cannot.isPresent()) {
@@ -53,7 +56,7 @@ public final class MatrixSession {
                     + " directory");
         }
         ResultsFile.Contents contents = ResultsFile.read(results);
-        ResultsFile.requireSame(results, contents.header(), plan, lab);
+        ResultsFile.requireSame(results, contents.header(), plan, lab.name());
         ResultsFile.requireSameLimits(results, contents.header(), plan);
         Shard begun = contents.header().slice();
         if (!begun.equals(shard)) {
@@ -82,6 +85,7 @@ public final class MatrixSession {
             throw new PlanException("an adaptive matrix decides its next runs from the results so far, so it cannot"
                     + " be split into shards: run it whole, or the shards with --no-adaptive");
         }
+        installPackages(plan, lab);
         Path resultsPath = reportDir.resolve(RESULTS);
         List<RunRecord> records = new ArrayList<>(previous == null ? List.of() : previous.runs());
         MatrixRunner runner = new MatrixRunner(lab, reportDir, filterModule);
@@ -112,5 +116,29 @@ public final class MatrixSession {
         MatrixSummary summary = VerdictCalculator.summarize(plan, labHeader, records, adaptive);
         ReportWriter.write(reportDir, summary);
         return summary;
+    }
+
+    /**
+     * The site's filters, then each of the plan's driver packages once, installed and loaded on the booted machine
+     * before the first run: a package that does not install or load is refused with its reason before anything is
+     * run or written (the user's input, exit 2), not found out runs later as lab errors.
+     */
+    private static void installPackages(Plan plan, Lab lab) throws PlanException {
+        if (plan.foreignDrivers().isEmpty() && plan.sitePackages().isEmpty()) {
+            return;
+        }
+        lab.boot();
+        String doing = "the site's filter packages";
+        try {
+            lab.installSitePackages(plan.sitePackages());
+            for (ForeignDriver driver : plan.foreignDrivers()) {
+                doing = "driver package " + driver.given() + " (" + driver.module() + ")";
+                lab.useDriver(java.util.Optional.of(driver));
+            }
+        } catch (LabUnavailableException e) {
+            throw e;
+        } catch (LabException e) {
+            throw new PlanException(doing + " did not install: " + e.getMessage() + "; nothing was run");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.xidlab.plan;
 
+import dev.xidlab.lab.ForeignDriver;
+import dev.xidlab.lab.SitePackage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.xidlab.plan;
 
+import dev.xidlab.lab.ForeignDriver;
+import dev.xidlab.lab.SitePackage;
 import dev.xidlab.dump.Machine;
 import dev.xidlab.protocol.Labels;
 import dev.xidlab.site.Environment;
@@ -86,7 +88,9 @@ final class EnvironmentBlock {
             if (!java.nio.file.Files.isRegularFile(dir.resolve(module))) {
                 throw v.error(at, "the package of " + module + " (" + given + ") does not hold " + module);
             }
-            packages.add(new SitePackage(module, given, dir));
+            LocatedNode altitude = f.fields.get("altitude");
+            packages.add(new SitePackage(module, given, dir, altitude == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(altitude(v, altitude, "altitude"))));
         }
         return packages;
     }

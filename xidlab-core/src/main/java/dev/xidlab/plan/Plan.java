@@ -1,5 +1,7 @@
 package dev.xidlab.plan;
 
+import dev.xidlab.lab.ForeignDriver;
+import dev.xidlab.lab.SitePackage;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.load.StressProfile;
@@ -153,11 +155,11 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
     }
 
     /**
-     * Why the plan cannot run on this lab, when it cannot: the kernel model runs xidfilter's portable core, never a
-     * foreign binary (a user's driver package or a site's filter binaries); no lab installs them yet (the VM lab's
-     * part of issue 24 will). Checked before any run.
+     * Why the plan cannot run on this lab, when it cannot: a user's driver package or a site's filter binaries on a
+     * lab that does not install them (the kernel model runs xidfilter's portable core, never a foreign binary).
+     * Checked before any run: running xidfilter in their place would pass it off as the user's driver.
      */
-    public Optional<String> cannotRunOn(String lab) {
+    public Optional<String> cannotRunOn(dev.xidlab.lab.Lab lab) {
         List<String> foreign = new ArrayList<>();
         configs.forEach(c -> c.foreign().ifPresent(f -> foreign.add("configuration '" + c.name() + "' brings "
                 + f.module() + " (" + f.given() + ")")));
@@ -166,12 +168,12 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         if (foreign.isEmpty()) {
             return Optional.empty();
         }
-        if (LabName.SIM.equals(lab)) {
-            return Optional.of("the kernel model (--lab sim) cannot run a foreign binary: " + String.join("; ", foreign)
-                    + "; run this plan on --lab vagrant");
-        }
-        // Until the VM lab installs packages, running xidfilter in their place would pass it off as the user's driver.
-        return Optional.of("--lab " + lab + " does not install driver packages yet: " + String.join("; ", foreign));
+        return lab.cannotInstall(foreignDrivers(), sitePackages, String.join("; ", foreign));
+    }
+
+    /** The distinct driver packages of the configurations, in the plan's order. */
+    public List<ForeignDriver> foreignDrivers() {
+        return configs.stream().flatMap(c -> c.foreign().stream()).distinct().toList();
     }
 
     public PlannedConfig baseline() {

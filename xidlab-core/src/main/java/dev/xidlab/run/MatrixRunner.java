@@ -5,6 +5,7 @@ import dev.xidlab.crash.CrashAnalyzer;
 import dev.xidlab.device.Device;
 import dev.xidlab.dump.Bugcheck;
 import dev.xidlab.dump.DumpFormatException;
+import dev.xidlab.lab.ForeignDriver;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.RunOutcome;
 import dev.xidlab.plan.PlannedRun;
@@ -18,7 +19,9 @@ import java.util.Optional;
 
 /**
  * Runs planned runs on a lab, one after another: boot, deploy, configure (and reload, so the registration flags
- * take effect), reset the telemetry, stress, triage the dump, and append the record before the next run. A lab
+ * take effect), reset the telemetry, stress, triage the dump, and append the record before the next run. A
+ * configuration with the user's driver package has the lab install and load it instead (it has no controller and
+ * no telemetry), its crashes are attributed to its module, and its probe runs after each load that survived. A lab
  * failure is recorded as such, with whether the load had started, and the matrix goes on.
  */
 public final class MatrixRunner {
@@ -73,17 +76,19 @@ public final class MatrixRunner {
         long started = System.nanoTime();
         RunOutcome outcome;
         boolean loadStarted = false;
+        Optional<ForeignDriver> foreign = run.config().foreign();
         try {
             lab.boot();
-            try (Device device = lab.deployDriver()) {
-                if (!imagesFiled) {
-                    // Once per matrix: the machine's own images make its dumps unwind offline, with the report.
-                    lab.fileKernelImages(reportDir.resolve("symbols"));
-                    imagesFiled = true;
+            lab.useDriver(foreign);
+            if (foreign.isEmpty()) {
+                try (Device device = lab.deployDriver()) {
+                    fileKernelImages();
+                    device.setConfig(run.config().driver(), ApplyMode.NEXT_LOAD);
+                    device.reload();
+                    device.resetStats();
                 }
-                device.setConfig(run.config().driver(), ApplyMode.NEXT_LOAD);
-                device.reload();
-                device.resetStats();
+            } else {
+                fileKernelImages();
             }
             loadStarted = true;
             outcome = lab.stress(run.config().stress(), run.seed(), evidence);
@@ -99,7 +104,44 @@ public final class MatrixRunner {
         if (outcome instanceof RunOutcome.LabFailure failure) {
             keepEvidence(evidence, failure.reason());
         }
-        return record(run, outcome);
+        RunRecord record = record(run, outcome);
+        if (outcome instanceof RunOutcome.Survived && run.config().probe().isPresent()) {
+            record = probe(record, run.config().probe().get(), evidence);
+        }
+        return record;
+    }
+
+    /** Once per matrix: the machine's own images make its dumps unwind offline, with the report. */
+    private void fileKernelImages() {
+        if (!imagesFiled) {
+            lab.fileKernelImages(reportDir.resolve("symbols"));
+            imagesFiled = true;
+        }
+    }
+
+    /**
+     * The configuration's probe, on the machine the load left up: its exit code joins the run's record. A probe
+     * that cannot be run at all gives no result (the verdict says coverage was not measured), and why is kept
+     * beside the run's evidence.
+     */
+    private RunRecord probe(RunRecord record, String command, Path evidence) {
+        try {
+            return record.withProbe(new RunRecord.Probe(lab.probe(command)));
+        } catch (RuntimeException e) {
+            try {
+                java.nio.file.Files.createDirectories(evidence);
+                java.nio.file.Files.writeString(evidence.resolve("probe-error.txt"), "the probe '" + command
+                        + "' could not be run: " + e.getMessage() + "\n");
+            } catch (java.io.IOException ignored) {
+                // The record still says the probe gave no result.
+            }
+            return record;
+        }
+    }
+
+    /** The module a crash's recursion is looked for in: the configuration's driver, xidfilter unless it brings one. */
+    private String moduleOf(PlannedRun run) {
+        return run.config().foreign().map(ForeignDriver::module).orElse(filterModule);
     }
 
     private static RunRecord.Slot slot(PlannedRun run) {
@@ -129,14 +171,14 @@ public final class MatrixRunner {
         RunRecord.Slot slot = slot(run);
         long millis = outcome.elapsed().toMillis();
         if (outcome instanceof RunOutcome.Survived s) {
-            return RunRecord.survived(slot, s.operations(), millis, Telemetry.of(s.stats()));
+            return RunRecord.survived(slot, s.operations(), millis, s.stats().map(Telemetry::of));
         }
         if (outcome instanceof RunOutcome.Bugchecked b) {
             Optional<RunRecord.Analysis> analysis = Optional.empty();
             Optional<String> note = Optional.empty();
             if (b.dump().isPresent()) {
                 try {
-                    analysis = Optional.of(analysis(CrashAnalyzer.analyze(b.dump().get(), filterModule, symbols())));
+                    analysis = Optional.of(analysis(CrashAnalyzer.analyze(b.dump().get(), moduleOf(run), symbols())));
                 } catch (DumpFormatException e) {
                     note = Optional.of("dump unreadable: " + e.getMessage());
                 }
@@ -147,7 +189,7 @@ public final class MatrixRunner {
             return RunRecord.bugchecked(slot, crash, b.operations(), millis, b.stats().map(Telemetry::of), note);
         }
         if (outcome instanceof RunOutcome.Hung h) {
-            return RunRecord.hung(slot, new RunRecord.Hang(h.reason(), h.bound().toMillis(), forced(h)),
+            return RunRecord.hung(slot, new RunRecord.Hang(h.reason(), h.bound().toMillis(), forced(h, moduleOf(run))),
                     h.operations(), millis, h.stats().map(Telemetry::of));
         }
         RunOutcome.LabFailure failure = (RunOutcome.LabFailure) outcome;
@@ -164,12 +206,12 @@ public final class MatrixRunner {
      * The bugcheck the lab forced out of a hung machine (an NMI's), read from the dump it left: where the threads
      * were stuck. A dump that does not read is still in the run's evidence, but says nothing here.
      */
-    private Optional<RunRecord.Crash> forced(RunOutcome.Hung h) {
+    private Optional<RunRecord.Crash> forced(RunOutcome.Hung h, String module) {
         if (h.dump().isEmpty()) {
             return Optional.empty();
         }
         try {
-            CrashAnalysis a = CrashAnalyzer.analyze(h.dump().get(), filterModule, symbols());
+            CrashAnalysis a = CrashAnalyzer.analyze(h.dump().get(), module, symbols());
             return Optional.of(crash(a.bugcheck(), Optional.of(analysis(a)), h.dump()));
         } catch (DumpFormatException e) {
             return Optional.empty();

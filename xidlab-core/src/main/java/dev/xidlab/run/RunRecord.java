@@ -150,8 +150,13 @@ public record RunRecord(Slot slot, Outcome outcome, long operations, long elapse
     }
 
     public static RunRecord survived(Slot slot, long operations, long elapsedMillis, Telemetry telemetry) {
+        return survived(slot, operations, elapsedMillis, Optional.of(telemetry));
+    }
+
+    /** A survived run; without telemetry when the driver under test is the user's own (it has none). */
+    public static RunRecord survived(Slot slot, long operations, long elapsedMillis, Optional<Telemetry> telemetry) {
         return new RunRecord(slot, Outcome.SURVIVED, operations, elapsedMillis, Optional.empty(), Optional.empty(),
-                Optional.of(telemetry), Optional.empty(), Optional.empty());
+                telemetry, Optional.empty(), Optional.empty());
     }
 
     public static RunRecord bugchecked(Slot slot, Crash crash, long operations, long elapsedMillis,

@@ -1,5 +1,9 @@
 package dev.xidlab.plan;
 
+import dev.xidlab.lab.ForeignDriver;
+import dev.xidlab.lab.sim.SimLab;
+import dev.xidlab.lab.sim.StandInGuestLab;
+import dev.xidlab.lab.SitePackage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,10 +133,20 @@ class ForeignDriverPlanTest {
     void theKernelModelRefusesAForeignDriverWithTheReason() throws Exception {
         Plan plan = parse("  - {name: v2, driver: {package: builds/a/}}\n");
 
-        assertEquals(Optional.of("the kernel model (--lab sim) cannot run a foreign binary: configuration 'v2' brings"
-                + " vendorflt.sys (builds/a/); run this plan on --lab vagrant"), plan.cannotRunOn("sim"));
-        assertTrue(plan.cannotRunOn("vagrant").orElseThrow().startsWith("--lab vagrant does not install driver"
-                + " packages yet"));
-        assertEquals(Optional.empty(), parse("  - {name: c, role: control}\n").cannotRunOn("sim"));
+        try (SimLab sim = new SimLab()) {
+            assertEquals(Optional.of("the kernel model (--lab sim) cannot run a foreign binary: configuration 'v2'"
+                    + " brings vendorflt.sys (builds/a/); run this plan on --lab vagrant"), plan.cannotRunOn(sim));
+            assertEquals(Optional.empty(), parse("  - {name: c, role: control}\n").cannotRunOn(sim));
+        }
+    }
+
+    @Test
+    void aLabThatInstallsNoPackagesRefusesAForeignDriverRatherThanRunXidfilterInItsPlace() throws Exception {
+        Plan plan = parse("  - {name: v2, driver: {package: builds/a/}}\n");
+
+        try (StandInGuestLab standIn = new StandInGuestLab()) {
+            assertEquals(Optional.of("--lab standin does not install driver packages: configuration 'v2' brings"
+                    + " vendorflt.sys (builds/a/)"), plan.cannotRunOn(standIn));
+        }
     }
 }

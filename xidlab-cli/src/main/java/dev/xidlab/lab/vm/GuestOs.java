@@ -61,6 +61,48 @@ public interface GuestOs {
     /** Installs and loads the driver (or, on the stand-in, the model's driver) from what was uploaded. */
     String installDriverScript();
 
+    /** Where a driver package's files go in the guest: one directory per driver module, named by its stem. */
+    default String packageDir(String module) {
+        return home() + "/drivers/" + module.replaceFirst("(?i)\\.sys$", "");
+    }
+
+    /**
+     * The files of a package to upload into {@link #packageDir}: every file of its directory (the .inf, .sys, .cat,
+     * .pdb, the user's test certificate .cer, anything the INF copies), or a bare .sys and the .pdb beside it.
+     */
+    default List<Upload> packageUploads(Path source, String module) {
+        String dir = packageDir(module);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.isDirectory(source)
+                ? java.nio.file.Files.list(source)
+                : java.util.stream.Stream.of(source, source.resolveSibling(module.replaceFirst("(?i)\\.sys$", "")
+                + ".pdb"))) {
+            return files.filter(java.nio.file.Files::isRegularFile).sorted()
+                    .map(f -> new Upload(f, dir + "/" + f.getFileName())).toList();
+        } catch (java.io.IOException e) {
+            throw new dev.xidlab.lab.LabException("driver package " + source + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Installs and loads the user's driver from its uploaded package, xidfilter unloaded first: the way its INF says
+     * (or, a bare .sys, as a minifilter service with its Instances keys), its certificates where a test-signed
+     * driver needs them. Idempotent (a reboot leaves it installed but maybe not loaded). Exits non-zero, its last
+     * line of output saying why, when the package does not install or load.
+     */
+    String installPackageScript(dev.xidlab.lab.ForeignDriver driver);
+
+    /** Unloads and uninstalls the user's driver, so the next configuration's is alone; one already gone is no error. */
+    String uninstallPackageScript(dev.xidlab.lab.ForeignDriver driver);
+
+    /**
+     * Installs and loads a site's co-resident filter from its uploaded package, for the whole matrix; empty for a
+     * guest that cannot run a site's binaries.
+     */
+    Optional<String> installSitePackageScript(dev.xidlab.lab.SitePackage site);
+
+    /** Runs a configuration's probe command after a load; the script's exit code is the probe's. */
+    String probeScript(String command);
+
     /**
      * The command line (not a script: its stdin and stdout must reach the JVM) of {@code xidlab driver serve} in the
      * guest: one process per run that answers the host's IOCTL requests, a line each.

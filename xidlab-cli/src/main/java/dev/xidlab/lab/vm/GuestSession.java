@@ -27,6 +27,10 @@ final class GuestSession {
     boolean ready;
     boolean uploaded;
     boolean driverLoaded;
+    /** The user's driver package installed in the guest now (a reboot leaves it installed), empty for none. */
+    Optional<dev.xidlab.lab.ForeignDriver> installedPackage = Optional.empty();
+    /** Whether that package is loaded since the last boot. */
+    boolean packageLoaded;
 
     GuestSession(VagrantLab.Setup setup, GuestOs guest, Function<SshTarget, GuestShell> shells,
                  Supplier<VagrantMachine> machine, Duration reconnectPause, Clock clock) {
@@ -61,6 +65,7 @@ final class GuestSession {
      */
     void rebooted() {
         driverLoaded = false;
+        packageLoaded = false;
         uploaded = false;
     }
 

@@ -64,7 +64,7 @@ final class RunWatch {
                        Instant started, Duration bound) {
     }
 
-    RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
+    RunOutcome stress(StressProfile profile, long seed, Path evidenceDir, boolean foreignDriver) {
         Instant started = clock.instant();
         String runId = "run-" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
         Evidence evidence = this.evidence.get();
@@ -74,7 +74,7 @@ final class RunWatch {
             // Proof that the guest was alive before the run: what a later silence is measured against.
             mark = new RunMark(runId, session.execOrFail("marking the guest", guest.markScript(runId), QUICK).strip());
             before = evidence.listing();
-            List<String> arguments = new ArrayList<>(loadArguments(profile, seed));
+            List<String> arguments = new ArrayList<>(loadArguments(profile, seed, foreignDriver));
             arguments.addAll(modelSwitches());
             session.execOrFail("starting the load", guest.startLoadScript(guest.home() + "/xidlab-agent.jar", arguments,
                     runId), QUICK);
@@ -380,7 +380,12 @@ final class RunWatch {
 
     /** The guest's {@code xidlab stress} arguments, the driver as the host configured it. */
     static List<String> loadArguments(StressProfile profile, long seed) {
-        List<String> args = new ArrayList<>(List.of("--as-configured", "--json",
+        return loadArguments(profile, seed, false);
+    }
+
+    /** The same, for the user's own driver the host installed (no xidfilter to configure, no telemetry) when asked. */
+    static List<String> loadArguments(StressProfile profile, long seed, boolean foreignDriver) {
+        List<String> args = new ArrayList<>(List.of(foreignDriver ? "--foreign-driver" : "--as-configured", "--json",
                 "--workers", String.valueOf(profile.workers()),
                 "--processes", String.valueOf(profile.processes()),
                 "--mix", profile.mix().label(),

@@ -23,6 +23,14 @@ public final class StandInGuest implements GuestOs {
     static final String DUMP_DIR = "/var/crash/xidlab";
     static final String STATE = "/var/lib/xidlab/service-key.bin";
     private static final String RUNS = HOME + "/runs";
+    /**
+     * The installed "driver package": the stand-in's build of a user's driver is the kernel model with that driver
+     * in it (make -C driver standin-package), which every model the guest starts loads instead of its own.
+     */
+    static final String INSTALLED_MODEL = "/var/lib/xidlab/driver.so";
+    /** Passes the installed build to a JVM that starts the model; nothing when xidfilter is the driver. */
+    private static final String INSTALLED_MODEL_OPTION = "$(test -f " + INSTALLED_MODEL + " && echo -D"
+            + dev.xidlab.device.KernelModel.LIBRARY_PROPERTY + "=" + INSTALLED_MODEL + ")";
     private static final String MARK = "/run/xidlab-run";
 
     /**
@@ -117,16 +125,55 @@ public final class StandInGuest implements GuestOs {
         return List.of();
     }
 
-    /** The model's driver is in the jar, loaded by every model boot from the saved service key: nothing to install. */
+    /**
+     * The model's driver is in the jar, loaded by every model boot from the saved service key: nothing to install
+     * but taking away a user's build, so that xidfilter is the driver again.
+     */
     @Override
     public String installDriverScript() {
-        return "sudo -n install -d -m 0755 /var/lib/xidlab";
+        return "sudo -n install -d -m 0755 /var/lib/xidlab && sudo -n rm -f " + INSTALLED_MODEL;
+    }
+
+    /**
+     * Checks the package as the stand-in can (its INF names the module; the module is a build of the kernel model,
+     * not a Windows binary, which no Linux guest loads) and installs it as the model every load starts.
+     */
+    @Override
+    public String installPackageScript(dev.xidlab.lab.ForeignDriver driver) {
+        String dir = packageDir(driver.module());
+        String sys = dir + "/" + driver.module();
+        String inf = driver.inf().map(i -> dir + "/" + i.getFileName()).orElse("");
+        return "f='" + sys + "'; [ -f \"$f\" ] || { echo \"no $f in the guest\" >&2; exit 1; };"
+                + (inf.isEmpty() ? "" : " grep -qiF '" + driver.module() + "' '" + inf + "' || { echo 'its INF does"
+                + " not name " + driver.module() + "' >&2; exit 1; };")
+                + " [ \"$(head -c 4 \"$f\" | od -An -c | tr -d ' ')\" = '177ELF' ] && grep -qa XmCreate \"$f\" || {"
+                + " echo '" + driver.module() + " is not a stand-in build of a driver (make -C driver standin-package):"
+                + " the stand-in guest runs no Windows binary' >&2; exit 1; };"
+                + " sudo -n install -d -m 0755 /var/lib/xidlab && sudo -n install -m 0644 \"$f\" " + INSTALLED_MODEL
+                + " && sync -- " + INSTALLED_MODEL;
+    }
+
+    @Override
+    public String uninstallPackageScript(dev.xidlab.lab.ForeignDriver driver) {
+        return "sudo -n rm -f " + INSTALLED_MODEL;
+    }
+
+    /** A site's filter binaries are Windows drivers: no Linux guest runs them. */
+    @Override
+    public Optional<String> installSitePackageScript(dev.xidlab.lab.SitePackage site) {
+        return Optional.empty();
+    }
+
+    /** The probe is a shell command line; the installed build is named to it as the loads get it. */
+    @Override
+    public String probeScript(String command) {
+        return "XIDLAB_MODEL_OPTION=\"" + INSTALLED_MODEL_OPTION + "\" " + command;
     }
 
     @Override
     public String agentCommandLine(String jar) {
-        return "sudo -n env XIDLAB_SIM_STATE=" + STATE + " java " + WindowsGuest.QUICK_JVM + " -jar " + jar
-                + " driver serve --device sim";
+        return "sudo -n env XIDLAB_SIM_STATE=" + STATE + " java " + WindowsGuest.QUICK_JVM + " "
+                + INSTALLED_MODEL_OPTION + " -jar " + jar + " driver serve --device sim";
     }
 
     /** /run is a tmpfs: a reboot empties it, and nothing else does. */
@@ -149,7 +196,8 @@ public final class StandInGuest implements GuestOs {
     @Override
     public String startLoadScript(String jar, List<String> stressArguments, String runId) {
         String run = RUNS + "/" + runId;
-        String command = "XIDLAB_SIM_STATE=" + STATE + " java " + WindowsGuest.QUICK_JVM + " -XX:ErrorFile=" + run
+        String command = "XIDLAB_SIM_STATE=" + STATE + " java " + WindowsGuest.QUICK_JVM + " " + INSTALLED_MODEL_OPTION
+                + " -XX:ErrorFile=" + run
                 + "-hs_err.log -jar " + jar + " stress --lab standin "
                 + String.join(" ", stressArguments) + " --result " + run + ".json >" + run + ".log 2>&1;"
                 + " echo $? >" + run + ".exit";

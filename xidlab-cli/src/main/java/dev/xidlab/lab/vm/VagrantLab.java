@@ -3,10 +3,12 @@ package dev.xidlab.lab.vm;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.IoctlDevice;
 import dev.xidlab.device.ModelOptions;
+import dev.xidlab.lab.ForeignDriver;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.lab.SitePackage;
 import dev.xidlab.lab.runner.CommandResult;
 import dev.xidlab.lab.runner.CommandRunner;
 import dev.xidlab.load.StressProfile;
@@ -154,6 +156,7 @@ public final class VagrantLab implements Lab {
     private final GuestSession session;
     private final SiteCheck siteCheck;
     private final RunWatch watch;
+    private final GuestPackages packages;
 
     public VagrantLab(Setup setup, CommandRunner vagrantRunner, Libvirt libvirt,
                       Supplier<Acceleration> accelerationProbe) {
@@ -172,6 +175,7 @@ public final class VagrantLab implements Lab {
         this.domain = new GuestDomain(libvirt, this::machine, setup.bootTimeout());
         this.session = new GuestSession(setup, guest, shells, this::machine, this.pace.reconnectPause(), clock);
         this.siteCheck = new SiteCheck(setup, guest);
+        this.packages = new GuestPackages(guest, session, siteCheck, trace);
         this.watch = new RunWatch(setup, guest, session, domain, this::machine, this.pace, clock, trace,
                 this::evidence, this::runEvidence, this::labView, sightings);
     }
@@ -289,6 +293,48 @@ public final class VagrantLab implements Lab {
 
     @Override
     public Device deployDriver() {
+        String jar = uploadAgent();
+        if (!session.driverLoaded) {
+            trace.step("installing and loading the driver");
+            session.execOrFail("installing and loading the driver", guest.installDriverScript(), QUICK);
+            session.driverLoaded = true;
+        }
+        return new IoctlDevice(new GuestDevice(session.shell(), guest, jar, trace));
+    }
+
+    /** The stand-in runs only its own builds of a driver; a Windows guest runs what the user gives it. */
+    @Override
+    public Optional<String> cannotInstall(List<ForeignDriver> drivers, List<SitePackage> sitePackages, String what) {
+        if (guest.standIn() && !sitePackages.isEmpty()) {
+            return Optional.of("the " + guest.name() + " guest cannot run a site's filter binaries (Windows drivers): "
+                    + what);
+        }
+        return Optional.empty();
+    }
+
+    /** {@link GuestPackages#use}. */
+    @Override
+    public void useDriver(Optional<ForeignDriver> driver) {
+        packages.use(driver, this::uploadAgent);
+    }
+
+    /** {@link GuestPackages#installSite}. */
+    @Override
+    public void installSitePackages(List<SitePackage> sitePackages) {
+        packages.installSite(sitePackages, this::uploadAgent);
+    }
+
+    /** {@link GuestPackages#probe}. */
+    @Override
+    public int probe(String command) {
+        if (!session.ready) {
+            throw new LabException("the Vagrant lab is not booted");
+        }
+        return packages.probe(command);
+    }
+
+    /** The agent jar in the guest's home, uploaded once per boot; returns its guest path. */
+    private String uploadAgent() {
         if (!session.ready) {
             throw new LabException("the Vagrant lab is not booted");
         }
@@ -305,12 +351,7 @@ public final class VagrantLab implements Lab {
             new GuestFiles(guest).ensure(session.shell(), uploads);
             session.uploaded = true;
         }
-        if (!session.driverLoaded) {
-            trace.step("installing and loading the driver");
-            session.execOrFail("installing and loading the driver", guest.installDriverScript(), QUICK);
-            session.driverLoaded = true;
-        }
-        return new IoctlDevice(new GuestDevice(session.shell(), guest, jar, trace));
+        return jar;
     }
 
     /** One run, watched by {@link RunWatch}. */
@@ -319,7 +360,7 @@ public final class VagrantLab implements Lab {
         if (!session.ready) {
             throw new LabException("the Vagrant lab is not booted");
         }
-        return watch.stress(profile, seed, evidenceDir);
+        return watch.stress(profile, seed, evidenceDir, session.installedPackage.isPresent());
     }
 
     /** {@link CrashOutcome#judge}: a crash's outcome from its evidence. */

@@ -195,6 +195,26 @@ public final class WindowsGuest implements GuestOs {
     }
 
     @Override
+    public String installPackageScript(dev.xidlab.lab.ForeignDriver driver) {
+        throw new UnsupportedOperationException("issue 24: installing a package in a Windows guest");
+    }
+
+    @Override
+    public String uninstallPackageScript(dev.xidlab.lab.ForeignDriver driver) {
+        throw new UnsupportedOperationException("issue 24: uninstalling a package in a Windows guest");
+    }
+
+    @Override
+    public Optional<String> installSitePackageScript(dev.xidlab.lab.SitePackage site) {
+        throw new UnsupportedOperationException("issue 24: a site's package in a Windows guest");
+    }
+
+    @Override
+    public String probeScript(String command) {
+        throw new UnsupportedOperationException("issue 24: a probe in a Windows guest");
+    }
+
+    @Override
     public String installDriverScript() {
         return "& C:\\xidlab\\install-driver.ps1 -From C:\\xidlab\\driver";
     }

@@ -298,6 +298,10 @@ class LabDoctorTest {
         public boolean isThisOs(CommandResult identity) { return identity.succeeded(); }
         public String home() { throw new UnsupportedOperationException(); }
         public String provisionedScript() { throw new UnsupportedOperationException(); }
+        public String installPackageScript(dev.xidlab.lab.ForeignDriver d) { throw new UnsupportedOperationException(); }
+        public String uninstallPackageScript(dev.xidlab.lab.ForeignDriver d) { throw new UnsupportedOperationException(); }
+        public Optional<String> installSitePackageScript(dev.xidlab.lab.SitePackage p) { return Optional.empty(); }
+        public String probeScript(String command) { throw new UnsupportedOperationException(); }
         public String prepareScript() { throw new UnsupportedOperationException(); }
         public String sha256Script(String guestPath) { throw new UnsupportedOperationException(); }
         public String flushScript(List<String> guestPaths) { throw new UnsupportedOperationException(); }

@@ -7,10 +7,12 @@ import dev.xidlab.device.KernelModel;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.device.SimTransport;
 import dev.xidlab.lab.Lab;
+import dev.xidlab.lab.ForeignDriver;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.LabUnavailableException;
 import dev.xidlab.lab.RunOutcome;
+import dev.xidlab.lab.SitePackage;
 import dev.xidlab.load.Budget;
 import dev.xidlab.load.MemoryPressure;
 import dev.xidlab.load.OperationMix;
@@ -111,6 +113,14 @@ public final class SimLab implements Lab {
         } catch (DeviceException e) {
             throw new LabException("the model did not boot: " + e.getMessage(), e);
         }
+    }
+
+    /** The model runs xidfilter's portable core built into it: a foreign binary cannot run here at all. */
+    @Override
+    public Optional<String> cannotInstall(List<ForeignDriver> drivers, List<SitePackage> sitePackages,
+                                          String what) {
+        return Optional.of("the kernel model (--lab sim) cannot run a foreign binary: " + what
+                + "; run this plan on --lab vagrant");
     }
 
     @Override

@@ -124,6 +124,12 @@ public final class StandInGuestLab implements Lab {
         return model.deployDriver();
     }
 
+    /** The model's driver is the build the host installed (the stand-in's package); loading it is the model's. */
+    @Override
+    public void loadInstalledDriver() {
+        model.deployDriver().close();
+    }
+
     @Override
     public RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
         RunOutcome outcome = model.stress(profile, seed, places.dumpDirectory());

@@ -145,8 +145,8 @@ class SimLabTest {
                 .withGuard(Set.of(GuardFlag.LOW_STACK), 0x1000), SimLab.defaultProfile(), 1);
 
         RunOutcome.Survived survived = assertInstanceOf(RunOutcome.Survived.class, outcome);
-        assertTrue(survived.stats().maxNestingDepth() > 1, "re-entry seen: " + survived.stats());
-        assertTrue(survived.stats().selfTestTouches() > 0);
+        assertTrue(survived.stats().orElseThrow().maxNestingDepth() > 1, "re-entry seen: " + survived.stats());
+        assertTrue(survived.stats().orElseThrow().selfTestTouches() > 0);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.xidlab.plan;
+package dev.xidlab.lab;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ public record ForeignDriver(String given, Path path, String module, Optional<Pat
     }
 
     /** What the fingerprint holds of it: the module and how it is installed (not where it sits on this machine). */
-    String describe() {
+    public String describe() {
         return module + "/" + service.orElse("") + "/" + altitude.map(BigDecimal::toPlainString).orElse("")
                 + "/" + (inf.isPresent() ? "inf" : "sys");
     }
