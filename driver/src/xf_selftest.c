@@ -12,7 +12,7 @@ Abstract:
     trimmed makes a paging read of xidfilter.sys itself, which re-enters the
     filter whether or not the CID table's page-ins reach filters on that
     Windows version. What is known and what is assumed about it is written at
-    XfSelfTest in driver/core/xf_core.c.
+    XfSelfTest in driver/core/xf_preop.c.
 
 Environment:
 
