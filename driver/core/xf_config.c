@@ -183,12 +183,25 @@ Return Value:
 {
     XfZeroBytes(Core, sizeof(*Core));
 
+#if defined(XF_PRODUCT_OPERATION_FLAGS)
+    //
+    //  The stand-in for a vendor's product filter (make -C driver
+    //  standin-package): its registration is compiled in, as a product's is,
+    //  so no saved configuration changes what it registers or looks up.
+    //
+    (void)Saved;
+    XfCoreDefaultConfig(&Core->Config);
+    for (XF_U32 op = 0; op < XF_OP_COUNT; op += 1) {
+        Core->Config.OperationFlags[op] = (XF_PRODUCT_OPERATION_FLAGS);
+    }
+#else
     if (Saved != NULL && XfCoreValidateConfig(Saved) == XF_STATUS_SUCCESS) {
         XfCopyBytes(&Core->Config, Saved, sizeof(XF_CONFIG));
         Core->StateFlags |= XF_INFO_CONFIG_FROM_REGISTRY;
     } else {
         XfCoreDefaultConfig(&Core->Config);
     }
+#endif
 
     Core->BuildFlavor = BuildFlavor;
     Core->LoadCount = LoadCount;

@@ -19,6 +19,15 @@ Environment:
 
 #include "xm_model.h"
 
+//
+//  The driver's module name in the modelled machine's loaded-module list and
+//  its dumps: xidfilter.sys, or the name of the vendor's filter the model's
+//  build stands in for (make -C driver standin-package).
+//
+#ifndef XM_DRIVER_MODULE
+#define XM_DRIVER_MODULE    "xidfilter.sys"
+#endif
+
 #define XM_PROCESS_VA_BASE  0xffffa58000000000ull
 #define XM_THREAD_VA_BASE   0xffffa58400000000ull
 
@@ -26,7 +35,7 @@ const XM_MODULE_INFO XmModules[XmModCount] = {
     { "\\SystemRoot\\system32\\ntoskrnl.exe",        0xfffff8047ba00000ull, 0x01046000u, 0x0d8333e6u, 0x00a5938cu },
     { "\\SystemRoot\\system32\\hal.dll",             0xfffff8047b944000ull, 0x000bc000u, 0x2b4a6d59u, 0x000c3a12u },
     { "\\SystemRoot\\System32\\drivers\\FLTMGR.SYS", 0xfffff80477e00000ull, 0x00074000u, 0x5a0d8f6bu, 0x0007d1e4u },
-    { "\\SystemRoot\\System32\\drivers\\xidfilter.sys", 0xfffff8047a3c0000ull, 0x00009000u, 0x6560b2a1u, 0x0000f3c8u },
+    { "\\SystemRoot\\System32\\drivers\\" XM_DRIVER_MODULE, 0xfffff8047a3c0000ull, 0x00009000u, 0x6560b2a1u, 0x0000f3c8u },
     { "\\SystemRoot\\System32\\Drivers\\Ntfs.sys",    0xfffff80478200000ull, 0x002f8000u, 0x3f0e6a77u, 0x002ff2b4u },
 };
 

@@ -72,8 +72,11 @@ public final class AdaptiveSchedule {
         if (rules.cannotSeparate(base.reentry(), base.runs())) {
             return List.of();
         }
+        // A baseline without telemetry runs on while an xidfilter fix needs it to judge coverage; a user's driver
+        // has none to compare (its probe is its coverage).
         boolean baselineOpen = fixes.stream().anyMatch(this::couldPass)
-                && (!rules.separated(base.reentry(), base.runs()) || !base.hasTelemetry() && base.runs() < plan.runs());
+                && (!rules.separated(base.reentry(), base.runs()) || !base.hasTelemetry() && base.runs() < plan.runs()
+                && fixes.stream().anyMatch(f -> f.foreign().isEmpty() && couldPass(f)));
         List<PlannedRun> round = new ArrayList<>();
         for (PlannedConfig c : plan.configs()) {
             if (attempted + round.size() >= budget) {

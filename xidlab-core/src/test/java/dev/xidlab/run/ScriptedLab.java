@@ -29,6 +29,10 @@ final class ScriptedLab implements Lab {
     final List<String> calls = new ArrayList<>();
     int failBootsFrom = Integer.MAX_VALUE;
     Function<DriverConfig, RunOutcome> outcome = c -> survived(20_000);
+    /** The exit code every probe gives. */
+    int probeExit;
+    /** The module of a package whose install fails, as a guest that cannot load it says. */
+    String failingPackage = "";
     private DriverConfig configured = DriverConfig.fieldDefault();
     private int boots;
 
@@ -103,6 +107,27 @@ final class ScriptedLab implements Lab {
             public void close() {
             }
         };
+    }
+
+    /** Installs packages: a plan that brings one may run here. */
+    @Override
+    public java.util.Optional<String> cannotInstall(List<dev.xidlab.lab.ForeignDriver> drivers,
+                                                    List<dev.xidlab.lab.SitePackage> sitePackages, String what) {
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public void useDriver(java.util.Optional<dev.xidlab.lab.ForeignDriver> driver) {
+        calls.add("use " + driver.map(dev.xidlab.lab.ForeignDriver::module).orElse("xidfilter"));
+        if (driver.isPresent() && driver.get().module().equals(failingPackage)) {
+            throw new LabException("fltmc load answered 0x80070241");
+        }
+    }
+
+    @Override
+    public int probe(String command) {
+        calls.add("probe " + command);
+        return probeExit;
     }
 
     @Override

@@ -42,6 +42,9 @@ public interface GuestOs {
     /** Makes the lab's directories. */
     String prepareScript();
 
+    /** Makes a directory and its parents (a package's directory before its files are uploaded). */
+    String makeDirectoryScript(String guestPath);
+
     /** Prints a file's SHA-256 in hex (any case), or nothing when it does not exist. */
     String sha256Script(String guestPath);
 

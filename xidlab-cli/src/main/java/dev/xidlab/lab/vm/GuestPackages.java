@@ -53,7 +53,7 @@ final class GuestPackages {
         }
         ForeignDriver d = driver.get();
         trace.step("installing and loading " + d.module() + " (" + d.given() + ")");
-        new GuestFiles(guest).ensure(session.shell(), guest.packageUploads(d.path(), d.module()));
+        upload(d.path(), d.module());
         // The install unloads xidfilter: deployDriver loads it again for the next xidfilter configuration.
         session.driverLoaded = false;
         session.execOrFail("installing and loading " + d.module() + " from " + d.given(), guest.installPackageScript(d),
@@ -72,7 +72,7 @@ final class GuestPackages {
             String script = guest.installSitePackageScript(p).orElseThrow(() -> new LabException("the " + guest.name()
                     + " guest cannot run a site's filter binaries (" + p.module() + ")"));
             trace.step("installing the site's filter " + p.module() + " (" + p.given() + ")");
-            new GuestFiles(guest).ensure(session.shell(), guest.packageUploads(p.path(), p.module()));
+            upload(p.path(), p.module());
             session.execOrFail("installing the site's filter " + p.module(), script, INSTALL);
         }
         siteCheck.check(session, session.exec(guest.identityScript(), QUICK));
@@ -86,4 +86,11 @@ final class GuestPackages {
         return r.timedOut() ? -1 : r.exitCode();
     }
 
+
+    /** A package's files into its directory in the guest (made first), as the guest's disk holds them. */
+    private void upload(java.nio.file.Path source, String module) {
+        session.execOrFail("making " + guest.packageDir(module), guest.makeDirectoryScript(guest.packageDir(module)),
+                QUICK);
+        new GuestFiles(guest).ensure(session.shell(), guest.packageUploads(source, module));
+    }
 }

@@ -97,6 +97,11 @@ public final class StandInGuest implements GuestOs {
     }
 
     @Override
+    public String makeDirectoryScript(String guestPath) {
+        return "mkdir -p '" + guestPath + "'";
+    }
+
+    @Override
     public String sha256Script(String guestPath) {
         return "sha256sum '" + guestPath + "' 2>/dev/null | cut -d' ' -f1; true";
     }

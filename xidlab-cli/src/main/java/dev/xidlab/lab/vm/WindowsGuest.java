@@ -153,6 +153,11 @@ public final class WindowsGuest implements GuestOs {
     }
 
     @Override
+    public String makeDirectoryScript(String guestPath) {
+        return "New-Item -ItemType Directory -Force -Path '" + guestPath + "' | Out-Null";
+    }
+
+    @Override
     public String sha256Script(String guestPath) {
         return "if (Test-Path " + quote(guestPath) + ") { (Get-FileHash -Algorithm SHA256 " + quote(guestPath) + ").Hash }";
     }

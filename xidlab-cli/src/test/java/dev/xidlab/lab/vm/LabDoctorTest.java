@@ -302,6 +302,7 @@ class LabDoctorTest {
         public String uninstallPackageScript(dev.xidlab.lab.ForeignDriver d) { throw new UnsupportedOperationException(); }
         public Optional<String> installSitePackageScript(dev.xidlab.lab.SitePackage p) { return Optional.empty(); }
         public String probeScript(String command) { throw new UnsupportedOperationException(); }
+        public String makeDirectoryScript(String path) { throw new UnsupportedOperationException(); }
         public String prepareScript() { throw new UnsupportedOperationException(); }
         public String sha256Script(String guestPath) { throw new UnsupportedOperationException(); }
         public String flushScript(List<String> guestPaths) { throw new UnsupportedOperationException(); }

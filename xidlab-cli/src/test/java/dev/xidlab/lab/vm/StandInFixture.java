@@ -116,6 +116,17 @@ final class StandInFixture {
      * after it; every lab error is printed with its evidence.
      */
     static MatrixSummary matrix(VagrantLab lab, Plan plan, Path report) throws Exception {
+        return matrix(lab, plan, report, false, booted -> { });
+    }
+
+    /** What a test does on the booted, checked guest before its matrix (on the same machine). */
+    interface BeforeMatrix {
+        void on(VagrantLab lab) throws Exception;
+    }
+
+    /** The same, adaptive or fixed, with a step of the test's own on the booted guest before the matrix. */
+    static MatrixSummary matrix(VagrantLab lab, Plan plan, Path report, boolean adaptive, BeforeMatrix before)
+            throws Exception {
         try (lab; PlainProgress progress = new PlainProgress(new PrintWriter(System.err, true))) {
             try {
                 lab.boot();
@@ -130,8 +141,10 @@ final class StandInFixture {
                         Path.of(System.getProperty("user.home"))));
                 assertEquals(LabDoctor.Finding.Status.OK, inGuest.status(), inGuest.detail());
                 assertTrue(inCache.detail().startsWith(inGuest.detail() + " ("), inCache + " / " + inGuest);
-                MatrixSummary summary = MatrixSession.run(plan, lab, report, Shard.WHOLE, null, "xidfilter.sys",
-                        progress, false);
+                before.on(lab);
+                MatrixSummary summary = MatrixSession.run(plan, lab, report, Shard.WHOLE,
+                        MatrixSession.prepare(plan, lab, report, Shard.WHOLE, false), "xidfilter.sys", progress,
+                        adaptive);
                 printLabErrors(summary, report);
                 return summary;
             } finally {
@@ -141,7 +154,7 @@ final class StandInFixture {
     }
 
     /** Every lab error with its evidence files, on stderr: what a red CI log must carry. */
-    private static void printLabErrors(MatrixSummary summary, Path report) throws IOException {
+    static void printLabErrors(MatrixSummary summary, Path report) throws IOException {
         for (MatrixSummary.LabError e : summary.labErrors()) {
             Path evidence = report.resolve(e.evidence());
             System.err.println("stand-in lab error " + e.run() + ": " + e.reason() + "\n  evidence: " + evidence);
