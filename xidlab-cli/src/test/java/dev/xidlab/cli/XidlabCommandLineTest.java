@@ -125,6 +125,25 @@ class XidlabCommandLineTest {
     }
 
     @Test
+    void stressOfAForeignDriverRefusesXidfiltersConfigurationOptions() {
+        CliRun r = run("stress", "--lab", "sim", "--foreign-driver", "--mode", "cached");
+
+        assertEquals(ExitCode.USAGE, r.exitCode());
+        assertEquals("xidlab: --foreign-driver runs the user's own driver: xidfilter's configuration options do not"
+                + " apply to it\n", r.err());
+    }
+
+    @Test
+    void stressOfAForeignDriverReportsNoTelemetryForTheUsersDriverHasNone() {
+        CliRun r = run("stress", "--lab", "sim", "--foreign-driver", "--pressure", "none", "--operations", "100",
+                "--json");
+
+        assertEquals(ExitCode.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\"outcome\" : \"survived\""), r.out());
+        assertFalse(r.out().contains("telemetry"), r.out());
+    }
+
+    @Test
     void aStressMixThatDoesNotAddUpIsAUsageError() {
         CliRun r = run("stress", "--mix", "10/10/10");
 

@@ -50,8 +50,8 @@ class MatrixRunnerTest {
         matrix(ONE_RUN_EACH, lab);
 
         PlannedRun first = ONE_RUN_EACH.expand().get(0);
-        assertEquals(List.of("boot", "deploy", "file images into symbols", "set lookup", "reload", "reset",
-                "stress " + first.seed()), lab.calls.subList(0, 7));
+        assertEquals(List.of("boot", "use xidfilter", "deploy", "file images into symbols", "set lookup", "reload",
+                "reset", "stress " + first.seed()), lab.calls.subList(0, 8));
     }
 
     @Test

@@ -123,6 +123,15 @@ public final class SimLab implements Lab {
                 + "; run this plan on --lab vagrant");
     }
 
+    /**
+     * The model's driver is the one built into its library: xidfilter, or a stand-in build of a user's driver
+     * ({@link KernelModel#LIBRARY_PROPERTY}); loaded without opening its controller.
+     */
+    @Override
+    public void loadInstalledDriver() {
+        deployDriver().close();
+    }
+
     @Override
     public Device deployDriver() {
         try {

@@ -127,7 +127,7 @@ public final class StandInGuestLab implements Lab {
     /** The model's driver is the build the host installed (the stand-in's package); loading it is the model's. */
     @Override
     public void loadInstalledDriver() {
-        model.deployDriver().close();
+        model.loadInstalledDriver();
     }
 
     @Override
