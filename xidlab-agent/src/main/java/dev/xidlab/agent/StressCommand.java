@@ -6,7 +6,6 @@ import dev.xidlab.command.ConfigOptions;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
 import dev.xidlab.command.GuestLabs;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.LabOpener;
 import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.command.StandInOption;
@@ -45,11 +44,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code xidlab stress}: one load with memory pressure on a lab, with one driver configuration. */
-@Command(name = "stress", mixinStandardHelpOptions = true,
+@Command(name = "stress",
         description = {"Boot a lab, load the driver with a configuration (the field configuration unless options"
                 + " change it), run file I/O with memory pressure, and report how it ended and the telemetry.",
-                "Exit 0 when the machine survived the budget, 1 when it bugchecked or hung."},
-        footer = ExitCode.FOOTER)
+                "Exit 0 when the machine survived the budget, 1 when it bugchecked or hung."})
 public final class StressCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant|local|standin", defaultValue = LabName.SIM,
@@ -236,15 +234,10 @@ public final class StressCommand extends TextOrJsonCommand {
         }
         Map<String, Object> json = report.toJson();
         writeResult(json);
-        if (this.json.on) {
-            JsonOutput.print(out, json);
-        } else {
-            stats.ifPresent(s -> out.printf("telemetry: %d callbacks (%d paging I/O), %d lookups, max nesting %d,"
-                    + " min stack left %s, guard skips %d%n", s.callbacks(), s.pagingIoCallbacks(), s.lookups(),
-                    s.maxNestingDepth(), s.stackSeen() ? s.minRemainingStack() + " bytes" : "not seen",
-                    s.guardSkips()));
-            out.flush();
-        }
+        answer(json, text -> stats.ifPresent(s -> text.printf("telemetry: %d callbacks (%d paging I/O), %d lookups,"
+                + " max nesting %d, min stack left %s, guard skips %d%n", s.callbacks(), s.pagingIoCallbacks(),
+                s.lookups(), s.maxNestingDepth(), s.stackSeen() ? s.minRemainingStack() + " bytes" : "not seen",
+                s.guardSkips())));
         return outcome instanceof RunOutcome.Survived ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 

@@ -2,7 +2,6 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
@@ -39,13 +38,12 @@ import picocli.CommandLine.Parameters;
  * baseline's double fault (page walk, module list, the overflowed stack behind the trap frame, both stacks unwound
  * with the .pdata of the dump's own module images).
  */
-@Command(name = "crashes", mixinStandardHelpOptions = true,
+@Command(name = "crashes",
         description = {"Time triage of one dump (warm): parsing, unwinding both stacks with the images of the symbol"
                 + " path, naming frames from its PDBs, attribution; and a scan of a directory of copies of it.",
                 "Parsed images and PDBs are cached per store file, as in a scan: warm means they are parsed.",
                 "Where the kernel model runs, also the analysis of the kernel memory dump it writes for the"
-                        + " baseline's crash."},
-        footer = ExitCode.FOOTER)
+                        + " baseline's crash."})
 public final class BenchCrashesCommand extends TextOrJsonCommand {
 
     @Parameters(index = "0", paramLabel = "DUMP", description = "The dump to measure with (e.g. the test fixture).")
@@ -113,7 +111,7 @@ public final class BenchCrashesCommand extends TextOrJsonCommand {
                 Figures f = new Figures(dump.toString(), Files.size(dump), symbols.describe(), unwound, iterations,
                         perDump, cpuPerDump, entries.size(), seconds, entries.size() / seconds, heap, kernelDump(dir),
                         BenchMachine.describe());
-                print(f);
+                answer(f, out -> print(out, f));
             } finally {
                 try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
@@ -166,12 +164,7 @@ public final class BenchCrashesCommand extends TextOrJsonCommand {
         return a.stacks().stream().mapToLong(CallStack::chainLength).sum();
     }
 
-    private void print(Figures f) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.on) {
-            JsonOutput.print(out, f);
-            return;
-        }
+    private static void print(PrintWriter out, Figures f) {
         out.printf("symbols                  %s%n", f.symbols());
         out.printf("frames unwound           %d (both stacks, context frames included)%n", f.framesUnwound());
         out.printf("triage, warm             %.3f ms per dump, %.3f ms of CPU (%d iterations, %d-byte dump)%n",
@@ -185,6 +178,5 @@ public final class BenchCrashesCommand extends TextOrJsonCommand {
                         k.recursionDepth(), k.framesUnwound()),
                 () -> out.printf("kernel dump              not measured: %s%n", KernelModel.unavailableReason().get()));
         out.printf("machine                  %s%n", f.machine());
-        out.flush();
     }
 }

@@ -2,14 +2,12 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.StandInOption;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.VagrantLab;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,11 +24,10 @@ import picocli.CommandLine.Option;
  * guest: how soon the host knows (the hypervisor's panic device; a session's keepalives without one), and how long
  * a crashed guest takes until it answers again.
  */
-@Command(name = "lab", mixinStandardHelpOptions = true,
+@Command(name = "lab",
         description = {"Crash the VM lab's guest on purpose and time, on the host's clock: the panic device's signal,"
                 + " a session's death by keepalives, and reboot to ready. Needs a guest that can be crashed without"
-                + " the driver (the stand-in: XIDLAB_BOX=xidlab/standin-linux and --allow-stand-in)."},
-        footer = ExitCode.FOOTER)
+                + " the driver (the stand-in: XIDLAB_BOX=xidlab/standin-linux and --allow-stand-in)."})
 public final class BenchLabCommand extends TextOrJsonCommand {
 
     @Option(names = "--crashes", defaultValue = "3", description = "Crashes timed (default ${DEFAULT-VALUE}).")
@@ -62,7 +59,6 @@ public final class BenchLabCommand extends TextOrJsonCommand {
     }
 
     private void report(VagrantLab vm, List<VagrantLab.CrashTiming> timings) {
-        PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("guest", vm.guest().name());
         figures.put("acceleration", vm.acceleration().describe());
@@ -71,21 +67,19 @@ public final class BenchLabCommand extends TextOrJsonCommand {
         figures.put("medianPanicSignal", median(timings, VagrantLab.CrashTiming::panicSignal));
         figures.put("medianSessionLost", median(timings, VagrantLab.CrashTiming::sessionLost));
         figures.put("medianRebootToReady", median(timings, VagrantLab.CrashTiming::rebootToReady));
-        if (json.on) {
-            JsonOutput.print(out, figures);
-            return;
-        }
-        out.printf("%s guest, %s%n", vm.guest().name(), vm.acceleration().describe());
-        TextTable table = new TextTable("crash", "panic device signal", "session lost (keepalives)", "reboot to ready");
-        for (int i = 0; i < timings.size(); i++) {
-            VagrantLab.CrashTiming t = timings.get(i);
-            table.row(i + 1, seconds(t.panicSignal()), seconds(t.sessionLost()), seconds(t.rebootToReady()));
-        }
-        table.row("median", seconds((Duration) figures.get("medianPanicSignal")),
-                seconds((Duration) figures.get("medianSessionLost")),
-                seconds((Duration) figures.get("medianRebootToReady")));
-        table.print(out);
-        out.flush();
+        answer(figures, out -> {
+            out.printf("%s guest, %s%n", vm.guest().name(), vm.acceleration().describe());
+            TextTable table = new TextTable("crash", "panic device signal", "session lost (keepalives)",
+                    "reboot to ready");
+            for (int i = 0; i < timings.size(); i++) {
+                VagrantLab.CrashTiming t = timings.get(i);
+                table.row(i + 1, seconds(t.panicSignal()), seconds(t.sessionLost()), seconds(t.rebootToReady()));
+            }
+            table.row("median", seconds((Duration) figures.get("medianPanicSignal")),
+                    seconds((Duration) figures.get("medianSessionLost")),
+                    seconds((Duration) figures.get("medianRebootToReady")));
+            table.print(out);
+        });
     }
 
     private static Duration median(List<VagrantLab.CrashTiming> timings, Function<VagrantLab.CrashTiming, Duration> f) {

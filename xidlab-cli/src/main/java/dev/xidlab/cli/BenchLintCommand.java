@@ -2,13 +2,11 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lint.DriverLint;
 import dev.xidlab.lint.DriverReport;
 import dev.xidlab.lint.LintInputException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -20,11 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab bench lint FILE.sys...}: how long {@code driver lint} takes on each image, first and warm. */
-@Command(name = "lint", mixinStandardHelpOptions = true,
+@Command(name = "lint",
         description = {"Time driver lint on each image: the first lint in this JVM (cold: classes loaded, the file"
                 + " mapped, everything decoded) and the best warm one, with the thread's CPU time beside the wall"
-                + " time. The JVM's own start is not in these figures: time the command for it."},
-        footer = ExitCode.FOOTER)
+                + " time. The JVM's own start is not in these figures: time the command for it."})
 public final class BenchLintCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "FILE.sys", description = "Driver images to lint.")
@@ -62,17 +59,13 @@ public final class BenchLintCommand extends TextOrJsonCommand {
             figures.add(new Figures(file.toString(), Files.size(file), first.findings().size(), firstMillis, best,
                     bestCpu, iterations, BenchMachine.describe()));
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.on) {
-            JsonOutput.print(out, figures);
-        } else {
+        answer(figures, out -> {
             TextTable table = new TextTable("file", "bytes", "findings", "first ms", "best ms", "best cpu ms");
             figures.forEach(f -> table.row(f.file(), f.bytes(), f.findings(), String.format("%.1f", f.firstMillis()),
                     String.format("%.1f", f.bestMillis()), String.format("%.1f", f.bestCpuMillis())));
             table.print(out);
             out.printf("best of %d warm lints each; %s%n", iterations, BenchMachine.describe());
-            out.flush();
-        }
+        });
         return ExitCode.OK;
     }
 

@@ -2,7 +2,6 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabName;
@@ -15,7 +14,6 @@ import dev.xidlab.run.Progress;
 import dev.xidlab.run.RunRecord;
 import dev.xidlab.verdict.MatrixSummary;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -24,9 +22,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code xidlab bench matrix}: the wall time of the default matrix on the kernel model, and runs per second. */
-@Command(name = "matrix", mixinStandardHelpOptions = true,
-        description = "Run the default plan on the kernel model into a temporary directory and time it.",
-        footer = ExitCode.FOOTER)
+@Command(name = "matrix",
+        description = "Run the default plan on the kernel model into a temporary directory and time it.")
 public final class BenchMatrixCommand extends TextOrJsonCommand {
 
     @Option(names = "--repeat", defaultValue = "3", description = "Matrices timed; the fastest is reported"
@@ -78,15 +75,11 @@ public final class BenchMatrixCommand extends TextOrJsonCommand {
         int runs = summary.recordedRuns();
         Figures f = new Figures(runs, best, runs / best, summary.verdict().label(),
                 BenchMachine.describe());
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.on) {
-            JsonOutput.print(out, f);
-        } else {
+        answer(f, out -> {
             out.printf("default matrix%s: %d runs in %.2f s (best of %d), %.0f runs/s, verdict %s%n",
                     adaptive ? " (adaptive)" : "", f.runs(), f.bestSeconds(), repeat, f.runsPerSecond(), f.verdict());
             out.printf("machine: %s%n", f.machine());
-            out.flush();
-        }
+        });
         return ExitCode.OK;
     }
 }

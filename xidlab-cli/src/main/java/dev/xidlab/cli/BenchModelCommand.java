@@ -2,7 +2,6 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.device.KernelModel;
 import dev.xidlab.load.Budget;
@@ -15,16 +14,15 @@ import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.protocol.Ioctl;
 import dev.xidlab.protocol.SetConfigRequest;
 import dev.xidlab.protocol.XidMode;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code xidlab bench model}: modelled pre-operation callbacks per second per Xid mode, and the IOCTL round trip. */
-@Command(name = "model", mixinStandardHelpOptions = true,
+@Command(name = "model",
         description = "Callbacks per second of the kernel model per Xid mode (no memory pressure), and the cost of"
-                + " one IOCTL round trip through JNA.", footer = ExitCode.FOOTER)
+                + " one IOCTL round trip through JNA.")
 public final class BenchModelCommand extends TextOrJsonCommand {
 
     @Option(names = "--operations", defaultValue = "2000000", description = "File operations per mode (default"
@@ -82,20 +80,16 @@ public final class BenchModelCommand extends TextOrJsonCommand {
     }
 
     private void print(Figures f) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.on) {
-            JsonOutput.print(out, f);
-            return;
-        }
-        TextTable table = new TextTable("xid mode", "callbacks", "seconds", "callbacks/s");
-        for (ModeFigure m : f.modes()) {
-            table.row(m.mode(), m.callbacks(), String.format("%.3f", m.seconds()),
-                    String.format("%.0f", m.callbacksPerSecond()));
-        }
-        table.print(out);
-        out.printf("IOCTL round trip (GET_STATS through JNA): %.2f us (%d calls)%n", f.microsecondsPerIoctl(),
-                f.ioctls());
-        out.printf("machine: %s%n", f.machine());
-        out.flush();
+        answer(f, out -> {
+            TextTable table = new TextTable("xid mode", "callbacks", "seconds", "callbacks/s");
+            for (ModeFigure m : f.modes()) {
+                table.row(m.mode(), m.callbacks(), String.format("%.3f", m.seconds()),
+                        String.format("%.0f", m.callbacksPerSecond()));
+            }
+            table.print(out);
+            out.printf("IOCTL round trip (GET_STATS through JNA): %.2f us (%d calls)%n", f.microsecondsPerIoctl(),
+                    f.ioctls());
+            out.printf("machine: %s%n", f.machine());
+        });
     }
 }

@@ -2,7 +2,6 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashScan;
 import dev.xidlab.plan.Plan;
@@ -29,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab crashes profile DUMP|DIR...}. */
-@Command(name = "profile", mixinStandardHelpOptions = true,
+@Command(name = "profile",
         description = {"The machine a customer's crash dumps come from, as a lab plan: Windows build, architecture,"
                 + " processors, physical memory (kernel memory dumps record it; \"unknown\" from minidumps), up-time,"
                 + " the file-system filters loaded beside ours (named from a table of Microsoft's allocated"
@@ -37,8 +36,7 @@ import picocli.CommandLine.Parameters;
                 + " bugcheck signature across the dumps.",
                 "Dumps of different machines (build, architecture, processors, memory) are refused as one site"
                         + " (exit 2) unless --mixed asks for one profile and plan per machine. A file that is no"
-                        + " readable dump is listed and the rest are profiled; exit 2 when none is readable."},
-        footer = ExitCode.FOOTER)
+                        + " readable dump is listed and the rest are profiled; exit 2 when none is readable."})
 public final class CrashesProfileCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "DUMP|DIR", description = "Crash dumps and directories of them (*.dmp,"
@@ -104,12 +102,7 @@ public final class CrashesProfileCommand extends TextOrJsonCommand {
             views.add(new MachineView(m, m.environment().describe(), m.reentryCrashes(), m.matchesFieldPattern(),
                     m.modulesOnOverflowedStacks(), planFile));
         }
-        PrintWriter w = spec.commandLine().getOut();
-        if (json.on) {
-            JsonOutput.print(w, new ProfileView(views, site.unreadable()));
-        } else {
-            print(w, views, site.unreadable());
-        }
+        answer(new ProfileView(views, site.unreadable()), w -> print(w, views, site.unreadable()));
         return ExitCode.OK;
     }
 

@@ -3,7 +3,6 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.BugcheckEvent;
 import dev.xidlab.crash.CrashScan;
@@ -21,13 +20,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab crashes scan DIR|FILE...}. */
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(name = "scan",
         description = {"Every dump (*.dmp) and event-log export (*.xml from wevtutil or Get-WinEvent) under the"
                 + " paths, one line each, sorted by time, with a summary by bugcheck and by module.",
                 "A file that cannot be read is reported on its line and the scan goes on; exit 2 when a FILE named"
                         + " on the command line could not be read, else 1 when a dump was truncated (its header's stop"
-                        + " is listed)."},
-        footer = ExitCode.FOOTER)
+                        + " is listed)."})
 public final class CrashesScanCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "Directories and files to scan.")
@@ -61,12 +59,7 @@ public final class CrashesScanCommand extends TextOrJsonCommand {
             throw new CommandError.Usage("cannot list " + paths + ": " + e.getMessage());
         }
         Summary summary = summarize(entries);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.on) {
-            JsonOutput.print(out, summary);
-        } else {
-            print(out, summary);
-        }
+        answer(summary, out -> print(out, summary));
         boolean namedFileFailed = entries.stream().anyMatch(e -> e instanceof ScanEntry.Unreadable
                 && paths.contains(e.file()));
         if (namedFileFailed) {

@@ -3,7 +3,6 @@ package dev.xidlab.cli;
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.CrashView;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.crash.CrashAnalysis;
 import dev.xidlab.crash.CrashAnalyzer;
@@ -16,13 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab crashes show FILE}. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show",
         description = {"One dump (a minidump, or a 64-bit full or kernel memory dump): header, the call stack at the"
                 + " fault and at KeBugCheckEx (unwound with the modules' images from the symbol path, or from the"
                 + " kernel memory dump's own pages; named from their PDBs), for a double fault the overflowed stack"
                 + " behind its trap frame, attribution, and whether it is the re-entry crash.",
-                "Exit 1 when the dump is truncated (only its header's stop could be read)."},
-        footer = ExitCode.FOOTER)
+                "Exit 1 when the dump is truncated (only its header's stop could be read)."})
 public final class CrashesShowCommand extends TextOrJsonCommand {
 
     /** Scanned entries printed per stack; --json has them all. */
@@ -43,13 +41,8 @@ public final class CrashesShowCommand extends TextOrJsonCommand {
         } catch (DumpFormatException e) {
             throw new CommandError.Usage(e.getMessage());
         }
-        PrintWriter out = spec.commandLine().getOut();
         CrashView view = CrashView.of(analysis);
-        if (json.on) {
-            JsonOutput.print(out, view);
-        } else {
-            print(out, analysis, view);
-        }
+        answer(view, out -> print(out, analysis, view));
         return view.truncated() ? ExitCode.CHECK_FAILED : ExitCode.OK;
     }
 

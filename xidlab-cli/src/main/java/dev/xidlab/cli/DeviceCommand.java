@@ -8,7 +8,11 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
-/** A command that opens the device, does its work with it, and closes it whatever happens. */
+/**
+ * A command that opens the device, does its work with it, and closes it whatever happens. The help every xidlab
+ * command has (-h, -V, the exit codes footer) is declared here once: picocli merges it into each subclass's.
+ */
+@CommandLine.Command(mixinStandardHelpOptions = true, footer = ExitCode.FOOTER)
 abstract class DeviceCommand implements Callable<Integer> {
 
     @CommandLine.Mixin

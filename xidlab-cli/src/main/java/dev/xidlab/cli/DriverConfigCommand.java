@@ -1,15 +1,13 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.DriverConfig;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab driver config}. */
-@Command(name = "config", mixinStandardHelpOptions = true,
-        description = "The saved configuration: Xid mode, guard, self-test, registration flags per operation.",
-        footer = ExitCode.FOOTER)
+@Command(name = "config",
+        description = "The saved configuration: Xid mode, guard, self-test, registration flags per operation.")
 public final class DriverConfigCommand extends DeviceCommand {
 
     @Override

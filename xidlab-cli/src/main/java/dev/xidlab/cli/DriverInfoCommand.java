@@ -1,6 +1,5 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.DriverInfo;
 import dev.xidlab.protocol.Labels;
@@ -10,8 +9,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab driver info}. */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Protocol and driver version, build flavour, registration state.", footer = ExitCode.FOOTER)
+@Command(name = "info", description = "Protocol and driver version, build flavour, registration state.")
 public final class DriverInfoCommand extends DeviceCommand {
 
     @Override

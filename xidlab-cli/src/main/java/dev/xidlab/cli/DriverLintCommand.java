@@ -2,7 +2,6 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.json.Json;
 import dev.xidlab.lint.DriverLint;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab driver lint FILE.sys...}: the paging-path re-entry found in a minifilter binary, no VM needed. */
-@Command(name = "lint", mixinStandardHelpOptions = true,
+@Command(name = "lint",
         description = {"Reads minifilter binaries (x64 .sys, no symbols needed): finds each one's constant"
                 + " FLT_REGISTRATION, follows every read and write callback registered without SKIP_PAGING_IO"
                 + " through its calls, and reports what it reaches.",
@@ -35,8 +34,7 @@ import picocli.CommandLine.Parameters;
                         + " section. XL003 not-followed (warning): an indirect call hides the path. XL004"
                         + " registration-not-found (warning): the registration is built at run time.",
                 "Exit 0: no error-level finding; 1: at least one; 2: a file that is missing, not a PE or not x64"
-                        + " (nothing else is read)."},
-        footer = ExitCode.FOOTER)
+                        + " (nothing else is read)."})
 public final class DriverLintCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "1..*", paramLabel = "FILE.sys", description = "Driver images to lint.")
@@ -56,12 +54,7 @@ public final class DriverLintCommand extends TextOrJsonCommand {
         if (sarif != null) {
             writeSarif(reports);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.on) {
-            JsonOutput.print(out, LintView.of(reports));
-        } else {
-            print(out, reports);
-        }
+        answer(LintView.of(reports), out -> print(out, reports));
         return reports.stream().anyMatch(DriverReport::failed) ? ExitCode.CHECK_FAILED : ExitCode.OK;
     }
 

@@ -1,15 +1,14 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.DriverInfo;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab driver reload}: the documented way to make saved registration flags take effect. */
-@Command(name = "reload", mixinStandardHelpOptions = true,
+@Command(name = "reload",
         description = "Unload and load the filter through the filter manager, so saved registration flags take"
-                + " effect.", footer = ExitCode.FOOTER)
+                + " effect.")
 public final class DriverReloadCommand extends DeviceCommand {
 
     @Override

@@ -1,14 +1,12 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab driver reset}. */
-@Command(name = "reset", mixinStandardHelpOptions = true,
-        description = "Zero the telemetry (loads and re-registrations are kept).", footer = ExitCode.FOOTER)
+@Command(name = "reset", description = "Zero the telemetry (loads and re-registrations are kept).")
 public final class DriverResetCommand extends DeviceCommand {
 
     @Override

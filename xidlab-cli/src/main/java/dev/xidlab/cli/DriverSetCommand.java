@@ -2,7 +2,6 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ConfigOptions;
-import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.ApplyMode;
 import dev.xidlab.protocol.DriverConfig;
@@ -17,11 +16,10 @@ import picocli.CommandLine.Option;
  * {@code xidlab driver set}: changes the configuration. Everything is parsed and checked before the device is
  * asked, and the driver checks it again before it changes anything, so a bad value changes nothing.
  */
-@Command(name = "set", mixinStandardHelpOptions = true,
+@Command(name = "set",
         description = {"Change the configuration. Xid mode, guard and self-test apply at once; registration flags"
                 + " are fixed at FltRegisterFilter time, so they are saved for the next load (use --reload to"
-                + " unload and load the filter now)."},
-        footer = ExitCode.FOOTER)
+                + " unload and load the filter now)."})
 public final class DriverSetCommand extends DeviceCommand {
 
     @CommandLine.Mixin

@@ -1,6 +1,5 @@
 package dev.xidlab.cli;
 
-import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.DriverStats;
 import dev.xidlab.protocol.Wire;
@@ -8,9 +7,8 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** {@code xidlab driver stats}. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "The driver's telemetry: callbacks, paging I/O, lookups, cache, guard, nesting, stack.",
-        footer = ExitCode.FOOTER)
+@Command(name = "stats",
+        description = "The driver's telemetry: callbacks, paging I/O, lookups, cache, guard, nesting, stack.")
 public final class DriverStatsCommand extends DeviceCommand {
 
     @Override

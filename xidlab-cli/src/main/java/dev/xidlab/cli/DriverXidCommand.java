@@ -1,7 +1,6 @@
 package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
-import dev.xidlab.command.ExitCode;
 import dev.xidlab.device.Device;
 import dev.xidlab.protocol.Labels;
 import dev.xidlab.protocol.NtStatus;
@@ -15,9 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code xidlab driver xid}: the Xid of a process, per mode, so the modes can be compared. */
-@Command(name = "xid", mixinStandardHelpOptions = true,
-        description = "Compute the Xid of a process with each mode (or one), so the modes can be compared.",
-        footer = ExitCode.FOOTER)
+@Command(name = "xid",
+        description = "Compute the Xid of a process with each mode (or one), so the modes can be compared.")
 public final class DriverXidCommand extends DeviceCommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PID", defaultValue = "0",

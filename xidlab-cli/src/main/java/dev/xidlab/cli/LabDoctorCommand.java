@@ -18,11 +18,10 @@ import picocli.CommandLine.Command;
  * {@code xidlab lab doctor}: everything a real lab needs, checked in order, each failure with its fix. It never
  * starts or changes the machine; the guest's checks run when it is up.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor",
         description = {"Check, in order, what the lab needs on this host and in its guest (when the guest is up),"
                 + " and print the fix for each failure. Starts and changes nothing.",
-                "Exit 1 when a check failed."},
-        footer = ExitCode.FOOTER)
+                "Exit 1 when a check failed."})
 public final class LabDoctorCommand extends TextOrJsonCommand {
 
     @CommandLine.Mixin

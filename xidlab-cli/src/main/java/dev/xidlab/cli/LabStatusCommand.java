@@ -2,22 +2,19 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.lab.Lab;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.vm.VagrantLab;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code xidlab lab status}: which labs can run here, and what is missing for the others. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Whether each lab can run on this machine, and if not, why. Exit 3 when the asked lab cannot.",
-        footer = ExitCode.FOOTER)
+@Command(name = "status",
+        description = "Whether each lab can run on this machine, and if not, why. Exit 3 when the asked lab cannot.")
 public final class LabStatusCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant|local", description = "Only this lab (default: all).")
@@ -40,14 +37,11 @@ public final class LabStatusCommand extends TextOrJsonCommand {
                 statuses.add(new Status(name, false, e.getMessage()));
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.on) {
-            JsonOutput.print(out, statuses);
-        } else {
+        answer(statuses, out -> {
             TextTable table = new TextTable("lab", "available", "detail");
             statuses.forEach(s -> table.row(s.lab(), s.available() ? "yes" : "no", s.detail()));
             table.print(out);
-        }
+        });
         return only != null && !statuses.get(0).available() ? ExitCode.ENVIRONMENT : ExitCode.OK;
     }
 }

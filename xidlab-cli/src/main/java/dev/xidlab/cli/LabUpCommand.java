@@ -2,7 +2,6 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.device.Device;
 import dev.xidlab.device.DeviceException;
@@ -22,12 +21,11 @@ import picocli.CommandLine.Command;
  * {@code xidlab lab up}: what a matrix does before its first run, on its own, so a new VM lab is proven ready
  * (booted, provisioned, driver loaded and answering) before hours of runs are queued on it.
  */
-@Command(name = "up", mixinStandardHelpOptions = true,
+@Command(name = "up",
         description = {"Boot the lab, install and load the driver, and show that it answers. The Vagrant guest stays"
                 + " up afterwards (`vagrant halt` in vagrant/ stops it).",
                 "It checks the host first and the guest after (xidlab lab doctor); exit 3 when the lab cannot run"
-                        + " here or does not come up, 1 when a guest check failed."},
-        footer = ExitCode.FOOTER)
+                        + " here or does not come up, 1 when a guest check failed."})
 public final class LabUpCommand extends TextOrJsonCommand {
 
     @CommandLine.Mixin
@@ -61,23 +59,20 @@ public final class LabUpCommand extends TextOrJsonCommand {
                 throw UserErrors.end("--lab " + target.labName + " did not come up: ", e);
             }
             List<LabDoctor.Finding> guest = vm == null ? List.of() : vm.doctorGuest();
-            if (!json.on && !guest.isEmpty()) {
-                LabDoctorCommand.print(out, guest, false);
-            }
-            if (json.on) {
-                Map<String, Object> up = new LinkedHashMap<>();
-                up.put("lab", lab.name());
-                up.put("device", device);
-                up.put("driver", info);
-                up.put("guestChecks", guest);
-                lab.notice().ifPresent(n -> up.put("notice", n));
-                JsonOutput.print(out, up);
-            } else {
-                out.printf("lab %s is up: %s answers, xidfilter %s (%s build), protocol %d, load count %d%n",
+            Map<String, Object> up = new LinkedHashMap<>();
+            up.put("lab", lab.name());
+            up.put("device", device);
+            up.put("driver", info);
+            up.put("guestChecks", guest);
+            lab.notice().ifPresent(n -> up.put("notice", n));
+            answer(up, text -> {
+                if (!guest.isEmpty()) {
+                    LabDoctorCommand.print(text, guest, false);
+                }
+                text.printf("lab %s is up: %s answers, xidfilter %s (%s build), protocol %d, load count %d%n",
                         lab.name(), device, info.driverVersionText(), info.buildFlavor().label(),
                         info.protocolVersion(), info.loadCount());
-                out.flush();
-            }
+            });
             lab.notice().ifPresent(n -> out.println("note: " + n));
             out.flush();
             return LabDoctorCommand.failed(guest) ? ExitCode.CHECK_FAILED : ExitCode.OK;

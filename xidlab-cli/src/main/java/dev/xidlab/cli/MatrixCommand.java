@@ -29,14 +29,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code xidlab matrix}: the regression run and its verdict. */
-@Command(name = "matrix", mixinStandardHelpOptions = true,
+@Command(name = "matrix",
         description = {"Run a plan (configurations x runs) on a lab and say with numbers whether the fixes hold.",
                 "Without --plan: the built-in plan, the field configuration (lookup, no skip flags) against"
                         + " SKIP_PAGING_IO, requestor, cached and the nesting guard, 40 runs each on the kernel model.",
                 "Exit 0 only when every fix is CONFIRMED; 1 when a fix is NOT CONFIRMED or BLIND or the matrix is"
                         + " INCONCLUSIVE (a shard run exits 0: merge the shards for the verdict)."},
-        subcommands = {MatrixMergeCommand.class},
-        footer = ExitCode.FOOTER)
+        subcommands = {MatrixMergeCommand.class})
 public final class MatrixCommand extends TextOrJsonCommand {
 
     @Option(names = "--lab", paramLabel = "sim|vagrant", defaultValue = LabName.SIM,

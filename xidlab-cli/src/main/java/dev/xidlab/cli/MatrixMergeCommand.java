@@ -2,7 +2,6 @@ package dev.xidlab.cli;
 
 import dev.xidlab.command.CommandError;
 import dev.xidlab.command.ExitCode;
-import dev.xidlab.command.JsonOutput;
 import dev.xidlab.command.ModelSwitches;
 import dev.xidlab.command.TextOrJsonCommand;
 import dev.xidlab.matrix.MatrixSession;
@@ -18,7 +17,6 @@ import dev.xidlab.run.RunRecord;
 import dev.xidlab.verdict.MatrixSummary;
 import dev.xidlab.verdict.SiteComparison;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,11 +32,11 @@ import picocli.CommandLine.Parameters;
  * {@code xidlab matrix merge}: one verdict from the results of shards run on separate agents, or, with
  * {@code --site}, one table of several sites' matrices, one row per site, each judged by its own plan.
  */
-@Command(name = "merge", mixinStandardHelpOptions = true,
+@Command(name = "merge",
         description = "Combine the results.jsonl of shards of one plan into one results file, verdict and reports:"
                 + " every shard i/n exactly once and complete, with the limits it was planned with. Results of another"
                 + " plan or lab are refused. With --site PLAN=RESULTS (repeated): one row per"
-                + " site, each site's shards merged and judged by its own plan.", footer = ExitCode.FOOTER)
+                + " site, each site's shards merged and judged by its own plan.")
 public final class MatrixMergeCommand extends TextOrJsonCommand {
 
     @Parameters(arity = "0..*", paramLabel = "RESULTS", description = "results.jsonl files (or report directories).")
@@ -133,24 +131,21 @@ public final class MatrixMergeCommand extends TextOrJsonCommand {
             }
             comparison.write(report);
         }
-        print(spec.commandLine().getOut(), comparison);
+        print(comparison);
         return comparison.confirmedEverywhere() ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 
-    private void print(PrintWriter out, SiteComparison comparison) {
-        if (json.on) {
-            JsonOutput.print(out, comparison);
-            return;
-        }
-        TextTable table = new TextTable(comparison.columns().toArray(String[]::new));
-        comparison.sites().forEach(s -> table.row(comparison.cells(s).toArray()));
-        table.print(out);
-        out.println();
-        for (SiteComparison.Site s : comparison.sites()) {
-            out.printf("  %-16s %s%n", s.name(), s.environment().orElse("no environment (the lab's own machine)"));
-        }
-        out.printf("%nreports: %s (sites.md, sites.json; each site's own report in its directory)%n", report);
-        out.flush();
+    private void print(SiteComparison comparison) {
+        answer(comparison, out -> {
+            TextTable table = new TextTable(comparison.columns().toArray(String[]::new));
+            comparison.sites().forEach(s -> table.row(comparison.cells(s).toArray()));
+            table.print(out);
+            out.println();
+            for (SiteComparison.Site s : comparison.sites()) {
+                out.printf("  %-16s %s%n", s.name(), s.environment().orElse("no environment (the lab's own machine)"));
+            }
+            out.printf("%nreports: %s (sites.md, sites.json; each site's own report in its directory)%n", report);
+        });
     }
 
     private Path siteDir(Plan plan) {

@@ -86,7 +86,8 @@ public final class VerdictCalculator {
             reason = "failed: " + names(fixes, f -> f.verdict() == Verdict.NOT_CONFIRMED);
         } else if (fixes.stream().anyMatch(f -> f.verdict() == Verdict.BLIND)) {
             verdict = Verdict.BLIND;
-            reason = "blind (stopped the crash by not seeing the I/O): " + names(fixes, f -> f.verdict() == Verdict.BLIND);
+            reason = "blind (stopped the crash by not seeing the I/O): "
+                    + names(fixes, f -> f.verdict() == Verdict.BLIND);
         } else if (fixes.isEmpty()) {
             verdict = Verdict.INCONCLUSIVE;
             reason = "the plan has no fix: CONFIRMED needs at least one (a baseline alone measures its rate, and"
@@ -155,9 +156,9 @@ public final class VerdictCalculator {
                     + " threshold %s", x, n, boundText(Role.BASELINE, bound), pct(rules.threshold())) + beside;
         } else if (x == 0) {
             verdict = Verdict.NOT_REPRODUCED;
-            reason = "the " + config.role().label() + " never hit the re-entry crash in " + n + " runs" + beside + ", so the runs prove"
-                    + " nothing about the fixes: raise the memory pressure or the budget, or check that the lab sees"
-                    + " re-entry at all (self-test)";
+            reason = "the " + config.role().label() + " never hit the re-entry crash in " + n + " runs" + beside
+                    + ", so the runs prove nothing about the fixes: raise the memory pressure or the budget, or check"
+                    + " that the lab sees re-entry at all (self-test)";
         } else {
             verdict = Verdict.INCONCLUSIVE;
             OptionalInt toSeparate = rules.baselineRunsToSeparate(x, n);

@@ -41,9 +41,20 @@ class X64UnwinderTest {
     final TestImage image = new TestImage();
     final TestStack stack = new TestStack(0x2200);
 
+    /** One step up from {@code rva} in the test image; returnAddress: rip is a caller's, not where a thread stopped. */
+    private X64Unwinder.Step step(long rva, X64Context ctx, boolean returnAddress) {
+        return new X64Unwinder(stack).unwind(ctx.withRip(BASE + rva), BASE, image.table(), returnAddress);
+    }
+
     private X64Unwinder.Step.Unwound unwind(long rva, X64Context ctx) {
-        X64Unwinder.Step step = new X64Unwinder(stack).unwind(ctx.withRip(BASE + rva), BASE, image.table(), false);
+        X64Unwinder.Step step = step(rva, ctx, false);
         return assertInstanceOf(X64Unwinder.Step.Unwound.class, step, step.toString());
+    }
+
+    /** The caller resumes at RET with its stack pointer at {@code rsp}. */
+    private static void assertReturnsTo(X64Context caller, long rsp) {
+        assertEquals(RET, caller.rip());
+        assertEquals(rsp, caller.rsp());
     }
 
     private static X64Context at(long rsp) {
@@ -56,8 +67,7 @@ class X64UnwinderTest {
 
         X64Context caller = unwind(0x1800, at(S)).caller();
 
-        assertEquals(RET, caller.rip());
-        assertEquals(S + 8, caller.rsp());
+        assertReturnsTo(caller, S + 8);
     }
 
     @Test
@@ -69,8 +79,7 @@ class X64UnwinderTest {
 
         assertEquals(OptionalLong.of(0x7D), caller.get(RDI));
         assertEquals(OptionalLong.of(0x3B), caller.get(RBX));
-        assertEquals(RET, caller.rip());
-        assertEquals(S + 24, caller.rsp());
+        assertReturnsTo(caller, S + 24);
     }
 
     @Test
@@ -120,8 +129,7 @@ class X64UnwinderTest {
         X64Context caller = unwind(0x1050, at(S).with(RBP, established + 0x20)).caller();
 
         assertEquals(OptionalLong.of(0xBB), caller.get(RBP));
-        assertEquals(RET, caller.rip());
-        assertEquals(established + 0x50, caller.rsp());
+        assertReturnsTo(caller, established + 0x50);
     }
 
     @Test
@@ -199,8 +207,7 @@ class X64UnwinderTest {
 
         assertEquals(OptionalLong.of(0x51), caller.get(RSI));
         assertEquals(OptionalLong.of(0x3B), caller.get(RBX));
-        assertEquals(RET, caller.rip());
-        assertEquals(S + 0x30, caller.rsp());
+        assertReturnsTo(caller, S + 0x30);
     }
 
     @Test
@@ -241,8 +248,7 @@ class X64UnwinderTest {
 
         assertTrue(step.epilog());
         assertEquals(OptionalLong.of(0x3B), step.caller().get(RBX));
-        assertEquals(RET, step.caller().rip());
-        assertEquals(S + 16, step.caller().rsp());
+        assertReturnsTo(step.caller(), S + 16);
     }
 
     @Test
@@ -301,8 +307,7 @@ class X64UnwinderTest {
     void aStackThatWasNotCapturedStopsTheUnwindWithTheAddress() {
         image.function(0x1000, 0x1100, info(0, 1, 0, 0, slot(1, PUSH, RBX)));
 
-        X64Unwinder.Step step = new X64Unwinder(stack).unwind(at(S - 0x1000).withRip(BASE + 0x1050), BASE,
-                image.table(), false);
+        X64Unwinder.Step step = step(0x1050, at(S - 0x1000), false);
 
         assertTrue(((X64Unwinder.Step.Failed) step).reason().contains("is not in the dump"), step.toString());
     }
@@ -311,8 +316,7 @@ class X64UnwinderTest {
     void aFramePointerFunctionCannotBeUnwoundWithoutItsFrameRegister() {
         image.function(0x1000, 0x1100, info(0, 4, RBP, 0, slot(4, SET_FPREG, 0), slot(1, PUSH, RBP)));
 
-        X64Unwinder.Step step = new X64Unwinder(stack).unwind(X64Context.of(BASE + 0x1050, S), BASE,
-                image.table(), false);
+        X64Unwinder.Step step = step(0x1050, X64Context.of(0, S), false);
 
         assertEquals(new X64Unwinder.Step.Failed("frame register rbp is unknown"), step);
     }
@@ -323,8 +327,7 @@ class X64UnwinderTest {
         image.function(0x1000, 0x1100, info(0, 4, 0, 0, slot(4, ALLOC_SMALL, 4)));
         stack.put(S + 0x28, RET);
 
-        X64Unwinder.Step step = new X64Unwinder(stack).unwind(at(S).withRip(BASE + 0x1100), BASE, image.table(),
-                true);
+        X64Unwinder.Step step = step(0x1100, at(S), true);
 
         assertEquals(RET, ((X64Unwinder.Step.Unwound) step).caller().rip());
     }
@@ -335,8 +338,7 @@ class X64UnwinderTest {
         image.withoutPage(TestImage.PDATA);
         stack.put(S, RET);
 
-        X64Unwinder.Step step = new X64Unwinder(stack).unwind(at(S).withRip(BASE + 0x1050), BASE, image.table(),
-                false);
+        X64Unwinder.Step step = step(0x1050, at(S), false);
 
         assertEquals(new X64Unwinder.Step.Failed("the function table entry at +0x2000 is not readable (its .pdata"
                 + " page is not in the image's source)"), step);
@@ -347,8 +349,7 @@ class X64UnwinderTest {
         // ALLOC_LARGE with info 0 takes the next slot as its size, but the header counts only the one slot.
         image.function(0x1000, 0x1100, info(0, 7, 0, 0, slot(7, ALLOC_LARGE, 0)));
 
-        X64Unwinder.Step step = new X64Unwinder(stack).unwind(at(S).withRip(BASE + 0x1050), BASE, image.table(),
-                false);
+        X64Unwinder.Step step = step(0x1050, at(S), false);
 
         assertEquals(new X64Unwinder.Step.Failed("unwind information of the function at +0x1000 is not readable (or"
                 + " its codes overrun their count)"), step);
