@@ -56,9 +56,11 @@ class DocumentedCommandsTest {
     private static final List<Rule> RULES = List.of(
             Rule.by("matrix --lab vagrant --allow-stand-in .*", "StandInLabIT",
                     "a matrix through the VM lab's host side on the stand-in guest, vagrant in a container"),
-            Rule.by("matrix --lab vagrant .*", "StandInSoakIT",
+            Rule.by("matrix --plan vendor\\S*\\.yaml --lab vagrant", "ForeignDriverStandInIT",
+                    "a plan with the user's driver packages and the control on the stand-in guest, stand-in builds"),
+            Rule.by("matrix --lab vagrant .*", "ForeignDriverStandInIT",
                     "the VM lab's matrix loop (crash, reboot, next run) on the stand-in guest: no Windows box here"),
-            Rule.by("lab up( .*)?", "StandInSoakIT",
+            Rule.by("lab up( .*)?", "ForeignDriverStandInIT",
                     "what lab up does before a matrix: host checks, boot, the driver deployed and answering,"
                             + " the guest's checks"),
             Rule.by("lab doctor( .*)?", "LabDoctorTest", "every host and guest check with its fix, on scripted"

@@ -99,38 +99,37 @@ class XidlabCommandLineTest {
         assertTrue(r.out().contains("wire protocol " + Wire.PROTOCOL_VERSION), r.out());
     }
 
+    /** Runs the command line, which must be refused as a usage error (exit 2); returns what it said. */
+    static String usageError(String... args) {
+        CliRun r = run(args);
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        return r.err();
+    }
+
     @Test
     void aBadOptionValueIsRefusedBeforeAnyDeviceIsOpened() {
-        CliRun r = run("driver", "set", "--device", "windows", "--skip", "skip-everything");
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
         assertEquals("xidlab: unknown registration flag 'skip-everything' (expected one of: skip-paging-io,"
-                + " skip-cached-io, skip-non-dasd-io, skip-non-cached-non-paging-io)\n", r.err());
+                + " skip-cached-io, skip-non-dasd-io, skip-non-cached-non-paging-io)\n",
+                usageError("driver", "set", "--device", "windows", "--skip", "skip-everything"));
     }
 
     @Test
     void anUnknownDeviceIsAUsageError() {
-        CliRun r = run("driver", "info", "--device", "usb");
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertEquals("xidlab: unknown device 'usb' (expected sim or windows)\n", r.err());
+        assertEquals("xidlab: unknown device 'usb' (expected sim or windows)\n",
+                usageError("driver", "info", "--device", "usb"));
     }
 
     @Test
     void stressAsConfiguredRefusesConfigurationOptionsItWouldIgnore() {
-        CliRun r = run("stress", "--lab", "sim", "--as-configured", "--mode", "cached");
+        String err = usageError("stress", "--lab", "sim", "--as-configured", "--mode", "cached");
 
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertTrue(r.err().startsWith("xidlab: --as-configured keeps the driver's configuration"), r.err());
+        assertTrue(err.startsWith("xidlab: --as-configured keeps the driver's configuration"), err);
     }
 
     @Test
     void stressOfAForeignDriverRefusesXidfiltersConfigurationOptions() {
-        CliRun r = run("stress", "--lab", "sim", "--foreign-driver", "--mode", "cached");
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
         assertEquals("xidlab: --foreign-driver runs the user's own driver: xidfilter's configuration options do not"
-                + " apply to it\n", r.err());
+                + " apply to it\n", usageError("stress", "--lab", "sim", "--foreign-driver", "--mode", "cached"));
     }
 
     @Test
@@ -145,10 +144,8 @@ class XidlabCommandLineTest {
 
     @Test
     void aStressMixThatDoesNotAddUpIsAUsageError() {
-        CliRun r = run("stress", "--mix", "10/10/10");
-
-        assertEquals(ExitCode.USAGE, r.exitCode());
-        assertEquals("xidlab: operation mix must be three shares adding up to 100, not 10/10/10\n", r.err());
+        assertEquals("xidlab: operation mix must be three shares adding up to 100, not 10/10/10\n",
+                usageError("stress", "--mix", "10/10/10"));
     }
 
     @Test

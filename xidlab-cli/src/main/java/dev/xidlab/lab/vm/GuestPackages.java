@@ -13,24 +13,12 @@ import java.util.Optional;
  * package directory, installed and loaded the way the guest's {@link GuestOs} says, swapped between configurations
  * (the one before uninstalled, xidfilter unloaded), and a configuration's probe run after a load.
  */
-final class GuestPackages {
+record GuestPackages(GuestOs guest, GuestSession session, SiteCheck siteCheck, LabTrace trace) {
 
     private static final Duration QUICK = Duration.ofMinutes(2);
     /** pnputil and a driver's own DefaultInstall take longer than a query. */
     private static final Duration INSTALL = Duration.ofMinutes(5);
     private static final Duration PROBE = Duration.ofMinutes(10);
-
-    private final GuestOs guest;
-    private final GuestSession session;
-    private final SiteCheck siteCheck;
-    private final LabTrace trace;
-
-    GuestPackages(GuestOs guest, GuestSession session, SiteCheck siteCheck, LabTrace trace) {
-        this.guest = guest;
-        this.session = session;
-        this.siteCheck = siteCheck;
-        this.trace = trace;
-    }
 
     /**
      * The user's package uploaded, installed and loaded ({@link GuestOs#installPackageScript}) in place of xidfilter

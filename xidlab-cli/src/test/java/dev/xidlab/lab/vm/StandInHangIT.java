@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * an NMI through libvirt, the guest's kernel panics on it (the box boots with kernel.unknown_nmi_panic=1), its panic
  * device stops it, the lab resumes it, it reboots, and the lab collects its evidence and fetches the dump: the run is
  * hung, with the NMI's bugcheck and the stack where the thread was stuck, and no lab error. Vagrant runs on the host,
- * as in {@link StandInSoakIT}; it skips, saying why, where libvirtd, vagrant or the box is missing.
+ * as in {@link ForeignDriverStandInIT}; it skips, saying why, where libvirtd, vagrant or the box is missing.
  */
 class StandInHangIT {
 

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * The VM lab's host side with vagrant in a locally built container through Testcontainers, against a real
  * hypervisor: the field configuration and skip-paging-io on the stand-in guest. The guest's model really
  * bugchecks, its Linux kernel really panics and reboots, and the host sees it through the panic device and finds
- * the dump after the reboot, as on Windows. Vagrant on the host runs the same loop six times over in
- * {@link StandInSoakIT}.
+ * the dump after the reboot, as on Windows. Vagrant on the host runs the same loop eight times and more, with the
+ * user's driver packages swapped in, in
+ * {@link ForeignDriverStandInIT}.
  *
  * <p>It needs libvirtd, vagrant with vagrant-libvirt, the stand-in box and a Docker engine with the locally built
  * vagrant image (scripts/test.sh provides them); without them it skips and says which is missing. It destroys the

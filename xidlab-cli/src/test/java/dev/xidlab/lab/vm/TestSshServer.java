@@ -20,19 +20,9 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * A real SSH server on loopback for the transport's tests: Apache MINA SSHD's, running each command with the
  * system shell and serving SFTP below a directory, with one account that logs in by key or by password.
  */
-final class TestSshServer implements AutoCloseable {
+record TestSshServer(SshServer server, Path root, Path keyFile) implements AutoCloseable {
 
     static final String PASSWORD = "vagrant";
-
-    private final SshServer server;
-    private final Path root;
-    private final Path keyFile;
-
-    private TestSshServer(SshServer server, Path root, Path keyFile) {
-        this.server = server;
-        this.root = root;
-        this.keyFile = keyFile;
-    }
 
     static TestSshServer start(Path dir) throws IOException {
         return start(dir, Files.createDirectories(dir.resolve("guest")));
@@ -90,10 +80,6 @@ final class TestSshServer implements AutoCloseable {
         return server.getPort();
     }
 
-    Path keyFile() {
-        return keyFile;
-    }
-
     SshTarget keyTarget() {
         return new SshTarget("127.0.0.1", port(), "vagrant", Optional.of(keyFile), Optional.empty());
     }
@@ -101,10 +87,6 @@ final class TestSshServer implements AutoCloseable {
     /** The SFTP path of a file in the served directory. */
     String guestPath(String name) {
         return "/" + name;
-    }
-
-    Path root() {
-        return root;
     }
 
     @Override
