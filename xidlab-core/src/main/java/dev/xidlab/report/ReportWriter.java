@@ -138,9 +138,15 @@ public final class ReportWriter {
                 String.valueOf(t.guardSkips()));
     }
 
+    /**
+     * The baseline's crash when it has one (with a control ahead of it, the crash the user's own build made, its
+     * frames in its own module), else the first configuration's that has one.
+     */
     private static Optional<ConfigResult> representative(MatrixSummary s) {
-        return s.configs().stream().filter(c -> c.representativeCrash().isPresent()
-                && !c.representativeStack().isEmpty()).findFirst();
+        java.util.function.Predicate<ConfigResult> crashed = c -> c.representativeCrash().isPresent()
+                && !c.representativeStack().isEmpty();
+        return s.configs().stream().filter(crashed).filter(c -> c.role() == Role.BASELINE).findFirst()
+                .or(() -> s.configs().stream().filter(crashed).findFirst());
     }
 
     static String html(MatrixSummary s) {
