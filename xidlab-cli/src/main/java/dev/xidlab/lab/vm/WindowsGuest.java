@@ -41,6 +41,7 @@ public final class WindowsGuest implements GuestOs {
 
     /** The memory the lab gives the guest (a site's sizing), when it says: it applies from the next boot. */
     private final java.util.OptionalInt plannedMemoryMiB;
+    private final WindowsPackages packages = new WindowsPackages(this::packageDir);
 
     public WindowsGuest() {
         this(java.util.OptionalInt.empty());
@@ -196,27 +197,31 @@ public final class WindowsGuest implements GuestOs {
         }
         uploads.add(new Upload(vagrantDir.resolve("provision").resolve("install-driver.ps1"),
                 HOME + "/install-driver.ps1"));
+        // Uploaded before any package is installed: the lab uploads the driver and the jar first.
+        uploads.add(new Upload(vagrantDir.resolve("provision").resolve(WindowsPackages.SCRIPT),
+                WindowsPackages.GUEST_SCRIPT));
         return uploads;
     }
 
+    /** {@link WindowsPackages}: the package's INF read here decides how driver-package.ps1 installs it there. */
     @Override
     public String installPackageScript(dev.xidlab.lab.ForeignDriver driver) {
-        throw new UnsupportedOperationException("issue 24: installing a package in a Windows guest");
+        return packages.install(driver);
     }
 
     @Override
     public String uninstallPackageScript(dev.xidlab.lab.ForeignDriver driver) {
-        throw new UnsupportedOperationException("issue 24: uninstalling a package in a Windows guest");
+        return packages.uninstall(driver);
     }
 
     @Override
     public Optional<String> installSitePackageScript(dev.xidlab.lab.SitePackage site) {
-        throw new UnsupportedOperationException("issue 24: a site's package in a Windows guest");
+        return Optional.of(packages.installSite(site));
     }
 
     @Override
     public String probeScript(String command) {
-        throw new UnsupportedOperationException("issue 24: a probe in a Windows guest");
+        return WindowsPackages.probe(command);
     }
 
     @Override

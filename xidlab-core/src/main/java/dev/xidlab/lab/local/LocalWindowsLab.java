@@ -18,11 +18,15 @@ import java.nio.file.Path;
  * The Windows machine this process runs on, with xidfilter installed: what the Vagrant lab runs inside its guest
  * ({@code xidlab stress --lab local}). It cannot reboot itself and cannot report its own bugcheck: if the driver
  * under test is faulty the machine goes down during stress, and the host side sees that and collects the dump.
+ * The driver under test is xidfilter, opened through its device, or the user's own driver the host loaded
+ * ({@link #loadInstalledDriver}), which has no device and no telemetry.
  */
 public final class LocalWindowsLab implements Lab {
 
     private final Path scratch;
     private java.util.List<dev.xidlab.load.PressureCycle> lastPressure = java.util.List.of();
+    /** The user's driver, which the host installed and loaded: no xidfilter device to open, so no telemetry. */
+    private boolean foreignDriver;
 
     public LocalWindowsLab(Path scratch) {
         this.scratch = scratch;
@@ -51,6 +55,7 @@ public final class LocalWindowsLab implements Lab {
 
     @Override
     public Device deployDriver() {
+        foreignDriver = false;
         try {
             return Devices.open(Devices.WINDOWS);
         } catch (DeviceException e) {
@@ -59,9 +64,18 @@ public final class LocalWindowsLab implements Lab {
         }
     }
 
+    /** The host loaded the user's driver with fltmc (issue 24): the runs load it as it is, through no device. */
+    @Override
+    public void loadInstalledDriver() {
+        foreignDriver = true;
+    }
+
     @Override
     public RunOutcome stress(StressProfile profile, long seed, Path evidenceDir) {
         long started = System.nanoTime();
+        if (foreignDriver) {
+            return load(profile, seed, started, null);
+        }
         Device opened;
         try {
             opened = deployDriver();
@@ -69,11 +83,20 @@ public final class LocalWindowsLab implements Lab {
             return RunOutcome.LabFailure.beforeLoad(e.getMessage() == null ? e.toString() : e.getMessage(),
                     java.time.Duration.ofNanos(System.nanoTime() - started));
         }
-        // From here the load runs: whatever fails (its I/O failed by the filter, too) counts against the driver.
-        try (Device device = opened) {
+        return load(profile, seed, started, opened);
+    }
+
+    /**
+     * From here the load runs: whatever fails (its I/O failed by the filter, too) counts against the driver. The
+     * stats are xidfilter's, read after the load and closed with it; null for the user's driver, which has none (a
+     * machine that bugchecks or hangs never returns here).
+     */
+    private RunOutcome load(StressProfile profile, long seed, long started, Device xidfilter) {
+        try (Device device = xidfilter) {
             WindowsStressLoad.Result result = new WindowsStressLoad(scratch).run(profile, seed);
             lastPressure = result.pressure();
-            return new RunOutcome.Survived(result.operations(), result.elapsed(), device.stats());
+            return new RunOutcome.Survived(result.operations(), result.elapsed(),
+                    device == null ? java.util.Optional.empty() : java.util.Optional.of(device.stats()));
         } catch (IOException | RuntimeException e) {
             return new RunOutcome.LabFailure("the load failed: " + e.getMessage(),
                     java.time.Duration.ofNanos(System.nanoTime() - started));
