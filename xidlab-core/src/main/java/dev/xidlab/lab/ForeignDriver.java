@@ -24,6 +24,14 @@ public record ForeignDriver(String given, Path path, String module, Optional<Pat
         }
     }
 
+    /**
+     * A module's name without its .sys: the service it is installed as when nothing else names one, and the name
+     * of its directory and PDB beside it.
+     */
+    public static String stem(String module) {
+        return module.replaceFirst("(?i)\\.sys$", "");
+    }
+
     /** What the fingerprint holds of it: the module and how it is installed (not where it sits on this machine). */
     public String describe() {
         return module + "/" + service.orElse("") + "/" + altitude.map(BigDecimal::toPlainString).orElse("")

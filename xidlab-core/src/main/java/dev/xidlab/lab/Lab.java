@@ -59,8 +59,7 @@ public interface Lab extends AutoCloseable {
      * Why this lab cannot install the user's driver packages and the site's filter packages a plan brings (each
      * said in {@code what}), or empty when it can: asked before anything runs.
      */
-    default java.util.Optional<String> cannotInstall(java.util.List<ForeignDriver> drivers,
-                                                     java.util.List<SitePackage> sitePackages, String what) {
+    default java.util.Optional<String> cannotInstall(java.util.List<SitePackage> sitePackages, String what) {
         return java.util.Optional.of("--lab " + name() + " does not install driver packages: " + what);
     }
 

@@ -1,7 +1,6 @@
 package dev.xidlab.plan;
 
 import dev.xidlab.lab.ForeignDriver;
-import dev.xidlab.lab.SitePackage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -58,7 +57,7 @@ final class DriverPackage {
             throw v.error(node, "a bare .sys (" + module + ") is installed as a minifilter service: give its service"
                     + " and altitude (or a directory with its .inf)");
         }
-        Path pdb = path.resolveSibling(module.substring(0, module.length() - 4) + ".pdb");
+        Path pdb = path.resolveSibling(ForeignDriver.stem(module) + ".pdb");
         return new ForeignDriver(given, path, module, Optional.empty(),
                 Files.isRegularFile(pdb) ? Optional.of(pdb) : Optional.empty(), service, altitude);
     }

@@ -1,8 +1,7 @@
 package dev.xidlab.plan;
 
-import dev.xidlab.lab.ForeignDriver;
-import dev.xidlab.lab.SitePackage;
 import dev.xidlab.dump.Machine;
+import dev.xidlab.lab.SitePackage;
 import dev.xidlab.protocol.Labels;
 import dev.xidlab.site.Environment;
 import dev.xidlab.site.FilterGroup;

@@ -1,9 +1,9 @@
 package dev.xidlab.plan;
 
-import dev.xidlab.lab.ForeignDriver;
-import dev.xidlab.lab.SitePackage;
 import dev.xidlab.device.ModelOptions;
+import dev.xidlab.lab.ForeignDriver;
 import dev.xidlab.lab.LabName;
+import dev.xidlab.lab.SitePackage;
 import dev.xidlab.load.StressProfile;
 import dev.xidlab.protocol.Labels;
 import dev.xidlab.site.Environment;
@@ -168,7 +168,7 @@ public record Plan(String name, List<PlannedConfig> configs, int runs, long seed
         if (foreign.isEmpty()) {
             return Optional.empty();
         }
-        return lab.cannotInstall(foreignDrivers(), sitePackages, String.join("; ", foreign));
+        return lab.cannotInstall(sitePackages, String.join("; ", foreign));
     }
 
     /** The distinct driver packages of the configurations, in the plan's order. */

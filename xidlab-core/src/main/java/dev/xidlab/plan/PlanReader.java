@@ -1,9 +1,8 @@
 package dev.xidlab.plan;
 
-import dev.xidlab.lab.ForeignDriver;
-import dev.xidlab.lab.SitePackage;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.io.InputFile;
+import dev.xidlab.lab.SitePackage;
 import dev.xidlab.load.StressProfile;
 import dev.xidlab.site.Environment;
 import dev.xidlab.site.FilterGroup;

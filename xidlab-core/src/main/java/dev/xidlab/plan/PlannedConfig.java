@@ -1,7 +1,6 @@
 package dev.xidlab.plan;
 
 import dev.xidlab.lab.ForeignDriver;
-import dev.xidlab.lab.SitePackage;
 import dev.xidlab.load.StressProfile;
 import dev.xidlab.protocol.DriverConfig;
 import java.util.Optional;

@@ -1,14 +1,13 @@
 package dev.xidlab.plan;
 
-import dev.xidlab.lab.ForeignDriver;
-import dev.xidlab.lab.sim.SimLab;
-import dev.xidlab.lab.sim.StandInGuestLab;
-import dev.xidlab.lab.SitePackage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.lab.ForeignDriver;
+import dev.xidlab.lab.sim.SimLab;
+import dev.xidlab.lab.sim.StandInGuestLab;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -111,8 +111,7 @@ final class ScriptedLab implements Lab {
 
     /** Installs packages: a plan that brings one may run here. */
     @Override
-    public java.util.Optional<String> cannotInstall(List<dev.xidlab.lab.ForeignDriver> drivers,
-                                                    List<dev.xidlab.lab.SitePackage> sitePackages, String what) {
+    public java.util.Optional<String> cannotInstall(List<dev.xidlab.lab.SitePackage> sitePackages, String what) {
         return java.util.Optional.empty();
     }
 

@@ -1,11 +1,10 @@
 package dev.xidlab.verdict;
 
-import dev.xidlab.lab.ForeignDriver;
-import dev.xidlab.lab.SitePackage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xidlab.lab.ForeignDriver;
 import dev.xidlab.plan.DefaultPlan;
 import dev.xidlab.plan.Plan;
 import dev.xidlab.plan.PlannedConfig;

@@ -66,7 +66,7 @@ public interface GuestOs {
 
     /** Where a driver package's files go in the guest: one directory per driver module, named by its stem. */
     default String packageDir(String module) {
-        return home() + "/drivers/" + module.replaceFirst("(?i)\\.sys$", "");
+        return home() + "/drivers/" + dev.xidlab.lab.ForeignDriver.stem(module);
     }
 
     /**
@@ -77,7 +77,7 @@ public interface GuestOs {
         String dir = packageDir(module);
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.isDirectory(source)
                 ? java.nio.file.Files.list(source)
-                : java.util.stream.Stream.of(source, source.resolveSibling(module.replaceFirst("(?i)\\.sys$", "")
+                : java.util.stream.Stream.of(source, source.resolveSibling(dev.xidlab.lab.ForeignDriver.stem(module)
                 + ".pdb"))) {
             return files.filter(java.nio.file.Files::isRegularFile).sorted()
                     .map(f -> new Upload(f, dir + "/" + f.getFileName())).toList();

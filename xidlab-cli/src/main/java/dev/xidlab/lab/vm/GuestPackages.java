@@ -74,7 +74,6 @@ record GuestPackages(GuestOs guest, GuestSession session, SiteCheck siteCheck, L
         return r.timedOut() ? -1 : r.exitCode();
     }
 
-
     /** A package's files into its directory in the guest (made first), as the guest's disk holds them. */
     private void upload(java.nio.file.Path source, String module) {
         session.execOrFail("making " + guest.packageDir(module), guest.makeDirectoryScript(guest.packageDir(module)),

@@ -304,7 +304,7 @@ public final class VagrantLab implements Lab {
 
     /** The stand-in runs only its own builds of a driver; a Windows guest runs what the user gives it. */
     @Override
-    public Optional<String> cannotInstall(List<ForeignDriver> drivers, List<SitePackage> sitePackages, String what) {
+    public Optional<String> cannotInstall(List<SitePackage> sitePackages, String what) {
         if (guest.standIn() && !sitePackages.isEmpty()) {
             return Optional.of("the " + guest.name() + " guest cannot run a site's filter binaries (Windows drivers): "
                     + what);

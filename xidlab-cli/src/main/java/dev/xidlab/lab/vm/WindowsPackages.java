@@ -83,7 +83,7 @@ final class WindowsPackages {
 
     /** The user's package: its INF's way, or a bare .sys as a minifilter service with the plan's name and altitude. */
     static Install of(ForeignDriver driver) {
-        String stem = stem(driver.module());
+        String stem = ForeignDriver.stem(driver.module());
         if (driver.inf().isEmpty()) {
             return new Install(Method.SERVICE, driver.service().orElseThrow(), Optional.empty(),
                     Optional.of(driver.altitude().orElseThrow().toPlainString()));
@@ -97,9 +97,9 @@ final class WindowsPackages {
         Optional<Path> infPath = siteInf(site);
         if (infPath.isPresent()) {
             InfFile inf = InfFile.read(infPath.get());
-            return fromInf(inf, inf.service(site.module()).orElse(stem(site.module())));
+            return fromInf(inf, inf.service(site.module()).orElse(ForeignDriver.stem(site.module())));
         }
-        return new Install(Method.SERVICE, stem(site.module()), Optional.empty(), Optional.of(site.altitude()
+        return new Install(Method.SERVICE, ForeignDriver.stem(site.module()), Optional.empty(), Optional.of(site.altitude()
                 .orElseThrow(() -> new LabException("the site's filter " + site.module() + " (" + site.given() + ") has"
                         + " no INF: give its altitude, or it cannot be installed as a minifilter service"))
                 .toPlainString()));
@@ -162,9 +162,5 @@ final class WindowsPackages {
                     + naming.size() + " of them name " + site.module() + ": leave the one that installs it");
         }
         return Optional.of(naming.get(0));
-    }
-
-    private static String stem(String module) {
-        return module.replaceFirst("(?i)\\.sys$", "");
     }
 }

@@ -7,7 +7,6 @@ import dev.xidlab.device.KernelModel;
 import dev.xidlab.device.ModelOptions;
 import dev.xidlab.device.SimTransport;
 import dev.xidlab.lab.Lab;
-import dev.xidlab.lab.ForeignDriver;
 import dev.xidlab.lab.LabException;
 import dev.xidlab.lab.LabName;
 import dev.xidlab.lab.LabUnavailableException;
@@ -117,8 +116,7 @@ public final class SimLab implements Lab {
 
     /** The model runs xidfilter's portable core built into it: a foreign binary cannot run here at all. */
     @Override
-    public Optional<String> cannotInstall(List<ForeignDriver> drivers, List<SitePackage> sitePackages,
-                                          String what) {
+    public Optional<String> cannotInstall(List<SitePackage> sitePackages, String what) {
         return Optional.of("the kernel model (--lab sim) cannot run a foreign binary: " + what
                 + "; run this plan on --lab vagrant");
     }
